@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Runs every test file under test/ with node's own runner through tsx.
+// Node 20 does not expand globs itself, and `--test` with no files silently passes,
+// so the files are listed here and an empty list is an error.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function findTests(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    if (statSync(path).isDirectory()) found.push(...findTests(path));
+    else if (name.endsWith('.test.ts')) found.push(relative(root, path));
+  }
+  return found.sort();
+}
+
+const filters = process.argv.slice(2);
+const files = findTests(join(root, 'test')).filter(
+  (file) => filters.length === 0 || filters.some((filter) => file.includes(filter)),
+);
+if (files.length === 0) {
+  console.error(`No test files match ${filters.join(' ') || 'test/**/*.test.ts'}`);
+  process.exit(1);
+}
+if (!process.env.LIFELINE_TEST_DATABASE_URL) {
+  console.error(
+    'LIFELINE_TEST_DATABASE_URL is not set: the PostgreSQL variants of the store tests will not run (CI always sets it).',
+  );
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(result.status ?? 1);

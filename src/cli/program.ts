@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerKeyCommands } from './keys.js';
+import { registerLicenseCommands } from './license.js';
+
+/** The whole command tree. Each command group lives in its own file and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('lifeline')
+    .description('Emergency GitLab licenses for customers whose paid license just ran out.')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerKeyCommands(program);
+  registerLicenseCommands(program);
+  return program;
+}

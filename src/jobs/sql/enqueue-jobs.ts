@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../store/schema.js';
+import type { NewJob } from '../job.js';
+
+export const defaultMaxAttempts = 10;
+
+/**
+ * Adds jobs inside the caller's transaction, so a job exists exactly when the domain write that
+ * needs it committed. A job whose unique key is taken is skipped: enqueueing twice is harmless.
+ */
+export async function enqueueJobs(db: Kysely<Database>, jobs: NewJob[], now: number): Promise<void> {
+  for (const job of jobs) {
+    await db
+      .insertInto('jobs')
+      .values({
+        id: randomUUID(),
+        kind: job.kind,
+        request_id: job.requestId,
+        delivery_id: job.deliveryId ?? null,
+        state: 'pending',
+        attempts: 0,
+        max_attempts: job.maxAttempts ?? defaultMaxAttempts,
+        run_at: job.runAt ?? now,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        unique_key: job.uniqueKey ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('unique_key').doNothing())
+      .execute();
+  }
+}

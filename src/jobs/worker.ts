@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Store } from '../store/database.js';
+import { retryDelayMs, type BackoffSettings } from './backoff.js';
+import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
+import { RunLater } from './job-handler.js';
+import type { Job } from './job.js';
+import { claimJobs } from './sql/claim-jobs.js';
+import {
+  completeJob,
+  failJob,
+  releaseJobs,
+  renewLeases,
+  rescheduleJob,
+} from './sql/settle-jobs.js';
+import type { WakeSignal } from './wake-signal.js';
+
+export interface WorkerSettings {
+  /** Jobs run at once by this worker (default 8): most steps wait on the network. */
+  concurrency: number;
+  /** How long a claimed job belongs to this worker without renewal (default 30 000 ms). */
+  leaseMs: number;
+  /** Poll interval when no wake-up arrives (default 1 000 ms). */
+  pollMs: number;
+  backoff: BackoffSettings;
+}
+
+export type WorkerEvent =
+  | { type: 'job:start'; job: Job }
+  | { type: 'job:success'; job: Job; durationMs: number }
+  | { type: 'job:retry'; job: Job; verdict: FailureVerdict; runAt: number }
+  | { type: 'job:failed'; job: Job; verdict: FailureVerdict }
+  | { type: 'job:lease-lost'; job: Job }
+  | { type: 'worker:error'; error: unknown };
+
+export interface WorkerOptions {
+  store: Store;
+  handlers: JobHandlers;
+  settings: WorkerSettings;
+  classify: FailureClassifier;
+  wake: WakeSignal;
+  now?: () => number;
+  onEvent?: (event: WorkerEvent) => void;
+}
+
+/**
+ * Claims jobs from the table and runs them, `concurrency` at a time, renewing the leases of the
+ * jobs it holds. `stop()` stops claiming, lets running jobs finish within a grace period, then
+ * hands back what is still running so another worker can take it.
+ */
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = this.claimLoop();
+    const every = Math.max(100, Math.floor(this.options.settings.leaseMs / 3));
+    this.heartbeat = setInterval(() => void this.renew(), every);
+    this.heartbeat.unref();
+  }
+
+  get busy(): number {
+    return this.running.size;
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.options.wake.notify();
+    await this.loop;
+    const settled = Promise.all([...this.running.values()].map((r) => r.done));
+    const timedOut = await Promise.race([
+      settled.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
+    ]);
+    if (timedOut) {
+      for (const entry of this.running.values()) entry.abort.abort();
+      const ids = [...this.running.keys()];
+      await releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now()).catch(
+        (error: unknown) => this.emit({ type: 'worker:error', error }),
+      );
+    }
+    clearInterval(this.heartbeat);
+  }
+
+  private async claimLoop(): Promise<void> {
+    const { store, settings, wake } = this.options;
+    while (!this.stopping) {
+      const free = settings.concurrency - this.running.size;
+      let claimed: Job[] = [];
+      if (free > 0) {
+        try {
+          claimed = await claimJobs(store.db, store.dialect, {
+            workerId: this.id,
+            limit: free,
+            leaseMs: settings.leaseMs,
+            now: this.now(),
+          });
+        } catch (error) {
+          this.emit({ type: 'worker:error', error });
+        }
+      }
+      for (const job of claimed) this.launch(job);
+      if (claimed.length === 0 || this.running.size >= settings.concurrency) {
+        await wake.wait(settings.pollMs);
+      }
+    }
+  }
+
+  private launch(job: Job): void {
+    const abort = new AbortController();
+    const done = this.execute(job, abort.signal).finally(() => {
+      this.running.delete(job.id);
+      this.options.wake.notify();
+    });
+    this.running.set(job.id, { job, abort, done });
+  }
+
+  private async execute(job: Job, signal: AbortSignal): Promise<void> {
+    const { store, handlers, classify, settings } = this.options;
+    const db = store.db;
+    const started = this.now();
+    this.emit({ type: 'job:start', job });
+    try {
+      await handlers[job.kind].run(job, signal);
+      const kept = await completeJob(db, job.id, this.id, this.now());
+      this.emit(kept ? { type: 'job:success', job, durationMs: this.now() - started } : { type: 'job:lease-lost', job });
+    } catch (error) {
+      try {
+        await this.settleFailure(job, error, classify, settings);
+      } catch (settleError) {
+        // The lease will expire and another attempt will run: nothing is lost.
+        this.emit({ type: 'worker:error', error: settleError });
+      }
+    }
+  }
+
+  private async settleFailure(
+    job: Job,
+    error: unknown,
+    classify: FailureClassifier,
+    settings: WorkerSettings,
+  ): Promise<void> {
+    const db = this.options.store.db;
+    if (error instanceof RunLater) {
+      await releaseJobs(db, [job.id], this.id, this.now() + error.delayMs, this.now());
+      return;
+    }
+    const verdict = classify(error);
+    if (!verdict.permanent && job.attempts < job.maxAttempts) {
+      const runAt = this.now() + retryDelayMs(job.attempts, settings.backoff, verdict.retryAfterMs);
+      if (await rescheduleJob(db, job.id, this.id, verdict.message, runAt, this.now())) {
+        this.emit({ type: 'job:retry', job, verdict, runAt });
+      } else {
+        this.emit({ type: 'job:lease-lost', job });
+      }
+      return;
+    }
+    // Record the failure on the request before the job is marked failed: if this crashes in
+    // between, the job runs again and the failure is recorded again, never lost.
+    await this.options.handlers[job.kind].onFailed?.(job, verdict);
+    if (await failJob(db, job.id, this.id, verdict.message, this.now())) {
+      this.emit({ type: 'job:failed', job, verdict });
+    } else {
+      this.emit({ type: 'job:lease-lost', job });
+    }
+  }
+
+  private async renew(): Promise<void> {
+    if (this.running.size === 0) return;
+    const now = this.now();
+    try {
+      await renewLeases(
+        this.options.store.db,
+        [...this.running.keys()],
+        this.id,
+        now + this.options.settings.leaseMs,
+        now,
+      );
+    } catch (error) {
+      this.emit({ type: 'worker:error', error });
+    }
+  }
+
+  private emit(event: WorkerEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      // An observer's bug must never stop the worker.
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { StoreDialect } from './dialect.js';
+import type { Database } from './schema.js';
+
+// PostgreSQL returns bigint (int8) as strings; our bigints are epoch milliseconds, safely numbers.
+pg.types.setTypeParser(20, Number);
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+  /** Where the data lives, with any password removed: safe to log. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface PostgresPoolSettings {
+  /** Connections per process (default 10). */
+  max?: number;
+  /** Milliseconds an idle connection is kept (default 30 000). */
+  idleTimeoutMillis?: number;
+  /** Milliseconds to wait for a connection before failing (default 10 000). */
+  connectionTimeoutMillis?: number;
+}
+
+/**
+ * Opens the store named by a database URL: `postgres://…` / `postgresql://…`, or
+ * `sqlite:PATH` / `file:PATH` / a plain path for SQLite.
+ */
+export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}): Store {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const pgPool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: pool.max ?? 10,
+      idleTimeoutMillis: pool.idleTimeoutMillis ?? 30_000,
+      connectionTimeoutMillis: pool.connectionTimeoutMillis ?? 10_000,
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pgPool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool }) });
+    return {
+      db,
+      dialect: 'postgres',
+      description: redactUrl(databaseUrl),
+      close: () => db.destroy(),
+    };
+  }
+  const path = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SqliteDatabase(path);
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', description: `SQLite ${path}`, close: () => db.destroy() };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import { initialSchema } from './0001-initial.js';
+
+/**
+ * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
+ * add the next number instead.
+ */
+export function allMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initialSchema(dialect),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The tables, as kysely sees them. One code path serves SQLite and PostgreSQL, so:
+ * ids are text UUIDs, instants are epoch milliseconds (bigint on PostgreSQL, parsed back to
+ * numbers), calendar days are `YYYY-MM-DD` text, JSON documents are text, flags are 0/1 integers.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface RequestTable {
+  id: string;
+  created_at: number;
+  updated_at: number;
+  /** queued | issuing | succeeded | failed | rejected */
+  state: string;
+  /** Bumped on every change, so the tracker issue can be brought up to date. */
+  revision: number;
+  ticket_id: string;
+  ticket_url: string;
+  requested_by: string;
+  /** api | console | zendesk | cli */
+  channel: string;
+  customer_email: string;
+  user_count: number;
+  /** license_file | screenshots */
+  evidence_kind: string;
+  note: string | null;
+  idempotency_key: string | null;
+  /** SHA-256 of the canonical body, to refuse an Idempotency-Key reused for another body. */
+  body_fingerprint: string;
+  /** The first answer (status + JSON body) for idempotent replays. */
+  first_response: string | null;
+  /** Identity used to notice repeats. */
+  customer_domain: string | null;
+  customer_company: string | null;
+  subscription_id: string | null;
+  created_on: string;
+  failed_step: string | null;
+  failure_message: string | null;
+  failure_next_action: string | null;
+  tracker_issue_number: number | null;
+  tracker_issue_url: string | null;
+  tracker_issue_title: string | null;
+  tracker_issue_state: string | null;
+  tracker_synced_revision: number | null;
+  /** A short mutex so two workers never talk to the tracker for the same request at once. */
+  tracker_lock_until: number | null;
+}
+
+export interface DecisionTable {
+  id: string;
+  request_id: string;
+  eligible: number;
+  policy_version: string;
+  decided_on: string;
+  /** The whole decision (inputs, settings, rule outcomes), for replay. */
+  document: string;
+  created_at: number;
+}
+
+export interface LicenseTable {
+  id: string;
+  /** Unique: at most one license per request, ever. */
+  request_id: string;
+  text: string;
+  fingerprint: string;
+  plan: string;
+  trial: number;
+  user_count: number;
+  issued_at: string;
+  expires_at: string;
+  key_fingerprint: string;
+  created_at: number;
+}
+
+export interface DeliveryTable {
+  id: string;
+  request_id: string;
+  /** email | tracker | notice | ticket */
+  channel: string;
+  /** license | resend | issued | failed | sync */
+  purpose: string;
+  destination: string;
+  /** pending | delivered | failed */
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  remote_reply: string | null;
+  receipt: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TimelineEventTable {
+  id: Generated<number>;
+  request_id: string;
+  at: number;
+  kind: string;
+  message: string;
+  actor: string | null;
+  data: string | null;
+}
+
+export interface TrackerIssueTable {
+  number: Generated<number>;
+  request_id: string;
+  title: string;
+  description: string;
+  state: string;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  request_id: string;
+  delivery_id: string | null;
+  /** pending | running | succeeded | failed | cancelled */
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  /** Deduplicates enqueues: two jobs can never share a key. */
+  unique_key: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface ConsoleUserTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  created_at: number;
+}
+
+export interface ConsoleSessionTable {
+  /** SHA-256 of the session cookie's value. */
+  id: string;
+  principal: string;
+  role: string;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** Rate-limit counters shared by every service process. */
+export interface RateLimitTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface Database {
+  requests: RequestTable;
+  decisions: DecisionTable;
+  licenses: LicenseTable;
+  deliveries: DeliveryTable;
+  timeline_events: TimelineEventTable;
+  tracker_issues: TrackerIssueTable;
+  jobs: JobTable;
+  api_tokens: ApiTokenTable;
+  console_users: ConsoleUserTable;
+  console_sessions: ConsoleSessionTable;
+  rate_limits: RateLimitTable;
+}
+
+export type RequestRow = Selectable<RequestTable>;
+export type NewRequestRow = Insertable<RequestTable>;
+export type RequestUpdate = Updateable<RequestTable>;
+export type DecisionRow = Selectable<DecisionTable>;
+export type LicenseRow = Selectable<LicenseTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
+export type TimelineEventRow = Selectable<TimelineEventTable>;
+export type TrackerIssueRow = Selectable<TrackerIssueTable>;
+export type JobRow = Selectable<JobTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
