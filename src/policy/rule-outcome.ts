@@ -1,0 +1,26 @@
+/** The rules of the policy, in the order every decision lists them. */
+export const ruleOrder = ['evidence', 'paid_plan', 'window', 'user_count', 'repeat'] as const;
+
+export type RuleName = (typeof ruleOrder)[number];
+
+/** One rule's verdict: a stable code for machines and a sentence for the support engineer. */
+export interface RuleOutcome {
+  rule: RuleName;
+  passed: boolean;
+  /**
+   * UPPER_SNAKE and stable. evidence: EVIDENCE_OK, EVIDENCE_UNREADABLE, EVIDENCE_INVALID,
+   * SCREENSHOTS_MISSING; paid_plan: PAID_PLAN, PROSPECT_TRIAL, NOT_PAID_PLAN; window: IN_WINDOW,
+   * GRACE_STILL_RUNNING, WINDOW_PASSED; user_count: USER_COUNT_OK, USER_COUNT_INVALID,
+   * USER_COUNT_ABOVE_CEILING; repeat: NO_REPEAT, REPEAT. Any rule: NOT_CHECKED (facts missing),
+   * RULE_ERROR (the rule itself failed: a bug, reported rather than thrown).
+   */
+  code: string;
+  message: string;
+  /** For REPEAT: the earlier request to resend instead. */
+  relatedRequestId?: string;
+}
+
+/** The outcome of a rule that needs facts the evidence did not give. */
+export function notChecked(rule: RuleName, why: string): RuleOutcome {
+  return { rule, passed: false, code: 'NOT_CHECKED', message: `Not checked: ${why}.` };
+}
