@@ -49,7 +49,7 @@ export function loadSigningKey(pem: string): SigningKey {
   try {
     privateKey = createPrivateKey({ key: pem, format: 'pem' });
   } catch (error) {
-    if (isMissingPassphrase(error)) {
+    if (isEncrypted(pem, error)) {
       throw new KeyError(
         'KEY_ENCRYPTED',
         'The private key is encrypted with a passphrase; give an unencrypted PEM (openssl rsa -in KEY -out PLAIN).',
@@ -78,7 +78,7 @@ export function loadVerificationKey(pem: string, label?: string): VerificationKe
   try {
     publicKey = createPublicKey({ key: pem, format: 'pem' });
   } catch (error) {
-    if (isMissingPassphrase(error)) {
+    if (isEncrypted(pem, error)) {
       throw new KeyError(
         'KEY_ENCRYPTED',
         'The key is an encrypted private key; give the public key file (license_key.pub) instead.',
@@ -141,7 +141,9 @@ function isPublicPem(pem: string): boolean {
   }
 }
 
-function isMissingPassphrase(error: unknown): boolean {
+/** OpenSSL 3 reports a missing passphrase as an interrupted operation; the PEM header is surer. */
+function isEncrypted(pem: string, error: unknown): boolean {
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem)) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'ERR_MISSING_PASSPHRASE';
 }
