@@ -122,7 +122,7 @@ describe('encodeLicense', () => {
     assert.equal(lines.at(-1), fixture.at(-1));
     const short = encodeLicense(emergency, signing, { boundary: 'GitLab' }).split('\n');
     assert.equal(short[0], `${'-'.repeat(20)}BEGIN GITLAB LICENSE${'-'.repeat(20)}`);
-    assert.equal(short[0]!.length, 60);
+    assert.equal(short[0].length, 60);
     assert.equal(short.at(-1)!.length, 60);
     const body = lines.slice(1, -1).join('\n');
     assert.equal(
