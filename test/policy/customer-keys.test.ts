@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  customerKeys,
+  defaultPolicySettings,
+  emailDomainOf,
+  normaliseCompany,
+} from '../../src/policy/index.js';
+import { premiumFacts } from './fixtures.js';
+
+describe('customer keys', () => {
+  it('takes the email, its domain, the company and the subscription', () => {
+    assert.deepEqual(customerKeys(' Bob@ACME.example ', premiumFacts(), defaultPolicySettings), {
+      email: 'bob@acme.example',
+      emailDomain: 'acme.example',
+      company: 'acme industries',
+      subscriptionId: '2c92a0ff7e1a0001',
+    });
+  });
+
+  it('leaves out the domain of a public mail provider', () => {
+    const keys = customerKeys('someone@Gmail.com', undefined, defaultPolicySettings);
+    assert.deepEqual(keys, { email: 'someone@gmail.com' });
+  });
+
+  it('follows the configured list of public domains', () => {
+    const settings = { ...defaultPolicySettings, publicEmailDomains: ['acme.example'] };
+    assert.equal(customerKeys('bob@acme.example', undefined, settings).emailDomain, undefined);
+    assert.equal(
+      customerKeys('bob@gmail.com', undefined, settings).emailDomain,
+      'gmail.com',
+      'gmail.com is an ordinary domain when the operator does not list it',
+    );
+  });
+
+  it('has no domain for an address without one', () => {
+    assert.equal(emailDomainOf('not-an-address'), undefined);
+    assert.equal(emailDomainOf('@acme.example'), undefined);
+    assert.equal(emailDomainOf('bob@localhost'), undefined);
+    assert.equal(emailDomainOf('bob@acme.example.'), 'acme.example');
+  });
+
+  it('has no company or subscription without facts', () => {
+    assert.deepEqual(customerKeys('bob@acme.example', undefined, defaultPolicySettings), {
+      email: 'bob@acme.example',
+      emailDomain: 'acme.example',
+    });
+  });
+});
+
+describe('company names', () => {
+  const same = [
+    ['Acme Industries', 'acme industries'],
+    ['ACME Industries, Inc.', 'acme industries'],
+    ['Acme Industries Ltd', 'acme industries'],
+    ['The Acme Industries Company', 'acme industries'],
+    ['Acme Industries GmbH & Co. KG', 'acme industries'],
+    ['Acme Industries S.A.', 'acme industries'],
+    ['Açme Industriés', 'acme industries'],
+    ['  acme   industries  ', 'acme industries'],
+    ['Bücher & Söhne / Köln', 'bucher and sohne koln'],
+  ] as const;
+  for (const [name, normal] of same) {
+    it(`reads “${name}” as “${normal}”`, () => {
+      assert.equal(normaliseCompany(name), normal);
+    });
+  }
+
+  it('keeps a legal word that is the whole name', () => {
+    assert.equal(normaliseCompany('Company'), 'company');
+  });
+
+  it('keeps different companies apart', () => {
+    assert.notEqual(normaliseCompany('Acme Industries'), normaliseCompany('Acme Logistics'));
+  });
+
+  it('gives no key for placeholders shared by unrelated licenses', () => {
+    for (const placeholder of ['N/A', 'none', '-', '', 'Emergency License', 'Test']) {
+      assert.equal(normaliseCompany(placeholder), undefined, placeholder);
+    }
+  });
+});
