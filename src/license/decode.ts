@@ -191,11 +191,14 @@ function recoverAesKey(
     if (aesKey.length === AES_KEY_BYTES) return { ok: true, value: { aesKey, key } };
   }
   const tried = keys
-    .map((key) => `${key.fingerprint.slice(0, 16)}${key.label ? ` (${key.label})` : ''}`)
-    .join(', ');
+    .map((key) => {
+      const fingerprint = `sha256 ${key.fingerprint.slice(0, 16)}`;
+      return key.label ? `${key.label}, ${fingerprint}` : fingerprint;
+    })
+    .join('; ');
   return failure(
     'WRONG_KEY',
-    `This license was made with another key: none of the public keys tried (sha256 fingerprint ${tried}) can read it. ` +
+    `This license was made with another key: none of the public keys tried can read it (${tried}). ` +
       'It may come from another GitLab installation or a test setup, or its key part is damaged. ' +
       ASK_FOR_FILE,
   );

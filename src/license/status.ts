@@ -30,7 +30,9 @@ export function licenseStatus(
   gracePeriodDays = DEFAULT_GRACE_PERIOD_DAYS,
 ): LicenseStatus {
   const trialNote =
-    license.restrictions?.trial === true ? ' (a trial: paid features stop at expiry)' : '';
+    license.restrictions?.trial === true
+      ? ', and as a trial its paid features stopped that day'
+      : '';
   if (compareCalendarDates(today, license.issued_at) < 0) {
     const daysLeft = daysBetween(today, license.issued_at);
     return {

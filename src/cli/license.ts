@@ -1,0 +1,234 @@
+/**
+ * `lifeline license …`: make an emergency license offline, and inspect a license a customer
+ * sent. Machine output (the license text, `--json`) goes to stdout, people's messages to
+ * stderr; anything wrong ends with exit code 1 and one line.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  DEFAULT_GRACE_PERIOD_DAYS,
+  addDays,
+  buildEmergencyLicense,
+  calendarDateOf,
+  decodeLicense,
+  defaultEmergencyLicenseSettings,
+  encodeLicense,
+  licenseFingerprint,
+  licenseStatus,
+  parseCalendarDate,
+} from '../license/index.js';
+import type {
+  CalendarDate,
+  EmergencyLicenseSettings,
+  LicenseAttributes,
+  LicenseStatus,
+  VerificationKey,
+} from '../license/index.js';
+import { describeFsError, readSigningKeyFile, readVerificationKeyFile } from './keys.js';
+import { fail, printJson, say } from './output.js';
+
+interface CreateOptions {
+  email: string;
+  users: string;
+  privateKey: string;
+  out?: string;
+  force?: boolean;
+  today?: string;
+}
+
+interface InspectOptions {
+  publicKey?: string[];
+  json?: boolean;
+  today?: string;
+}
+
+export function registerLicenseCommands(program: Command): void {
+  const license = program.command('license').description('Make and read GitLab license files.');
+  license
+    .command('create')
+    .description(
+      'Make an emergency license (an Ultimate trial, generic licensee) offline. Settings from ' +
+        'LIFELINE_LICENSE_DURATION_DAYS, LIFELINE_LICENSEE_NAME and LIFELINE_LICENSEE_COMPANY.',
+    )
+    .requiredOption('--email <email>', "the customer's email address")
+    .requiredOption('--users <n>', 'the number of users (seats)')
+    .requiredOption('--private-key <file>', 'the PEM private key that signs the license')
+    .option('--out <file>', 'write the license to this file instead of stdout')
+    .option('--force', 'replace the --out file if it exists', false)
+    .option('--today <YYYY-MM-DD>', 'the issue date (default: today, UTC)')
+    .action((options: CreateOptions) => createLicense(options));
+  license
+    .command('inspect')
+    .description('Read a license file and say what it holds and where it stands.')
+    .argument('<file>', 'the .gitlab-license file, or - for stdin')
+    .option(
+      '--public-key <file>',
+      'a PEM public key to read it with (repeat to try several)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--today <YYYY-MM-DD>', 'the day to compute the status for (default: today, UTC)')
+    .action((file: string, options: InspectOptions) => inspectLicense(file, options));
+}
+
+function createLicense(options: CreateOptions): void {
+  const settings = emergencySettingsFromEnv(process.env);
+  const today = readToday(options.today);
+  if (typeof today !== 'string') fail(today.message);
+  if (!/^[1-9]\d{0,8}$/.test(options.users.trim())) {
+    fail(`--users must be a whole number of at least 1 (got "${options.users}").`);
+  }
+  let attributes: LicenseAttributes;
+  try {
+    attributes = buildEmergencyLicense(
+      { customerEmail: options.email.trim(), userCount: Number(options.users.trim()), today },
+      settings,
+    );
+  } catch (error) {
+    fail(error instanceof RangeError ? error.message : 'could not build the license.');
+  }
+  const key = readSigningKeyFile(options.privateKey);
+  const text = encodeLicense(attributes, key);
+  const summary =
+    `Emergency license: Ultimate trial for ${attributes.restrictions?.active_user_count} users, ` +
+    `${options.email.trim()}, from ${attributes.issued_at} to ${attributes.expires_at} ` +
+    `(read-only from ${attributes.block_changes_at}); sha256 ${licenseFingerprint(text)}, key ${key.fingerprint.slice(0, 16)}.`;
+  if (options.out === undefined) {
+    process.stdout.write(text);
+    say(summary);
+    return;
+  }
+  try {
+    writeFileSync(options.out, text, { flag: options.force ? 'w' : 'wx' });
+  } catch (error) {
+    const hint =
+      (error as { code?: unknown }).code === 'EEXIST' ? ' (pass --force to replace it)' : '';
+    fail(`cannot write ${options.out}: ${describeFsError(error)}${hint}.`);
+  }
+  say(summary);
+  say(`Written to ${options.out}`);
+}
+
+/** The operator's settings for emergency licenses; an unset or empty variable keeps the default. */
+export function emergencySettingsFromEnv(env: NodeJS.ProcessEnv): EmergencyLicenseSettings {
+  const settings = { ...defaultEmergencyLicenseSettings };
+  const duration = env.LIFELINE_LICENSE_DURATION_DAYS?.trim();
+  if (duration) {
+    if (!/^\d{1,3}$/.test(duration) || Number(duration) < 1 || Number(duration) > 365) {
+      fail(
+        `LIFELINE_LICENSE_DURATION_DAYS must be a whole number of days from 1 to 365 (got "${duration}").`,
+      );
+    }
+    settings.durationDays = Number(duration);
+  }
+  for (const [name, field] of [
+    ['LIFELINE_LICENSEE_NAME', 'licenseeName'],
+    ['LIFELINE_LICENSEE_COMPANY', 'licenseeCompany'],
+  ] as const) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (value.trim().length === 0 || value.length > 200 || /[\p{Cc}]/u.test(value)) {
+      fail(`${name} must be a single line of text, at most 200 characters.`);
+    }
+    settings[field] = value.trim();
+  }
+  return settings;
+}
+
+function readToday(option: string | undefined): CalendarDate | { message: string } {
+  if (option === undefined) return calendarDateOf(new Date());
+  return (
+    parseCalendarDate(option) ?? {
+      message: `--today must be a real date, YYYY-MM-DD (got "${option}").`,
+    }
+  );
+}
+
+async function inspectLicense(file: string, options: InspectOptions): Promise<void> {
+  const refuse = (code: string, message: string): never => {
+    if (options.json) printJson({ ok: false, error: { code, message } });
+    fail(message);
+  };
+  const today = readToday(options.today);
+  if (typeof today !== 'string') return refuse('USAGE', today.message);
+  const keyPaths = options.publicKey ?? [];
+  if (keyPaths.length === 0) {
+    return refuse('USAGE', 'give at least one --public-key FILE to read the license with.');
+  }
+  const keys: VerificationKey[] = [];
+  for (const path of keyPaths) {
+    const key = readVerificationKeyFile(path);
+    if ('code' in key) return refuse(key.code, key.message);
+    keys.push(key);
+  }
+  let input: Buffer;
+  try {
+    input = file === '-' ? await readStdin() : readFileSync(file);
+  } catch (error) {
+    return refuse(
+      'FILE_UNREADABLE',
+      `cannot read ${file === '-' ? 'stdin' : file}: ${describeFsError(error)}.`,
+    );
+  }
+  const result = decodeLicense(input, keys);
+  if (!result.ok) return refuse(result.error.code, result.error.message);
+  const status = licenseStatus(result.license, today);
+  if (options.json) {
+    printJson({
+      ok: true,
+      keyFingerprint: result.key.fingerprint,
+      status,
+      license: JSON.parse(result.json) as unknown,
+    });
+    return;
+  }
+  process.stdout.write(renderTable(result.license, status, result.key));
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function renderTable(
+  license: LicenseAttributes,
+  status: LicenseStatus,
+  key: VerificationKey,
+): string {
+  const restrictions = license.restrictions ?? {};
+  const { Name: name, Email: email, Company: company, ...otherLicensee } = license.licensee;
+  const rows: [string, string][] = [
+    ['Licensee', name ?? '-'],
+    ['Company', company ?? '-'],
+    ['Email', email ?? '-'],
+    ...Object.entries(otherLicensee).map(([field, value]): [string, string] => [
+      `Licensee ${field}`,
+      value,
+    ]),
+    ['Plan', restrictions.plan ?? 'starter (no plan given)'],
+    ['Trial', restrictions.trial ? 'yes' : 'no'],
+    [
+      'Seats',
+      restrictions.active_user_count === undefined
+        ? 'unlimited'
+        : String(restrictions.active_user_count),
+    ],
+    ['Issued', license.issued_at],
+    ['Expires', license.expires_at],
+    [
+      'Block changes',
+      license.block_changes_at ??
+        `not set (read-only from ${addDays(license.expires_at, DEFAULT_GRACE_PERIOD_DAYS)} after GitLab's 14-day grace)`,
+    ],
+    ['Status', status.summary],
+    ['Key', `${key.fingerprint}${key.label ? ` (${key.label})` : ''}`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${oneLine(value)}\n`).join('');
+}
+
+/** Licensee values come from the file: keep a crafted one from drawing on the terminal. */
+function oneLine(value: string): string {
+  return value.replace(/[\p{Cc}]/gu, ' ');
+}

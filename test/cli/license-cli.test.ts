@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { decodeLicense, loadVerificationKey } from '../../src/license/index.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixtures = 'test/fixtures/gitlab-license';
+const privateKey = `${fixtures}/test_license_key.pem`;
+const publicKey = `${fixtures}/test_license_key.pub`;
+const otherPublicKey = `${fixtures}/other_license_key.pub`;
+const testKey = loadVerificationKey(readFileSync(join(root, publicKey), 'utf8'));
+const work = mkdtempSync(join(tmpdir(), 'lifeline-license-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lifeline(
+  args: string[],
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<Run> {
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      ['bin/lifeline', ...args],
+      { cwd: root, env: { ...process.env, ...options.env } },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+function fixture(name: string): string {
+  return readFileSync(join(root, fixtures, name), 'utf8');
+}
+
+/** A failure: exit code 1 and exactly one line on stderr. */
+function assertOneLineFailure(result: Run, pattern: RegExp): void {
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /^lifeline: [^\n]+\n$/);
+  assert.match(result.stderr, pattern);
+}
+
+const create = ['license', 'create', '--email', 'admin@customer.example', '--users', '250'];
+
+describe('lifeline license create', () => {
+  it('prints the emergency license the gem would make, on stdout', async () => {
+    const result = await lifeline([
+      ...create,
+      '--private-key',
+      privateKey,
+      '--today',
+      '2026-11-28',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(result.stdout.startsWith('eyJkYXRhIjoi'));
+    const decoded = decodeLicense(result.stdout, [testKey]);
+    assert.ok(decoded.ok);
+    assert.equal(decoded.json, fixture('emergency-ultimate-250.json'));
+    assert.match(result.stderr, /250 users/);
+    assert.match(result.stderr, /2026-12-08/);
+  });
+
+  it('writes --out, and refuses to overwrite it without --force', async () => {
+    const out = join(work, 'emergency.gitlab-license');
+    const first = await lifeline([...create, '--private-key', privateKey, '--out', out]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, '');
+    assert.ok(decodeLicense(readFileSync(out), [testKey]).ok);
+    const again = await lifeline([...create, '--private-key', privateKey, '--out', out]);
+    assertOneLineFailure(again, /already exists.*--force/);
+    const forced = await lifeline([
+      ...create,
+      '--private-key',
+      privateKey,
+      '--out',
+      out,
+      '--force',
+    ]);
+    assert.equal(forced.code, 0, forced.stderr);
+  });
+
+  it('takes duration and licensee from the environment', async () => {
+    const result = await lifeline(
+      [...create, '--private-key', privateKey, '--today', '2026-11-28'],
+      {
+        env: {
+          LIFELINE_LICENSE_DURATION_DAYS: '5',
+          LIFELINE_LICENSEE_NAME: 'Temporary License',
+          LIFELINE_LICENSEE_COMPANY: 'Acme Support',
+        },
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const decoded = decodeLicense(result.stdout, [testKey]);
+    assert.ok(decoded.ok);
+    assert.equal(decoded.license.expires_at, '2026-12-03');
+    assert.equal(decoded.license.licensee.Name, 'Temporary License');
+    assert.equal(decoded.license.licensee.Company, 'Acme Support');
+  });
+
+  it('refuses bad settings, emails, counts, dates and keys with one line, printing no license', async () => {
+    const ecKey = join(work, 'ec.pem');
+    writeFileSync(
+      ecKey,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+        type: 'pkcs8',
+        format: 'pem',
+      }),
+    );
+    const cases: [args: string[], pattern: RegExp, env?: Record<string, string>][] = [
+      [
+        [...create, '--private-key', privateKey],
+        /LIFELINE_LICENSE_DURATION_DAYS/,
+        { LIFELINE_LICENSE_DURATION_DAYS: '0' },
+      ],
+      [
+        [...create, '--private-key', privateKey],
+        /LIFELINE_LICENSEE_NAME/,
+        { LIFELINE_LICENSEE_NAME: '  ' },
+      ],
+      [
+        [
+          'license',
+          'create',
+          '--email',
+          'not-an-email',
+          '--users',
+          '3',
+          '--private-key',
+          privateKey,
+        ],
+        /email/,
+      ],
+      [['license', 'create', '--email', '', '--users', '3', '--private-key', privateKey], /email/],
+      [
+        [
+          'license',
+          'create',
+          '--email',
+          'a@b.example',
+          '--users',
+          '0',
+          '--private-key',
+          privateKey,
+        ],
+        /--users/,
+      ],
+      [
+        [
+          'license',
+          'create',
+          '--email',
+          'a@b.example',
+          '--users',
+          '2.5',
+          '--private-key',
+          privateKey,
+        ],
+        /--users/,
+      ],
+      [
+        [
+          'license',
+          'create',
+          '--email',
+          'a@b.example',
+          '--users',
+          'many',
+          '--private-key',
+          privateKey,
+        ],
+        /--users/,
+      ],
+      [[...create, '--private-key', privateKey, '--today', '2026-02-30'], /--today/],
+      [
+        [...create, '--private-key', join(work, 'missing.pem')],
+        /cannot read the private key .*no such file/,
+      ],
+      [[...create, '--private-key', publicKey], /public key/],
+      [[...create, '--private-key', ecKey], /RSA/],
+    ];
+    const results = await Promise.all(
+      cases.map(([args, , env]) => lifeline(args, env ? { env } : {})),
+    );
+    results.forEach((result, index) => {
+      assertOneLineFailure(result, cases[index]![1]);
+      assert.equal(result.stdout, '', `case ${index}`);
+    });
+  });
+});
+
+describe('lifeline license inspect', () => {
+  it('prints a JSON result with the attributes exactly as in the file', async () => {
+    const names = [
+      'emergency-ultimate-250',
+      'expired-premium-480',
+      'expired-trial-100',
+      'unicode-unrestricted',
+    ];
+    const results = await Promise.all(
+      names.map((name) =>
+        lifeline([
+          'license',
+          'inspect',
+          `${fixtures}/${name}.gitlab-license`,
+          '--public-key',
+          publicKey,
+          '--json',
+          '--today',
+          '2026-11-28',
+        ]),
+      ),
+    );
+    results.forEach((result, index) => {
+      assert.equal(result.code, 0, result.stderr);
+      const output = JSON.parse(result.stdout) as Record<string, unknown>;
+      assert.equal(output.ok, true);
+      assert.equal(output.keyFingerprint, testKey.fingerprint);
+      assert.deepEqual(output.license, JSON.parse(fixture(`${names[index]}.json`)));
+    });
+    const premium = JSON.parse(results[1]!.stdout) as {
+      status: { kind: string; readOnlySince: string };
+    };
+    assert.equal(premium.status.kind, 'read_only');
+    assert.equal(premium.status.readOnlySince, '2026-11-26');
+  });
+
+  it('prints a readable table, reading the license from stdin with -', async () => {
+    const result = await lifeline(
+      ['license', 'inspect', '-', '--public-key', publicKey, '--today', '2026-11-20'],
+      {
+        input: fixture('expired-premium-480-crlf.gitlab-license'),
+      },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    for (const expected of [
+      /^Licensee +Jane Admin$/m,
+      /^Company +Acme Industries$/m,
+      /^Email +jane@acme\.example$/m,
+      /^Plan +premium$/m,
+      /^Trial +no$/m,
+      /^Seats +480$/m,
+      /^Issued +2025-11-01$/m,
+      /^Expires +2026-11-12$/m,
+      /^Block changes +2026-11-26$/m,
+      /^Status +Expired on 2026-11-12 \(8 days ago\); in the grace period until 2026-11-26/m,
+      new RegExp(`^Key +${testKey.fingerprint}`, 'm'),
+    ]) {
+      assert.match(result.stdout, expected);
+    }
+  });
+
+  it('tries every --public-key given', async () => {
+    const result = await lifeline([
+      'license',
+      'inspect',
+      `${fixtures}/other-key.gitlab-license`,
+      '--public-key',
+      publicKey,
+      '--public-key',
+      otherPublicKey,
+      '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const output = JSON.parse(result.stdout) as { keyFingerprint: string };
+    assert.equal(
+      output.keyFingerprint,
+      loadVerificationKey(fixture('other_license_key.pub')).fingerprint,
+    );
+  });
+
+  it('fails with a code on stdout (--json) and one line on stderr', async () => {
+    const cases: [args: string[], code: string][] = [
+      [[`${fixtures}/other-key.gitlab-license`, '--public-key', publicKey], 'WRONG_KEY'],
+      [[`${fixtures}/truncated.gitlab-license`, '--public-key', publicKey], 'CORRUPTED'],
+      [[`${fixtures}/README.md`, '--public-key', publicKey], 'NOT_BASE64'],
+      [[join(work, 'missing.gitlab-license'), '--public-key', publicKey], 'FILE_UNREADABLE'],
+      [
+        [`${fixtures}/expired-trial-100.gitlab-license`, '--public-key', join(work, 'missing.pub')],
+        'FILE_UNREADABLE',
+      ],
+      [
+        [`${fixtures}/expired-trial-100.gitlab-license`, '--public-key', `${fixtures}/README.md`],
+        'KEY_UNREADABLE',
+      ],
+      [[`${fixtures}/expired-trial-100.gitlab-license`], 'USAGE'],
+      [
+        [
+          `${fixtures}/expired-trial-100.gitlab-license`,
+          '--public-key',
+          publicKey,
+          '--today',
+          'soon',
+        ],
+        'USAGE',
+      ],
+    ];
+    const results = await Promise.all(
+      cases.map(([args]) => lifeline(['license', 'inspect', ...args, '--json'])),
+    );
+    results.forEach((result, index) => {
+      assertOneLineFailure(result, /./);
+      const output = JSON.parse(result.stdout) as {
+        ok: boolean;
+        error: { code: string; message: string };
+      };
+      assert.equal(output.ok, false);
+      assert.equal(output.error.code, cases[index]![1], result.stdout);
+      assert.ok(result.stderr.includes(output.error.message));
+    });
+    const human = await lifeline([
+      'license',
+      'inspect',
+      `${fixtures}/truncated.gitlab-license`,
+      '--public-key',
+      publicKey,
+    ]);
+    assertOneLineFailure(human, /incomplete/);
+    assert.equal(human.stdout, '');
+  });
+});
