@@ -112,7 +112,7 @@ HOW TO INSTALL IT
 In the web interface, signed in as an administrator:
   1. Go to Admin Area > Subscription and select "Add license".
   2. Upload the attached file ${input.licenseFileName}, or paste its text (it is also at the end of this email).
-  3. Accept the terms of service and select "Add license".
+  3. Tick the box to accept the Subscription Agreement and select "Add license".
 
 Or with the API, using an administrator's personal access token (replace ${EXAMPLE_INSTANCE_URL} with your instance's address):
 
@@ -155,7 +155,7 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
 <ol>
 <li>Go to <strong>Admin Area &rsaquo; Subscription</strong> and select <strong>Add license</strong>.</li>
 <li>Upload the attached file <code>${fileName}</code>, or paste its text (it is also at the end of this email).</li>
-<li>Accept the terms of service and select <strong>Add license</strong>.</li>
+<li>Tick the box to accept the Subscription Agreement and select <strong>Add license</strong>.</li>
 </ol>
 <p>Or with the API, using an administrator's personal access token (replace <code>${EXAMPLE_INSTANCE_URL}</code> with your instance's address):</p>
 <pre ${pre}>${escapeHtml(facts.curl)}</pre>

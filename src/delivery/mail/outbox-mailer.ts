@@ -7,6 +7,7 @@ import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
 import type { Mailer, OutgoingMail, SentMail } from './mailer.js';
 import { toNodemailerMessage } from './mime-message.js';
 import { messageIdToken, parseLicenseMessageId } from './message-id.js';
+import { DEFAULT_OUTBOX_MAIL_FROM } from './smtp-settings.js';
 import { renderTestEmail } from './test-email.js';
 
 export interface OutboxMailerOptions {
@@ -117,7 +118,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
         return rows;
       }
       if (checkOptions.sendTestTo) {
-        const from = checkOptions.from ?? 'Lifeline <lifeline@localhost>';
+        const from = checkOptions.from ?? DEFAULT_OUTBOX_MAIL_FROM;
         try {
           const sent = await send(
             renderTestEmail({

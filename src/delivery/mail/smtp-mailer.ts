@@ -1,0 +1,189 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import nodemailer, { type SMTPTransportOptions } from 'nodemailer';
+import type { Logger } from 'pino';
+import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
+import type { Mailer, OutgoingMail, SentMail } from './mailer.js';
+import { toNodemailerMessage } from './mime-message.js';
+import { classifySmtpError, scrubSecrets, type SmtpErrorContext } from './smtp-error.js';
+import type { SmtpSettings } from './smtp-settings.js';
+import { renderTestEmail } from './test-email.js';
+
+export interface SmtpMailerOptions {
+  logger?: Pick<Logger, 'info' | 'warn'>;
+}
+
+/**
+ * Connections kept open by the pool. Lifeline sends a handful of messages an hour; two lets a
+ * resend go out while another message is slow, without looking like a bulk sender.
+ */
+const MAX_POOLED_CONNECTIONS = 2;
+
+/**
+ * Sends mail through an SMTP server with nodemailer. Every failure comes out as a
+ * `DeliveryError` sorted by `classifySmtpError`, with no password in it.
+ * Throws a `configuration` DeliveryError at once when the DKIM key file cannot be used.
+ */
+export function createSmtpMailer(settings: SmtpSettings, options: SmtpMailerOptions = {}): Mailer {
+  const { logger } = options;
+  const context: SmtpErrorContext = {
+    server: settings.server,
+    ...(settings.user !== undefined ? { user: settings.user } : {}),
+    ...(settings.password !== undefined ? { password: settings.password } : {}),
+  };
+  const transportOptions: SMTPTransportOptions = {
+    host: settings.host,
+    port: settings.port,
+    secure: settings.secure,
+    requireTLS: settings.requireTls,
+    ...(settings.user !== undefined
+      ? { auth: { user: settings.user, pass: settings.password ?? '' } }
+      : {}),
+    connectionTimeout: settings.timeouts.connectionMs,
+    greetingTimeout: settings.timeouts.greetingMs,
+    socketTimeout: settings.timeouts.socketMs,
+    ...(settings.dkim
+      ? {
+          dkim: {
+            domainName: settings.dkim.domain,
+            keySelector: settings.dkim.selector,
+            privateKey: readDkimKey(settings.dkim.privateKeyFile),
+          },
+        }
+      : {}),
+    // nodemailer's own transcript logging would print the AUTH exchange: keep it off.
+    logger: false,
+    debug: false,
+  };
+  const transporter = settings.pool
+    ? nodemailer.createTransport({
+        ...transportOptions,
+        pool: true,
+        maxConnections: MAX_POOLED_CONNECTIONS,
+      })
+    : nodemailer.createTransport(transportOptions);
+
+  async function send(mail: OutgoingMail): Promise<SentMail> {
+    try {
+      const info = await transporter.sendMail(toNodemailerMessage(mail));
+      const receipt = scrubSecrets(info.response.trim(), context);
+      logger?.info({ messageId: mail.messageId, server: settings.server, receipt }, 'email sent');
+      return { messageId: mail.messageId, receipt };
+    } catch (error) {
+      const failure = classifySmtpError(error, context);
+      logger?.warn(
+        {
+          messageId: mail.messageId,
+          server: settings.server,
+          kind: failure.kind,
+          code: failure.code,
+          remoteReply: failure.remoteReply,
+        },
+        failure.message,
+      );
+      throw failure;
+    }
+  }
+
+  function fixFor(failure: DeliveryError): string {
+    if (failure.kind === 'configuration') return `Fix the setting named above (${failure.code}).`;
+    if (failure.kind === 'permanent') return 'Read the server reply above: it refused the message.';
+    return `Check that ${settings.server} is reachable from this machine and that SMTP_URL has the right host and port.`;
+  }
+
+  return {
+    name: 'smtp',
+    send,
+    async check(checkOptions = {}) {
+      const rows: ReadinessCheck[] = [];
+      if (settings.dkim) {
+        rows.push({
+          name: 'DKIM signing',
+          ok: true,
+          detail: `Messages are signed for ${settings.dkim.domain} with selector ${settings.dkim.selector}.`,
+        });
+      }
+      try {
+        await transporter.verify();
+        rows.push({
+          name: 'SMTP server',
+          ok: true,
+          detail: `Connected to ${settings.server} (${tlsMode(settings)}) and ${
+            settings.user ? `authenticated as ${settings.user}` : 'sent no credentials'
+          }; mail goes out from ${settings.from}.`,
+        });
+      } catch (error) {
+        const failure = classifySmtpError(error, context);
+        rows.push({
+          name: 'SMTP server',
+          ok: false,
+          detail: failure.message,
+          fix: fixFor(failure),
+        });
+        return rows;
+      }
+      if (checkOptions.sendTestTo) {
+        try {
+          const sent = await send(
+            renderTestEmail({
+              from: checkOptions.from ?? settings.from,
+              to: checkOptions.sendTestTo,
+              ...(settings.replyTo ? { replyTo: settings.replyTo } : {}),
+              sentAt: new Date(),
+              hostName: hostname(),
+            }),
+          );
+          rows.push({
+            name: 'SMTP test message',
+            ok: true,
+            detail: `Sent to ${checkOptions.sendTestTo}; the server answered: ${sent.receipt}`,
+          });
+        } catch (error) {
+          const failure = classifySmtpError(error, context);
+          rows.push({
+            name: 'SMTP test message',
+            ok: false,
+            detail: failure.message,
+            fix: fixFor(failure),
+          });
+        }
+      }
+      return rows;
+    },
+    close() {
+      transporter.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function tlsMode(settings: SmtpSettings): string {
+  if (settings.secure) return 'TLS';
+  return settings.requireTls ? 'STARTTLS required' : 'STARTTLS when offered';
+}
+
+/** Read and parsed once at start, so a bad key stops the service instead of every message. */
+function readDkimKey(file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new DeliveryError(
+      'configuration',
+      `DKIM_PRIVATE_KEY_FILE ${file} cannot be read (${code})`,
+      { code: 'DKIM_KEY_UNREADABLE' },
+    );
+  }
+  try {
+    createPrivateKey(pem);
+  } catch {
+    throw new DeliveryError(
+      'configuration',
+      `DKIM_PRIVATE_KEY_FILE ${file} does not hold a PEM private key`,
+      { code: 'DKIM_KEY_INVALID' },
+    );
+  }
+  return pem;
+}
