@@ -96,7 +96,7 @@ function renderText(input: LicenseEmailInput, facts: LicenseFacts): string {
   const { product, users, ticketRef, expiresLong } = facts;
   return `Hello,
 
-As agreed on support ticket ${ticketRef}, here is a temporary ${product} license to unblock your instance until the renewal of your subscription is done.
+As discussed in support ticket ${ticketRef}, here is a temporary ${product} license to unblock your instance until the renewal of your subscription is done.
 
   License:      ${product} Ultimate trial (temporary)
   Users:        ${facts.count}
@@ -140,7 +140,7 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
 <head><meta charset="utf-8"><title>Your temporary ${product} license</title></head>
 <body style="font-family:sans-serif;line-height:1.4">
 <p>Hello,</p>
-<p>As agreed on ${ticketLink}, here is a temporary ${product} license to unblock your instance until the renewal of your subscription is done.</p>
+<p>As discussed in ${ticketLink}, here is a temporary ${product} license to unblock your instance until the renewal of your subscription is done.</p>
 <table>
 <tr><th ${cell}>License</th><td>${product} Ultimate trial (temporary)</td></tr>
 <tr><th ${cell}>Users</th><td>${escapeHtml(facts.count)}</td></tr>
