@@ -1,0 +1,226 @@
+/**
+ * The licensing team's notice posted by a Slack bot through `chat.postMessage`.
+ *
+ * The Web API client is tamed so that failures reach our job queue instead of waiting inside
+ * the client: no retries of its own (`retryConfig: { retries: 0 }`; its default waits up to
+ * ~30 min), a 429 rejected at once with its `Retry-After` (`rejectRateLimitedCalls`), a
+ * timeout, no absolute URLs, and a silent logger (its default logs to the console).
+ * The package is imported by its default export: named value imports of it break at run time
+ * under Node's ESM loader (see stack.md).
+ */
+import slackWebApi, { type Logger, type WebClient } from '@slack/web-api';
+import type { RequestOutcome } from '../../requests/outcome.js';
+import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
+import { classifyHttpFailure, classifyNetworkFailure } from '../http/classify-http-failure.js';
+import { DEFAULT_TIMEOUT_MS } from '../http/outbound-fetch.js';
+import type { RemoteService } from '../http/remote-service.js';
+import { scrubSecrets } from '../http/scrub-secrets.js';
+import type { NoticeChannel } from './notice-channel.js';
+import { slackApiError } from './slack-errors.js';
+import { renderSlackNotice } from './slack-message.js';
+import type { SlackSettings } from './slack-settings.js';
+import { SlackWebhookNotice } from './slack-webhook-notice.js';
+
+const {
+  LogLevel,
+  WebAPIHTTPError,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+} = slackWebApi;
+
+/** Ids of public (`C…`) and private (`G…`) channels; anything else is treated as a name. */
+const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+
+const silentLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};
+
+export interface SlackNoticeOptions {
+  /** Per-call timeout in ms (default 15 s); tests shorten it. */
+  timeoutMs?: number;
+}
+
+/** The Slack notice for the configured kind: a bot (`SlackBotNotice`) or an incoming webhook. */
+export function createSlackNotice(
+  settings: SlackSettings,
+  options: SlackNoticeOptions = {},
+): NoticeChannel {
+  return settings.kind === 'bot'
+    ? new SlackBotNotice(settings, options)
+    : new SlackWebhookNotice(settings, options);
+}
+
+export class SlackBotNotice implements NoticeChannel {
+  readonly name = 'slack' as const;
+  private readonly client: WebClient;
+  private readonly service: RemoteService;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly settings: Extract<SlackSettings, { kind: 'bot' }>,
+    options: SlackNoticeOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.client = new slackWebApi.WebClient(settings.token, {
+      slackApiUrl: settings.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: this.timeoutMs,
+      allowAbsoluteUrls: false,
+      logger: silentLogger,
+    });
+    this.service = {
+      name: 'Slack',
+      codePrefix: 'SLACK',
+      urlSetting: 'SLACK_API_URL',
+      credentialSetting: 'SLACK_BOT_TOKEN',
+      unauthorizedHint: 'check the bot token is current and the app is still installed',
+      forbiddenHint: 'check the app may post to SLACK_CHANNEL',
+      secrets: [settings.token],
+    };
+  }
+
+  async post(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
+    const message = renderSlackNotice(outcome);
+    const action = `posting the notice to ${this.settings.channel}`;
+    try {
+      const result = await this.client.chat.postMessage({
+        channel: this.settings.channel,
+        text: message.text,
+        blocks: message.blocks,
+        // Zendesk links need a login: a preview would only show the sign-in page.
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      const resolved =
+        result.channel && result.channel !== this.settings.channel ? ` (${result.channel})` : '';
+      return { ref: result.ts, destination: `Slack ${this.settings.channel}${resolved}` };
+    } catch (error) {
+      throw this.classify(error, action);
+    }
+  }
+
+  async check(): Promise<ReadinessCheck[]> {
+    const rows: ReadinessCheck[] = [];
+    try {
+      const auth = await this.client.auth.test();
+      rows.push({
+        name: 'Slack token',
+        ok: true,
+        detail: `SLACK_BOT_TOKEN works: @${auth.user ?? auth.user_id ?? '?'} in ${auth.team ?? auth.team_id ?? '?'}`,
+      });
+    } catch (error) {
+      const failure = this.classify(error, 'checking the token');
+      rows.push({ name: 'Slack token', ok: false, detail: failure.message, fix: fixFor(failure) });
+      return rows;
+    }
+    rows.push(await this.checkChannel());
+    return rows;
+  }
+
+  private async checkChannel(): Promise<ReadinessCheck> {
+    const channel = this.settings.channel;
+    if (!CHANNEL_ID.test(channel)) {
+      return {
+        name: 'Slack channel',
+        ok: true,
+        detail: `not verified: SLACK_CHANNEL is a name (${channel}), which Slack resolves only when posting; set it to the channel's id (C…, in the channel's details) to let doctor check that the bot is a member`,
+      };
+    }
+    try {
+      const info = await this.client.conversations.info({ channel });
+      const found = info.channel;
+      const label = `#${found?.name ?? channel} (${channel})`;
+      if (found?.is_archived) {
+        return {
+          name: 'Slack channel',
+          ok: false,
+          detail: `${label} is archived`,
+          fix: 'Unarchive the channel or set SLACK_CHANNEL to another one',
+        };
+      }
+      if (found?.is_member === false) {
+        return {
+          name: 'Slack channel',
+          ok: false,
+          detail: `the bot is not a member of ${label}`,
+          fix: `Invite the bot to ${label} (/invite @your-app), or set SLACK_CHANNEL to a channel it is in`,
+        };
+      }
+      return { name: 'Slack channel', ok: true, detail: `the bot can post to ${label}` };
+    } catch (error) {
+      if (error instanceof WebAPIPlatformError && error.data.error === 'missing_scope') {
+        return {
+          name: 'Slack channel',
+          ok: true,
+          detail: `not verified: the token lacks ${neededScope(error.data) ?? 'channels:read'} (only needed for this check)`,
+        };
+      }
+      const failure = this.classify(error, `checking ${channel}`);
+      return { name: 'Slack channel', ok: false, detail: failure.message, fix: fixFor(failure) };
+    }
+  }
+
+  /** Any error of the Web API client as a DeliveryError. */
+  private classify(error: unknown, action: string): DeliveryError {
+    const context = { action, channel: this.settings.channel };
+    if (error instanceof WebAPIPlatformError) {
+      const retryAfter = error.data.response_metadata?.retryAfter;
+      return slackApiError(error.data.error, {
+        ...context,
+        needed: neededScope(error.data),
+        retryAfterMs: retryAfter === undefined ? undefined : retryAfter * 1000,
+      });
+    }
+    if (error instanceof WebAPIRateLimitedError) {
+      return slackApiError('ratelimited', { ...context, retryAfterMs: error.retryAfter * 1000 });
+    }
+    if (error instanceof WebAPIHTTPError) {
+      const body: unknown = error.body;
+      return classifyHttpFailure(
+        {
+          status: error.statusCode,
+          headers: new Headers(error.headers),
+          body: typeof body === 'string' ? body : JSON.stringify(body ?? ''),
+        },
+        this.service,
+        { action },
+      );
+    }
+    if (error instanceof WebAPIRequestError) {
+      return classifyNetworkFailure(error.original, this.service, {
+        action,
+        timeoutMs: this.timeoutMs,
+      });
+    }
+    const text = scrubSecrets(
+      error instanceof Error ? error.message : String(error),
+      this.service.secrets,
+    );
+    // The client's own words for a 429 without a usable Retry-After.
+    if (text.startsWith('Retry header did not contain a valid timeout')) {
+      return slackApiError('ratelimited', context);
+    }
+    return new DeliveryError('transient', `Slack call failed while ${action}: ${text}`, {
+      code: 'SLACK_UNEXPECTED',
+    });
+  }
+}
+
+/** `missing_scope` replies name the scope they wanted in `needed`. */
+function neededScope(data: object): string | undefined {
+  const needed = (data as { needed?: unknown }).needed;
+  return typeof needed === 'string' ? needed : undefined;
+}
+
+function fixFor(failure: DeliveryError): string {
+  if (failure.kind === 'configuration') return failure.message;
+  return 'Slack did not answer properly: check SLACK_API_URL (when set) or try again later';
+}

@@ -1,0 +1,30 @@
+import type { RequestOutcome } from '../../requests/outcome.js';
+import type { ReadinessCheck } from '../delivery-error.js';
+import type { NoticeChannel } from './notice-channel.js';
+
+/**
+ * The notice channel when Slack is not configured: nothing leaves Lifeline; the pipeline records
+ * the notice in the request's timeline, which is where people look for it.
+ */
+export class TimelineNotice implements NoticeChannel {
+  readonly name = 'timeline' as const;
+
+  post(_outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
+    return Promise.resolve({ destination: 'timeline only (Slack not configured)' });
+  }
+
+  check(): Promise<ReadinessCheck[]> {
+    return Promise.resolve([
+      {
+        name: 'Slack notice',
+        ok: true,
+        detail:
+          'not configured (notices are recorded in the request timeline only); set SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL to post them',
+      },
+    ]);
+  }
+}
+
+export function timelineNotice(): NoticeChannel {
+  return new TimelineNotice();
+}
