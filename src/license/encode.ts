@@ -4,13 +4,17 @@
  * PKCS#1 v1.5 type-1 operation, not a hash-and-sign signature), all wrapped in Ruby-style
  * base64. The RSA private operation is nearly the whole cost; keys arrive as parsed KeyObjects.
  */
-import { constants, createCipheriv, privateEncrypt, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, privateEncrypt } from 'node:crypto';
 import type { LicenseAttributes } from './attributes.js';
 import { addBoundary } from './boundary.js';
 import type { SigningKey } from './keys.js';
+import { takeRandomBytes } from './random-pool.js';
 import { encodeRubyBase64 } from './ruby-base64.js';
 import { serializeLicenseAttributes } from './serialize.js';
 import { readLicenseAttributes } from './validate.js';
+
+/** The newline after each base64 line, as it appears inside a JSON string. */
+const JSON_NEWLINE = '\\n';
 
 export interface EncodeLicenseOptions {
   /** e.g. 'GitLab' → `BEGIN GITLAB LICENSE` / `END GITLAB LICENSE` lines. Default: none. */
@@ -22,12 +26,13 @@ export function encodeLicense(
   key: SigningKey,
   options: EncodeLicenseOptions = {},
 ): string {
-  const json = serializeLicenseAttributes(attributes);
-  // Refuse to sign what GitLab, or our own decoder, would refuse to read.
-  const check = readLicenseAttributes(JSON.parse(json));
+  // Refuse to sign what GitLab, or our own decoder, would refuse to read. The object is checked
+  // as it is: everything serialization writes (it drops undefined) is checked the same way.
+  const check = readLicenseAttributes(attributes);
   if (!check.ok) throw new RangeError(`Cannot make this license: ${check.error.message}`);
+  const json = serializeLicenseAttributes(attributes);
 
-  const secret = randomBytes(32);
+  const secret = takeRandomBytes(32);
   const aesKey = secret.subarray(0, 16);
   const iv = secret.subarray(16, 32);
   const cipher = createCipheriv('aes-128-cbc', aesKey, iv);
@@ -36,11 +41,11 @@ export function encodeLicense(
     { key: key.privateKey, padding: constants.RSA_PKCS1_PADDING },
     aesKey,
   );
-  const envelope = JSON.stringify({
-    data: encodeRubyBase64(data),
-    key: encodeRubyBase64(encryptedKey),
-    iv: encodeRubyBase64(iv),
-  });
-  const text = encodeRubyBase64(Buffer.from(envelope, 'utf8'));
+  // Base64 and `\n` need no JSON escaping beyond the newline, so the envelope is written
+  // directly, in the gem's key order; it is pure ASCII.
+  const envelope =
+    `{"data":"${encodeRubyBase64(data, JSON_NEWLINE)}","key":"${encodeRubyBase64(encryptedKey, JSON_NEWLINE)}",` +
+    `"iv":"${encodeRubyBase64(iv, JSON_NEWLINE)}"}`;
+  const text = encodeRubyBase64(Buffer.from(envelope, 'latin1'));
   return options.boundary === undefined ? text : addBoundary(text, options.boundary);
 }

@@ -7,12 +7,13 @@ const LINE_LENGTH = 60;
 const ALPHABET_WITH_PADDING = /^[A-Za-z0-9+/]*={0,2}$/;
 const WHITESPACE = /[\s]+/g;
 
-export function encodeRubyBase64(bytes: Uint8Array): string {
+/** `newline` is `\n`; the encoder passes the two characters `\` `n` to write inside JSON. */
+export function encodeRubyBase64(bytes: Uint8Array, newline = '\n'): string {
   const flat = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   if (flat.length === 0) return '';
   let wrapped = '';
   for (let start = 0; start < flat.length; start += LINE_LENGTH) {
-    wrapped += `${flat.slice(start, start + LINE_LENGTH)}\n`;
+    wrapped += flat.slice(start, start + LINE_LENGTH) + newline;
   }
   return wrapped;
 }

@@ -44,7 +44,8 @@ export function serializeLicenseAttributes(attributes: LicenseAttributes): strin
   const ordered: Record<string, unknown> = {};
   for (const key of ATTRIBUTE_ORDER) {
     const value = attributes[key];
-    if (value === undefined) continue;
+    // Like the gem, an absent attribute is left out rather than written as null.
+    if (value === undefined || value === null) continue;
     if (key === 'restrictions') {
       const restrictions = orderedRestrictions(value as LicenseRestrictions);
       // The gem omits restrictions when there are none.
@@ -60,7 +61,7 @@ function orderedRestrictions(restrictions: LicenseRestrictions): Record<string, 
   const ordered: Record<string, unknown> = {};
   for (const key of RESTRICTION_ORDER) {
     const value = restrictions[key];
-    if (value !== undefined) ordered[key] = value;
+    if (value !== undefined && value !== null) ordered[key] = value;
   }
   return ordered;
 }

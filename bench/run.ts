@@ -1,0 +1,38 @@
+/**
+ * `npm run bench [-- --seconds N]`: runs the benchmarks and prints a readable summary with
+ * the machine it ran on. The last line of stdout is one JSON object, for CI and for comparing
+ * runs; progress goes to stderr.
+ */
+import { cpus } from 'node:os';
+import { benchLicense } from './license.js';
+
+function secondsFromArgs(argv: readonly string[]): number | undefined {
+  const index = argv.indexOf('--seconds');
+  if (index < 0) return undefined;
+  const value = Number(argv[index + 1]);
+  if (!(value > 0)) {
+    process.stderr.write('bench: --seconds must be a positive number\n');
+    process.exit(1);
+  }
+  return value;
+}
+
+const seconds = secondsFromArgs(process.argv.slice(2));
+const processors = cpus();
+const machine = {
+  cpu: processors[0]?.model.trim() ?? 'unknown',
+  cores: processors.length,
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
+
+const license = await benchLicense(seconds === undefined ? {} : { seconds });
+
+const lines = [
+  `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform})`,
+  `RSA-2048 private operation (raw):  ${license.rsaRawOpsPerSec.toFixed(0).padStart(8)} /s`,
+  `License encode:                    ${license.licenseEncodePerSec.toFixed(0).padStart(8)} /s  (${(license.encodeRatio * 100).toFixed(1)}% of raw RSA)`,
+  `License decode:                    ${license.licenseDecodePerSec.toFixed(0).padStart(8)} /s`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+process.stdout.write(`${JSON.stringify({ ...license, machine })}\n`);
