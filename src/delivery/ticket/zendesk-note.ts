@@ -1,0 +1,82 @@
+/**
+ * The internal note Lifeline adds to the Zendesk ticket, as HTML (Zendesk sanitises it and
+ * derives the plain-text `body`). Its last line names the request and the outcome: that line
+ * is how a retry recognises a note it already added before a crash.
+ */
+import type { RequestOutcome } from '../../requests/outcome.js';
+import { escapeHtml, htmlLink } from '../mail/escape-html.js';
+
+export interface ZendeskNote {
+  html: string;
+  /** Plain text that identifies this note among the ticket's comments. */
+  key: string;
+  /** The tag added to the ticket alongside the note. */
+  tag: 'emergency_license_issued' | 'emergency_license_failed';
+}
+
+export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
+  const issued = outcome.outcome === 'issued';
+  const rows: string[] = [
+    item('Outcome', issued ? 'license issued' : 'failed, no license was sent'),
+    item('Customer email', escapeHtml(outcome.customerEmail)),
+    item('Seats', String(outcome.userCount)),
+  ];
+  if (outcome.expiresAt) rows.push(item('Expires', outcome.expiresAt));
+  rows.push(item('Requested by', escapeHtml(outcome.requestedBy)));
+  if (outcome.trackerIssue) {
+    const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;
+    rows.push(item('Tracker issue', link(outcome.trackerIssue.url, label)));
+  }
+  if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
+
+  const parts = [
+    `<p><strong>${issued ? 'Emergency license issued' : 'Emergency license FAILED'}</strong></p>`,
+    `<ul>${rows.join('')}</ul>`,
+  ];
+  if (!issued && outcome.failure) {
+    parts.push(
+      `<p><strong>Failed step:</strong> ${escapeHtml(outcome.failure.step)}<br>` +
+        `<strong>Error:</strong> ${escapeHtml(outcome.failure.message)}<br>` +
+        `<strong>Next:</strong> ${escapeHtml(outcome.failure.nextAction)}</p>`,
+    );
+  }
+  const key = noteKey(outcome);
+  parts.push(`<p>${escapeHtml(key)}</p>`);
+  return {
+    html: parts.join('\n'),
+    key,
+    tag: issued ? 'emergency_license_issued' : 'emergency_license_failed',
+  };
+}
+
+/**
+ * `Lifeline request <id> (issued)` or `(failed at <step>)`: a second failure at another step, or
+ * the success after a failure, is a new note; the same one again is not.
+ */
+export function noteKey(outcome: RequestOutcome): string {
+  const what =
+    outcome.outcome === 'issued'
+      ? 'issued'
+      : `failed${outcome.failure ? ` at ${outcome.failure.step}` : ''}`;
+  return `Lifeline request ${outcome.requestId} (${what})`;
+}
+
+/** Whether a comment (any of its renderings) is the note with this key. */
+export function isNoteWithKey(
+  comment: { body?: string; plain_body?: string; html_body?: string },
+  key: string,
+): boolean {
+  return (
+    (comment.body?.includes(key) ?? false) ||
+    (comment.plain_body?.includes(key) ?? false) ||
+    (comment.html_body?.includes(escapeHtml(key)) ?? false)
+  );
+}
+
+function item(label: string, valueHtml: string): string {
+  return `<li><strong>${label}:</strong> ${valueHtml}</li>`;
+}
+
+function link(url: string | undefined, label: string): string {
+  return url ? htmlLink(url, label) : escapeHtml(label);
+}

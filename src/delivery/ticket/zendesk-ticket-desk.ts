@@ -1,0 +1,211 @@
+/**
+ * Internal notes on Zendesk tickets, through the Support REST API and our outbound fetch wrapper.
+ *
+ * One note per outcome, three calls:
+ * 1. list the ticket's newest comments, to skip the note when a previous attempt already added
+ *    it (a crash or a lost reply after Zendesk saved it);
+ * 2. `PUT /api/v2/tickets/{id}.json` with the comment, `public: false` always explicit (Zendesk
+ *    otherwise keeps the ticket's last visibility, which may be public);
+ * 3. `PUT /api/v2/tickets/{id}/tags.json`, which adds tags. Tags on the ticket update would
+ *    replace all of the ticket's tags, and `additional_tags` works only on bulk updates.
+ * https://developer.zendesk.com/documentation/ticketing/managing-tickets/adding-tags-to-tickets-without-overwriting-existing-tags
+ */
+import { z } from 'zod';
+import type { RequestOutcome } from '../../requests/outcome.js';
+import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
+import type { NotFoundMeaning } from '../http/classify-http-failure.js';
+import { fetchJson, type OutboundRequest } from '../http/outbound-fetch.js';
+import type { RemoteService } from '../http/remote-service.js';
+import type { TicketDesk } from './ticket-desk.js';
+import { isNoteWithKey, renderZendeskNote } from './zendesk-note.js';
+import type { ZendeskSettings } from './zendesk-settings.js';
+
+const commentsReply = z.object({
+  comments: z.array(
+    z.object({
+      id: z.number(),
+      public: z.boolean().optional(),
+      body: z.string().optional(),
+      html_body: z.string().optional(),
+      plain_body: z.string().optional(),
+    }),
+  ),
+});
+
+const updateReply = z.object({
+  ticket: z.object({ id: z.number() }),
+  audit: z
+    .object({
+      id: z.number(),
+      events: z.array(z.object({ id: z.number(), type: z.string() })).optional(),
+    })
+    .optional(),
+});
+
+const tagsReply = z.object({ tags: z.array(z.string()) });
+
+const meReply = z.object({
+  user: z.object({
+    id: z.number().nullable(),
+    name: z.string().nullable().optional(),
+    email: z.string().nullable().optional(),
+    role: z.string().nullable().optional(),
+  }),
+});
+
+export interface ZendeskTicketDeskOptions {
+  /** Per-call timeout in ms (default 15 s); tests shorten it. */
+  timeoutMs?: number;
+}
+
+export class ZendeskTicketDesk implements TicketDesk {
+  readonly name = 'zendesk' as const;
+  private readonly service: RemoteService;
+  private readonly authorization: string;
+
+  constructor(
+    private readonly settings: ZendeskSettings,
+    private readonly options: ZendeskTicketDeskOptions = {},
+  ) {
+    const credentials = Buffer.from(`${settings.email}/token:${settings.apiToken}`).toString(
+      'base64',
+    );
+    this.authorization = `Basic ${credentials}`;
+    this.service = {
+      name: 'Zendesk',
+      codePrefix: 'ZENDESK',
+      urlSetting: 'ZENDESK_URL',
+      credentialSetting: 'ZENDESK_EMAIL / ZENDESK_API_TOKEN',
+      unauthorizedHint:
+        'check ZENDESK_EMAIL is an agent, the API token is active, and token access is on (Admin Center › Apps and integrations › Zendesk API)',
+      forbiddenHint: 'the agent ZENDESK_EMAIL may not edit this ticket (check its role and groups)',
+      secrets: [settings.apiToken, credentials],
+    };
+  }
+
+  async addInternalNote(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
+    const ticketId = ticketNumber(outcome.ticket.id);
+    const note = renderZendeskNote(outcome);
+    const notFound = (): NotFoundMeaning => ({
+      kind: 'permanent',
+      code: 'ZENDESK_TICKET_NOT_FOUND',
+      message: `Zendesk ticket ${ticketId} not found at ZENDESK_URL (deleted, merged away, or in another Zendesk account)`,
+    });
+
+    const comments = await this.call(
+      {
+        method: 'GET',
+        url: this.url(`/api/v2/tickets/${ticketId}/comments.json?sort_order=desc`),
+        action: `reading the comments of ticket ${ticketId}`,
+        notFound,
+      },
+      commentsReply,
+    );
+    const earlier = comments.comments.find(
+      (comment) => comment.public === false && isNoteWithKey(comment, note.key),
+    );
+    let ref: string | undefined = earlier ? String(earlier.id) : undefined;
+    if (!earlier) {
+      const updated = await this.call(
+        {
+          method: 'PUT',
+          url: this.url(`/api/v2/tickets/${ticketId}.json`),
+          json: { ticket: { comment: { html_body: note.html, public: false } } },
+          action: `adding the internal note to ticket ${ticketId}`,
+          notFound,
+        },
+        updateReply,
+      );
+      const comment = updated.audit?.events?.find((event) => event.type === 'Comment');
+      ref = comment ? String(comment.id) : updated.audit ? `audit ${updated.audit.id}` : undefined;
+    }
+    await this.call(
+      {
+        method: 'PUT',
+        url: this.url(`/api/v2/tickets/${ticketId}/tags.json`),
+        json: { tags: [note.tag] },
+        action: `tagging ticket ${ticketId} ${note.tag}`,
+        notFound,
+      },
+      tagsReply,
+    );
+    return { ...(ref === undefined ? {} : { ref }), destination: `Zendesk ticket #${ticketId}` };
+  }
+
+  async check(): Promise<ReadinessCheck[]> {
+    try {
+      const { user } = await this.call(
+        { method: 'GET', url: this.url('/api/v2/users/me.json'), action: 'checking the agent' },
+        meReply,
+      );
+      // Zendesk answers an unauthenticated call with an anonymous end user, not a 401.
+      const agent = user.id !== null && (user.role === 'agent' || user.role === 'admin');
+      return [
+        {
+          name: 'Zendesk agent',
+          ok: agent,
+          detail: agent
+            ? `ZENDESK_EMAIL works: ${user.name ?? user.email ?? user.id} (${user.role})`
+            : `Zendesk sees ${user.id === null ? 'an anonymous user' : `an ${user.role ?? 'unknown'} role`}, which cannot add internal notes`,
+          ...(agent
+            ? {}
+            : {
+                fix: 'Set ZENDESK_EMAIL and ZENDESK_API_TOKEN to an agent or admin and their API token',
+              }),
+        },
+      ];
+    } catch (error) {
+      if (!(error instanceof DeliveryError)) throw error;
+      return [
+        {
+          name: 'Zendesk agent',
+          ok: false,
+          detail: error.message,
+          fix:
+            error.kind === 'configuration'
+              ? 'Check ZENDESK_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN'
+              : 'Zendesk did not answer properly: check ZENDESK_URL, or try again later',
+        },
+      ];
+    }
+  }
+
+  private async call<Schema extends z.ZodType>(
+    request: Omit<OutboundRequest, 'headers' | 'timeoutMs'>,
+    schema: Schema,
+  ): Promise<z.output<Schema>> {
+    return await fetchJson(
+      {
+        ...request,
+        headers: { Authorization: this.authorization },
+        timeoutMs: this.options.timeoutMs,
+      },
+      this.service,
+      schema,
+    );
+  }
+
+  private url(pathAndQuery: string): URL {
+    return new URL(`${this.settings.url}${pathAndQuery}`);
+  }
+}
+
+export function createZendeskTicketDesk(
+  settings: ZendeskSettings,
+  options: ZendeskTicketDeskOptions = {},
+): TicketDesk {
+  return new ZendeskTicketDesk(settings, options);
+}
+
+/** Zendesk ticket ids are positive integers; people sometimes write `#4711`. */
+function ticketNumber(id: string): number {
+  const match = /^#?(\d{1,15})$/.exec(id.trim());
+  if (!match) {
+    throw new DeliveryError(
+      'permanent',
+      `"${id}" is not a Zendesk ticket number, so no note can be added to it`,
+      { code: 'ZENDESK_BAD_TICKET_ID' },
+    );
+  }
+  return Number(match[1]);
+}
