@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError } from '../../../src/delivery/delivery-error.js';
 import { createSlackNotice, SlackBotNotice } from '../../../src/delivery/notice/slack-notice.js';
@@ -222,6 +224,35 @@ describe('SlackBotNotice against the fake Slack', () => {
     assert.equal(bad.length, 1);
     assert.equal(bad[0]?.ok, false);
     assert.match(bad[0]?.fix ?? '', /SLACK_BOT_TOKEN/);
+  });
+});
+
+describe('SlackBotNotice against a Slack that does not answer', () => {
+  it('gives up after its timeout with a transient error, without retrying', async () => {
+    let received = 0;
+    const silent = createServer(() => {
+      received += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const notice = new SlackBotNotice(
+        {
+          kind: 'bot',
+          token: 'xoxb-silent-token',
+          channel: '#support_licensing-subscription',
+          apiUrl: `http://127.0.0.1:${port}/api/`,
+        },
+        { timeoutMs: 200 },
+      );
+      const error = await rejection(notice.post(issuedOutcome));
+      assert.equal(error.kind, 'transient');
+      assert.equal(error.code, 'SLACK_TIMEOUT');
+      assert.equal(received, 1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
 
