@@ -109,18 +109,17 @@ function createLicense(options: CreateOptions): void {
   say(`Written to ${options.out}`);
 }
 
-/** The operator's settings for emergency licenses; an unset or empty variable keeps the default. */
+/**
+ * The operator's settings for emergency licenses, with the same names and limits as the
+ * service's configuration (src/config.ts), so that a license made offline matches one the
+ * service would issue. An unset or empty variable keeps the default.
+ */
 export function emergencySettingsFromEnv(env: NodeJS.ProcessEnv): EmergencyLicenseSettings {
   const settings = { ...defaultEmergencyLicenseSettings };
-  const duration = env.LIFELINE_LICENSE_DURATION_DAYS?.trim();
-  if (duration) {
-    if (!/^\d{1,3}$/.test(duration) || Number(duration) < 1 || Number(duration) > 365) {
-      fail(
-        `LIFELINE_LICENSE_DURATION_DAYS must be a whole number of days from 1 to 365 (got "${duration}").`,
-      );
-    }
-    settings.durationDays = Number(duration);
-  }
+  settings.durationDays =
+    wholeFromEnv(env, 'LIFELINE_LICENSE_DURATION_DAYS', 1, 90) ?? settings.durationDays;
+  settings.gracePeriodDays =
+    wholeFromEnv(env, 'LIFELINE_GRACE_PERIOD_DAYS', 0, 365) ?? settings.gracePeriodDays;
   for (const [name, field] of [
     ['LIFELINE_LICENSEE_NAME', 'licenseeName'],
     ['LIFELINE_LICENSEE_COMPANY', 'licenseeCompany'],
@@ -133,6 +132,21 @@ export function emergencySettingsFromEnv(env: NodeJS.ProcessEnv): EmergencyLicen
     settings[field] = value.trim();
   }
   return settings;
+}
+
+function wholeFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    fail(`${name} must be a whole number from ${min} to ${max} (got "${text}").`);
+  }
+  return value;
 }
 
 function readToday(option: string | undefined): CalendarDate | { message: string } {

@@ -31,12 +31,19 @@ function lifeline(
     const child = execFile(
       process.execPath,
       ['bin/lifeline', ...args],
-      { cwd: root, env: { ...process.env, ...options.env } },
+      { cwd: root, env: { ...environmentWithoutLifelineSettings(), ...options.env } },
       (error, stdout, stderr) =>
         done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(options.input ?? '');
   });
+}
+
+/** The operator's own LIFELINE_* settings must not change what these tests expect. */
+function environmentWithoutLifelineSettings(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('LIFELINE_')),
+  );
 }
 
 function fixture(name: string): string {
@@ -95,6 +102,7 @@ describe('lifeline license create', () => {
       {
         env: {
           LIFELINE_LICENSE_DURATION_DAYS: '5',
+          LIFELINE_GRACE_PERIOD_DAYS: '7',
           LIFELINE_LICENSEE_NAME: 'Temporary License',
           LIFELINE_LICENSEE_COMPANY: 'Acme Support',
         },
@@ -104,6 +112,7 @@ describe('lifeline license create', () => {
     const decoded = decodeLicense(result.stdout, [testKey]);
     assert.ok(decoded.ok);
     assert.equal(decoded.license.expires_at, '2026-12-03');
+    assert.equal(decoded.license.block_changes_at, '2026-12-10');
     assert.equal(decoded.license.licensee.Name, 'Temporary License');
     assert.equal(decoded.license.licensee.Company, 'Acme Support');
   });
@@ -122,6 +131,16 @@ describe('lifeline license create', () => {
         [...create, '--private-key', privateKey],
         /LIFELINE_LICENSE_DURATION_DAYS/,
         { LIFELINE_LICENSE_DURATION_DAYS: '0' },
+      ],
+      [
+        [...create, '--private-key', privateKey],
+        /LIFELINE_LICENSE_DURATION_DAYS/,
+        { LIFELINE_LICENSE_DURATION_DAYS: '10 days' },
+      ],
+      [
+        [...create, '--private-key', privateKey],
+        /LIFELINE_GRACE_PERIOD_DAYS/,
+        { LIFELINE_GRACE_PERIOD_DAYS: '-1' },
       ],
       [
         [...create, '--private-key', privateKey],
