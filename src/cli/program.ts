@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { registerKeyCommands } from './keys.js';
 import { registerLicenseCommands } from './license.js';
+import { registerMigrateCommand } from './migrate.js';
+import { registerRequestCommands } from './request.js';
+import { registerServeCommands } from './serve.js';
+import { registerAccessCommands } from './tokens.js';
 
 /** The whole command tree. Each command group lives in its own file and registers itself here. */
 export function buildProgram(): Command {
@@ -10,5 +14,9 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerKeyCommands(program);
   registerLicenseCommands(program);
+  registerServeCommands(program);
+  registerMigrateCommand(program);
+  registerAccessCommands(program);
+  registerRequestCommands(program);
   return program;
 }

@@ -31,7 +31,10 @@ export type FailureClassifier = (error: unknown) => FailureVerdict;
  */
 export class RunLater extends Error {
   override readonly name = 'RunLater';
-  constructor(readonly delayMs: number, reason: string) {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
     super(reason);
   }
 }

@@ -8,11 +8,7 @@
  * - unique key: at most one job with a given key ever exists, so enqueueing twice is harmless.
  */
 export type JobKind =
-  | 'generate_license'
-  | 'send_email'
-  | 'sync_tracker_issue'
-  | 'post_notice'
-  | 'note_ticket';
+  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -50,7 +50,10 @@ export interface WorkerOptions {
  */
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly running = new Map<string, { job: Job; abort: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<
+    string,
+    { job: Job; abort: AbortController; done: Promise<void> }
+  >();
   private stopping = false;
   private loop: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -132,7 +135,11 @@ export class Worker {
     try {
       await handlers[job.kind].run(job, signal);
       const kept = await completeJob(db, job.id, this.id, this.now());
-      this.emit(kept ? { type: 'job:success', job, durationMs: this.now() - started } : { type: 'job:lease-lost', job });
+      this.emit(
+        kept
+          ? { type: 'job:success', job, durationMs: this.now() - started }
+          : { type: 'job:lease-lost', job },
+      );
     } catch (error) {
       try {
         await this.settleFailure(job, error, classify, settings);

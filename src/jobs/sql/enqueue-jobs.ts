@@ -9,7 +9,11 @@ export const defaultMaxAttempts = 10;
  * Adds jobs inside the caller's transaction, so a job exists exactly when the domain write that
  * needs it committed. A job whose unique key is taken is skipped: enqueueing twice is harmless.
  */
-export async function enqueueJobs(db: Kysely<Database>, jobs: NewJob[], now: number): Promise<void> {
+export async function enqueueJobs(
+  db: Kysely<Database>,
+  jobs: NewJob[],
+  now: number,
+): Promise<void> {
   for (const job of jobs) {
     await db
       .insertInto('jobs')

@@ -57,7 +57,13 @@ export async function failJob(
 ): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
-    .set({ state: 'failed', last_error: error, locked_by: null, locked_until: null, updated_at: now })
+    .set({
+      state: 'failed',
+      last_error: error,
+      locked_by: null,
+      locked_until: null,
+      updated_at: now,
+    })
     .where('id', '=', jobId)
     .where('locked_by', '=', workerId)
     .where('state', '=', 'running')

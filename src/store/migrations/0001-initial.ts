@@ -45,13 +45,41 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('tracker_synced_revision', 'integer')
         .addColumn('tracker_lock_until', 'bigint')
         .execute();
-      await db.schema.createIndex('requests_created_at').on('requests').columns(['created_at']).execute();
-      await db.schema.createIndex('requests_customer_email').on('requests').columns(['customer_email']).execute();
-      await db.schema.createIndex('requests_ticket_id').on('requests').columns(['ticket_id']).execute();
-      await db.schema.createIndex('requests_customer_domain').on('requests').columns(['customer_domain']).execute();
-      await db.schema.createIndex('requests_customer_company').on('requests').columns(['customer_company']).execute();
-      await db.schema.createIndex('requests_subscription_id').on('requests').columns(['subscription_id']).execute();
-      await db.schema.createIndex('requests_state').on('requests').columns(['state', 'created_at']).execute();
+      await db.schema
+        .createIndex('requests_created_at')
+        .on('requests')
+        .columns(['created_at'])
+        .execute();
+      await db.schema
+        .createIndex('requests_customer_email')
+        .on('requests')
+        .columns(['customer_email'])
+        .execute();
+      await db.schema
+        .createIndex('requests_ticket_id')
+        .on('requests')
+        .columns(['ticket_id'])
+        .execute();
+      await db.schema
+        .createIndex('requests_customer_domain')
+        .on('requests')
+        .columns(['customer_domain'])
+        .execute();
+      await db.schema
+        .createIndex('requests_customer_company')
+        .on('requests')
+        .columns(['customer_company'])
+        .execute();
+      await db.schema
+        .createIndex('requests_subscription_id')
+        .on('requests')
+        .columns(['subscription_id'])
+        .execute();
+      await db.schema
+        .createIndex('requests_state')
+        .on('requests')
+        .columns(['state', 'created_at'])
+        .execute();
 
       await db.schema
         .createTable('decisions')
@@ -94,7 +122,11 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('deliveries_request').on('deliveries').columns(['request_id']).execute();
+      await db.schema
+        .createIndex('deliveries_request')
+        .on('deliveries')
+        .columns(['request_id'])
+        .execute();
 
       await serial(db, 'timeline_events', 'id')
         .addColumn('request_id', 'text', (c) => c.notNull().references('requests.id'))
@@ -104,7 +136,11 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('actor', 'text')
         .addColumn('data', 'text')
         .execute();
-      await db.schema.createIndex('timeline_events_request').on('timeline_events').columns(['request_id', 'id']).execute();
+      await db.schema
+        .createIndex('timeline_events_request')
+        .on('timeline_events')
+        .columns(['request_id', 'id'])
+        .execute();
 
       await serial(db, 'tracker_issues', 'number')
         .addColumn('request_id', 'text', (c) => c.notNull().unique().references('requests.id'))
@@ -115,7 +151,11 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('closed_at', 'bigint')
         .execute();
-      await db.schema.createIndex('tracker_issues_state').on('tracker_issues').columns(['state', 'number']).execute();
+      await db.schema
+        .createIndex('tracker_issues_state')
+        .on('tracker_issues')
+        .columns(['state', 'number'])
+        .execute();
 
       await db.schema
         .createTable('jobs')
@@ -135,7 +175,11 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
       // The claim scans pending jobs by run_at and running jobs by lease expiry.
-      await db.schema.createIndex('jobs_claimable').on('jobs').columns(['state', 'run_at']).execute();
+      await db.schema
+        .createIndex('jobs_claimable')
+        .on('jobs')
+        .columns(['state', 'run_at'])
+        .execute();
       await db.schema.createIndex('jobs_request').on('jobs').columns(['request_id']).execute();
 
       await db.schema
@@ -174,7 +218,6 @@ export function initialSchema(dialect: StoreDialect): Migration {
         .addColumn('window_start', 'bigint', (c) => c.notNull())
         .addColumn('count', 'integer', (c) => c.notNull())
         .execute();
-
     },
     async down(db: Kysely<unknown>) {
       for (const table of [

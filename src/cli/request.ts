@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { DecisionView } from '../requests/decision-view.js';
+import type { RequestDetail, RequestSummary } from '../requests/request-view.js';
+import { callApi, expectStatus } from './api-client.js';
+import { fail, printJson, say } from './output.js';
+
+interface CreateOptions {
+  ticketId: string;
+  ticketUrl: string;
+  email: string;
+  users: string;
+  licenseFile?: string;
+  plan?: string;
+  expiredOn?: string;
+  licensedUsers?: string;
+  screenshotsAttached?: boolean;
+  note?: string;
+  requestedBy?: string;
+  idempotencyKey?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+/** `lifeline request …`: the API from a terminal (LIFELINE_URL, LIFELINE_TOKEN). */
+export function registerRequestCommands(program: Command): void {
+  const request = program
+    .command('request')
+    .description('Emergency requests through a running Lifeline (LIFELINE_URL, LIFELINE_TOKEN).');
+
+  request
+    .command('create')
+    .description(
+      'Submit a request. Exit 0 when accepted, 2 when the policy rejects it, 1 on error.',
+    )
+    .requiredOption('--ticket-id <id>', 'the support ticket')
+    .requiredOption('--ticket-url <url>', "the ticket's address")
+    .requiredOption('--email <email>', "the customer's email (who opened the ticket)")
+    .requiredOption('--users <n>', 'user count for the temporary license (Admin Area dashboard)')
+    .option('--license-file <file>', "the customer's expired license file (- for stdin)")
+    .option('--plan <plan>', 'from the screenshots: starter, premium or ultimate')
+    .option('--expired-on <date>', 'from the screenshots: the license expiry date, YYYY-MM-DD')
+    .option('--licensed-users <n>', 'from the screenshots: licensed users')
+    .option('--screenshots-attached', 'confirm both screenshots are attached to the ticket')
+    .option('--note <text>')
+    .option('--requested-by <username>', 'the engineer asking (default: the token name)')
+    .option('--idempotency-key <key>', 'makes a repeated call return the first answer')
+    .option('--wait', 'follow the request until it succeeds or fails')
+    .option('--json', 'print the answer as JSON')
+    .action(async (options: CreateOptions) => {
+      const evidence = options.licenseFile
+        ? {
+            licenseFile: readFileSync(
+              options.licenseFile === '-' ? 0 : options.licenseFile,
+              'utf8',
+            ),
+          }
+        : {
+            ...(options.plan && { plan: options.plan }),
+            ...(options.expiredOn && { expiredOn: options.expiredOn }),
+            ...(options.licensedUsers && { licensedUsers: Number(options.licensedUsers) }),
+            screenshotsAttached: options.screenshotsAttached ?? false,
+          };
+      const body = {
+        ticket: { id: options.ticketId, url: options.ticketUrl },
+        customerEmail: options.email,
+        userCount: Number(options.users),
+        evidence,
+        ...(options.note && { note: options.note }),
+        ...(options.requestedBy && { requestedBy: options.requestedBy }),
+      };
+      const answer = await callApi<{ id: string; state: string; decision: DecisionView }>(
+        'POST',
+        '/api/v1/requests',
+        body,
+        options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {},
+      );
+      const result = expectStatus(answer, 202, 422);
+      if (options.json && !options.wait) printJson(result);
+      else if (!options.json) printDecision(result.id, result.decision);
+      if (answer.status === 422) process.exit(2);
+      if (options.wait) {
+        const final = await waitForOutcome(result.id);
+        if (options.json) printJson(final);
+        else printRequest(final);
+        process.exit(final.state === 'succeeded' ? 0 : 1);
+      }
+    });
+
+  request
+    .command('show <id>')
+    .option('--wait', 'wait until the request succeeds or fails')
+    .option('--json')
+    .action(async (id: string, options: { wait?: boolean; json?: boolean }) => {
+      const detail = options.wait
+        ? await waitForOutcome(id)
+        : expectStatus(
+            await callApi<RequestDetail>('GET', `/api/v1/requests/${encodeURIComponent(id)}`),
+            200,
+          );
+      if (options.json) printJson(detail);
+      else printRequest(detail);
+    });
+
+  request
+    .command('list')
+    .description('Find requests, newest first.')
+    .option('--email <email>', "customer email, or @domain for a whole company's")
+    .option('--ticket <id>')
+    .option('--state <state>', 'queued, issuing, succeeded, failed or rejected')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json')
+    .action(
+      async (options: {
+        email?: string;
+        ticket?: string;
+        state?: string;
+        limit: string;
+        json?: boolean;
+      }) => {
+        const query = new URLSearchParams({ limit: options.limit });
+        if (options.email) query.set('email', options.email);
+        if (options.ticket) query.set('ticket', options.ticket);
+        if (options.state) query.set('state', options.state);
+        const page = expectStatus(
+          await callApi<{ items: RequestSummary[]; nextCursor: string | null }>(
+            'GET',
+            `/api/v1/requests?${query.toString()}`,
+          ),
+          200,
+        );
+        if (options.json) return printJson(page);
+        if (page.items.length === 0) say('No requests match.');
+        for (const item of page.items) {
+          process.stdout.write(
+            `${item.id}  ${item.createdAt.slice(0, 16)}  ${item.state.padEnd(9)}  ${item.customerEmail}  ${item.userCount} users  ticket ${item.ticket.id}\n`,
+          );
+        }
+      },
+    );
+
+  request
+    .command('resend <id>')
+    .description('Email the same license again (to --email instead of the customer, if given).')
+    .option('--email <email>')
+    .action(async (id: string, options: { email?: string }) => {
+      const result = expectStatus(
+        await callApi<{ to: string }>(
+          'POST',
+          `/api/v1/requests/${encodeURIComponent(id)}/resend`,
+          options.email ? { email: options.email } : {},
+        ),
+        202,
+      );
+      say(`The same license is on its way to ${result.to}.`);
+    });
+
+  request
+    .command('retry <id>')
+    .description('Continue a failed request from the step that failed (never a second license).')
+    .action(async (id: string) => {
+      const result = expectStatus(
+        await callApi<{ retried: string[] }>(
+          'POST',
+          `/api/v1/requests/${encodeURIComponent(id)}/retry`,
+        ),
+        202,
+      );
+      say(`Retrying: ${result.retried.join(', ')}.`);
+    });
+}
+
+async function waitForOutcome(id: string): Promise<RequestDetail> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const detail = expectStatus(
+      await callApi<RequestDetail>('GET', `/api/v1/requests/${encodeURIComponent(id)}`),
+      200,
+    );
+    if (['succeeded', 'failed', 'rejected'].includes(detail.state)) return detail;
+    if (Date.now() > deadline)
+      fail(
+        `request ${id} is still ${detail.state} after 2 minutes; check it later with: lifeline request show ${id}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function printDecision(id: string, decision: DecisionView): void {
+  process.stdout.write(
+    `${decision.eligible ? 'Accepted' : 'Rejected'}: ${decision.summary}\nRequest ${id}\n`,
+  );
+  for (const rule of decision.rules)
+    process.stdout.write(`  ${rule.passed ? 'ok  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`);
+  for (const warning of decision.warnings) process.stdout.write(`  warn ${warning}\n`);
+}
+
+function printRequest(detail: RequestDetail): void {
+  const lines = [
+    `Request ${detail.id}: ${detail.state}`,
+    `  ticket      ${detail.ticket.id} ${detail.ticket.url}`,
+    `  customer    ${detail.customerEmail}, ${detail.userCount} users, asked by ${detail.requestedBy}`,
+  ];
+  if (detail.license)
+    lines.push(
+      `  license     ${detail.license.plan}${detail.license.trial ? ' trial' : ''}, ${detail.license.userCount} users, ${detail.license.issuedAt} → ${detail.license.expiresAt}`,
+    );
+  if (detail.trackerIssue)
+    lines.push(
+      `  tracker     #${detail.trackerIssue.number} (${detail.trackerIssue.state}) ${detail.trackerIssue.title}`,
+    );
+  if (detail.failure)
+    lines.push(
+      `  failed at   ${detail.failure.step}: ${detail.failure.message}`,
+      `  next        ${detail.failure.nextAction}`,
+    );
+  for (const d of detail.deliveries)
+    lines.push(
+      `  ${d.channel.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}`,
+    );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,18 @@
+import { openStore, type Store } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { configOrExit } from './config-or-exit.js';
+import { fail } from './output.js';
+
+/** Runs `work` against the configured database (migrated), closing it afterwards. */
+export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const config = configOrExit();
+  const store = openStore(config.databaseUrl);
+  try {
+    await migrateToLatest(store);
+    return await work(store);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { defaultEmergencyLicenseSettings, type EmergencyLicenseSettings } from './license/index.js';
+import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
+
+/**
+ * Every setting of the service, read from the environment (after `.env`, when present) and an
+ * optional JSON file named by LIFELINE_CONFIG_FILE (environment wins). Validated once at start:
+ * a wrong value stops the service with a sentence naming the setting.
+ *
+ * The settings of the outside systems (SMTP, GitLab, Slack, Zendesk) are parsed by their own
+ * adapters (`src/delivery/**\/*-settings.ts`) from the same environment.
+ */
+const whole = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+export const configSchema = z.object({
+  /** Where the embedded database, the development key pair and the mail outbox live. */
+  LIFELINE_DATA_DIR: z.string().default('./data'),
+  LIFELINE_HOST: z.string().default('127.0.0.1'),
+  LIFELINE_PORT: whole('LIFELINE_PORT', 0, 65_535).default(8080),
+  /** The address people reach the console at, for links in notices, notes and tracker issues. */
+  LIFELINE_PUBLIC_URL: optionalText.pipe(
+    z.url({ error: 'LIFELINE_PUBLIC_URL must be a URL' }).optional(),
+  ),
+  /** PEM file of the vendor's RSA private key. Default: a development key pair in the data dir. */
+  LIFELINE_SIGNING_KEY_FILE: optionalText,
+  /** Comma-separated PEM files of public keys that customers' expired licenses are read with. */
+  LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: optionalText,
+  /** `postgres://…` or `sqlite:PATH`. Default: SQLite in the data dir. */
+  DATABASE_URL: optionalText,
+  DATABASE_POOL_MAX: whole('DATABASE_POOL_MAX', 1, 1_000).default(10),
+  /** Apply pending migrations at start (default true); with false, refuse to start until `lifeline migrate` ran. */
+  LIFELINE_AUTO_MIGRATE: z
+    .enum(['true', 'false'], { error: 'LIFELINE_AUTO_MIGRATE must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  LIFELINE_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LIFELINE_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+
+  LIFELINE_GRACE_PERIOD_DAYS: whole('LIFELINE_GRACE_PERIOD_DAYS', 0, 365).default(
+    defaultPolicySettings.gracePeriodDays,
+  ),
+  LIFELINE_EMERGENCY_WINDOW_DAYS: whole('LIFELINE_EMERGENCY_WINDOW_DAYS', 0, 365).default(
+    defaultPolicySettings.emergencyWindowDays,
+  ),
+  LIFELINE_WINDOW_COUNTS_FROM: z
+    .enum(['grace_end', 'expiry'], {
+      error: 'LIFELINE_WINDOW_COUNTS_FROM must be grace_end or expiry',
+    })
+    .default(defaultPolicySettings.windowCountsFrom),
+  LIFELINE_MAX_USER_COUNT: whole('LIFELINE_MAX_USER_COUNT', 1).default(
+    defaultPolicySettings.maxUserCount,
+  ),
+  LIFELINE_REPEAT_PERIOD_DAYS: whole('LIFELINE_REPEAT_PERIOD_DAYS', 0, 3_650).default(
+    defaultPolicySettings.repeatPeriodDays,
+  ),
+  LIFELINE_ESCALATION_CONTACT: z.string().default(defaultPolicySettings.escalationContact),
+
+  LIFELINE_LICENSE_DURATION_DAYS: whole('LIFELINE_LICENSE_DURATION_DAYS', 1, 90).default(
+    defaultEmergencyLicenseSettings.durationDays,
+  ),
+  LIFELINE_LICENSEE_NAME: z.string().min(1).default(defaultEmergencyLicenseSettings.licenseeName),
+  LIFELINE_LICENSEE_COMPANY: z
+    .string()
+    .min(1)
+    .default(defaultEmergencyLicenseSettings.licenseeCompany),
+
+  LIFELINE_WORKER_CONCURRENCY: whole('LIFELINE_WORKER_CONCURRENCY', 1, 256).default(8),
+  LIFELINE_JOB_LEASE_MS: whole('LIFELINE_JOB_LEASE_MS', 500).default(30_000),
+  LIFELINE_JOB_POLL_MS: whole('LIFELINE_JOB_POLL_MS', 10).default(1_000),
+  LIFELINE_RETRY_BASE_MS: whole('LIFELINE_RETRY_BASE_MS', 1).default(1_000),
+  LIFELINE_RETRY_MAX_MS: whole('LIFELINE_RETRY_MAX_MS', 1).default(600_000),
+
+  /** The shared secret of the Zendesk sidebar app (its secure `shared_secret` setting). */
+  LIFELINE_ZENDESK_APP_SECRET: optionalText,
+  /** The JWT audience the sidebar app signs for; default: the public URL, else `lifeline`. */
+  LIFELINE_ZENDESK_APP_AUDIENCE: optionalText,
+  /** The Zendesk subdomain URL the app's tokens must come from (`iss`), e.g. https://acme.zendesk.com. */
+  LIFELINE_ZENDESK_APP_ISSUER: optionalText,
+
+  /** API calls per minute per caller, counted in the database (shared by all processes). */
+  LIFELINE_RATE_LIMIT_PER_MINUTE: whole('LIFELINE_RATE_LIMIT_PER_MINUTE', 1).default(600),
+  /** Console sessions last this long (hours). */
+  LIFELINE_SESSION_HOURS: whole('LIFELINE_SESSION_HOURS', 1, 24 * 30).default(12),
+  /** Send the session cookie only over HTTPS (default: when LIFELINE_PUBLIC_URL is https). */
+  LIFELINE_SECURE_COOKIES: optionalText,
+
+  /** Fault injection for the crash tests: kill the process at this named point. Never set in production. */
+  LIFELINE_CRASH_AT: optionalText,
+});
+
+export type ConfigValues = z.output<typeof configSchema>;
+
+export interface Config {
+  values: ConfigValues;
+  dataDir: string;
+  databaseUrl: string;
+  policy: PolicySettings;
+  license: EmergencyLicenseSettings;
+  /** The environment the adapters read their own settings from. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws ConfigError listing every problem. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
+  const merged = { ...readConfigFile(env.LIFELINE_CONFIG_FILE), ...definedOnly(env) };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) =>
+      issue.message.includes(String(issue.path[0] ?? ''))
+        ? issue.message
+        : `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  const values = result.data;
+  const dataDir = resolve(values.LIFELINE_DATA_DIR);
+  return {
+    values,
+    dataDir,
+    databaseUrl: values.DATABASE_URL ?? `sqlite:${join(dataDir, 'lifeline.db')}`,
+    policy: {
+      ...defaultPolicySettings,
+      gracePeriodDays: values.LIFELINE_GRACE_PERIOD_DAYS,
+      emergencyWindowDays: values.LIFELINE_EMERGENCY_WINDOW_DAYS,
+      windowCountsFrom: values.LIFELINE_WINDOW_COUNTS_FROM,
+      maxUserCount: values.LIFELINE_MAX_USER_COUNT,
+      repeatPeriodDays: values.LIFELINE_REPEAT_PERIOD_DAYS,
+      escalationContact: values.LIFELINE_ESCALATION_CONTACT,
+    },
+    license: {
+      durationDays: values.LIFELINE_LICENSE_DURATION_DAYS,
+      licenseeName: values.LIFELINE_LICENSEE_NAME,
+      licenseeCompany: values.LIFELINE_LICENSEE_COMPANY,
+      gracePeriodDays: values.LIFELINE_GRACE_PERIOD_DAYS,
+    },
+    env: merged,
+  };
+}
+
+function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}
+
+function readConfigFile(path: string | undefined): Record<string, string> {
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      `LIFELINE_CONFIG_FILE ${path} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(
+      `LIFELINE_CONFIG_FILE ${path} must hold a JSON object of SETTING: value pairs`,
+    );
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
+}

@@ -1,0 +1,55 @@
+/**
+ * Every error code the API answers with, its HTTP status, and what it means. Codes are stable:
+ * clients and the console key on them; never reuse a code for another meaning.
+ * Answers have one shape: `{ "error": { "code", "message", "details"? } }`.
+ */
+export const apiErrorCodes = {
+  VALIDATION_FAILED: {
+    status: 400,
+    meaning: 'The body, query or path is malformed; details name each field.',
+  },
+  INVALID_JSON: { status: 400, meaning: 'The body is not valid JSON.' },
+  INVALID_CURSOR: { status: 400, meaning: 'The pagination cursor was not issued by this service.' },
+  UNAUTHENTICATED: { status: 401, meaning: 'No valid token, app signature or session.' },
+  FORBIDDEN: { status: 403, meaning: 'Authenticated, but the role does not allow this.' },
+  CSRF_FAILED: { status: 403, meaning: 'A console form was sent without its CSRF token.' },
+  NOT_FOUND: { status: 404, meaning: 'No such request, license or route.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    meaning: 'The Idempotency-Key was used for a different body.',
+  },
+  NOTHING_TO_RETRY: { status: 409, meaning: 'The request has no failed step.' },
+  NO_LICENSE_TO_RESEND: {
+    status: 409,
+    meaning: 'The request has no license (rejected, or not generated yet).',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is larger than the service accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send JSON (application/json).' },
+  RATE_LIMITED: { status: 429, meaning: 'Too many calls; wait for Retry-After seconds.' },
+  INTERNAL: { status: 500, meaning: 'A fault on our side; it is logged with the request id.' },
+  NOT_READY: { status: 503, meaning: 'The service cannot reach its database.' },
+} as const;
+
+export type ApiErrorCode = keyof typeof apiErrorCodes;
+
+export interface ApiErrorDetail {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: ApiErrorDetail[],
+  ) {
+    super(message);
+    this.status = apiErrorCodes[code].status;
+  }
+}
+
+export function errorBody(code: ApiErrorCode, message: string, details?: ApiErrorDetail[]) {
+  return { error: { code, message, ...(details && details.length > 0 && { details }) } };
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { errorBody } from './api-error.js';
+import { authenticate } from './auth/authenticate.js';
+import { rateLimit } from './auth/rate-limit.js';
+import { handleError } from './error-handler.js';
+import type { HttpContext } from './http-context.js';
+import { eligibilityRoutes } from './routes/eligibility.js';
+import { healthRoutes } from './routes/health.js';
+import { licenseRoutes } from './routes/licenses.js';
+import { requestRoutes } from './routes/requests.js';
+import { sessionRoutes } from './routes/session.js';
+import { trackerRoutes } from './routes/tracker.js';
+
+/**
+ * Builds the HTTP app (not listening: `listen` is the caller's), so tests can `inject` into it.
+ * Encapsulation: the API routes live in one child context whose hooks authenticate and rate
+ * limit; health, docs, sign-in and the console's static files sit outside it.
+ */
+export type HttpApp = Awaited<ReturnType<typeof buildHttpApp>>;
+
+export async function buildHttpApp(ctx: HttpContext) {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+    genReqId: () => crypto.randomUUID(),
+    disableRequestLogging: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(
+        errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`),
+      ),
+  );
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Lifeline API',
+        version: '1',
+        description:
+          'Emergency GitLab licenses for customers whose paid license just ran out. Authenticate with `Authorization: Bearer <token>`.',
+      },
+      ...(ctx.publicUrl && { servers: [{ url: ctx.publicUrl }] }),
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(healthRoutes(ctx));
+  await app.register(sessionRoutes(ctx));
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticate(ctx));
+    api.addHook(
+      'onRequest',
+      rateLimit(ctx.store, ctx.rateLimitPerMinute, () => ctx.clock.now()),
+    );
+    await api.register(requestRoutes(ctx));
+    await api.register(eligibilityRoutes(ctx));
+    await api.register(trackerRoutes(ctx));
+    await api.register(licenseRoutes(ctx));
+  });
+
+  if (ctx.consoleDirectory && existsSync(ctx.consoleDirectory)) {
+    await app.register(fastifyStatic, {
+      root: ctx.consoleDirectory,
+      prefix: '/',
+      index: 'index.html',
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, (_request, reply) =>
+      reply
+        .type('text/plain')
+        .send(
+          'Lifeline is running. The console is not built (npm run build:web); the API is at /api/v1 and its reference at /docs.',
+        ),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { IdempotencyKeyReused } from '../requests/submit-request.js';
+import { InvalidCursor } from '../requests/request-view.js';
+import { NothingToRetry } from '../requests/retry-request.js';
+import { NoLicenseToResend } from '../requests/resend-license.js';
+import { ApiError, errorBody, type ApiErrorCode, type ApiErrorDetail } from './api-error.js';
+
+const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'INVALID_JSON',
+    message: 'The body is empty; send a JSON object.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as application/json.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'VALIDATION_FAILED',
+    message: 'The Content-Length does not match the body.',
+  },
+};
+
+/**
+ * The one place errors become answers. Known errors keep their code and words; validation
+ * errors list each field; anything unexpected is logged in full and answered with a generic
+ * message, so no stack trace or secret ever reaches a client.
+ */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const send = (status: number, code: ApiErrorCode, message: string, details?: ApiErrorDetail[]) =>
+    reply.status(status).send(errorBody(code, message, details));
+
+  if (error instanceof ApiError)
+    return send(error.status, error.code, error.message, error.details);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'body';
+    const details = error.validation.map((issue) => ({
+      field: [where, ...issuePath(issue.instancePath)].join('.'),
+      message: issue.message ?? 'is not valid',
+    }));
+    return send(
+      400,
+      'VALIDATION_FAILED',
+      `The ${where} is not valid: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+      details,
+    );
+  }
+  if (error instanceof IdempotencyKeyReused)
+    return send(409, 'IDEMPOTENCY_KEY_REUSED', error.message);
+  if (error instanceof NothingToRetry) return send(409, 'NOTHING_TO_RETRY', error.message);
+  if (error instanceof NoLicenseToResend) return send(409, 'NO_LICENSE_TO_RESEND', error.message);
+  if (error instanceof InvalidCursor) return send(400, 'INVALID_CURSOR', error.message);
+  const known = error.code ? fastifyCodes[error.code] : undefined;
+  if (known) return send(error.statusCode ?? 400, known.code, known.message);
+  if (error.statusCode === 429) return send(429, 'RATE_LIMITED', error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return send(error.statusCode, 'VALIDATION_FAILED', error.message);
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return send(
+    500,
+    'INTERNAL',
+    `Something went wrong on our side (request ${request.id}); it has been logged.`,
+  );
+}
+
+function issuePath(instancePath: string): string[] {
+  return instancePath.split('/').filter((part) => part !== '');
+}

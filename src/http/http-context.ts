@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Clock } from '../clock.js';
+import type { ZendeskAppTokenSettings } from '../access/zendesk-app-token.js';
+import type { VerificationKey } from '../license/index.js';
+import type { PolicySettings } from '../policy/index.js';
+import type { SubmitContext } from '../requests/submit-request.js';
+import type { Store } from '../store/database.js';
+
+/** What the HTTP app needs from the composition root. */
+export interface HttpContext {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  submit: SubmitContext;
+  policy: PolicySettings;
+  evidenceKeys: readonly VerificationKey[];
+  zendeskApp?: ZendeskAppTokenSettings;
+  session: { ttlMs: number; secureCookies: boolean };
+  rateLimitPerMinute: number;
+  /** Built console assets (index.html and its files), served at `/`. */
+  consoleDirectory?: string;
+  metrics: Registry;
+  /** Public base URL, for links (tracker issue, notice) and the OpenAPI servers list. */
+  publicUrl?: string;
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { customerKeys, decide, readEvidence } from '../../policy/index.js';
+import { decisionView } from '../../requests/decision-view.js';
+import { findEarlierEmergencies } from '../../requests/earlier-emergencies.js';
+import { submissionSchema } from '../../requests/submission.js';
+import { principalOf } from '../auth/authenticate.js';
+import type { HttpContext } from '../http-context.js';
+
+/** The policy's answer for a request, without recording or doing anything: the live check. */
+export function eligibilityRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.post(
+      '/api/v1/eligibility',
+      {
+        schema: {
+          summary: 'Check a request against the policy, with no side effects',
+          tags: ['requests'],
+          body: submissionSchema,
+        },
+      },
+      async (request) => {
+        principalOf(request);
+        const body = request.body;
+        const today = ctx.clock.today();
+        const reading = readEvidence(body.evidence, ctx.evidenceKeys);
+        const keys = customerKeys(
+          body.customerEmail,
+          reading.ok ? reading.facts : undefined,
+          ctx.policy,
+        );
+        const earlier = await findEarlierEmergencies(
+          ctx.store.db,
+          keys,
+          today,
+          ctx.policy.repeatPeriodDays,
+        );
+        const decision = decide(
+          {
+            today,
+            customerEmail: body.customerEmail,
+            userCount: body.userCount,
+            evidence: body.evidence,
+            earlierEmergencies: earlier,
+          },
+          ctx.evidenceKeys,
+          ctx.policy,
+        );
+        return decisionView(decision);
+      },
+    );
+    done();
+  };
+}

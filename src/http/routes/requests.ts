@@ -1,0 +1,185 @@
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requestStates } from '../../requests/request.js';
+import { requestDetail, searchRequests } from '../../requests/request-view.js';
+import { resendLicense } from '../../requests/resend-license.js';
+import { retryRequest } from '../../requests/retry-request.js';
+import { submissionSchema } from '../../requests/submission.js';
+import { submitRequest } from '../../requests/submit-request.js';
+import { loadLicense } from '../../requests/request-records.js';
+import { storedLicenseFileName } from '../../requests/license-file.js';
+import { ApiError } from '../api-error.js';
+import { principalOf } from '../auth/authenticate.js';
+import type { HttpContext } from '../http-context.js';
+import { requesterFor } from '../requester.js';
+
+const idParams = z.object({ id: z.uuid({ error: 'id must be a request id (a UUID)' }) });
+
+const listQuery = z
+  .object({
+    email: z.string().max(254).optional(),
+    ticket: z.string().max(64).optional(),
+    state: z
+      .enum(requestStates as [string, ...string[]], {
+        error: `state must be one of ${requestStates.join(', ')}`,
+      })
+      .optional(),
+    since: z.iso.date({ error: 'since must be a date as YYYY-MM-DD' }).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200, 'Idempotency-Key must be at most 200 characters')
+    .optional(),
+});
+
+/** Emergency requests: create, find, read, download the license, resend, retry. */
+export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.post(
+      '/api/v1/requests',
+      {
+        schema: {
+          summary: 'Submit an emergency license request',
+          description:
+            'Checks the request against the policy. Eligible: 202 and the work starts. Ineligible: 422 with the decision (the rejection is recorded). The same body on the same day, or the same Idempotency-Key, returns the first answer.',
+          tags: ['requests'],
+          body: submissionSchema,
+          headers: idempotencyHeaders,
+        },
+      },
+      async (request, reply) => {
+        const requester = requesterFor(principalOf(request), request.body.requestedBy);
+        const result = await submitRequest(
+          ctx.submit,
+          request.body,
+          requester,
+          request.headers['idempotency-key'],
+        );
+        if (result.replayed) void reply.header('idempotent-replayed', 'true');
+        return reply.status(result.status).send(result.body);
+      },
+    );
+
+    app.get(
+      '/api/v1/requests',
+      {
+        schema: {
+          summary: 'Find requests, newest first',
+          tags: ['requests'],
+          querystring: listQuery,
+        },
+      },
+      async (request) => {
+        principalOf(request);
+        const { email, ticket, state, since, limit, cursor } = request.query;
+        return searchRequests(ctx.store.db, {
+          limit,
+          ...(email && { email }),
+          ...(ticket && { ticket }),
+          ...(state && { state: state as (typeof requestStates)[number] }),
+          ...(since && { since }),
+          ...(cursor && { cursor }),
+        });
+      },
+    );
+
+    app.get(
+      '/api/v1/requests/:id',
+      {
+        schema: {
+          summary: 'A request with its decision, license, tracker issue, deliveries and timeline',
+          tags: ['requests'],
+          params: idParams,
+        },
+      },
+      async (request) => {
+        principalOf(request);
+        const detail = await requestDetail(ctx.store.db, request.params.id);
+        if (!detail) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
+        return detail;
+      },
+    );
+
+    app.get(
+      '/api/v1/requests/:id/license',
+      {
+        schema: {
+          summary: 'Download the request’s .gitlab-license file',
+          tags: ['requests'],
+          params: idParams,
+        },
+      },
+      async (request, reply) => {
+        principalOf(request);
+        const license = await loadLicense(ctx.store.db, request.params.id);
+        if (!license)
+          throw new ApiError(
+            'NOT_FOUND',
+            'This request has no license (rejected, failed before one was made, or not made yet).',
+          );
+        return reply
+          .type('application/octet-stream')
+          .header('content-disposition', `attachment; filename="${storedLicenseFileName(license)}"`)
+          .send(license.text);
+      },
+    );
+
+    app.post(
+      '/api/v1/requests/:id/resend',
+      {
+        schema: {
+          summary: 'Send the same license again (never a new one)',
+          tags: ['requests'],
+          params: idParams,
+          body: z
+            .object({ email: z.email({ error: 'email must be an email address' }).optional() })
+            .strict()
+            .optional(),
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const result = await resendLicense(
+          ctx.store.db,
+          request.params.id,
+          request.body?.email?.toLowerCase(),
+          principal.name,
+          ctx.clock.now(),
+        );
+        ctx.submit.wake.notify();
+        return reply.status(202).send(result);
+      },
+    );
+
+    app.post(
+      '/api/v1/requests/:id/retry',
+      {
+        schema: {
+          summary: 'Continue a failed request from the step that failed',
+          tags: ['requests'],
+          params: idParams,
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const exists = await requestDetail(ctx.store.db, request.params.id);
+        if (!exists) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
+        const result = await retryRequest(
+          ctx.store.db,
+          request.params.id,
+          principal.name,
+          ctx.clock.now(),
+        );
+        ctx.submit.wake.notify();
+        return reply.status(202).send(result);
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,88 @@
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError } from '../api-error.js';
+import { principalOf } from '../auth/authenticate.js';
+import type { HttpContext } from '../http-context.js';
+
+const query = z
+  .object({
+    state: z.enum(['open', 'closed'], { error: 'state must be open or closed' }).optional(),
+    search: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+/** The built-in request issue tracker: what the handbook calls the internal request tracker. */
+export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.get(
+      '/api/v1/tracker/issues',
+      {
+        schema: {
+          summary: 'Issues of the built-in tracker, newest first',
+          tags: ['tracker'],
+          querystring: query,
+        },
+      },
+      async (request) => {
+        principalOf(request);
+        let q = ctx.store.db.selectFrom('tracker_issues').selectAll();
+        if (request.query.state) q = q.where('state', '=', request.query.state);
+        if (request.query.search) {
+          const term = `%${request.query.search.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+          q = q.where((eb) =>
+            eb.or([
+              eb(eb.fn('lower', ['title']), 'like', eb.val(term)),
+              eb(eb.fn('lower', ['description']), 'like', eb.val(term)),
+            ]),
+          );
+        }
+        const rows = await q.orderBy('number', 'desc').limit(request.query.limit).execute();
+        return { items: rows.map(issueView) };
+      },
+    );
+    app.get(
+      '/api/v1/tracker/issues/:number',
+      {
+        schema: {
+          summary: 'One tracker issue',
+          tags: ['tracker'],
+          params: z.object({ number: z.coerce.number().int().min(1) }),
+        },
+      },
+      async (request) => {
+        principalOf(request);
+        const row = await ctx.store.db
+          .selectFrom('tracker_issues')
+          .selectAll()
+          .where('number', '=', request.params.number)
+          .executeTakeFirst();
+        if (!row) throw new ApiError('NOT_FOUND', `No tracker issue #${request.params.number}.`);
+        return issueView(row);
+      },
+    );
+    done();
+  };
+}
+
+function issueView(row: {
+  number: number;
+  request_id: string;
+  title: string;
+  description: string;
+  state: string;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}) {
+  return {
+    number: Number(row.number),
+    requestId: row.request_id,
+    title: row.title,
+    state: row.state,
+    description: row.description,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    updatedAt: new Date(Number(row.updated_at)).toISOString(),
+    closedAt: row.closed_at === null ? null : new Date(Number(row.closed_at)).toISOString(),
+  };
+}

@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import type { Database } from '../store/schema.js';
+import { noticeDeliveryId, noticeJob, ticketDeliveryId, ticketNoteJob } from './job-plan.js';
+
+export type DeliveryChannel = 'email' | 'tracker' | 'notice' | 'ticket';
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** Creates the delivery record unless it exists: ids are deterministic per request and purpose. */
+export async function ensureDelivery(
+  db: Kysely<Database>,
+  delivery: {
+    id: string;
+    requestId: string;
+    channel: DeliveryChannel;
+    purpose: string;
+    destination: string;
+  },
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('deliveries')
+    .values({
+      id: delivery.id,
+      request_id: delivery.requestId,
+      channel: delivery.channel,
+      purpose: delivery.purpose,
+      destination: delivery.destination,
+      state: 'pending',
+      attempts: 0,
+      last_error: null,
+      remote_reply: null,
+      receipt: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export async function markDelivered(
+  db: Kysely<Database>,
+  deliveryId: string,
+  receipt: string | undefined,
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      state: 'delivered',
+      attempts: eb('attempts', '+', 1),
+      receipt: receipt ?? null,
+      last_error: null,
+      updated_at: now,
+    }))
+    .where('id', '=', deliveryId)
+    .execute();
+}
+
+export async function markAttemptFailed(
+  db: Kysely<Database>,
+  deliveryId: string,
+  failure: { message: string; remoteReply?: string; final: boolean },
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      state: failure.final ? 'failed' : 'pending',
+      attempts: eb('attempts', '+', 1),
+      last_error: failure.message,
+      remote_reply: failure.remoteReply ?? null,
+      updated_at: now,
+    }))
+    .where('id', '=', deliveryId)
+    .execute();
+}
+
+/**
+ * Tells the licensing channel and the ticket how the request ended. Called in the transaction
+ * that moves the request to succeeded or failed.
+ */
+export async function announceOutcome(
+  db: Kysely<Database>,
+  requestId: string,
+  outcome: 'issued' | 'failed',
+  destinations: { notice: string; ticket: string },
+  now: number,
+): Promise<void> {
+  const notice = noticeDeliveryId(requestId, outcome);
+  const ticket = ticketDeliveryId(requestId, outcome);
+  await ensureDelivery(
+    db,
+    {
+      id: notice,
+      requestId,
+      channel: 'notice',
+      purpose: outcome,
+      destination: destinations.notice,
+    },
+    now,
+  );
+  await ensureDelivery(
+    db,
+    {
+      id: ticket,
+      requestId,
+      channel: 'ticket',
+      purpose: outcome,
+      destination: destinations.ticket,
+    },
+    now,
+  );
+  await enqueueJobs(db, [noticeJob(requestId, notice), ticketNoteJob(requestId, ticket)], now);
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { FailureVerdict } from '../jobs/job-handler.js';
+import type { Database } from '../store/schema.js';
+import { announceOutcome } from './deliveries.js';
+import { stepLabels, type RequestStep } from './request.js';
+import { changeRequest } from './request-changes.js';
+import { recordEvent } from './timeline.js';
+
+/** What the engineer should do after a step failed, in words that fit the failure. */
+export function nextActionFor(step: RequestStep, verdict: FailureVerdict): string {
+  if (step === 'generate_license') {
+    return 'Check the signing key configuration (lifeline doctor), then retry the request. No license was created, so a new request is also fine.';
+  }
+  if (verdict.code?.includes('RECIPIENT') || verdict.code?.includes('REFUSED')) {
+    return "Check the customer's email address with them, then resend the license to the right address (the license exists; resending never creates another).";
+  }
+  if (verdict.permanent) {
+    return 'Fix what the error names (lifeline doctor shows the mail settings), then retry the request: the same license is sent, no new one is created.';
+  }
+  return 'The mail server kept failing; retry the request once it is back, or download the license from the request page and send it from the ticket.';
+}
+
+/**
+ * Marks a request failed at `step`, and in the same transaction asks for the tracker issue,
+ * the notice and the ticket note to say so.
+ */
+export async function failRequest(
+  db: Kysely<Database>,
+  requestId: string,
+  step: RequestStep,
+  verdict: FailureVerdict,
+  destinations: { notice: string; ticket: string },
+  now: number,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const request = await trx
+      .selectFrom('requests')
+      .select('state')
+      .where('id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    if (request.state === 'failed' || request.state === 'succeeded') return;
+    const nextAction = nextActionFor(step, verdict);
+    await changeRequest(
+      trx,
+      requestId,
+      {
+        state: 'failed',
+        failed_step: step,
+        failure_message: verdict.message,
+        failure_next_action: nextAction,
+      },
+      now,
+    );
+    await recordEvent(
+      trx,
+      {
+        requestId,
+        kind: 'request.failed',
+        message: `Could not ${stepLabels[step]}: ${verdict.message}`,
+        data: { step, code: verdict.code, nextAction },
+      },
+      now,
+    );
+    await announceOutcome(trx, requestId, 'failed', destinations, now);
+  });
+}

@@ -1,0 +1,62 @@
+import type { NewJob } from '../jobs/job.js';
+
+/**
+ * Which job does which step, with its key and its number of attempts. With the default backoff
+ * (1 s doubling, capped at 10 min), 12 attempts span about an hour and 20 about two and a half.
+ * Unique keys make every enqueue idempotent, so a step that runs twice after a crash adds nothing.
+ */
+export const emailDeliveryId = (requestId: string) => `${requestId}:email:license`;
+export const noticeDeliveryId = (requestId: string, outcome: 'issued' | 'failed') =>
+  `${requestId}:notice:${outcome}`;
+export const ticketDeliveryId = (requestId: string, outcome: 'issued' | 'failed') =>
+  `${requestId}:ticket:${outcome}`;
+export const trackerDeliveryId = (requestId: string) => `${requestId}:tracker`;
+
+export function generateLicenseJob(requestId: string, round = 0): NewJob {
+  return {
+    kind: 'generate_license',
+    requestId,
+    maxAttempts: 5,
+    uniqueKey: `generate_license:${requestId}:${round}`,
+  };
+}
+
+export function sendEmailJob(requestId: string, deliveryId: string, round = 0): NewJob {
+  return {
+    kind: 'send_email',
+    requestId,
+    deliveryId,
+    maxAttempts: 12,
+    uniqueKey: `send_email:${deliveryId}:${round}`,
+  };
+}
+
+export function trackerSyncJob(requestId: string, revision: number): NewJob {
+  return {
+    kind: 'sync_tracker_issue',
+    requestId,
+    deliveryId: trackerDeliveryId(requestId),
+    maxAttempts: 20,
+    uniqueKey: `sync_tracker_issue:${requestId}:${revision}`,
+  };
+}
+
+export function noticeJob(requestId: string, deliveryId: string, round = 0): NewJob {
+  return {
+    kind: 'post_notice',
+    requestId,
+    deliveryId,
+    maxAttempts: 12,
+    uniqueKey: `post_notice:${deliveryId}:${round}`,
+  };
+}
+
+export function ticketNoteJob(requestId: string, deliveryId: string, round = 0): NewJob {
+  return {
+    kind: 'note_ticket',
+    requestId,
+    deliveryId,
+    maxAttempts: 12,
+    uniqueKey: `note_ticket:${deliveryId}:${round}`,
+  };
+}

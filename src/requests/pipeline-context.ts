@@ -1,0 +1,33 @@
+import type { Clock } from '../clock.js';
+import type { Mailer } from '../delivery/mail/mailer.js';
+import type { NoticeChannel } from '../delivery/notice/notice-channel.js';
+import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
+import type { Tracker } from '../delivery/tracker/tracker.js';
+import type { FailureClassifier } from '../jobs/job-handler.js';
+import type { WakeSignal } from '../jobs/wake-signal.js';
+import type { EmergencyLicenseSettings, SigningKey } from '../license/index.js';
+import type { Store } from '../store/database.js';
+
+/** Everything the steps of a request need, handed in by the composition root. */
+export interface PipelineContext {
+  store: Store;
+  clock: Clock;
+  signingKey: SigningKey;
+  licenseSettings: EmergencyLicenseSettings;
+  mailer: Mailer;
+  mail: { from: string; replyTo?: string; messageIdDomain: string };
+  tracker: Tracker;
+  notice: NoticeChannel;
+  ticketDesk: TicketDesk;
+  wake: WakeSignal;
+  classify: FailureClassifier;
+  /** Where notices and notes go, for the delivery records. */
+  destinations: { notice: string; ticket: string };
+  /** The request's page in the console, when the public URL is configured. */
+  requestUrl(requestId: string): string | undefined;
+  /**
+   * Fault injection for the crash tests: called at named points inside steps; the test build
+   * passes a function that kills the process there (LIFELINE_CRASH_AT). Production passes none.
+   */
+  crashPoint?: (point: string) => void;
+}

@@ -1,0 +1,36 @@
+import type { CalendarDate } from '../license/calendar-date.js';
+import type { LicenseRow, RequestRow } from '../store/schema.js';
+import type { RequestOutcome } from './outcome.js';
+
+/** What the outside parties are told, from the request's current records. */
+export function outcomeOf(
+  request: RequestRow,
+  license: LicenseRow | undefined,
+  outcome: 'issued' | 'failed',
+  requestUrl: string | undefined,
+): RequestOutcome {
+  return {
+    requestId: request.id,
+    outcome,
+    ticket: { id: request.ticket_id, url: request.ticket_url },
+    customerEmail: request.customer_email,
+    userCount: Number(request.user_count),
+    requestedBy: request.requested_by,
+    ...(license && { expiresAt: license.expires_at as CalendarDate }),
+    ...(request.tracker_issue_number !== null && {
+      trackerIssue: {
+        number: Number(request.tracker_issue_number),
+        title: request.tracker_issue_title ?? '',
+        ...(request.tracker_issue_url && { url: request.tracker_issue_url }),
+      },
+    }),
+    ...(outcome === 'failed' && {
+      failure: {
+        step: request.failed_step ?? 'send_email',
+        message: request.failure_message ?? 'unknown error',
+        nextAction: request.failure_next_action ?? 'Retry the request from the console.',
+      },
+    }),
+    ...(requestUrl && { requestUrl }),
+  };
+}

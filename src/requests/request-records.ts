@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Decision } from '../policy/index.js';
+import type { Database, LicenseRow, RequestRow } from '../store/schema.js';
+
+/** Reads of one request's records, shared by the steps and the API. */
+export async function loadRequest(
+  db: Kysely<Database>,
+  requestId: string,
+): Promise<RequestRow | undefined> {
+  return db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+}
+
+export async function loadLicense(
+  db: Kysely<Database>,
+  requestId: string,
+): Promise<LicenseRow | undefined> {
+  return db
+    .selectFrom('licenses')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+}
+
+export async function loadDecision(
+  db: Kysely<Database>,
+  requestId: string,
+): Promise<Decision | undefined> {
+  const row = await db
+    .selectFrom('decisions')
+    .select('document')
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.document) as Decision) : undefined;
+}

@@ -1,0 +1,199 @@
+import type { Kysely } from 'kysely';
+import type { Decision } from '../policy/index.js';
+import type { Database, RequestRow } from '../store/schema.js';
+import { decisionView } from './decision-view.js';
+import type { RequestState } from './request.js';
+
+/** How a request reads in answers and in the console: one shape for the list and the page. */
+export function requestSummary(
+  row: RequestRow,
+  license?: {
+    fingerprint: string;
+    plan: string;
+    trial: number;
+    user_count: number;
+    issued_at: string;
+    expires_at: string;
+  },
+) {
+  return {
+    id: row.id,
+    state: row.state as RequestState,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    updatedAt: new Date(Number(row.updated_at)).toISOString(),
+    ticket: { id: row.ticket_id, url: row.ticket_url },
+    requestedBy: row.requested_by,
+    channel: row.channel,
+    customerEmail: row.customer_email,
+    userCount: Number(row.user_count),
+    evidence: row.evidence_kind,
+    note: row.note,
+    license: license
+      ? {
+          fingerprint: license.fingerprint,
+          plan: license.plan,
+          trial: license.trial === 1,
+          userCount: Number(license.user_count),
+          issuedAt: license.issued_at,
+          expiresAt: license.expires_at,
+        }
+      : null,
+    trackerIssue:
+      row.tracker_issue_number === null
+        ? null
+        : {
+            number: Number(row.tracker_issue_number),
+            title: row.tracker_issue_title ?? '',
+            state: row.tracker_issue_state === 'closed' ? ('closed' as const) : ('open' as const),
+            ...(row.tracker_issue_url && { url: row.tracker_issue_url }),
+          },
+    failure: row.failed_step
+      ? {
+          step: row.failed_step,
+          message: row.failure_message ?? '',
+          nextAction: row.failure_next_action ?? '',
+        }
+      : null,
+  };
+}
+
+export type RequestSummary = ReturnType<typeof requestSummary>;
+
+export async function requestDetail(db: Kysely<Database>, requestId: string) {
+  const row = await db
+    .selectFrom('requests')
+    .selectAll()
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const [license, decision, deliveries, timeline] = await Promise.all([
+    db.selectFrom('licenses').selectAll().where('request_id', '=', requestId).executeTakeFirst(),
+    db
+      .selectFrom('decisions')
+      .select('document')
+      .where('request_id', '=', requestId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('timeline_events')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('id')
+      .execute(),
+  ]);
+  return {
+    ...requestSummary(row, license),
+    decision: decision ? decisionView(JSON.parse(decision.document) as Decision) : null,
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      channel: d.channel,
+      purpose: d.purpose,
+      destination: d.destination,
+      state: d.state,
+      attempts: Number(d.attempts),
+      lastError: d.last_error,
+      remoteReply: d.remote_reply,
+      receipt: d.receipt,
+      updatedAt: new Date(Number(d.updated_at)).toISOString(),
+    })),
+    timeline: timeline.map((e) => ({
+      at: new Date(Number(e.at)).toISOString(),
+      kind: e.kind,
+      message: e.message,
+      actor: e.actor,
+    })),
+  };
+}
+
+export type RequestDetail = NonNullable<Awaited<ReturnType<typeof requestDetail>>>;
+
+export interface RequestSearch {
+  email?: string;
+  ticket?: string;
+  state?: RequestState;
+  /** Requests created on or after this day (YYYY-MM-DD). */
+  since?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Newest first, with an opaque cursor for the next page (keyset, so pages never shift). */
+export async function searchRequests(db: Kysely<Database>, search: RequestSearch) {
+  let query = db
+    .selectFrom('requests')
+    .leftJoin('licenses', 'licenses.request_id', 'requests.id')
+    .selectAll('requests')
+    .select([
+      'licenses.fingerprint as l_fingerprint',
+      'licenses.plan as l_plan',
+      'licenses.trial as l_trial',
+      'licenses.user_count as l_user_count',
+      'licenses.issued_at as l_issued_at',
+      'licenses.expires_at as l_expires_at',
+    ]);
+  if (search.email) {
+    const email = search.email.trim().toLowerCase();
+    query = email.startsWith('@')
+      ? query.where('requests.customer_domain', '=', email.slice(1))
+      : query.where('requests.customer_email', '=', email);
+  }
+  if (search.ticket) query = query.where('requests.ticket_id', '=', search.ticket.trim());
+  if (search.state) query = query.where('requests.state', '=', search.state);
+  if (search.since) query = query.where('requests.created_on', '>=', search.since);
+  const after = decodeCursor(search.cursor);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('requests.created_at', '<', after.createdAt),
+        eb.and([eb('requests.created_at', '=', after.createdAt), eb('requests.id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('requests.created_at', 'desc')
+    .orderBy('requests.id', 'desc')
+    .limit(search.limit + 1)
+    .execute();
+  const page = rows.slice(0, search.limit);
+  const items = page.map((row) =>
+    requestSummary(
+      row,
+      row.l_fingerprint
+        ? {
+            fingerprint: row.l_fingerprint,
+            plan: row.l_plan ?? '',
+            trial: Number(row.l_trial),
+            user_count: Number(row.l_user_count),
+            issued_at: row.l_issued_at ?? '',
+            expires_at: row.l_expires_at ?? '',
+          }
+        : undefined,
+    ),
+  );
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > search.limit && last ? encodeCursor(Number(last.created_at), last.id) : null;
+  return { items, nextCursor };
+}
+
+export class InvalidCursor extends Error {
+  override readonly name = 'InvalidCursor';
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(`${createdAt}:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { createdAt: number; id: string } | undefined {
+  if (!cursor) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^(\d+):([0-9a-f-]{36})$/.exec(text);
+  if (!match)
+    throw new InvalidCursor('cursor is not one this service gave out; start again without it');
+  return { createdAt: Number(match[1]), id: match[2] ?? '' };
+}

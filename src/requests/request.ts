@@ -1,0 +1,63 @@
+import type { CalendarDate } from '../license/calendar-date.js';
+
+/**
+ * An emergency request's life:
+ *
+ *   rejected                       (the policy said no; recorded, nothing else happens)
+ *   queued ──▶ issuing ──▶ succeeded
+ *     │           │
+ *     └───────────┴──▶ failed ──(retry)──▶ queued | issuing
+ *
+ * queued: accepted, the license is not made yet. issuing: the license exists and is on its way
+ * to the customer. succeeded: the customer's email server accepted the license. failed: a step
+ * could not be completed; `failure` says which and what to do.
+ */
+export type RequestState = 'queued' | 'issuing' | 'succeeded' | 'failed' | 'rejected';
+
+export const requestStates: readonly RequestState[] = [
+  'queued',
+  'issuing',
+  'succeeded',
+  'failed',
+  'rejected',
+];
+
+const transitions: Record<RequestState, readonly RequestState[]> = {
+  queued: ['issuing', 'failed'],
+  issuing: ['succeeded', 'failed'],
+  succeeded: [],
+  failed: ['queued', 'issuing'],
+  rejected: [],
+};
+
+export function canMove(from: RequestState, to: RequestState): boolean {
+  return transitions[from].includes(to);
+}
+
+/** The steps a request goes through, named as the tracker issue and the console show them. */
+export type RequestStep =
+  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
+
+export const stepLabels: Record<RequestStep, string> = {
+  generate_license: 'generate the license',
+  send_email: 'email the license to the customer',
+  sync_tracker_issue: 'record the request in the tracker',
+  post_notice: 'post the notice to the licensing channel',
+  note_ticket: 'add the internal note to the ticket',
+};
+
+export interface RequestFailure {
+  step: RequestStep;
+  message: string;
+  nextAction: string;
+}
+
+export interface IssuedLicenseSummary {
+  /** SHA-256 of the license text. */
+  fingerprint: string;
+  plan: string;
+  trial: boolean;
+  userCount: number;
+  issuedAt: CalendarDate;
+  expiresAt: CalendarDate;
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import type { Database } from '../store/schema.js';
+import { ensureDelivery } from './deliveries.js';
+import { sendEmailJob } from './job-plan.js';
+import { recordEvent } from './timeline.js';
+
+export class NoLicenseToResend extends Error {
+  override readonly name = 'NoLicenseToResend';
+  readonly code = 'NO_LICENSE_TO_RESEND';
+}
+
+/** Sends the request's existing license again, to the customer or another address. */
+export async function resendLicense(
+  db: Kysely<Database>,
+  requestId: string,
+  to: string | undefined,
+  actor: string,
+  now: number,
+): Promise<{ deliveryId: string; to: string }> {
+  return db.transaction().execute(async (trx) => {
+    const request = await trx
+      .selectFrom('requests')
+      .select(['customer_email', 'state'])
+      .where('id', '=', requestId)
+      .executeTakeFirst();
+    const license = await trx
+      .selectFrom('licenses')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    if (!request || !license) {
+      throw new NoLicenseToResend(
+        request?.state === 'rejected'
+          ? 'This request was rejected: it has no license to resend.'
+          : 'This request has no license yet: retry it instead, or wait for it to finish.',
+      );
+    }
+    const destination = to ?? request.customer_email;
+    const deliveryId = randomUUID();
+    await ensureDelivery(
+      trx,
+      { id: deliveryId, requestId, channel: 'email', purpose: 'resend', destination },
+      now,
+    );
+    await enqueueJobs(trx, [sendEmailJob(requestId, deliveryId)], now);
+    await recordEvent(
+      trx,
+      {
+        requestId,
+        kind: 'email.resend_requested',
+        message: `Resend of the same license to ${destination} requested.`,
+        actor,
+        data: { deliveryId },
+      },
+      now,
+    );
+    return { deliveryId, to: destination };
+  });
+}

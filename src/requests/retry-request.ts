@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import type { NewJob } from '../jobs/job.js';
+import type { Database } from '../store/schema.js';
+import {
+  emailDeliveryId,
+  generateLicenseJob,
+  noticeJob,
+  sendEmailJob,
+  ticketNoteJob,
+  trackerSyncJob,
+} from './job-plan.js';
+import { changeRequest } from './request-changes.js';
+import { recordEvent } from './timeline.js';
+
+export class NothingToRetry extends Error {
+  override readonly name = 'NothingToRetry';
+  readonly code = 'NOTHING_TO_RETRY';
+}
+
+/**
+ * Continues a request from where it failed, never minting a second license: without a license
+ * it runs the generation again; with one, it sends the same license again. Failed side
+ * deliveries (tracker, notice, ticket note) are retried too, whatever the request's state.
+ */
+export async function retryRequest(
+  db: Kysely<Database>,
+  requestId: string,
+  actor: string,
+  now: number,
+): Promise<{ retried: string[] }> {
+  return db.transaction().execute(async (trx) => {
+    const request = await trx
+      .selectFrom('requests')
+      .selectAll()
+      .where('id', '=', requestId)
+      .executeTakeFirst();
+    if (!request) throw new NothingToRetry('No such request.');
+    const license = await trx
+      .selectFrom('licenses')
+      .select('id')
+      .where('request_id', '=', requestId)
+      .executeTakeFirst();
+    const failedDeliveries = await trx
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .where('state', '=', 'failed')
+      .execute();
+    const round = now; // a fresh unique key per retry
+    const jobs: NewJob[] = [];
+    const retried: string[] = [];
+
+    if (request.state === 'failed') {
+      if (!license) {
+        jobs.push(generateLicenseJob(requestId, round));
+        retried.push('generate_license');
+        await changeRequest(
+          trx,
+          requestId,
+          { state: 'queued', failed_step: null, failure_message: null, failure_next_action: null },
+          now,
+        );
+      } else {
+        await trx
+          .updateTable('deliveries')
+          .set({ state: 'pending', updated_at: now })
+          .where('id', '=', emailDeliveryId(requestId))
+          .execute();
+        jobs.push(sendEmailJob(requestId, emailDeliveryId(requestId), round));
+        retried.push('send_email');
+        await changeRequest(
+          trx,
+          requestId,
+          { state: 'issuing', failed_step: null, failure_message: null, failure_next_action: null },
+          now,
+        );
+      }
+    }
+    for (const delivery of failedDeliveries) {
+      if (delivery.channel === 'email') continue; // handled above (or a failed resend: resend again)
+      await trx
+        .updateTable('deliveries')
+        .set({ state: 'pending', updated_at: now })
+        .where('id', '=', delivery.id)
+        .execute();
+      if (delivery.channel === 'tracker')
+        jobs.push({
+          ...trackerSyncJob(requestId, Number(request.revision)),
+          uniqueKey: `sync_tracker_issue:${requestId}:retry:${round}`,
+        });
+      if (delivery.channel === 'notice') jobs.push(noticeJob(requestId, delivery.id, round));
+      if (delivery.channel === 'ticket') jobs.push(ticketNoteJob(requestId, delivery.id, round));
+      retried.push(`${delivery.channel}:${delivery.purpose}`);
+    }
+    if (jobs.length === 0) {
+      throw new NothingToRetry(
+        request.state === 'rejected'
+          ? 'This request was rejected by the policy: there is nothing to retry. Submit a new request if the facts changed.'
+          : 'Nothing failed on this request, so there is nothing to retry.',
+      );
+    }
+    if (request.state !== 'failed') {
+      // Let the tracker issue pick up the failed delivery being retried.
+      await trx
+        .updateTable('requests')
+        .set({ tracker_synced_revision: null })
+        .where('id', '=', requestId)
+        .execute();
+    }
+    await enqueueJobs(trx, jobs, now);
+    await recordEvent(
+      trx,
+      { requestId, kind: 'request.retried', message: `Retried: ${retried.join(', ')}.`, actor },
+      now,
+    );
+    return { retried };
+  });
+}

@@ -1,0 +1,96 @@
+import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestOutcome } from '../outcome.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import { markDelivered } from '../deliveries.js';
+import { loadLicense, loadRequest } from '../request-records.js';
+import { outcomeOf } from '../request-outcome.js';
+import { recordEvent, type TimelineKind } from '../timeline.js';
+import { attemptDelivery } from './delivery-attempt.js';
+
+interface Announcement {
+  send(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
+  done: TimelineKind;
+  failed: TimelineKind;
+  what: string;
+}
+
+/**
+ * The two ways the outside hears of an outcome: the licensing team's channel and the ticket.
+ * Neither blocks the license: when one keeps failing, the delivery is marked failed on the
+ * request and the console offers to retry it.
+ */
+function announceStep(ctx: PipelineContext, announcement: Announcement): JobHandler {
+  const db = ctx.store.db;
+  return {
+    async run(job) {
+      const deliveryId = job.deliveryId ?? '';
+      const delivery = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('id', '=', deliveryId)
+        .executeTakeFirst();
+      if (!delivery || delivery.state === 'delivered') return;
+      const request = await loadRequest(db, job.requestId);
+      if (!request) return;
+      const license = await loadLicense(db, job.requestId);
+      const outcome = outcomeOf(
+        request,
+        license,
+        delivery.purpose === 'failed' ? 'failed' : 'issued',
+        ctx.requestUrl(request.id),
+      );
+      const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
+      const now = ctx.clock.now();
+      await db.transaction().execute(async (trx) => {
+        await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
+        await recordEvent(
+          trx,
+          {
+            requestId: request.id,
+            kind: announcement.done,
+            message: `${announcement.what} (${outcome.outcome}): ${sent.destination}.`,
+            data: { deliveryId: delivery.id, ref: sent.ref },
+          },
+          now,
+        );
+      });
+    },
+    async onFailed(job, verdict) {
+      const now = ctx.clock.now();
+      await db
+        .updateTable('deliveries')
+        .set({ state: 'failed', updated_at: now })
+        .where('id', '=', job.deliveryId ?? '')
+        .where('state', '!=', 'delivered')
+        .execute();
+      await recordEvent(
+        db,
+        {
+          requestId: job.requestId,
+          kind: announcement.failed,
+          message: `${announcement.what} failed: ${verdict.message}`,
+          data: { deliveryId: job.deliveryId, code: verdict.code },
+        },
+        now,
+      );
+    },
+  };
+}
+
+export function postNoticeStep(ctx: PipelineContext): JobHandler {
+  return announceStep(ctx, {
+    send: (outcome) => ctx.notice.post(outcome),
+    done: 'notice.posted',
+    failed: 'notice.failed',
+    what: 'Notice to the licensing team',
+  });
+}
+
+export function noteTicketStep(ctx: PipelineContext): JobHandler {
+  return announceStep(ctx, {
+    send: (outcome) => ctx.ticketDesk.addInternalNote(outcome),
+    done: 'ticket.noted',
+    failed: 'ticket.failed',
+    what: 'Internal note on the ticket',
+  });
+}

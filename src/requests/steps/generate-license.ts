@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
+import type { JobHandler } from '../../jobs/job-handler.js';
+import { buildEmergencyLicense, encodeLicense, licenseFingerprint } from '../../license/index.js';
+import { ensureDelivery } from '../deliveries.js';
+import { failRequest } from '../fail-request.js';
+import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import { changeRequest } from '../request-changes.js';
+import { loadLicense, loadRequest } from '../request-records.js';
+import { recordEvent } from '../timeline.js';
+
+/**
+ * Makes the request's license, once. The license is encoded outside the transaction (it is
+ * CPU work) and stored with `ON CONFLICT DO NOTHING` on the request id: if two attempts race
+ * (a lease taken over from a slow worker), only one license is ever stored, and only a stored
+ * license is ever sent. In the same transaction the email delivery and its job are created.
+ */
+export function generateLicenseStep(ctx: PipelineContext): JobHandler {
+  const db = ctx.store.db;
+  return {
+    async run(job) {
+      const request = await loadRequest(db, job.requestId);
+      if (!request || request.state === 'rejected' || request.state === 'succeeded') return;
+      const existing = await loadLicense(db, request.id);
+      const now = ctx.clock.now();
+      let candidate:
+        { text: string; attributes: ReturnType<typeof buildEmergencyLicense> } | undefined;
+      if (!existing) {
+        const attributes = buildEmergencyLicense(
+          {
+            customerEmail: request.customer_email,
+            userCount: Number(request.user_count),
+            today: ctx.clock.today(),
+          },
+          ctx.licenseSettings,
+        );
+        candidate = { attributes, text: encodeLicense(attributes, ctx.signingKey) };
+      }
+      ctx.crashPoint?.('generate_license:before_store');
+      const deliveryId = emailDeliveryId(request.id);
+      await db.transaction().execute(async (trx) => {
+        if (candidate) {
+          await trx
+            .insertInto('licenses')
+            .values({
+              id: randomUUID(),
+              request_id: request.id,
+              text: candidate.text,
+              fingerprint: licenseFingerprint(candidate.text),
+              plan: candidate.attributes.restrictions?.plan ?? 'starter',
+              trial: candidate.attributes.restrictions?.trial ? 1 : 0,
+              user_count: candidate.attributes.restrictions?.active_user_count ?? 0,
+              issued_at: candidate.attributes.issued_at,
+              expires_at: candidate.attributes.expires_at,
+              key_fingerprint: ctx.signingKey.fingerprint,
+              created_at: now,
+            })
+            .onConflict((oc) => oc.column('request_id').doNothing())
+            .execute();
+        }
+        const current = await trx
+          .selectFrom('requests')
+          .select('state')
+          .where('id', '=', request.id)
+          .executeTakeFirstOrThrow();
+        await ensureDelivery(
+          trx,
+          {
+            id: deliveryId,
+            requestId: request.id,
+            channel: 'email',
+            purpose: 'license',
+            destination: request.customer_email,
+          },
+          now,
+        );
+        await enqueueJobs(trx, [sendEmailJob(request.id, deliveryId)], now);
+        if (current.state === 'queued' || current.state === 'failed') {
+          const stored = await trx
+            .selectFrom('licenses')
+            .select(['expires_at', 'fingerprint'])
+            .where('request_id', '=', request.id)
+            .executeTakeFirstOrThrow();
+          await changeRequest(
+            trx,
+            request.id,
+            {
+              state: 'issuing',
+              failed_step: null,
+              failure_message: null,
+              failure_next_action: null,
+            },
+            now,
+          );
+          await recordEvent(
+            trx,
+            {
+              requestId: request.id,
+              kind: 'license.generated',
+              message: `Generated an Ultimate trial license for ${request.user_count} users, valid until ${stored.expires_at}.`,
+              data: { fingerprint: stored.fingerprint, keyFingerprint: ctx.signingKey.fingerprint },
+            },
+            now,
+          );
+        }
+      });
+      ctx.crashPoint?.('generate_license:after_store');
+      ctx.wake.notify();
+    },
+    async onFailed(job, verdict) {
+      await failRequest(
+        db,
+        job.requestId,
+        'generate_license',
+        verdict,
+        ctx.destinations,
+        ctx.clock.now(),
+      );
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
+import type { JobHandler } from '../../jobs/job-handler.js';
+import type { CalendarDate } from '../../license/calendar-date.js';
+import { storedLicenseFileName } from '../license-file.js';
+import { announceOutcome, markDelivered } from '../deliveries.js';
+import { failRequest } from '../fail-request.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import { changeRequest } from '../request-changes.js';
+import { loadLicense, loadRequest } from '../request-records.js';
+import { recordEvent } from '../timeline.js';
+import { attemptDelivery } from './delivery-attempt.js';
+
+/**
+ * Emails the stored license. The Message-ID is fixed per request and delivery, so if the process
+ * dies after the server accepted the message but before this was recorded, the second copy
+ * carries the same Message-ID and mail clients show it once.
+ */
+export function sendEmailStep(ctx: PipelineContext): JobHandler {
+  const db = ctx.store.db;
+  return {
+    async run(job) {
+      const deliveryId = job.deliveryId ?? '';
+      const delivery = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('id', '=', deliveryId)
+        .executeTakeFirst();
+      if (!delivery || delivery.state === 'delivered') return;
+      const request = await loadRequest(db, job.requestId);
+      const license = await loadLicense(db, job.requestId);
+      if (!request || !license) throw new Error('The request has no license to send yet.');
+      const fileName = storedLicenseFileName(license);
+      const mail = renderLicenseEmail({
+        requestId: request.id,
+        deliveryId: delivery.id,
+        messageIdDomain: ctx.mail.messageIdDomain,
+        from: ctx.mail.from,
+        ...(ctx.mail.replyTo && { replyTo: ctx.mail.replyTo }),
+        to: delivery.destination,
+        ticket: { id: request.ticket_id, url: request.ticket_url },
+        userCount: Number(license.user_count),
+        issuedAt: license.issued_at as CalendarDate,
+        expiresAt: license.expires_at as CalendarDate,
+        licenseText: license.text,
+        licenseFileName: fileName,
+      });
+      ctx.crashPoint?.('send_email:before_send');
+      const sent = await attemptDelivery(ctx, delivery.id, () => ctx.mailer.send(mail));
+      ctx.crashPoint?.('send_email:after_send');
+      const now = ctx.clock.now();
+      await db.transaction().execute(async (trx) => {
+        await markDelivered(trx, delivery.id, sent.receipt, now);
+        await recordEvent(
+          trx,
+          {
+            requestId: request.id,
+            kind: 'email.sent',
+            message: `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : ''}.`,
+            data: { deliveryId: delivery.id, messageId: sent.messageId, mailer: ctx.mailer.name },
+          },
+          now,
+        );
+        const current = await trx
+          .selectFrom('requests')
+          .select('state')
+          .where('id', '=', request.id)
+          .executeTakeFirstOrThrow();
+        if (delivery.purpose === 'license' && current.state === 'issuing') {
+          await changeRequest(trx, request.id, { state: 'succeeded' }, now);
+          await recordEvent(
+            trx,
+            {
+              requestId: request.id,
+              kind: 'request.succeeded',
+              message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
+            },
+            now,
+          );
+          await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
+        }
+      });
+      ctx.wake.notify();
+    },
+    async onFailed(job, verdict) {
+      const now = ctx.clock.now();
+      const delivery = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('id', '=', job.deliveryId ?? '')
+        .executeTakeFirst();
+      if (!delivery) return;
+      await db
+        .updateTable('deliveries')
+        .set({ state: 'failed', updated_at: now })
+        .where('id', '=', delivery.id)
+        .where('state', '!=', 'delivered')
+        .execute();
+      await recordEvent(
+        db,
+        {
+          requestId: job.requestId,
+          kind: 'email.failed',
+          message: `Could not email the license to ${delivery.destination}: ${verdict.message}`,
+          data: { deliveryId: delivery.id, code: verdict.code },
+        },
+        now,
+      );
+      if (delivery.purpose === 'license') {
+        await failRequest(db, job.requestId, 'send_email', verdict, ctx.destinations, now);
+      }
+      ctx.wake.notify();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import type { JobHandler } from '../../jobs/job-handler.js';
+import { RunLater } from '../../jobs/job-handler.js';
+import type { TrackerIssueRef } from '../../delivery/tracker/tracker.js';
+import type { RequestState } from '../request.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import { markDelivered } from '../deliveries.js';
+import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
+import { recordEvent } from '../timeline.js';
+import { trackerIssueDescription, trackerIssueTitle } from '../tracker-issue-text.js';
+import type { RequestFailure, RequestStep } from '../request.js';
+
+const lockMs = 60_000;
+
+/**
+ * Brings the request's tracker issue up to date with the request as it is now (not as it was
+ * when the job was queued), so sync jobs may run in any order and the last one always writes
+ * the latest state. A short lock on the request keeps two workers from talking to the tracker
+ * for the same request at once, which could open two issues.
+ */
+export function syncTrackerIssueStep(ctx: PipelineContext): JobHandler {
+  const db = ctx.store.db;
+  return {
+    async run(job) {
+      const now = ctx.clock.now();
+      const locked = await db
+        .updateTable('requests')
+        .set({ tracker_lock_until: now + lockMs })
+        .where('id', '=', job.requestId)
+        .where((eb) =>
+          eb.or([eb('tracker_lock_until', 'is', null), eb('tracker_lock_until', '<', now)]),
+        )
+        .executeTakeFirst();
+      if (locked.numUpdatedRows === 0n)
+        throw new RunLater(250, 'another worker is updating this tracker issue');
+      try {
+        await sync(ctx, job.requestId, job.deliveryId);
+      } finally {
+        await db
+          .updateTable('requests')
+          .set({ tracker_lock_until: null })
+          .where('id', '=', job.requestId)
+          .execute();
+      }
+    },
+    async onFailed(job, verdict) {
+      const now = ctx.clock.now();
+      if (job.deliveryId) {
+        await db
+          .updateTable('deliveries')
+          .set({ state: 'failed', updated_at: now })
+          .where('id', '=', job.deliveryId)
+          .execute();
+      }
+      await recordEvent(
+        db,
+        {
+          requestId: job.requestId,
+          kind: 'tracker.failed',
+          message: `Could not update the tracker issue: ${verdict.message}`,
+          data: { code: verdict.code },
+        },
+        now,
+      );
+    },
+  };
+}
+
+async function sync(
+  ctx: PipelineContext,
+  requestId: string,
+  deliveryId: string | null,
+): Promise<void> {
+  const db = ctx.store.db;
+  const request = await loadRequest(db, requestId);
+  if (!request) return;
+  const revision = Number(request.revision);
+  if (
+    request.tracker_synced_revision !== null &&
+    Number(request.tracker_synced_revision) >= revision
+  ) {
+    return;
+  }
+  const [decision, license] = await Promise.all([
+    loadDecision(db, requestId),
+    loadLicense(db, requestId),
+  ]);
+  if (!decision) return;
+  const state = request.state as RequestState;
+  const userCount = Number(request.user_count);
+  const failure: RequestFailure | undefined =
+    state === 'failed'
+      ? {
+          step: (request.failed_step ?? 'send_email') as RequestStep,
+          message: request.failure_message ?? 'unknown error',
+          nextAction: request.failure_next_action ?? 'Retry the request.',
+        }
+      : undefined;
+  const requestUrl = ctx.requestUrl(requestId);
+  const draft = {
+    requestId,
+    title: trackerIssueTitle(state, request.customer_email, userCount),
+    state: state === 'succeeded' ? ('closed' as const) : ('open' as const),
+    description: trackerIssueDescription({
+      requestId,
+      state,
+      ticket: { id: request.ticket_id, url: request.ticket_url },
+      requestedBy: request.requested_by,
+      customerEmail: request.customer_email,
+      userCount,
+      decision,
+      note: request.note,
+      ...(requestUrl && { requestUrl }),
+      ...(failure && { failure }),
+      // The copy of the license the handbook promises, once the customer has been sent it.
+      ...(license &&
+        state === 'succeeded' && {
+          license: {
+            text: license.text,
+            fingerprint: license.fingerprint,
+            issuedAt: license.issued_at,
+            expiresAt: license.expires_at,
+          },
+        }),
+    }),
+  };
+  const known: TrackerIssueRef | undefined =
+    request.tracker_issue_number === null
+      ? undefined
+      : {
+          number: Number(request.tracker_issue_number),
+          title: request.tracker_issue_title ?? '',
+          state: request.tracker_issue_state === 'closed' ? 'closed' : 'open',
+          ...(request.tracker_issue_url && { url: request.tracker_issue_url }),
+        };
+  ctx.crashPoint?.('sync_tracker_issue:before_upsert');
+  const ref = await ctx.tracker.upsert(draft, known);
+  const now = ctx.clock.now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('requests')
+      .set({
+        tracker_issue_number: ref.number,
+        tracker_issue_url: ref.url ?? null,
+        tracker_issue_title: ref.title,
+        tracker_issue_state: ref.state,
+        tracker_synced_revision: revision,
+      })
+      .where('id', '=', requestId)
+      .execute();
+    if (deliveryId) await markDelivered(trx, deliveryId, ref.url ?? `#${ref.number}`, now);
+    if (!known || known.state !== ref.state || known.title !== ref.title) {
+      await recordEvent(
+        trx,
+        {
+          requestId,
+          kind: 'tracker.synced',
+          message: `Tracker issue #${ref.number} is ${ref.state}: ${ref.title}`,
+          data: { number: ref.number, url: ref.url, tracker: ctx.tracker.name },
+        },
+        now,
+      );
+    }
+  });
+}

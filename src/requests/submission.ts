@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { EvidenceInput } from '../policy/index.js';
+
+/**
+ * What an engineer submits, from the sidebar app, the console, the CLI or the API. One schema
+ * serves all of them and the OpenAPI document. Shape errors are caught here (400); whether the
+ * values make the customer eligible is the policy's call (422, recorded).
+ */
+const plan = z.enum(['starter', 'premium', 'ultimate'], {
+  error: 'plan must be one of starter, premium, ultimate',
+});
+
+export const ticketSchema = z
+  .object({
+    id: z
+      .union([z.string().trim().min(1).max(64), z.number().int().positive()], {
+        error: 'ticket.id must be the ticket number or id',
+      })
+      .transform(String),
+    url: z.url({
+      protocol: /^https?$/,
+      error: 'ticket.url must be the http(s) address of the ticket',
+    }),
+  })
+  .strict();
+
+export const evidenceSchema = z
+  .object({
+    licenseFile: z.string().trim().min(1).max(100_000).optional(),
+    plan: plan.optional(),
+    trial: z.boolean().optional(),
+    expiredOn: z.iso.date({ error: 'expiredOn must be a date as YYYY-MM-DD' }).optional(),
+    licensedUsers: z
+      .number({ error: 'licensedUsers must be a number' })
+      .int('licensedUsers must be a whole number')
+      .min(1, 'licensedUsers must be at least 1')
+      .optional(),
+    screenshotsAttached: z
+      .boolean({ error: 'screenshotsAttached must be true or false' })
+      .optional(),
+  })
+  .strict()
+  .superRefine((evidence, ctx) => {
+    if (evidence.licenseFile !== undefined) return;
+    const missing = (['plan', 'expiredOn', 'licensedUsers', 'screenshotsAttached'] as const).filter(
+      (field) => evidence[field] === undefined,
+    );
+    for (const field of missing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${field} is required when no license file is given (the values read from the customer's screenshots)`,
+      });
+    }
+  })
+  .transform((evidence): EvidenceInput => {
+    if (evidence.licenseFile !== undefined) {
+      return {
+        licenseFile: evidence.licenseFile,
+        ...(evidence.plan && { plan: evidence.plan }),
+        ...(evidence.expiredOn && { expiredOn: evidence.expiredOn }),
+        ...(evidence.licensedUsers !== undefined && { licensedUsers: evidence.licensedUsers }),
+      };
+    }
+    return {
+      plan: evidence.plan ?? 'starter',
+      ...(evidence.trial !== undefined && { trial: evidence.trial }),
+      expiredOn: evidence.expiredOn ?? '',
+      licensedUsers: evidence.licensedUsers ?? 0,
+      screenshotsAttached: evidence.screenshotsAttached ?? false,
+    };
+  });
+
+export const submissionSchema = z
+  .object({
+    ticket: ticketSchema,
+    requestedBy: z.string().trim().min(1).max(120).optional(),
+    customerEmail: z
+      .email({ error: "customerEmail must be the customer's email address" })
+      .max(254)
+      .transform((email) => email.trim().toLowerCase()),
+    userCount: z.number({ error: 'userCount must be a number' }).finite(),
+    evidence: evidenceSchema,
+    note: z.string().max(2_000).optional(),
+  })
+  .strict();
+
+export type Submission = z.output<typeof submissionSchema>;
+export type SubmissionInput = z.input<typeof submissionSchema>;
+
+/** Where a submission came from, and who is asking. */
+export interface Requester {
+  /** The engineer's username; a known caller overrides what the body says. */
+  name: string;
+  channel: 'api' | 'console' | 'zendesk' | 'cli';
+}

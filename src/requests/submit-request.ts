@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import type { WakeSignal } from '../jobs/wake-signal.js';
+import type { VerificationKey } from '../license/index.js';
+import { customerKeys, decide, readEvidence, type PolicySettings } from '../policy/index.js';
+import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
+import { decisionView, type DecisionView } from './decision-view.js';
+import { ensureDelivery } from './deliveries.js';
+import { findEarlierEmergencies } from './earlier-emergencies.js';
+import { canonicalJson, sha256Hex } from './fingerprint.js';
+import { generateLicenseJob, trackerDeliveryId, trackerSyncJob } from './job-plan.js';
+import type { RequestState } from './request.js';
+import type { Requester, Submission } from './submission.js';
+import { recordEvent } from './timeline.js';
+
+export interface SubmitContext {
+  store: Store;
+  clock: Clock;
+  policy: PolicySettings;
+  evidenceKeys: readonly VerificationKey[];
+  wake: WakeSignal;
+  /** Where the tracker issue goes, for the delivery record ("built-in tracker", "GitLab group/project"). */
+  trackerDestination: string;
+}
+
+export interface SubmitAnswer {
+  id: string;
+  state: RequestState;
+  decision: DecisionView;
+}
+
+export interface SubmitResult {
+  /** 202 accepted, 422 rejected by the policy. A replay returns the first answer's status. */
+  status: 202 | 422;
+  body: SubmitAnswer;
+  /** True when this answer is the stored answer to an earlier identical submission. */
+  replayed: boolean;
+}
+
+export class IdempotencyKeyReused extends Error {
+  override readonly name = 'IdempotencyKeyReused';
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(readonly requestId: string) {
+    super(
+      `This Idempotency-Key was already used for a different request (${requestId}); use a new key for a new request.`,
+    );
+  }
+}
+
+// Serialises submissions on PostgreSQL so that the repeat check and the insert see each other
+// across processes. Submissions are rare (people type them), so one lock costs nothing.
+const submitLockId = 0x4c494645; // "LIFE"
+
+/**
+ * Decides and records a request in one transaction: the request, its decision, its first
+ * timeline events and, when eligible, the jobs that will carry it out. Without an
+ * Idempotency-Key, the same body submitted again on the same day returns the first answer, so a
+ * double click or a client's retry never makes two requests.
+ */
+export async function submitRequest(
+  ctx: SubmitContext,
+  submission: Submission,
+  requester: Requester,
+  idempotencyKey?: string,
+): Promise<SubmitResult> {
+  const today = ctx.clock.today();
+  const bodyFingerprint = sha256Hex(canonicalJson(submission));
+  const key = idempotencyKey ? `key:${idempotencyKey}` : `auto:${today}:${bodyFingerprint}`;
+
+  const earlier = await replay(ctx.store.db, key, bodyFingerprint);
+  if (earlier) return earlier;
+
+  try {
+    const result = await ctx.store.db.transaction().execute(async (trx) => {
+      if (ctx.store.dialect === 'postgres') {
+        await sql`select pg_advisory_xact_lock(${submitLockId})`.execute(trx);
+        const raced = await replay(trx, key, bodyFingerprint);
+        if (raced) return raced;
+      }
+      return record(trx, ctx, submission, requester, key, bodyFingerprint);
+    });
+    if (result.status === 202 && !result.replayed) ctx.wake.notify();
+    return result;
+  } catch (error) {
+    // Two processes raced with the same key on a database without the lock: the loser replays.
+    const raced = await replay(ctx.store.db, key, bodyFingerprint);
+    if (raced) return raced;
+    throw error;
+  }
+}
+
+async function replay(
+  db: Kysely<Database>,
+  key: string,
+  bodyFingerprint: string,
+): Promise<SubmitResult | undefined> {
+  const row = await db
+    .selectFrom('requests')
+    .select(['id', 'body_fingerprint', 'first_response'])
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!row?.first_response) return undefined;
+  if (row.body_fingerprint !== bodyFingerprint) throw new IdempotencyKeyReused(row.id);
+  const first = JSON.parse(row.first_response) as Omit<SubmitResult, 'replayed'>;
+  return { ...first, replayed: true };
+}
+
+async function record(
+  trx: Kysely<Database>,
+  ctx: SubmitContext,
+  submission: Submission,
+  requester: Requester,
+  key: string,
+  bodyFingerprint: string,
+): Promise<SubmitResult> {
+  const now = ctx.clock.now();
+  const today = ctx.clock.today();
+  const reading = readEvidence(submission.evidence, ctx.evidenceKeys);
+  const keys = customerKeys(
+    submission.customerEmail,
+    reading.ok ? reading.facts : undefined,
+    ctx.policy,
+  );
+  const earlierEmergencies = await findEarlierEmergencies(
+    trx,
+    keys,
+    today,
+    ctx.policy.repeatPeriodDays,
+  );
+  const decision = decide(
+    {
+      today,
+      customerEmail: submission.customerEmail,
+      userCount: submission.userCount,
+      evidence: submission.evidence,
+      earlierEmergencies,
+    },
+    ctx.evidenceKeys,
+    ctx.policy,
+  );
+
+  const id = randomUUID();
+  const state: RequestState = decision.eligible ? 'queued' : 'rejected';
+  const status = decision.eligible ? 202 : 422;
+  const body: SubmitAnswer = { id, state, decision: decisionView(decision) };
+  const requestedBy = requester.name;
+
+  await trx
+    .insertInto('requests')
+    .values({
+      id,
+      created_at: now,
+      updated_at: now,
+      state,
+      revision: 1,
+      ticket_id: submission.ticket.id,
+      ticket_url: submission.ticket.url,
+      requested_by: requestedBy,
+      channel: requester.channel,
+      customer_email: submission.customerEmail,
+      user_count: Number.isSafeInteger(submission.userCount) ? submission.userCount : 0,
+      evidence_kind: 'licenseFile' in submission.evidence ? 'license_file' : 'screenshots',
+      note: submission.note ?? null,
+      idempotency_key: key,
+      body_fingerprint: bodyFingerprint,
+      first_response: JSON.stringify({ status, body }),
+      customer_domain: keys.emailDomain ?? null,
+      customer_company: keys.company ?? null,
+      subscription_id: keys.subscriptionId ?? null,
+      created_on: today,
+      failed_step: null,
+      failure_message: null,
+      failure_next_action: null,
+      tracker_issue_number: null,
+      tracker_issue_url: null,
+      tracker_issue_title: null,
+      tracker_issue_state: null,
+      tracker_synced_revision: null,
+      tracker_lock_until: null,
+    })
+    .execute();
+  await trx
+    .insertInto('decisions')
+    .values({
+      id: randomUUID(),
+      request_id: id,
+      eligible: decision.eligible ? 1 : 0,
+      policy_version: decision.policyVersion,
+      decided_on: decision.decidedOn,
+      document: JSON.stringify(decision),
+      created_at: now,
+    })
+    .execute();
+  await recordEvent(
+    trx,
+    {
+      requestId: id,
+      kind: decision.eligible ? 'request.accepted' : 'request.rejected',
+      message: decision.summary,
+      actor: requestedBy,
+      data: { policyVersion: decision.policyVersion, channel: requester.channel },
+    },
+    now,
+  );
+  if (decision.eligible) {
+    await ensureDelivery(
+      trx,
+      {
+        id: trackerDeliveryId(id),
+        requestId: id,
+        channel: 'tracker',
+        purpose: 'sync',
+        destination: ctx.trackerDestination,
+      },
+      now,
+    );
+    await enqueueJobs(trx, [generateLicenseJob(id), trackerSyncJob(id, 1)], now);
+  }
+  return { status, body, replayed: false };
+}

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/**
+ * Timeline event kinds, past tense, `noun.verb`: what the console and the API show as the
+ * request's history.
+ */
+export type TimelineKind =
+  | 'request.accepted'
+  | 'request.rejected'
+  | 'request.retried'
+  | 'request.succeeded'
+  | 'request.failed'
+  | 'license.generated'
+  | 'email.sent'
+  | 'email.retrying'
+  | 'email.failed'
+  | 'email.resend_requested'
+  | 'tracker.synced'
+  | 'tracker.failed'
+  | 'notice.posted'
+  | 'notice.failed'
+  | 'ticket.noted'
+  | 'ticket.failed'
+  | 'delivery.retried';
+
+export interface TimelineEntry {
+  requestId: string;
+  kind: TimelineKind;
+  message: string;
+  actor?: string;
+  data?: Record<string, unknown>;
+}
+
+export async function recordEvent(
+  db: Kysely<Database>,
+  entry: TimelineEntry,
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('timeline_events')
+    .values({
+      request_id: entry.requestId,
+      at: now,
+      kind: entry.kind,
+      message: entry.message,
+      actor: entry.actor ?? null,
+      data: entry.data ? JSON.stringify(entry.data) : null,
+    })
+    .execute();
+}

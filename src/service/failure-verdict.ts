@@ -1,0 +1,24 @@
+import { DeliveryError } from '../delivery/delivery-error.js';
+import type { FailureVerdict } from '../jobs/job-handler.js';
+import { KeyError } from '../license/index.js';
+
+/**
+ * How the worker reads an error: the adapters' DeliveryError says whether a retry can help;
+ * a key problem never fixes itself; anything else (a database hiccup, a bug) is retried with
+ * backoff, and its message is kept short.
+ */
+export function classifyFailure(error: unknown): FailureVerdict {
+  if (error instanceof DeliveryError) {
+    return {
+      message: error.message,
+      permanent: !error.retryable,
+      code: error.code,
+      ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+    };
+  }
+  if (error instanceof KeyError) {
+    return { message: error.message, permanent: true, code: error.code };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: message.slice(0, 500), permanent: false, code: 'UNEXPECTED' };
+}

@@ -1,0 +1,61 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
+import type { WorkerEvent } from '../jobs/worker.js';
+import type { Store } from '../store/database.js';
+
+/** Prometheus metrics: the process's own, jobs by kind and result, and the queue's depth. */
+export function createMetrics(store: Store) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'lifeline_' });
+  const jobs = new Counter({
+    name: 'lifeline_jobs_total',
+    help: 'Job attempts by kind and result (success, retry, failed).',
+    labelNames: ['kind', 'result'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lifeline_job_duration_seconds',
+    help: 'Duration of successful job attempts.',
+    labelNames: ['kind'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'lifeline_jobs_waiting',
+    help: 'Jobs pending or running, by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const rows = await store.db
+        .selectFrom('jobs')
+        .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('state', 'in', ['pending', 'running'])
+        .groupBy('state')
+        .execute();
+      this.reset();
+      for (const row of rows) this.set({ state: row.state }, Number(row.count));
+    },
+  });
+  new Gauge({
+    name: 'lifeline_requests',
+    help: 'Requests by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const rows = await store.db
+        .selectFrom('requests')
+        .select(['state', (eb) => eb.fn.countAll<number>().as('count')])
+        .groupBy('state')
+        .execute();
+      this.reset();
+      for (const row of rows) this.set({ state: row.state }, Number(row.count));
+    },
+  });
+  const observeWorker = (event: WorkerEvent) => {
+    if (event.type === 'job:success') {
+      jobs.inc({ kind: event.job.kind, result: 'success' });
+      duration.observe({ kind: event.job.kind }, event.durationMs / 1000);
+    } else if (event.type === 'job:retry') jobs.inc({ kind: event.job.kind, result: 'retry' });
+    else if (event.type === 'job:failed') jobs.inc({ kind: event.job.kind, result: 'failed' });
+  };
+  return { registry, observeWorker };
+}

@@ -1,0 +1,228 @@
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { buildHttpApp, type HttpApp } from '../http/app.js';
+import { Worker } from '../jobs/worker.js';
+import { WakeSignal } from '../jobs/wake-signal.js';
+import { requestPipeline } from '../requests/pipeline.js';
+import type { PipelineContext } from '../requests/pipeline-context.js';
+import type { SubmitContext } from '../requests/submit-request.js';
+import { openStore, type Store } from '../store/database.js';
+import {
+  migrateToLatest,
+  pendingMigrations,
+  refuseNewerSchema,
+  SchemaError,
+} from '../store/migrate.js';
+import { buildAdapters } from './adapters.js';
+import { classifyFailure } from './failure-verdict.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { setUpEvidenceKeys, setUpSigningKey } from './signing-keys.js';
+import { listenForJobs } from './job-notifications.js';
+
+export interface ServiceOptions {
+  /** Which roles this process plays: the HTTP API, the worker, or both (the default). */
+  roles: { api: boolean; worker: boolean };
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RunningService {
+  config: Config;
+  store: Store;
+  /** The address the API listens on, when the api role runs. */
+  url?: string;
+  app?: HttpApp;
+  worker?: Worker;
+  logger: Logger;
+  /** Stops taking work, drains what is running (within `graceMs`), and closes everything. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const consoleDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** The composition root of the service: reads nothing itself, wires everything from `config`. */
+export async function startService(
+  config: Config,
+  options: ServiceOptions,
+): Promise<RunningService> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.values.LIFELINE_LOG_LEVEL);
+  const store = openStore(config.databaseUrl, { max: config.values.DATABASE_POOL_MAX });
+  try {
+    await refuseNewerSchema(store);
+    if (config.values.LIFELINE_AUTO_MIGRATE) {
+      await migrateToLatest(store);
+    } else {
+      const pending = await pendingMigrations(store);
+      if (pending.length > 0) {
+        throw new SchemaError(
+          `The database needs migrations ${pending.join(', ')}: run "lifeline migrate" first.`,
+        );
+      }
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const signingKey = setUpSigningKey(
+    config.values.LIFELINE_SIGNING_KEY_FILE,
+    config.dataDir,
+    logger,
+  );
+  const evidenceKeys = setUpEvidenceKeys(
+    config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES,
+    signingKey,
+  );
+  const adapters = buildAdapters(config, store, logger);
+  const wake = new WakeSignal();
+  const metrics = createMetrics(store);
+  const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
+  const stopListening = await listenForJobs(store, wake, logger);
+
+  const crashAt = config.values.LIFELINE_CRASH_AT;
+  const pipeline: PipelineContext = {
+    store,
+    clock,
+    signingKey,
+    licenseSettings: config.license,
+    mailer: adapters.mailer,
+    mail: adapters.mail,
+    tracker: adapters.tracker,
+    notice: adapters.notice,
+    ticketDesk: adapters.ticketDesk,
+    wake,
+    classify: classifyFailure,
+    destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
+    requestUrl: (id) => (publicUrl ? `${publicUrl}/#/requests/${id}` : undefined),
+    ...(crashAt && {
+      crashPoint: (point: string) => {
+        if (point === crashAt) process.kill(process.pid, 'SIGKILL');
+      },
+    }),
+  };
+
+  let worker: Worker | undefined;
+  if (options.roles.worker) {
+    worker = new Worker({
+      store,
+      handlers: requestPipeline(pipeline),
+      classify: classifyFailure,
+      wake,
+      settings: {
+        concurrency: config.values.LIFELINE_WORKER_CONCURRENCY,
+        leaseMs: config.values.LIFELINE_JOB_LEASE_MS,
+        pollMs: config.values.LIFELINE_JOB_POLL_MS,
+        backoff: {
+          baseMs: config.values.LIFELINE_RETRY_BASE_MS,
+          maxMs: config.values.LIFELINE_RETRY_MAX_MS,
+        },
+      },
+      now: () => clock.now(),
+      onEvent: (event) => {
+        metrics.observeWorker(event);
+        if (event.type === 'job:retry') {
+          logger.warn(
+            {
+              job: event.job.kind,
+              request: event.job.requestId,
+              attempt: event.job.attempts,
+              error: event.verdict.message,
+            },
+            'job will be retried',
+          );
+        } else if (event.type === 'job:failed') {
+          logger.error(
+            { job: event.job.kind, request: event.job.requestId, error: event.verdict.message },
+            'job failed for good',
+          );
+        } else if (event.type === 'worker:error') {
+          logger.error({ err: event.error }, 'worker error');
+        }
+      },
+    });
+    worker.start();
+  }
+
+  const submit: SubmitContext = {
+    store,
+    clock,
+    policy: config.policy,
+    evidenceKeys,
+    wake,
+    trackerDestination: adapters.destinations.tracker,
+  };
+
+  let app: HttpApp | undefined;
+  let url: string | undefined;
+  if (options.roles.api) {
+    app = await buildHttpApp({
+      store,
+      clock,
+      logger,
+      submit,
+      policy: config.policy,
+      evidenceKeys,
+      ...(config.values.LIFELINE_ZENDESK_APP_SECRET && {
+        zendeskApp: {
+          secret: config.values.LIFELINE_ZENDESK_APP_SECRET,
+          audience: config.values.LIFELINE_ZENDESK_APP_AUDIENCE ?? publicUrl ?? 'lifeline',
+          ...(config.values.LIFELINE_ZENDESK_APP_ISSUER && {
+            issuer: config.values.LIFELINE_ZENDESK_APP_ISSUER,
+          }),
+        },
+      }),
+      session: {
+        ttlMs: config.values.LIFELINE_SESSION_HOURS * 3_600_000,
+        secureCookies: config.values.LIFELINE_SECURE_COOKIES
+          ? config.values.LIFELINE_SECURE_COOKIES === 'true'
+          : (publicUrl?.startsWith('https:') ?? false),
+      },
+      rateLimitPerMinute: config.values.LIFELINE_RATE_LIMIT_PER_MINUTE,
+      consoleDirectory,
+      metrics: metrics.registry,
+      ...(publicUrl && { publicUrl }),
+    });
+    url = await app.listen({
+      host: config.values.LIFELINE_HOST,
+      port: config.values.LIFELINE_PORT,
+    });
+  }
+
+  logger.info(
+    {
+      url,
+      roles: options.roles,
+      database: store.description,
+      mail: adapters.destinations.mail,
+      tracker: adapters.destinations.tracker,
+      notice: adapters.destinations.notice,
+      ticket: adapters.destinations.ticket,
+      signingKey: signingKey.fingerprint,
+    },
+    'Lifeline started',
+  );
+
+  let stopped: Promise<void> | undefined;
+  return {
+    config,
+    store,
+    logger,
+    ...(url && { url }),
+    ...(app && { app }),
+    ...(worker && { worker }),
+    stop(graceMs = 10_000) {
+      stopped ??= (async () => {
+        await app?.close();
+        await worker?.stop(graceMs);
+        await stopListening();
+        await adapters.mailer.close();
+        await store.close();
+      })();
+      return stopped;
+    },
+  };
+}
