@@ -1,0 +1,52 @@
+/**
+ * Runs `lifeline` as a real child process (one process: node with tsx, no wrapper, so a
+ * SIGKILL hits the service itself), for the crash and multi-process tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface LifelineProcess {
+  child: ChildProcess;
+  /** The API's address, once it listens (api role only). */
+  url: Promise<string>;
+  /** Everything it wrote to stderr so far (progress and errors). */
+  stderr(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnLifeline(args: string[], env: Record<string, string>): LifelineProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errText += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+?)(?: |\n)/.exec(errText);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`lifeline exited (${code}) before listening:\n${errText}`)),
+    );
+  });
+  url.catch(() => undefined);
+  child.stdout?.resume();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    url,
+    stderr: () => errText,
+    exited,
+    async kill(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
