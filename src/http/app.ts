@@ -36,7 +36,6 @@ export async function buildHttpApp(ctx: HttpContext) {
     bodyLimit: 256 * 1024,
     trustProxy: true,
     genReqId: () => crypto.randomUUID(),
-    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -48,18 +47,6 @@ export async function buildHttpApp(ctx: HttpContext) {
         errorBody('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}.`),
       ),
   );
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
-    done();
-  });
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {

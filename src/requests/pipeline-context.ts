@@ -21,6 +21,11 @@ export interface PipelineContext {
   ticketDesk: TicketDesk;
   wake: WakeSignal;
   classify: FailureClassifier;
+  /**
+   * How long a worker may hold a request's tracker lock: the job lease, so a crashed worker's
+   * lock frees up as soon as its jobs can be taken over.
+   */
+  trackerLockMs: number;
   /** Where notices and notes go, for the delivery records. */
   destinations: { notice: string; ticket: string };
   /** The request's page in the console, when the public URL is configured. */

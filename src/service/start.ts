@@ -96,6 +96,7 @@ export async function startService(
     ticketDesk: adapters.ticketDesk,
     wake,
     classify: classifyFailure,
+    trackerLockMs: config.values.LIFELINE_JOB_LEASE_MS,
     destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
     requestUrl: (id) => (publicUrl ? `${publicUrl}/#/requests/${id}` : undefined),
     ...(crashAt && {

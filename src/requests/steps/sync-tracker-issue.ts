@@ -9,8 +9,6 @@ import { recordEvent } from '../timeline.js';
 import { trackerIssueDescription, trackerIssueTitle } from '../tracker-issue-text.js';
 import type { RequestFailure, RequestStep } from '../request.js';
 
-const lockMs = 60_000;
-
 /**
  * Brings the request's tracker issue up to date with the request as it is now (not as it was
  * when the job was queued), so sync jobs may run in any order and the last one always writes
@@ -24,7 +22,7 @@ export function syncTrackerIssueStep(ctx: PipelineContext): JobHandler {
       const now = ctx.clock.now();
       const locked = await db
         .updateTable('requests')
-        .set({ tracker_lock_until: now + lockMs })
+        .set({ tracker_lock_until: now + ctx.trackerLockMs })
         .where('id', '=', job.requestId)
         .where((eb) =>
           eb.or([eb('tracker_lock_until', 'is', null), eb('tracker_lock_until', '<', now)]),
