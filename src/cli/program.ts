@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDoctorCommand } from './doctor.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLicenseCommands } from './license.js';
 import { registerMigrateCommand } from './migrate.js';
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerAccessCommands(program);
   registerRequestCommands(program);
+  registerDoctorCommand(program);
   return program;
 }

@@ -46,6 +46,8 @@ export function requestSummary(
             title: row.tracker_issue_title ?? '',
             state: row.tracker_issue_state === 'closed' ? ('closed' as const) : ('open' as const),
             ...(row.tracker_issue_url && { url: row.tracker_issue_url }),
+            /** False while a change of the request has not reached the tracker yet. */
+            upToDate: Number(row.tracker_synced_revision ?? 0) >= Number(row.revision),
           },
     failure: row.failed_step
       ? {

@@ -81,7 +81,10 @@ export async function startService(
   const wake = new WakeSignal();
   const metrics = createMetrics(store);
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
-  const stopListening = await listenForJobs(store, wake, logger);
+  // Only a worker waits for jobs; an API-only process just sends the notifications.
+  const stopListening = options.roles.worker
+    ? await listenForJobs(store, wake, logger)
+    : () => Promise.resolve();
 
   const crashAt = config.values.LIFELINE_CRASH_AT;
   const pipeline: PipelineContext = {

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import type { ReadinessCheck } from '../delivery/delivery-error.js';
+import { checkReadiness } from '../service/readiness.js';
+import { printJson } from './output.js';
+
+/** `lifeline doctor`: the readiness check to run before every weekend. Exit 1 if anything is broken. */
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('Check configuration, signing key, database, SMTP, GitLab, Slack and Zendesk.')
+    .option('--send-test-to <email>', 'also deliver a test message to this address')
+    .option('--json', 'print the checks as JSON')
+    .action(async (options: { sendTestTo?: string; json?: boolean }) => {
+      try {
+        process.loadEnvFile();
+      } catch {
+        // no .env
+      }
+      let checks: ReadinessCheck[];
+      try {
+        checks = await checkReadiness(
+          loadConfig(process.env),
+          options.sendTestTo ? { sendTestTo: options.sendTestTo } : {},
+        );
+      } catch (error) {
+        checks = [
+          {
+            name: 'configuration',
+            ok: false,
+            detail:
+              error instanceof ConfigError || error instanceof Error
+                ? error.message
+                : String(error),
+            fix: 'fix the settings named above (see the README configuration reference)',
+          },
+        ];
+      }
+      const ok = checks.every((check) => check.ok);
+      if (options.json) printJson({ ok, checks });
+      else {
+        const width = Math.max(...checks.map((c) => c.name.length));
+        for (const check of checks) {
+          process.stdout.write(
+            `${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}\n`,
+          );
+          if (check.fix && !check.ok)
+            process.stdout.write(`      ${' '.repeat(width)}  fix: ${check.fix}\n`);
+        }
+        process.stdout.write(ok ? '\nReady.\n' : '\nSomething needs fixing before the weekend.\n');
+      }
+      process.exitCode = ok ? 0 : 1;
+    });
+}

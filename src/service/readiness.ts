@@ -1,0 +1,118 @@
+import { sql } from 'kysely';
+import type { Config } from '../config.js';
+import type { ReadinessCheck } from '../delivery/delivery-error.js';
+import { buildEmergencyLicense, decodeLicense, encodeLicense } from '../license/index.js';
+import { openStore } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { buildAdapters } from './adapters.js';
+import { createLogger } from './logger.js';
+import { setUpEvidenceKeys, setUpSigningKey } from './signing-keys.js';
+import { calendarDateOf } from '../license/calendar-date.js';
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Everything `lifeline doctor` checks before a weekend: the key signs and reads back, the
+ * database migrates and answers, and each configured outside system accepts our credentials.
+ */
+export async function checkReadiness(
+  config: Config,
+  options: { sendTestTo?: string } = {},
+): Promise<ReadinessCheck[]> {
+  const checks: ReadinessCheck[] = [
+    { name: 'configuration', ok: true, detail: 'all settings are valid' },
+  ];
+  const logger = createLogger('silent');
+
+  try {
+    const key = setUpSigningKey(config.values.LIFELINE_SIGNING_KEY_FILE, config.dataDir, logger);
+    const attributes = buildEmergencyLicense(
+      { customerEmail: 'doctor@lifeline.invalid', userCount: 1, today: calendarDateOf(new Date()) },
+      config.license,
+    );
+    const decoded = decodeLicense(encodeLicense(attributes, key), [
+      { publicKey: key.publicKey, fingerprint: key.fingerprint },
+    ]);
+    checks.push(
+      decoded.ok
+        ? {
+            name: 'signing key',
+            ok: true,
+            detail: `signs and reads back (fingerprint ${key.fingerprint.slice(0, 16)}…)${config.values.LIFELINE_SIGNING_KEY_FILE ? '' : ' — DEVELOPMENT key: real GitLab instances will refuse its licenses'}`,
+            ...(!config.values.LIFELINE_SIGNING_KEY_FILE && {
+              fix: 'set LIFELINE_SIGNING_KEY_FILE to the vendor key',
+            }),
+          }
+        : {
+            name: 'signing key',
+            ok: false,
+            detail: decoded.error.message,
+            fix: 'check LIFELINE_SIGNING_KEY_FILE',
+          },
+    );
+    const evidence = setUpEvidenceKeys(config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES, key);
+    checks.push({
+      name: 'evidence keys',
+      ok: true,
+      detail: `${evidence.length} public key(s) to read customers' expired licenses`,
+    });
+  } catch (error) {
+    checks.push({
+      name: 'signing key',
+      ok: false,
+      detail: message(error),
+      fix: 'check LIFELINE_SIGNING_KEY_FILE and LIFELINE_EVIDENCE_PUBLIC_KEY_FILES',
+    });
+  }
+
+  const store = openStore(config.databaseUrl, { max: 2 });
+  try {
+    const applied = await migrateToLatest(store);
+    await sql`select 1`.execute(store.db);
+    checks.push({
+      name: 'database',
+      ok: true,
+      detail: `${store.description} answers${applied.length > 0 ? `; applied ${applied.join(', ')}` : ', schema up to date'}`,
+    });
+    let adapters;
+    try {
+      adapters = buildAdapters(config, store, logger);
+    } catch (error) {
+      checks.push({
+        name: 'integrations',
+        ok: false,
+        detail: message(error),
+        fix: 'fix the settings named above',
+      });
+    }
+    if (adapters) {
+      const groups = await Promise.all(
+        [
+          adapters.mailer.check({
+            ...(options.sendTestTo && { sendTestTo: options.sendTestTo }),
+            from: adapters.mail.from,
+          }),
+          adapters.tracker.check(),
+          adapters.notice.check(),
+          adapters.ticketDesk.check(),
+        ].map((check) =>
+          check.catch((error: unknown): ReadinessCheck[] => [
+            { name: 'integration', ok: false, detail: message(error) },
+          ]),
+        ),
+      );
+      checks.push(...groups.flat());
+      await adapters.mailer.close();
+    }
+  } catch (error) {
+    checks.push({
+      name: 'database',
+      ok: false,
+      detail: message(error),
+      fix: 'check DATABASE_URL and that the database server runs',
+    });
+  } finally {
+    await store.close();
+  }
+  return checks;
+}
