@@ -203,11 +203,12 @@ describe('authentication and limits', () => {
   after(() => lifeline.stop());
 
   it('refuses calls without a token, with a wrong token and with a malformed header', async () => {
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       {},
       { authorization: 'Bearer llt_wrong' },
       { authorization: 'Basic abc' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const answer = await lifeline.api('/api/v1/requests', { token: null, headers });
       assert.equal(answer.status, 401);
       assert.equal(answer.body.error.code, 'UNAUTHENTICATED');
