@@ -6,6 +6,7 @@ import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handl
 import { RunLater } from './job-handler.js';
 import type { Job } from './job.js';
 import { claimJobs } from './sql/claim-jobs.js';
+import { notifyJobs } from './sql/notify-jobs.js';
 import {
   completeJob,
   failJob,
@@ -87,9 +88,10 @@ export class Worker {
     if (timedOut) {
       for (const entry of this.running.values()) entry.abort.abort();
       const ids = [...this.running.keys()];
-      await releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now()).catch(
-        (error: unknown) => this.emit({ type: 'worker:error', error }),
-      );
+      // Handed back due now, and other processes' workers told so, so they take them at once.
+      await releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now())
+        .then(() => notifyJobs(this.options.store.db))
+        .catch((error: unknown) => this.emit({ type: 'worker:error', error }));
     }
     clearInterval(this.heartbeat);
   }

@@ -14,6 +14,11 @@ export interface Store {
   dialect: StoreDialect;
   /** Where the data lives, with any password removed: safe to log. */
   description: string;
+  /**
+   * PostgreSQL only: a new connection outside the pool, for LISTEN, which keeps its connection
+   * for as long as it listens. The caller connects and ends it.
+   */
+  connectDirect?: () => pg.Client;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,12 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
       db,
       dialect: 'postgres',
       description: redactUrl(databaseUrl),
+      connectDirect: () =>
+        new pg.Client({
+          connectionString: databaseUrl,
+          keepAlive: true,
+          application_name: 'lifeline-listener',
+        }),
       close: () => db.destroy(),
     };
   }

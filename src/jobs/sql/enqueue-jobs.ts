@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { NewJob } from '../job.js';
+import { notifyJobs } from './notify-jobs.js';
 
 export const defaultMaxAttempts = 10;
 
@@ -36,4 +37,5 @@ export async function enqueueJobs(
       .onConflict((oc) => oc.column('unique_key').doNothing())
       .execute();
   }
+  if (jobs.length > 0) await notifyJobs(db);
 }
