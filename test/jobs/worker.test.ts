@@ -1,0 +1,298 @@
+/**
+ * The worker on both databases, with real job handlers written for the test: retries with
+ * backoff, permanent failures, leases kept by the heartbeat or taken over after a crash,
+ * draining on stop, and several workers on separate connections sharing one table.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { RunLater, type FailureClassifier, type JobHandler } from '../../src/jobs/job-handler.js';
+import type { Job, JobKind } from '../../src/jobs/job.js';
+import { claimJobs } from '../../src/jobs/sql/claim-jobs.js';
+import { completeJob } from '../../src/jobs/sql/settle-jobs.js';
+import { WakeSignal } from '../../src/jobs/wake-signal.js';
+import { Worker, type WorkerEvent, type WorkerSettings } from '../../src/jobs/worker.js';
+import type { Store } from '../../src/store/database.js';
+import { testDatabases } from '../support/databases.js';
+import { addJobs, jobRows, openJobDatabase, waitFor, type JobDatabase } from './job-store.js';
+
+class Refused extends Error {}
+
+const classify: FailureClassifier = (error) => ({
+  message: error instanceof Error ? error.message : String(error),
+  permanent: error instanceof Refused,
+});
+
+const kinds: JobKind[] = [
+  'generate_license',
+  'send_email',
+  'sync_tracker_issue',
+  'post_notice',
+  'note_ticket',
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+for (const database of testDatabases) {
+  describe(`the worker (${database.name})`, () => {
+    let jobs: JobDatabase;
+    let store: Store;
+    const running: Worker[] = [];
+
+    const startWorker = (
+      handler: JobHandler,
+      options: { settings?: Partial<WorkerSettings>; on?: Store; wake?: WakeSignal } = {},
+    ) => {
+      const events: WorkerEvent[] = [];
+      const wake = options.wake ?? new WakeSignal();
+      const worker = new Worker({
+        store: options.on ?? store,
+        handlers: Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<
+          JobKind,
+          JobHandler
+        >,
+        classify,
+        wake,
+        settings: {
+          concurrency: 4,
+          leaseMs: 2_000,
+          pollMs: 30,
+          backoff: { baseMs: 60, maxMs: 1_000 },
+          ...options.settings,
+        },
+        onEvent: (event) => events.push(event),
+      });
+      worker.start();
+      running.push(worker);
+      return { worker, events, wake };
+    };
+    const allSettled = async (state = 'succeeded') =>
+      (await jobRows(store)).every((row) => row.state === state);
+
+    before(async () => {
+      jobs = await openJobDatabase(database);
+      store = jobs.store;
+    });
+    after(() => jobs.close());
+    beforeEach(async () => {
+      await store.db.deleteFrom('jobs').execute();
+    });
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((worker) => worker.stop(0)));
+    });
+
+    it('runs every job exactly once across two workers on separate connections', async () => {
+      await addJobs(store, 80);
+      const runs = new Map<string, number>();
+      const handler: JobHandler = {
+        async run(job) {
+          runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
+          await sleep(2);
+        },
+      };
+      const first = startWorker(handler);
+      const second = startWorker(handler, { on: jobs.open() });
+      await waitFor(() => allSettled(), 'all jobs to succeed');
+      assert.equal(runs.size, 80);
+      assert.ok(
+        [...runs.values()].every((count) => count === 1),
+        'no job ran twice',
+      );
+      const ran = (events: WorkerEvent[]) => events.filter((e) => e.type === 'job:success').length;
+      assert.equal(ran(first.events) + ran(second.events), 80);
+      assert.ok(ran(first.events) > 0 && ran(second.events) > 0, 'both workers took jobs');
+      assert.ok((await jobRows(store)).every((row) => row.attempts === 1));
+    });
+
+    it('retries a failing step with growing delays, then records its success', async () => {
+      await addJobs(store, 1, { maxAttempts: 5 });
+      const startedAt: number[] = [];
+      const { events } = startWorker({
+        run() {
+          startedAt.push(Date.now());
+          return startedAt.length < 3
+            ? Promise.reject(new Error('450 mailbox busy'))
+            : Promise.resolve();
+        },
+      });
+      await waitFor(() => allSettled(), 'the job to succeed');
+      const [row] = await jobRows(store);
+      assert.equal(row?.attempts, 3);
+      assert.equal(row?.last_error, '450 mailbox busy', 'the last error stays for the console');
+      const [a = 0, b = 0, c = 0] = startedAt;
+      assert.ok(b - a >= 60 * 0.8, `first retry after ≥ 48 ms, was ${b - a}`);
+      assert.ok(c - b >= 120 * 0.8, `second retry after ≥ 96 ms, was ${c - b}`);
+      assert.deepEqual(
+        events.map((e) => e.type).filter((type) => type !== 'job:start'),
+        ['job:retry', 'job:retry', 'job:success'],
+      );
+    });
+
+    it('fails a step at once on a permanent error and records the failure once', async () => {
+      await addJobs(store, 1, { maxAttempts: 5 });
+      const failures: string[] = [];
+      startWorker({
+        run: () => Promise.reject(new Refused('550 no such user')),
+        onFailed: (_job, verdict) => {
+          failures.push(verdict.message);
+          return Promise.resolve();
+        },
+      });
+      await waitFor(() => allSettled('failed'), 'the job to fail');
+      const [row] = await jobRows(store);
+      assert.equal(row?.attempts, 1);
+      assert.equal(row?.last_error, '550 no such user');
+      assert.deepEqual(failures, ['550 no such user']);
+    });
+
+    it('gives up after the last attempt', async () => {
+      await addJobs(store, 1, { maxAttempts: 3 });
+      let runs = 0;
+      const failures: Job[] = [];
+      startWorker({
+        run() {
+          runs += 1;
+          return Promise.reject(new Error('connection reset'));
+        },
+        onFailed: (job) => {
+          failures.push(job);
+          return Promise.resolve();
+        },
+      });
+      await waitFor(() => allSettled('failed'), 'the job to fail');
+      assert.equal(runs, 3);
+      assert.equal(failures.length, 1);
+      assert.equal(failures[0]?.attempts, 3);
+    });
+
+    it('puts back a step that must wait, without using up an attempt', async () => {
+      await addJobs(store, 1, { maxAttempts: 1 });
+      let runs = 0;
+      startWorker({
+        run() {
+          runs += 1;
+          return runs < 3 ? Promise.reject(new RunLater(50, 'locked')) : Promise.resolve();
+        },
+      });
+      await waitFor(() => allSettled(), 'the job to succeed');
+      const [row] = await jobRows(store);
+      assert.equal(runs, 3);
+      assert.equal(row?.attempts, 1, 'the two waits used no attempt (max 1)');
+    });
+
+    it('keeps a step longer than its lease by renewing it, so no other worker takes it', async () => {
+      await addJobs(store, 1);
+      let runs = 0;
+      const slow: JobHandler = {
+        async run() {
+          runs += 1;
+          await sleep(1_200);
+        },
+      };
+      const settings = { leaseMs: 500, pollMs: 25 };
+      startWorker(slow, { settings });
+      await waitFor(async () => (await jobRows(store))[0]?.state === 'running', 'a claim');
+      startWorker(slow, { settings, on: jobs.open() });
+      await waitFor(() => allSettled(), 'the job to succeed');
+      assert.equal(runs, 1);
+      assert.equal((await jobRows(store))[0]?.attempts, 1);
+    });
+
+    it('takes over the job of a worker that died, once its lease expires', async () => {
+      await addJobs(store, 1);
+      const claimedAt = Date.now();
+      const [orphan] = await claimJobs(store.db, store.dialect, {
+        workerId: 'dead-worker',
+        limit: 1,
+        leaseMs: 600,
+        now: claimedAt,
+      });
+      assert.ok(orphan);
+      let tookOverAt = 0;
+      startWorker({
+        run() {
+          tookOverAt = Date.now();
+          return Promise.resolve();
+        },
+      });
+      await waitFor(() => allSettled(), 'another worker to finish the job');
+      assert.ok(tookOverAt >= claimedAt + 600, 'not before the lease expired');
+      const [row] = await jobRows(store);
+      assert.equal(row?.attempts, 2);
+      assert.equal(
+        await completeJob(store.db, orphan.id, 'dead-worker', Date.now()),
+        false,
+        'the dead worker, were it to wake up, changes nothing',
+      );
+    });
+
+    it('on stop, lets a running step finish within the grace period', async () => {
+      await addJobs(store, 1);
+      let finished = false;
+      const { worker } = startWorker({
+        async run() {
+          await sleep(300);
+          finished = true;
+        },
+      });
+      await waitFor(async () => (await jobRows(store))[0]?.state === 'running', 'a claim');
+      await worker.stop(5_000);
+      assert.equal(finished, true);
+      assert.equal((await jobRows(store))[0]?.state, 'succeeded');
+    });
+
+    it('on stop, hands back what outlasts the grace period and claims nothing new', async () => {
+      await addJobs(store, 1);
+      let aborted = false;
+      const { worker } = startWorker({
+        run: (_job, signal) =>
+          new Promise<void>((resolve) => {
+            // A step stuck on a slow remote call, which notices the abort only late: its
+            // completion must not count any more.
+            const slowCall = setTimeout(resolve, 30_000);
+            signal.addEventListener('abort', () => {
+              aborted = true;
+              clearTimeout(slowCall);
+              setTimeout(resolve, 100);
+            });
+          }),
+      });
+      await waitFor(async () => (await jobRows(store))[0]?.state === 'running', 'a claim');
+      await worker.stop(100);
+      assert.equal(aborted, true);
+      const [row] = await jobRows(store);
+      assert.equal(row?.state, 'pending');
+      assert.equal(row?.attempts, 0, 'the handed-back attempt is given back');
+      assert.equal(row?.locked_by, null);
+      await addJobs(store, 1);
+      await sleep(200);
+      const rows = await jobRows(store);
+      assert.ok(
+        rows.every((r) => r.state === 'pending'),
+        'the stopped worker neither claimed the new job nor completed the handed-back one',
+      );
+
+      startWorker({ run: () => Promise.resolve() });
+      await waitFor(() => allSettled(), 'another worker to run both');
+    });
+
+    it('wakes at once when told work arrived, without waiting for its poll', async () => {
+      const wake = new WakeSignal();
+      let ranAt = 0;
+      startWorker(
+        {
+          run() {
+            ranAt = Date.now();
+            return Promise.resolve();
+          },
+        },
+        { wake, settings: { pollMs: 60_000 } },
+      );
+      await sleep(100);
+      const enqueuedAt = Date.now();
+      await addJobs(store, 1);
+      wake.notify();
+      await waitFor(() => allSettled(), 'the job to run', 5_000);
+      assert.ok(ranAt - enqueuedAt < 2_000, `ran ${ranAt - enqueuedAt} ms after enqueueing`);
+    });
+  });
+}
