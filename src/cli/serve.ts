@@ -39,6 +39,10 @@ async function run(roles: { api: boolean; worker: boolean }, graceSeconds: numbe
     say(
       `Lifeline is listening on ${service.url} (console at ${service.url}/, API reference at ${service.url}/docs)`,
     );
+  // The worker's timers do not hold the process (so tests and embedders can exit): without an
+  // HTTP server or a PostgreSQL connection, `lifeline worker` on SQLite would exit at once.
+  // It stays until the drain below ends in process.exit.
+  setInterval(() => undefined, 60 * 60 * 1000);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
     signals += 1;
