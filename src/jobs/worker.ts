@@ -5,7 +5,7 @@ import { retryDelayMs, type BackoffSettings } from './backoff.js';
 import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
 import { RunLater } from './job-handler.js';
 import type { Job } from './job.js';
-import { claimJobs } from './sql/claim-jobs.js';
+import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
   completeJob,
@@ -32,6 +32,7 @@ export type WorkerEvent =
   | { type: 'job:retry'; job: Job; verdict: FailureVerdict; runAt: number }
   | { type: 'job:failed'; job: Job; verdict: FailureVerdict }
   | { type: 'job:lease-lost'; job: Job }
+  | { type: 'worker:reclaimed'; count: number }
   | { type: 'worker:error'; error: unknown };
 
 export interface WorkerOptions {
@@ -58,6 +59,7 @@ export class Worker {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: WorkerOptions) {
@@ -70,6 +72,27 @@ export class Worker {
     const every = Math.max(100, Math.floor(this.options.settings.leaseMs / 3));
     this.heartbeat = setInterval(() => void this.renew(), every);
     this.heartbeat.unref();
+    void this.sweep();
+  }
+
+  /** Takes back jobs whose worker died; again after half a lease, give or take a quarter. */
+  private async sweep(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      const reclaimed = await reclaimExpiredLeases(this.options.store.db, this.now());
+      if (reclaimed > 0) {
+        this.emit({ type: 'worker:reclaimed', count: reclaimed });
+        this.options.wake.notify();
+      }
+    } catch (error) {
+      this.emit({ type: 'worker:error', error });
+    }
+    const leaseMs = this.options.settings.leaseMs;
+    this.sweeper = setTimeout(
+      () => void this.sweep(),
+      leaseMs / 2 + (Math.random() - 0.5) * (leaseMs / 2),
+    );
+    this.sweeper.unref();
   }
 
   get busy(): number {
@@ -94,6 +117,7 @@ export class Worker {
         .catch((error: unknown) => this.emit({ type: 'worker:error', error }));
     }
     clearInterval(this.heartbeat);
+    clearTimeout(this.sweeper);
   }
 
   private async claimLoop(): Promise<void> {

@@ -16,33 +16,19 @@ export async function findEarlierEmergencies(
   periodDays: number,
 ): Promise<EarlierEmergency[]> {
   const since = addDays(today, -periodDays);
-  const rows = await db
-    .selectFrom('requests')
-    .leftJoin('licenses', 'licenses.request_id', 'requests.id')
-    .select([
-      'requests.id',
-      'requests.created_on',
-      'requests.customer_email',
-      'requests.customer_domain',
-      'requests.customer_company',
-      'requests.subscription_id',
-      'requests.ticket_url',
-      'requests.state',
-      'licenses.id as license_id',
-    ])
-    .where('requests.created_on', '>=', since)
-    .where('requests.state', '!=', 'rejected')
-    .where((eb) => {
-      const matches = [eb('requests.customer_email', '=', keys.email)];
-      if (keys.emailDomain) matches.push(eb('requests.customer_domain', '=', keys.emailDomain));
-      if (keys.company) matches.push(eb('requests.customer_company', '=', keys.company));
-      if (keys.subscriptionId)
-        matches.push(eb('requests.subscription_id', '=', keys.subscriptionId));
-      return eb.or(matches);
-    })
-    .orderBy('requests.created_at', 'desc')
-    .limit(50)
-    .execute();
+  // One indexed lookup per key, merged: an OR across four columns made the database scan every
+  // recent request on each submission.
+  const lookups: Array<
+    ['customer_email' | 'customer_domain' | 'customer_company' | 'subscription_id', string]
+  > = [['customer_email', keys.email]];
+  if (keys.emailDomain) lookups.push(['customer_domain', keys.emailDomain]);
+  if (keys.company) lookups.push(['customer_company', keys.company]);
+  if (keys.subscriptionId) lookups.push(['subscription_id', keys.subscriptionId]);
+  const found = await Promise.all(
+    lookups.map(([column, value]) => recentMatches(db, column, value, since)),
+  );
+  const unique = new Map(found.flat().map((row) => [row.id, row]));
+  const rows = [...unique.values()].sort((a, b) => Number(b.created_at) - Number(a.created_at));
   return rows
     .filter((row) => row.state !== 'failed' || row.license_id !== null)
     .map((row) => ({
@@ -57,4 +43,33 @@ export async function findEarlierEmergencies(
         ...(row.subscription_id !== null && { subscriptionId: row.subscription_id }),
       },
     }));
+}
+
+function recentMatches(
+  db: Kysely<Database>,
+  column: 'customer_email' | 'customer_domain' | 'customer_company' | 'subscription_id',
+  value: string,
+  since: CalendarDate,
+) {
+  return db
+    .selectFrom('requests')
+    .leftJoin('licenses', 'licenses.request_id', 'requests.id')
+    .select([
+      'requests.id',
+      'requests.created_at',
+      'requests.created_on',
+      'requests.customer_email',
+      'requests.customer_domain',
+      'requests.customer_company',
+      'requests.subscription_id',
+      'requests.ticket_url',
+      'requests.state',
+      'licenses.id as license_id',
+    ])
+    .where(`requests.${column}`, '=', value)
+    .where('requests.created_on', '>=', since)
+    .where('requests.state', '!=', 'rejected')
+    .orderBy('requests.created_at', 'desc')
+    .limit(50)
+    .execute();
 }

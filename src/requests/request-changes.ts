@@ -6,12 +6,15 @@ import { trackerSyncJob } from './job-plan.js';
 /**
  * Changes a request and, in the same transaction, asks for its tracker issue to be brought up to
  * date: every visible change of a request reaches the tracker, and none is forgotten by a crash.
+ * A change the tracker issue does not show (`trackerSees: false`) skips the round trip; the
+ * next visible change carries it along, since a sync always writes the current state.
  */
 export async function changeRequest(
   db: Kysely<Database>,
   requestId: string,
   patch: RequestUpdate,
   now: number,
+  options: { trackerSees?: boolean } = {},
 ): Promise<number> {
   const row = await db
     .updateTable('requests')
@@ -20,6 +23,7 @@ export async function changeRequest(
     .returning('revision')
     .executeTakeFirstOrThrow();
   const revision = Number(row.revision);
-  await enqueueJobs(db, [trackerSyncJob(requestId, revision)], now);
+  if (options.trackerSees !== false)
+    await enqueueJobs(db, [trackerSyncJob(requestId, revision)], now);
   return revision;
 }

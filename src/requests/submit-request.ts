@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
-import { customerKeys, decide, readEvidence, type PolicySettings } from '../policy/index.js';
+import {
+  customerKeys,
+  decide,
+  readEvidence,
+  type CustomerKeys,
+  type PolicySettings,
+} from '../policy/index.js';
+import { lockNames } from '../store/advisory-locks.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { decisionView, type DecisionView } from './decision-view.js';
@@ -50,10 +57,6 @@ export class IdempotencyKeyReused extends Error {
   }
 }
 
-// Serialises submissions on PostgreSQL so that the repeat check and the insert see each other
-// across processes. Submissions are rare (people type them), so one lock costs nothing.
-const submitLockId = 0x4c494645; // "LIFE"
-
 /**
  * Decides and records a request in one transaction: the request, its decision, its first
  * timeline events and, when eligible, the jobs that will carry it out. Without an
@@ -73,14 +76,23 @@ export async function submitRequest(
   const earlier = await replay(ctx.store.db, key, bodyFingerprint);
   if (earlier) return earlier;
 
+  const reading = readEvidence(submission.evidence, ctx.evidenceKeys);
+  const keys = customerKeys(
+    submission.customerEmail,
+    reading.ok ? reading.facts : undefined,
+    ctx.policy,
+  );
   try {
     const result = await ctx.store.db.transaction().execute(async (trx) => {
       if (ctx.store.dialect === 'postgres') {
-        await sql`select pg_advisory_xact_lock(${submitLockId})`.execute(trx);
+        // Submissions for the same customer (any shared key) or with the same idempotency key
+        // wait for each other, in every process, so the repeat check and the insert see each
+        // other; submissions for different customers do not wait.
+        await lockNames(trx, ctx.store.dialect, submissionLockNames(keys, key));
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, requester, key, bodyFingerprint);
+      return record(trx, ctx, submission, requester, key, bodyFingerprint, keys);
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -90,6 +102,17 @@ export async function submitRequest(
     if (raced) return raced;
     throw error;
   }
+}
+
+/** What a submission locks: each way of recognising its customer, and its idempotency key. */
+function submissionLockNames(keys: CustomerKeys, key: string): string[] {
+  return [
+    `submission:${key}`,
+    `customer-email:${keys.email}`,
+    ...(keys.emailDomain ? [`customer-domain:${keys.emailDomain}`] : []),
+    ...(keys.company ? [`customer-company:${keys.company}`] : []),
+    ...(keys.subscriptionId ? [`customer-subscription:${keys.subscriptionId}`] : []),
+  ];
 }
 
 async function replay(
@@ -115,15 +138,10 @@ async function record(
   requester: Requester,
   key: string,
   bodyFingerprint: string,
+  keys: CustomerKeys,
 ): Promise<SubmitResult> {
   const now = ctx.clock.now();
   const today = ctx.clock.today();
-  const reading = readEvidence(submission.evidence, ctx.evidenceKeys);
-  const keys = customerKeys(
-    submission.customerEmail,
-    reading.ok ? reading.facts : undefined,
-    ctx.policy,
-  );
   const earlierEmergencies = await findEarlierEmergencies(
     trx,
     keys,

@@ -42,6 +42,23 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   // One write at a time per message, so two concurrent sends of the same Message-ID cannot
   // both see "no file yet" and write two.
   const writing = new Map<string, Promise<unknown>>();
+  // Which file holds each message: read from the directory once, then kept up to date, so a
+  // send costs no directory scan however many messages the outbox holds.
+  let names: Promise<Map<string, string>> | undefined;
+  const fileNames = () => {
+    names ??= mkdir(directory, { recursive: true })
+      .then(() => readdir(directory))
+      .then((entries) => {
+        const byKey = new Map<string, string>();
+        for (const name of entries) {
+          const key = fileKey(name);
+          if (key) byKey.set(key, name);
+        }
+        return byKey;
+      });
+    names.catch(() => (names = undefined));
+    return names;
+  };
 
   async function compose(mail: OutgoingMail): Promise<Buffer> {
     try {
@@ -56,9 +73,8 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   }
 
   async function write(key: string, message: Buffer): Promise<string> {
-    await mkdir(directory, { recursive: true });
-    const existing = (await readdir(directory)).find((name) => fileKey(name) === key);
-    const name = existing ?? `${stamp(clock())}-${key}.eml`;
+    const known = await fileNames();
+    const name = known.get(key) ?? `${stamp(clock())}-${key}.eml`;
     const temporary = join(directory, `.${name}.${randomUUID()}.tmp`);
     try {
       const file = await open(temporary, 'wx', 0o640);
@@ -69,6 +85,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
         await file.close();
       }
       await rename(temporary, join(directory, name));
+      known.set(key, name);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;

@@ -5,8 +5,10 @@ import { jobFromRow } from '../job-row.js';
 import type { Job } from '../job.js';
 
 /**
- * Claims up to `limit` jobs in one statement: due pending jobs, and running jobs whose lease
- * expired (their worker died). The attempt is counted here, so a crash mid-step uses one up.
+ * Claims up to `limit` due pending jobs in one statement, oldest first, through the
+ * (state, run_at) index. The attempt is counted here, so a crash mid-step uses one up. Jobs of
+ * a worker that died come back through `reclaimExpiredLeases`, not here: an OR over both
+ * conditions made every claim scan the whole table.
  *
  * PostgreSQL: `FOR UPDATE SKIP LOCKED` lets many workers claim at once without waiting on each
  * other. SQLite rejects that clause, and needs none: it allows one writer at a time, so the
@@ -21,12 +23,8 @@ export async function claimJobs(
   const claimable = db
     .selectFrom('jobs')
     .select('id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('state', '=', 'pending'), eb('run_at', '<=', now)]),
-        eb.and([eb('state', '=', 'running'), eb('locked_until', '<', now)]),
-      ]),
-    )
+    .where('state', '=', 'pending')
+    .where('run_at', '<=', now)
     .orderBy('run_at')
     .limit(limit)
     .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
@@ -43,4 +41,19 @@ export async function claimJobs(
     .returningAll()
     .execute();
   return rows.map(jobFromRow).sort((a, b) => a.runAt - b.runAt);
+}
+
+/**
+ * Puts the jobs of dead workers (lease expired without renewal) back in the queue, due now.
+ * Their attempt stays counted. Run by every worker on a jittered interval, like graphile's
+ * resetLockedAt, so many workers do not sweep at the same moment.
+ */
+export async function reclaimExpiredLeases(db: Kysely<Database>, now: number): Promise<number> {
+  const result = await db
+    .updateTable('jobs')
+    .set({ state: 'pending', locked_by: null, locked_until: null, run_at: now, updated_at: now })
+    .where('state', '=', 'running')
+    .where('locked_until', '<', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

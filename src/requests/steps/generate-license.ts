@@ -92,6 +92,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
               failure_next_action: null,
             },
             now,
+            { trackerSees: current.state === 'failed' },
           );
           await recordEvent(
             trx,

@@ -1,0 +1,152 @@
+/**
+ * End-to-end figures on the embedded default (SQLite, mail outbox, built-in tracker), against
+ * a real `lifeline serve` child process:
+ * - latency from POST to the tracker issue closed, at a steady 10 requests/s;
+ * - the completion rate sustained while requests are posted as fast as 16 clients can for
+ *   `throughputSeconds`;
+ * - the service's peak resident memory (VmHWM) over the whole run.
+ * Times come from the service's own records (request created_at → tracker issue closed_at),
+ * so no polling skews them.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiToken } from '../src/access/api-tokens.js';
+import { systemClock } from '../src/clock.js';
+import { addDays } from '../src/license/index.js';
+import { openStore, type Store } from '../src/store/database.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { spawnLifeline } from '../test/support/process.js';
+
+export interface E2eFigures {
+  e2eP50Ms: number;
+  e2eP99Ms: number;
+  e2eRequests: number;
+  e2eThroughputPerSec: number;
+  servicePeakRssMb: number;
+}
+
+const signingKey = new URL('../test/fixtures/gitlab-license/test_license_key.pem', import.meta.url).pathname;
+
+export async function benchEndToEnd(options: { latencySeconds?: number; throughputSeconds?: number; databaseUrl?: string; workers?: number } = {}): Promise<E2eFigures> {
+  const latencySeconds = options.latencySeconds ?? 10;
+  const throughputSeconds = options.throughputSeconds ?? 30;
+  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-bench-'));
+  const databaseUrl = options.databaseUrl ?? `sqlite:${join(dataDir, 'lifeline.db')}`;
+  const store = openStore(databaseUrl);
+  await migrateToLatest(store);
+  const { token } = await createApiToken(store.db, 'bench', 'engineer', Date.now());
+  const service = spawnLifeline(['serve'], {
+    LIFELINE_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    LIFELINE_PORT: '0',
+    LIFELINE_SIGNING_KEY_FILE: signingKey,
+    LIFELINE_RATE_LIMIT_PER_MINUTE: '10000000',
+    LIFELINE_LOG_LEVEL: 'warn',
+  });
+  try {
+    const url = await service.url;
+    const pid = service.child.pid ?? 0;
+    let sequence = 0;
+    const post = async () => {
+      sequence += 1;
+      const n = sequence;
+      const response = await fetch(`${url}/api/v1/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ticket: { id: String(100_000 + n), url: `https://support.example.com/agent/tickets/${100_000 + n}` },
+          customerEmail: `admin@customer-${n}.bench.example`,
+          userCount: 100 + (n % 400),
+          evidence: { plan: 'premium', expiredOn: addDays(systemClock.today(), -16), licensedUsers: 100, screenshotsAttached: true },
+        }),
+      });
+      if (response.status !== 202) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { id: string }).id;
+    };
+
+    process.stderr.write(`e2e: steady 10 requests/s for ${latencySeconds} s…\n`);
+    const steadyIds: string[] = [];
+    const steadyStart = Date.now();
+    const pending: Array<Promise<void>> = [];
+    for (let i = 0; i < latencySeconds * 10; i += 1) {
+      const due = steadyStart + i * 100;
+      await sleep(due - Date.now());
+      pending.push(post().then((id) => void steadyIds.push(id)));
+    }
+    await Promise.all(pending);
+    await waitForClosed(store, steadyIds);
+    const latencies = await latenciesOf(store, steadyIds);
+
+    process.stderr.write(`e2e: 16 clients posting as fast as they can for ${throughputSeconds} s…\n`);
+    const burstIds: string[] = [];
+    const burstEnd = Date.now() + throughputSeconds * 1000;
+    const burstStart = Date.now();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (Date.now() < burstEnd) burstIds.push(await post());
+      }),
+    );
+    await waitForClosed(store, burstIds);
+    const lastClosed = await store.db
+      .selectFrom('tracker_issues')
+      .select((eb) => eb.fn.max('closed_at').as('last'))
+      .where('request_id', 'in', burstIds)
+      .executeTakeFirstOrThrow();
+    const elapsed = (Number(lastClosed.last) - burstStart) / 1000;
+    const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return {
+      e2eP50Ms: percentile(latencies, 0.5),
+      e2eP99Ms: percentile(latencies, 0.99),
+      e2eRequests: burstIds.length,
+      e2eThroughputPerSec: Math.round((burstIds.length / elapsed) * 10) / 10,
+      servicePeakRssMb: Math.round(peakKb / 102.4) / 10,
+    };
+  } finally {
+    await service.kill('SIGTERM');
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitForClosed(store: Store, ids: string[]): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const done = await countClosed(store, ids);
+    if (done === ids.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${done} of ${ids.length} tracker issues closed`);
+    await sleep(100);
+  }
+}
+
+async function countClosed(store: Store, ids: string[]): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < ids.length; i += 500) {
+    const row = await store.db
+      .selectFrom('tracker_issues')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('request_id', 'in', ids.slice(i, i + 500))
+      .where('state', '=', 'closed')
+      .executeTakeFirstOrThrow();
+    total += Number(row.n);
+  }
+  return total;
+}
+
+async function latenciesOf(store: Store, ids: string[]): Promise<number[]> {
+  const rows = await store.db
+    .selectFrom('requests')
+    .innerJoin('tracker_issues', 'tracker_issues.request_id', 'requests.id')
+    .select(['requests.created_at', 'tracker_issues.closed_at'])
+    .where('requests.id', 'in', ids)
+    .execute();
+  return rows.map((row) => Number(row.closed_at) - Number(row.created_at)).sort((a, b) => a - b);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
