@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, type JWTPayload } from 'jose';
 import { principalForZendeskAppToken } from '../../src/access/zendesk-app-token.js';
+import type { CalendarDate } from '../../src/license/calendar-date.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 const secret = 'a-long-random-shared-secret-for-the-sidebar-app';
 const audience = 'https://lifeline.vendor.example';
 const issuer = 'https://acme.zendesk.com';
-const today = '2026-11-28';
+const today = '2026-11-28' as CalendarDate;
 const licenseFile = readFileSync(
   new URL('../fixtures/gitlab-license/expired-premium-480.gitlab-license', import.meta.url),
   'utf8',
