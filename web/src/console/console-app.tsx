@@ -1,0 +1,111 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { LifelineApi } from '../shared/api.js';
+import type { SessionAnswer } from '../shared/api-types.js';
+import { consoleTransport } from './console-transport.js';
+import { InspectPage } from './inspect-page.js';
+import { NewRequestPage } from './new-request-page.js';
+import { RequestPage } from './request-page.js';
+import { RequestsPage } from './requests-page.js';
+import { links, useRoute, type Route } from './router.js';
+import { SignInPage } from './sign-in-page.js';
+
+type SessionState =
+  | { state: 'loading' }
+  | { state: 'signed-out'; notice?: string }
+  | { state: 'signed-in'; user: SessionAnswer['user'] };
+
+/** The console: sign-in, then the tracker view, the request pages, the new-request form and the inspector. */
+export function ConsoleApp() {
+  const [session, setSession] = useState<SessionState>({ state: 'loading' });
+  // The transport reads the CSRF token from here, so the API object lives as long as the page.
+  const sessionRef = useRef<{ csrfToken?: string; onSignedOut: () => void }>({
+    onSignedOut: () =>
+      setSession({ state: 'signed-out', notice: 'Your session has ended; sign in again.' }),
+  });
+  const api = useMemo(() => new LifelineApi(consoleTransport(sessionRef.current)), []);
+  const route = useRoute();
+
+  const signedIn = (answer: SessionAnswer) => {
+    sessionRef.current.csrfToken = answer.csrfToken;
+    setSession({ state: 'signed-in', user: answer.user });
+  };
+
+  useEffect(() => {
+    api.session().then(signedIn, () => setSession({ state: 'signed-out' }));
+  }, [api]);
+
+  if (session.state === 'loading') return <p class="loading">Loading…</p>;
+  if (session.state === 'signed-out')
+    return (
+      <SignInPage
+        api={api}
+        onSignedIn={signedIn}
+        {...(session.notice && { notice: session.notice })}
+      />
+    );
+
+  async function signOut() {
+    try {
+      await api.signOut();
+    } finally {
+      sessionRef.current.csrfToken = undefined;
+      setSession({ state: 'signed-out' });
+    }
+  }
+
+  return (
+    <>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => (event.preventDefault(), document.getElementById('main')?.focus())}
+      >
+        Skip to content
+      </a>
+      <header class="topbar">
+        <a class="brand" href={links.requests()}>
+          <span class="brand-mark" aria-hidden="true" />
+          Lifeline
+        </a>
+        <nav aria-label="Main">
+          <a
+            href={links.requests()}
+            aria-current={
+              route.page === 'requests' || route.page === 'request' ? 'page' : undefined
+            }
+          >
+            Requests
+          </a>
+          <a href={links.newRequest()} aria-current={route.page === 'new' ? 'page' : undefined}>
+            New request
+          </a>
+          <a href={links.inspect()} aria-current={route.page === 'inspect' ? 'page' : undefined}>
+            License inspector
+          </a>
+        </nav>
+        <div class="who">
+          <span data-testid="signed-in-as">{session.user.name}</span>
+          <button type="button" class="link-button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page route={route} api={api} />
+      </main>
+    </>
+  );
+}
+
+function Page({ route, api }: { route: Route; api: LifelineApi }) {
+  switch (route.page) {
+    case 'requests':
+      return <RequestsPage api={api} query={route.query} />;
+    case 'request':
+      return <RequestPage api={api} id={route.id} />;
+    case 'new':
+      return <NewRequestPage api={api} />;
+    case 'inspect':
+      return <InspectPage api={api} />;
+  }
+}

@@ -1,0 +1,203 @@
+import type { TargetedEvent } from 'preact';
+import { useState } from 'preact/hooks';
+import type { LifelineApi } from '../shared/api.js';
+import type { RequestDetail } from '../shared/api-types.js';
+import { DecisionView } from '../shared/decision-view.js';
+import { dateTime, planLabel, users } from '../shared/format.js';
+import { Deliveries, FailureNotice, RequestHeadline, Timeline } from '../shared/request-outcome.js';
+import { useRequest } from '../shared/use-request.js';
+import { PageTitle } from './page-title.js';
+import { links } from './router.js';
+
+/** One request: the outcome, what failed and what to do, resend and retry, the decision, deliveries and timeline. */
+export function RequestPage({ api, id }: { api: LifelineApi; id: string }) {
+  const { request, error, reload } = useRequest(api, id);
+  if (error && !request) {
+    return (
+      <>
+        <PageTitle>Request</PageTitle>
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+        <a href={links.requests()}>Back to the requests</a>
+      </>
+    );
+  }
+  if (!request) return <p class="muted">Loading…</p>;
+  return <RequestDetails api={api} request={request} reload={reload} />;
+}
+
+function RequestDetails({
+  api,
+  request,
+  reload,
+}: {
+  api: LifelineApi;
+  request: RequestDetail;
+  reload: () => Promise<void>;
+}) {
+  const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string }>();
+  const [busy, setBusy] = useState(false);
+  const [resendTo, setResendTo] = useState('');
+
+  async function act(what: () => Promise<void>, done: string) {
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      await what();
+      setMessage({ tone: 'ok', text: done });
+      await reload();
+    } catch (failure) {
+      setMessage({
+        tone: 'bad',
+        text: failure instanceof Error ? failure.message : String(failure),
+      });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const resend = (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const to = resendTo.trim();
+    void act(
+      () => api.resend(request.id, to || undefined),
+      `The same license is on its way again to ${to || request.customerEmail}.`,
+    );
+  };
+
+  return (
+    <>
+      <p class="breadcrumb">
+        <a href={links.requests()}>Requests</a> › #{request.ticket.id}
+      </p>
+      <PageTitle>{`Request for ${request.customerEmail}`}</PageTitle>
+      <RequestHeadline request={request} />
+      {request.failure && request.state === 'failed' && <FailureNotice failure={request.failure} />}
+
+      <dl class="facts facts-wide">
+        <dt>Ticket</dt>
+        <dd>
+          <a href={request.ticket.url} target="_blank" rel="noopener">
+            #{request.ticket.id}
+          </a>
+        </dd>
+        <dt>Requested</dt>
+        <dd>
+          {dateTime(request.createdAt)} by {request.requestedBy}{' '}
+          <span class="muted">(via {request.channel})</span>
+        </dd>
+        <dt>Users asked for</dt>
+        <dd>{users(request.userCount)}</dd>
+        <dt>License</dt>
+        <dd>
+          {request.license ? (
+            <>
+              {planLabel(request.license.plan)}
+              {request.license.trial ? ' trial' : ''}, {users(request.license.userCount)},{' '}
+              {request.license.issuedAt} to {request.license.expiresAt}{' '}
+              <a href={`/api/v1/requests/${encodeURIComponent(request.id)}/license`} download>
+                Download the license file
+              </a>
+            </>
+          ) : (
+            <span class="muted">none</span>
+          )}
+        </dd>
+        <dt>Tracker issue</dt>
+        <dd>
+          {request.trackerIssue ? (
+            <>
+              {request.trackerIssue.url ? (
+                <a href={request.trackerIssue.url} target="_blank" rel="noopener">
+                  #{request.trackerIssue.number}
+                </a>
+              ) : (
+                `#${request.trackerIssue.number}`
+              )}{' '}
+              {request.trackerIssue.title} <span class="muted">({request.trackerIssue.state})</span>
+            </>
+          ) : (
+            <span class="muted">none yet</span>
+          )}
+        </dd>
+        {request.note && (
+          <>
+            <dt>Note</dt>
+            <dd>{request.note}</dd>
+          </>
+        )}
+      </dl>
+
+      <section class="actions-panel" aria-labelledby="actions-heading">
+        <h2 id="actions-heading">Actions</h2>
+        {message && (
+          <p
+            class={message.tone === 'ok' ? 'notice' : 'field-error'}
+            role={message.tone === 'ok' ? 'status' : 'alert'}
+          >
+            {message.text}
+          </p>
+        )}
+        {request.state === 'failed' && (
+          <div class="action">
+            <button
+              type="button"
+              class="primary"
+              disabled={busy}
+              onClick={() =>
+                void act(() => api.retry(request.id), 'Retrying from the step that failed.')
+              }
+            >
+              Retry from the failed step
+            </button>
+            <p class="hint">Continues where it stopped; never makes a second license.</p>
+          </div>
+        )}
+        {request.license ? (
+          <form class="action resend" onSubmit={resend} aria-label="Resend the license">
+            <div class="field">
+              <label for="resend-to">Resend the same license to</label>
+              <p class="hint" id="resend-to-hint">
+                Leave empty to send it to {request.customerEmail} again.
+              </p>
+              <input
+                id="resend-to"
+                type="email"
+                aria-describedby="resend-to-hint"
+                placeholder={request.customerEmail}
+                value={resendTo}
+                onInput={(event) => setResendTo(event.currentTarget.value)}
+              />
+            </div>
+            <button type="submit" disabled={busy}>
+              Resend the license
+            </button>
+          </form>
+        ) : (
+          request.state !== 'failed' && (
+            <p class="muted">
+              No license to resend
+              {request.state === 'rejected' ? ': the request was not eligible.' : ' yet.'}
+            </p>
+          )
+        )}
+      </section>
+
+      {request.decision && (
+        <section aria-labelledby="decision-heading">
+          <h2 id="decision-heading">Decision</h2>
+          <DecisionView decision={request.decision} requestLink={links.request} />
+        </section>
+      )}
+      <section aria-labelledby="deliveries-heading">
+        <h2 id="deliveries-heading">Deliveries</h2>
+        <Deliveries deliveries={request.deliveries} />
+      </section>
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        <Timeline events={request.timeline} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The console's pages, addressed by the URL's hash (`#/requests/ID`), which notices and notes link to. */
+export type Route =
+  | { page: 'requests'; query: URLSearchParams }
+  | { page: 'request'; id: string }
+  | { page: 'new' }
+  | { page: 'inspect' };
+
+export function parseRoute(hash: string): Route {
+  const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'requests' && parts[1])
+    return { page: 'request', id: decodeURIComponent(parts[1]) };
+  if (parts[0] === 'new') return { page: 'new' };
+  if (parts[0] === 'inspect') return { page: 'inspect' };
+  return { page: 'requests', query: new URLSearchParams(search) };
+}
+
+export function useRoute(): Route {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const changed = () => setHash(location.hash);
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return parseRoute(hash);
+}
+
+export const links = {
+  requests: (query?: Record<string, string>) => {
+    const search = new URLSearchParams(
+      Object.entries(query ?? {}).filter(([, value]) => value !== ''),
+    ).toString();
+    return `#/requests${search ? `?${search}` : ''}`;
+  },
+  request: (id: string) => `#/requests/${encodeURIComponent(id)}`,
+  newRequest: () => '#/new',
+  inspect: () => '#/inspect',
+};

@@ -1,0 +1,148 @@
+import type {
+  ApiErrorBody,
+  Decision,
+  InspectAnswer,
+  RequestDetail,
+  RequestPage,
+  RequestQuery,
+  SessionAnswer,
+  SubmissionInput,
+  SubmitAnswer,
+} from './api-types.js';
+
+/** One HTTP exchange with Lifeline: `fetch` in the console, Zendesk's `client.request` in the sidebar. */
+export type Transport = (request: {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** From `/api/v1/…`, with its query string. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}) => Promise<{ status: number; body: unknown }>;
+
+/** An answer that is not what was asked for: the API's error, or no answer at all (status 0). */
+export class ApiFailure extends Error {
+  override readonly name = 'ApiFailure';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: { field: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function isErrorBody(body: unknown): body is ApiErrorBody {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    'error' in body &&
+    typeof (body as ApiErrorBody).error?.message === 'string'
+  );
+}
+
+/** The calls the console and the sidebar make, over whichever transport they have. */
+export class LifelineApi {
+  constructor(private readonly transport: Transport) {}
+
+  private async call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    accept: number[] = [],
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T }> {
+    let answer: { status: number; body: unknown };
+    try {
+      answer = await this.transport({
+        method,
+        path,
+        ...(body !== undefined && { body }),
+        ...(headers && { headers }),
+      });
+    } catch (error) {
+      if (error instanceof ApiFailure) throw error;
+      throw new ApiFailure(
+        0,
+        'UNREACHABLE',
+        `Lifeline could not be reached (${error instanceof Error ? error.message : String(error)}). Check the connection and try again.`,
+      );
+    }
+    if ((answer.status >= 200 && answer.status < 300) || accept.includes(answer.status)) {
+      return { status: answer.status, body: answer.body as T };
+    }
+    if (isErrorBody(answer.body)) {
+      const { code, message, details } = answer.body.error;
+      throw new ApiFailure(answer.status, code, message, details);
+    }
+    throw new ApiFailure(
+      answer.status,
+      'UNEXPECTED',
+      `Lifeline answered with HTTP ${answer.status}.`,
+    );
+  }
+
+  async checkEligibility(submission: SubmissionInput): Promise<Decision> {
+    return (await this.call<Decision>('POST', '/api/v1/eligibility', submission)).body;
+  }
+
+  /** Eligible: 202 and the work starts; not eligible: 422, recorded with its decision. */
+  async submitRequest(
+    submission: SubmissionInput,
+    idempotencyKey?: string,
+  ): Promise<SubmitAnswer & { accepted: boolean }> {
+    const answer = await this.call<SubmitAnswer>(
+      'POST',
+      '/api/v1/requests',
+      submission,
+      [422],
+      idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
+    );
+    return { ...answer.body, accepted: answer.status === 202 };
+  }
+
+  async getRequest(id: string): Promise<RequestDetail> {
+    return (await this.call<RequestDetail>('GET', `/api/v1/requests/${encodeURIComponent(id)}`))
+      .body;
+  }
+
+  async listRequests(query: RequestQuery = {}): Promise<RequestPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    return (await this.call<RequestPage>('GET', `/api/v1/requests${search ? `?${search}` : ''}`))
+      .body;
+  }
+
+  async resend(id: string, email?: string): Promise<void> {
+    await this.call(
+      'POST',
+      `/api/v1/requests/${encodeURIComponent(id)}/resend`,
+      email ? { email } : {},
+    );
+  }
+
+  async retry(id: string): Promise<void> {
+    await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/retry`, {});
+  }
+
+  async inspectLicense(license: string): Promise<InspectAnswer> {
+    return (await this.call<InspectAnswer>('POST', '/api/v1/licenses/inspect', { license })).body;
+  }
+
+  async session(): Promise<SessionAnswer> {
+    return (await this.call<SessionAnswer>('GET', '/api/v1/session')).body;
+  }
+
+  async signIn(
+    credentials: { token: string } | { username: string; password: string },
+  ): Promise<SessionAnswer> {
+    return (await this.call<SessionAnswer>('POST', '/api/v1/session', credentials)).body;
+  }
+
+  async signOut(): Promise<void> {
+    await this.call('DELETE', '/api/v1/session');
+  }
+}

@@ -1,0 +1,85 @@
+import type { InspectAnswer } from './api-types.js';
+import { planLabel, users } from './format.js';
+
+const statusLabels: Record<string, string> = {
+  not_started: 'Not started',
+  active: 'Active',
+  expired_in_grace: 'In grace period',
+  read_only: 'Read-only',
+};
+
+/** A decoded license: who it is for, what it allows, and where it stands today. */
+export function LicenseView({
+  answer,
+  compact = false,
+}: {
+  answer: Extract<InspectAnswer, { ok: true }>;
+  compact?: boolean;
+}) {
+  const { license, status } = answer;
+  const restrictions = license.restrictions ?? {};
+  const licensee = license.licensee ?? {};
+  return (
+    <div class="license" data-testid="license-view">
+      <p class="license-status">
+        <span
+          class={`badge badge-${status.kind === 'active' ? 'ok' : status.kind === 'read_only' ? 'bad' : 'busy'}`}
+        >
+          {statusLabels[status.kind] ?? status.kind}
+        </span>{' '}
+        {status.summary}
+      </p>
+      <dl class="facts">
+        <dt>Plan</dt>
+        <dd>
+          {planLabel(restrictions.plan)}
+          {restrictions.trial ? ' (trial)' : ''}
+        </dd>
+        <dt>Users</dt>
+        <dd>
+          {typeof restrictions.active_user_count === 'number'
+            ? users(restrictions.active_user_count)
+            : 'no limit'}
+        </dd>
+        <dt>Licensee</dt>
+        <dd>
+          {[licensee.Name, licensee.Company, licensee.Email].filter(Boolean).join(', ') || '—'}
+        </dd>
+        <dt>Valid</dt>
+        <dd>
+          {license.issued_at} to {license.expires_at ?? 'no end'}
+        </dd>
+        {license.block_changes_at && (
+          <>
+            <dt>Read-only from</dt>
+            <dd>{license.block_changes_at}</dd>
+          </>
+        )}
+        {!compact && typeof restrictions.previous_user_count === 'number' && (
+          <>
+            <dt>Previous users</dt>
+            <dd>{users(restrictions.previous_user_count)}</dd>
+          </>
+        )}
+        {!compact && restrictions.subscription_id && (
+          <>
+            <dt>Subscription</dt>
+            <dd>{restrictions.subscription_id}</dd>
+          </>
+        )}
+        {!compact && (
+          <>
+            <dt>Signed by key</dt>
+            <dd class="mono">{answer.keyFingerprint.slice(0, 16)}…</dd>
+          </>
+        )}
+      </dl>
+      {!compact && (
+        <details>
+          <summary>All fields</summary>
+          <pre class="raw">{JSON.stringify(license, null, 2)}</pre>
+        </details>
+      )}
+    </div>
+  );
+}

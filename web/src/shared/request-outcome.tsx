@@ -1,0 +1,112 @@
+import type { RequestDetail } from './api-types.js';
+import { dateTime } from './format.js';
+import { StateBadge } from './state-badge.js';
+
+const stepLabels: Record<string, string> = {
+  generate_license: 'generate the license',
+  send_email: 'email the license to the customer',
+  sync_tracker_issue: 'record the request in the tracker',
+  post_notice: 'post the notice to the licensing channel',
+  note_ticket: 'add the internal note to the ticket',
+};
+
+/** What happened to a request, in one sentence a support engineer can pass on. */
+export function outcomeSentence(request: RequestDetail): string {
+  switch (request.state) {
+    case 'queued':
+      return 'Accepted: the license is being generated.';
+    case 'issuing':
+      return 'The license exists and is on its way to the customer.';
+    case 'succeeded':
+      return request.license
+        ? `Sent to ${request.customerEmail}: an Ultimate trial for ${request.license.userCount} users, valid until ${request.license.expiresAt}.`
+        : `Sent to ${request.customerEmail}.`;
+    case 'failed':
+      return `Failed: could not ${stepLabels[request.failure?.step ?? ''] ?? 'finish'}.`;
+    case 'rejected':
+      return 'Not eligible: nothing was issued.';
+  }
+}
+
+/** The failure box: which step failed, why, and what to do next. */
+export function FailureNotice({ failure }: { failure: NonNullable<RequestDetail['failure']> }) {
+  return (
+    <div class="failure" role="alert" data-testid="failure">
+      <p>
+        <strong>Could not {stepLabels[failure.step] ?? failure.step}.</strong>
+      </p>
+      <p>{failure.message}</p>
+      {failure.nextAction && (
+        <p>
+          <strong>Next: </strong>
+          {failure.nextAction}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function RequestHeadline({ request }: { request: RequestDetail }) {
+  return (
+    <p class="outcome" data-testid="outcome" data-state={request.state}>
+      <StateBadge state={request.state} /> {outcomeSentence(request)}
+    </p>
+  );
+}
+
+export function Timeline({ events }: { events: RequestDetail['timeline'] }) {
+  return (
+    <ol class="timeline">
+      {events.map((event, index) => (
+        <li key={index}>
+          <time dateTime={event.at}>{dateTime(event.at)}</time>
+          <span>
+            {event.message}
+            {event.actor && <span class="muted"> ({event.actor})</span>}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+const deliveryStateLabels: Record<string, string> = {
+  pending: 'Pending',
+  delivered: 'Delivered',
+  failed: 'Failed',
+  retrying: 'Retrying',
+};
+
+export function Deliveries({ deliveries }: { deliveries: RequestDetail['deliveries'] }) {
+  if (deliveries.length === 0) return <p class="muted">Nothing delivered yet.</p>;
+  return (
+    <div class="table-wrap">
+      <table class="deliveries">
+        <thead>
+          <tr>
+            <th scope="col">What</th>
+            <th scope="col">To</th>
+            <th scope="col">State</th>
+            <th scope="col">Attempts</th>
+            <th scope="col">Answer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {deliveries.map((delivery) => (
+            <tr key={delivery.id}>
+              <td>
+                {delivery.channel} <span class="muted">({delivery.purpose})</span>
+              </td>
+              <td>{delivery.destination}</td>
+              <td>{deliveryStateLabels[delivery.state] ?? delivery.state}</td>
+              <td>{delivery.attempts}</td>
+              <td class="wrap">
+                {delivery.lastError ?? delivery.remoteReply ?? delivery.receipt ?? '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
