@@ -1,0 +1,109 @@
+/**
+ * Builds the zip to upload to Zendesk (Admin Center › Apps › Upload private app, or `zcli
+ * apps:create`): builds the sidebar, puts the Lifeline host in the manifest's domainWhitelist
+ * (Zendesk only sends secure settings, and so only signs with the shared secret, for those hosts),
+ * validates, and writes zendesk-app/dist/lifeline-zendesk-app-VERSION.zip.
+ *
+ *   LIFELINE_PUBLIC_URL=https://lifeline.acme.com npm run zendesk:package
+ *   npm run zendesk:package -- --lifeline-url https://lifeline.acme.com
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { zipSync } from 'fflate';
+import { buildWeb } from '../../scripts/build-web.js';
+import { appFilesFromDirectory, appFilesFromMap } from './app-files.js';
+import { placeholderHost, printReport, validateApp, type ValidationReport } from './validate.js';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface PackageResult {
+  zipPath: string;
+  bytes: number;
+  files: string[];
+  report: ValidationReport;
+}
+
+export class PackageError extends Error {
+  override readonly name = 'PackageError';
+  constructor(
+    message: string,
+    readonly report?: ValidationReport,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds, validates and zips the app; throws PackageError (with the report) when it is not valid. */
+export async function packageApp(
+  options: { lifelineUrl?: string; outDir?: string; build?: boolean } = {},
+): Promise<PackageResult> {
+  if (options.build !== false) await buildWeb();
+  const source = appFilesFromDirectory(appRoot);
+  const files = new Map<string, Uint8Array>();
+  for (const path of source.paths()) files.set(path, source.read(path) ?? new Uint8Array());
+
+  const manifest = JSON.parse(
+    Buffer.from(files.get('manifest.json') ?? new Uint8Array()).toString('utf8'),
+  ) as Record<string, unknown>;
+  if (options.lifelineUrl) {
+    let host: string;
+    try {
+      host = new URL(options.lifelineUrl).hostname;
+    } catch {
+      throw new PackageError(
+        `The Lifeline URL ${options.lifelineUrl} is not a URL (e.g. https://lifeline.acme.com).`,
+      );
+    }
+    const others = Array.isArray(manifest.domainWhitelist)
+      ? (manifest.domainWhitelist as string[]).filter((entry) => entry !== placeholderHost)
+      : [];
+    manifest.domainWhitelist = [...new Set([host, ...others])];
+    files.set('manifest.json', new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  }
+
+  const report = validateApp(appFilesFromMap(files));
+  if (report.errors.length > 0)
+    throw new PackageError(`The app is not valid:\n  - ${report.errors.join('\n  - ')}`, report);
+
+  const outDir = options.outDir ?? join(appRoot, 'dist');
+  mkdirSync(outDir, { recursive: true });
+  const zipPath = join(
+    outDir,
+    `lifeline-zendesk-app-${typeof manifest.version === 'string' ? manifest.version : '0.0.0'}.zip`,
+  );
+  // A fixed date keeps the zip identical for identical files.
+  const zip = zipSync(
+    Object.fromEntries(
+      [...files].map(([path, bytes]) => [
+        path,
+        [bytes, { mtime: new Date('2026-01-01T00:00:00Z') }],
+      ]),
+    ),
+    { level: 9 },
+  );
+  writeFileSync(zipPath, zip);
+  return { zipPath, bytes: zip.byteLength, files: [...files.keys()].sort(), report };
+}
+
+function lifelineUrlArgument(argv: string[]): string | undefined {
+  const index = argv.indexOf('--lifeline-url');
+  if (index >= 0) return argv[index + 1];
+  return argv.find((arg) => arg.startsWith('--lifeline-url='))?.slice('--lifeline-url='.length);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const lifelineUrl = lifelineUrlArgument(process.argv.slice(2)) ?? process.env.LIFELINE_PUBLIC_URL;
+  try {
+    const result = await packageApp(lifelineUrl ? { lifelineUrl } : {});
+    printReport(result.report, 'zendesk-app');
+    console.error(
+      `Wrote ${relative(process.cwd(), result.zipPath)} (${(result.bytes / 1024).toFixed(1)} KiB, ${result.files.length} files).`,
+    );
+    console.log(result.zipPath);
+  } catch (error) {
+    if (error instanceof PackageError && error.report) printReport(error.report, 'zendesk-app');
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  }
+}
