@@ -1,0 +1,214 @@
+/**
+ * The web console in real Chromium, served by a running Lifeline from the built assets: sign in,
+ * create a request, find it, open it, resend, inspect a license, and see why a request failed.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildWeb } from '../../scripts/build-web.js';
+import { createConsoleUser } from '../../src/access/console-accounts.js';
+import type { CalendarDate } from '../../src/license/calendar-date.js';
+import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { launchChromium, screenshot, unlabelledControls } from './support/chromium.js';
+
+const today = '2026-11-28' as CalendarDate;
+const fixtures = new URL('../fixtures/gitlab-license/', import.meta.url);
+const expiredLicensePath = new URL('expired-premium-480.gitlab-license', fixtures).pathname;
+const otherKeyLicensePath = new URL('other-key.gitlab-license', fixtures).pathname;
+const password = 'correct horse battery staple';
+
+describe('web console', { timeout: 60_000 }, () => {
+  let smtp: FakeSmtpServer;
+  let lifeline: TestService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let requestId = '';
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+
+  before(async () => {
+    await buildWeb();
+    smtp = await startFakeSmtpServer();
+    [lifeline, browser] = await Promise.all([
+      startTestService(
+        { SMTP_URL: smtp.url, LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>' },
+        { clock: { now: () => Date.now(), today: () => today } },
+      ),
+      launchChromium(),
+    ]);
+    await createConsoleUser(lifeline.service.store.db, 'robin', password, 'engineer', Date.now());
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    // Only the service itself: the console needs no network at run time.
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith(lifeline.url)
+        ? route.continue()
+        : route.abort('blockedbyclient'),
+    );
+  });
+
+  after(async () => {
+    await browser?.close();
+    await lifeline?.stop();
+    await smtp?.stop();
+  });
+
+  it('signs in with a local account, in an httpOnly session', async () => {
+    await page.goto(lifeline.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.deepEqual(await unlabelledControls(page), []);
+    await page.getByLabel('Username').fill('robin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').getByText('Wrong username or password.').waitFor();
+    await screenshot(page, 'console-sign-in');
+
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
+    assert.equal(await page.getByTestId('signed-in-as').innerText(), 'robin');
+    assert.equal(
+      await page.evaluate(() => document.cookie.includes('lifeline_session')),
+      false,
+      'the session cookie is httpOnly',
+    );
+    const [cookie] = await context.cookies(lifeline.url);
+    assert.equal(cookie?.httpOnly, true);
+    assert.equal(cookie?.sameSite, 'Strict');
+  });
+
+  it('creates a request from an uploaded license file, and follows it to success', async () => {
+    await nav('New request').click();
+    await page.getByRole('heading', { name: 'New emergency request' }).waitFor();
+    assert.deepEqual(await unlabelledControls(page), []);
+    await page.getByLabel('Ticket number').fill('5150');
+    await page.getByLabel('Ticket address').fill('https://acme.zendesk.com/agent/tickets/5150');
+    await page.getByLabel('Customer’s email').fill('ops@acme.example');
+    await page.getByLabel('Users for the temporary license').fill('450');
+    await page.getByLabel('Upload the license file').setInputFiles(expiredLicensePath);
+    await page.getByTestId('license-view').getByText('Read-only', { exact: true }).waitFor();
+    const decision = page.getByTestId('decision');
+    await decision.getByText('Eligible', { exact: true }).waitFor();
+    // 450 users for a 480-seat license: eligible, with the warning about GitLab's seat check.
+    await decision
+      .getByRole('list', { name: 'Warnings' })
+      .getByText('is below the expired license’s 480 seats')
+      .waitFor();
+    await screenshot(page, 'console-new-request');
+
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByRole('heading', { name: 'Request for ops@acme.example' }).waitFor();
+    await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 15_000 });
+    requestId = decodeURIComponent(new URL(page.url()).hash.split('/').pop() ?? '');
+    await page.getByRole('cell', { name: /^email/ }).waitFor();
+    await screenshot(page, 'console-request-succeeded');
+    const [mail] = await smtp.waitForMessages(1);
+    assert.deepEqual(mail?.envelope.rcptTo, ['ops@acme.example']);
+
+    const { body } = await lifeline.api(`/api/v1/requests/${requestId}`);
+    assert.equal(body.requestedBy, 'robin');
+    assert.equal(body.channel, 'console');
+  });
+
+  it('finds the request by email, opens it, downloads its license and resends it', async () => {
+    await nav('Requests').click();
+    await page.getByLabel('Email or @domain').fill('ops@acme.example');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const matching = page.getByRole('table', { name: 'Matching requests' });
+    await matching.getByRole('link', { name: 'ops@acme.example' }).click();
+    await page.getByRole('heading', { name: 'Request for ops@acme.example' }).waitFor();
+
+    const download = page.getByRole('link', { name: 'Download the license file' });
+    const file = await page.request.get(
+      new URL((await download.getAttribute('href')) ?? '', lifeline.url).toString(),
+    );
+    assert.equal(file.status(), 200);
+    assert.match(await file.text(), /^[A-Za-z0-9+/=\s-]+$/);
+
+    await page.getByLabel('Resend the same license to').fill('it@acme.example');
+    await page.getByRole('button', { name: 'Resend the license' }).click();
+    await page.getByRole('status').getByText('on its way again to it@acme.example').waitFor();
+    const messages = await smtp.waitForMessages(2);
+    assert.deepEqual(messages[1]?.envelope.rcptTo, ['it@acme.example']);
+    assert.equal(
+      messages[1]?.attachments[0]?.content.toString(),
+      messages[0]?.attachments[0]?.content.toString(),
+      'the same license, never a new one',
+    );
+  });
+
+  it('inspects a license, and says why one cannot be read', async () => {
+    await nav('License inspector').click();
+    await page.getByLabel('Or upload a license file').setInputFiles(otherKeyLicensePath);
+    await page.getByTestId('license-unreadable').waitFor();
+    assert.match(await page.getByTestId('license-unreadable').innerText(), /cannot be read/);
+
+    await page
+      .getByLabel('License', { exact: true })
+      .fill(readFileSync(expiredLicensePath, 'utf8'));
+    await page.getByRole('button', { name: 'Inspect' }).click();
+    const license = page.getByTestId('license-view');
+    await license.getByText('Read-only', { exact: true }).waitFor();
+    assert.match(await license.innerText(), /Acme Industries[\s\S]*2025-11-01 to 2026-11-12/);
+    await screenshot(page, 'console-inspector');
+  });
+
+  it('shows why a request failed, lists it first, and retries it', async () => {
+    smtp.failNext(550, 'No such user here');
+    await nav('New request').click();
+    await page.getByLabel('Ticket number').fill('5200');
+    await page.getByLabel('Ticket address').fill('https://acme.zendesk.com/agent/tickets/5200');
+    await page.getByLabel('Customer’s email').fill('admin@globex.example');
+    await page.getByLabel('Users for the temporary license').fill('120');
+    await page.getByLabel('Values from the screenshots').check();
+    await page.getByLabel('Plan').selectOption('premium');
+    await page.getByLabel('License expiry date').fill('2026-11-12');
+    await page.getByLabel('Licensed users').fill('100');
+    await page.getByLabel(/Both screenshots/).check();
+    await page.getByTestId('decision').getByText('Eligible', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Send request' }).click();
+
+    const failure = page.getByTestId('failure');
+    await failure.waitFor({ timeout: 15_000 });
+    assert.match(
+      await failure.innerText(),
+      /Could not email the license to the customer[\s\S]*550 No such user here[\s\S]*Next:/,
+    );
+    await screenshot(page, 'console-request-failed');
+
+    await nav('Requests').click();
+    const attention = page.getByRole('table', { name: 'Failed requests' });
+    await attention.getByRole('link', { name: 'admin@globex.example' }).waitFor();
+    assert.equal(
+      await attention.getByRole('row').count(),
+      2,
+      'a header and the one failed request',
+    );
+    await page
+      .getByRole('table', { name: 'All requests' })
+      .getByRole('link', { name: 'ops@acme.example' })
+      .waitFor();
+    await screenshot(page, 'console-requests');
+
+    await attention.getByRole('link', { name: 'admin@globex.example' }).click();
+    await page.getByRole('button', { name: 'Retry from the failed step' }).click();
+    await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 15_000 });
+    const messages = await smtp.waitForMessages(3);
+    assert.deepEqual(messages[2]?.envelope.rcptTo, ['admin@globex.example']);
+  });
+
+  it('signs out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const answer = await page.request.get(`${lifeline.url}/api/v1/requests`);
+    assert.equal(answer.status(), 401);
+  });
+});

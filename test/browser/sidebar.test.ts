@@ -1,0 +1,232 @@
+/**
+ * The Zendesk sidebar app in real Chromium: the packaged app (the zip Zendesk would receive)
+ * runs in a harness that plays Zendesk (ticket data, current user, and the proxy that signs the
+ * app's JWT), against a running Lifeline whose email arrives at an in-process SMTP server.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { CalendarDate } from '../../src/license/calendar-date.js';
+import { appFilesFromZip, type AppFiles } from '../../zendesk-app/scripts/app-files.js';
+import { packageApp } from '../../zendesk-app/scripts/package.js';
+import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
+import { eventually, startTestService, type TestService } from '../support/service.js';
+import { launchChromium, screenshot, tabTo, unlabelledControls } from './support/chromium.js';
+import { freePort } from './support/free-port.js';
+import { openSidebar, type ZendeskInstallation } from './support/zendesk-harness.js';
+
+const today = '2026-11-28' as CalendarDate;
+const secret = 'sidebar-test-shared-secret-0123456789abcdef';
+const licenseFile = readFileSync(
+  new URL('../fixtures/gitlab-license/expired-premium-480.gitlab-license', import.meta.url),
+  'utf8',
+);
+async function assertFitsSidebar(page: Page): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 320, `no sideways scrolling at 320 px (content is ${width} px wide)`);
+}
+
+const agent = { id: 90210, name: 'Sam Agent', email: 'sam.agent@vendor.example', role: 'agent' };
+
+describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
+  let smtp: FakeSmtpServer;
+  let lifeline: TestService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let app: AppFiles;
+  const outDir = mkdtempSync(join(tmpdir(), 'lifeline-zendesk-app-'));
+
+  const installation = (overrides: Partial<ZendeskInstallation> = {}): ZendeskInstallation => ({
+    app,
+    subdomain: 'acme',
+    settings: { lifeline_url: lifeline.url, shared_secret: secret },
+    ticket: { id: 4321, requester: { email: 'ops@acme.example', name: 'Olga Ops' } },
+    currentUser: agent,
+    ...overrides,
+  });
+
+  before(async () => {
+    const port = await freePort();
+    smtp = await startFakeSmtpServer();
+    [lifeline, browser] = await Promise.all([
+      startTestService(
+        {
+          LIFELINE_PORT: String(port),
+          LIFELINE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+          LIFELINE_ZENDESK_APP_SECRET: secret,
+          LIFELINE_ZENDESK_APP_ISSUER: 'https://acme.zendesk.com',
+          SMTP_URL: smtp.url,
+          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+        },
+        { clock: { now: () => Date.now(), today: () => today } },
+      ),
+      launchChromium(),
+    ]);
+    // The same package an admin uploads, with this Lifeline's host in its domain whitelist.
+    const packaged = await packageApp({ lifelineUrl: lifeline.url, outDir });
+    app = appFilesFromZip(readFileSync(packaged.zipPath));
+    context = await browser.newContext({
+      viewport: { width: 320, height: 900 },
+      locale: 'en-US',
+      timezoneId: 'UTC',
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await lifeline?.stop();
+    await smtp?.stop();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('fills in the ticket, decodes the license, shows the decision, sends, and follows to success', async () => {
+    const { page, calls, refused } = await openSidebar(context, installation());
+    await page.getByText('#4321').waitFor();
+    assert.equal(await page.getByLabel('Customer’s email').inputValue(), 'ops@acme.example');
+    await page.getByText(`requested by ${agent.email}`).waitFor();
+
+    await page.getByLabel('Users for the temporary license').fill('500');
+    await page.getByLabel('License file', { exact: true }).fill(licenseFile);
+    const license = page.getByTestId('license-view');
+    await license.getByText('Read-only', { exact: true }).waitFor();
+    assert.match(await license.innerText(), /Premium[\s\S]*480 users[\s\S]*Acme Industries/);
+    const decision = page.getByTestId('decision');
+    await decision.getByText('Eligible', { exact: true }).waitFor();
+    assert.match(await decision.innerText(), /within the 3-day emergency window/);
+    await assertFitsSidebar(page);
+    await screenshot(page, 'sidebar-form-eligible');
+
+    await page.getByRole('button', { name: 'Send request' }).click();
+    const outcome = page.getByTestId('outcome');
+    await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 15_000 });
+    assert.match(
+      await outcome.innerText(),
+      /Sent to ops@acme\.example: an Ultimate trial for 500 users, valid until 2026-12-08/,
+    );
+    await assertFitsSidebar(page);
+    await screenshot(page, 'sidebar-sent');
+
+    const [mail] = await smtp.waitForMessages(1);
+    assert.deepEqual(mail?.envelope.rcptTo, ['ops@acme.example']);
+    assert.match(mail?.attachments[0]?.filename ?? '', /\.gitlab-license$/);
+
+    const { body: list } = await lifeline.api('/api/v1/requests?ticket=4321');
+    assert.equal(list.items.length, 1);
+    assert.equal(
+      list.items[0].requestedBy,
+      agent.email,
+      'the agent from the JWT is recorded as the requester',
+    );
+    assert.equal(list.items[0].channel, 'zendesk');
+
+    // Every call went through the proxy with the app's claims; the secret never reached the page.
+    assert.ok(calls.length >= 4);
+    for (const call of calls) {
+      assert.equal(call.claims?.agent_email, agent.email);
+      assert.equal(call.claims?.aud, lifeline.url);
+      assert.equal(call.claims?.iss, 'https://acme.zendesk.com');
+      assert.equal(call.claims?.ticket_id, '4321');
+      assert.ok(
+        typeof call.claims?.exp === 'number' &&
+          typeof call.claims.iat === 'number' &&
+          call.claims.exp - call.claims.iat <= 3600,
+      );
+    }
+    assert.equal(
+      await page.evaluate((value) => document.documentElement.outerHTML.includes(value), secret),
+      false,
+    );
+    assert.deepEqual(refused, [], 'the sidebar reached nothing but its own files and the SDK');
+    await page.close();
+  });
+
+  it('lists the earlier request for this ticket and customer, resends it, and refuses a second license', async () => {
+    const { page } = await openSidebar(context, installation());
+    const earlier = page.getByRole('region', { name: /Earlier requests/ });
+    await earlier.getByText('ops@acme.example').waitFor();
+    await earlier.getByRole('button', { name: 'Resend the license to ops@acme.example' }).click();
+    await earlier.getByRole('status').getByText('on its way again to ops@acme.example').waitFor();
+    const messages = await smtp.waitForMessages(2);
+    assert.deepEqual(messages[1]?.envelope.rcptTo, ['ops@acme.example']);
+
+    await page.getByLabel('Users for the temporary license').fill('500');
+    await page.getByLabel('License file', { exact: true }).fill(licenseFile);
+    const decision = page.getByTestId('decision');
+    await decision.getByText('Not eligible', { exact: true }).waitFor();
+    assert.match(await decision.innerText(), /resend it instead/);
+    await decision.getByRole('link', { name: 'Open the earlier request' }).waitFor();
+    await assertFitsSidebar(page);
+    await screenshot(page, 'sidebar-earlier-request-and-repeat');
+    await page.close();
+  });
+
+  it('works with the keyboard alone at sidebar width, with readable errors', async () => {
+    const { page, resizes } = await openSidebar(
+      context,
+      installation({
+        ticket: { id: 4400, requester: { email: 'admin@globex.example', name: 'Gail Globex' } },
+      }),
+    );
+    await page.getByText('#4400').waitFor();
+    await page.getByText('No earlier emergency request').waitFor();
+    assert.deepEqual(await unlabelledControls(page), []);
+
+    // Sending an empty form lists what is missing, and focuses that list.
+    await page.getByLabel('Users for the temporary license').focus();
+    await page.keyboard.press('Enter');
+    const summary = page.getByRole('alert');
+    await summary.getByText('Enter the number of users').waitFor();
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+      true,
+    );
+    await screenshot(page, 'sidebar-errors');
+
+    await tabTo(page, '#zd-userCount');
+    await page.keyboard.type('120');
+    await tabTo(page, 'input[value=licenseFile]');
+    await page.keyboard.press('ArrowDown'); // radio group: to "Values from the screenshots"
+    await tabTo(page, '#zd-plan');
+    await page.keyboard.type('Premium');
+    await tabTo(page, '#zd-expiredOn');
+    await page.keyboard.type('11122026');
+    await tabTo(page, '#zd-licensedUsers');
+    await page.keyboard.type('100');
+    await tabTo(page, '#zd-screenshotsAttached');
+    await page.keyboard.press('Space');
+    await page.getByTestId('decision').getByText('Eligible', { exact: true }).waitFor();
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 15_000 });
+
+    await assertFitsSidebar(page);
+    assert.ok(resizes.length > 0, 'the app asks Zendesk to fit its height');
+    await eventually(() =>
+      Promise.resolve(
+        smtp.messages.some((mail) => mail.envelope.rcptTo.includes('admin@globex.example'))
+          ? true
+          : undefined,
+      ),
+    );
+    await page.close();
+  });
+
+  it('says so when Zendesk signs with a secret the service does not share', async () => {
+    const { page } = await openSidebar(
+      context,
+      installation({
+        settings: {
+          lifeline_url: lifeline.url,
+          shared_secret: 'a-different-secret-0123456789abcdef',
+        },
+      }),
+    );
+    const alert = page.getByRole('alert');
+    await alert.getByText('The Zendesk app signature is not valid or has expired').waitFor();
+    await screenshot(page, 'sidebar-wrong-secret');
+    await page.close();
+  });
+});
