@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { appFilesFromZip } from '../../zendesk-app/scripts/app-files.js';
+import { appFilesFromDirectory, appFilesFromZip } from '../../zendesk-app/scripts/app-files.js';
 import { packageApp, PackageError } from '../../zendesk-app/scripts/package.js';
 import { validateApp } from '../../zendesk-app/scripts/validate.js';
 
@@ -32,6 +32,9 @@ describe('zendesk:package', () => {
     };
     assert.deepEqual(manifest.domainWhitelist, ['lifeline.acme.com']);
     assert.deepEqual(validateApp(zip).errors, []);
+    const unpacked = appFilesFromDirectory(result.appDir);
+    assert.deepEqual(unpacked.paths(), zip.paths(), 'dist/app holds the same files, for zcli');
+    assert.ok(unpacked.read('manifest.json')?.equals(zip.read('manifest.json') ?? Buffer.alloc(0)));
     assert.match(
       zip.read('assets/sidebar.js')?.toString('utf8') ?? '',
       /\{\{jwt\.token\}\}/,

@@ -2,13 +2,14 @@
  * Builds the zip to upload to Zendesk (Admin Center › Apps › Upload private app, or `zcli
  * apps:create`): builds the sidebar, puts the Lifeline host in the manifest's domainWhitelist
  * (Zendesk only sends secure settings, and so only signs with the shared secret, for those hosts),
- * validates, and writes zendesk-app/dist/lifeline-zendesk-app-VERSION.zip.
+ * validates, and writes zendesk-app/dist/lifeline-zendesk-app-VERSION.zip and the same files
+ * unpacked in zendesk-app/dist/app/ (for zcli).
  *
  *   LIFELINE_PUBLIC_URL=https://lifeline.acme.com npm run zendesk:package
  *   npm run zendesk:package -- --lifeline-url https://lifeline.acme.com
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { buildWeb } from '../../scripts/build-web.js';
@@ -19,6 +20,8 @@ const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface PackageResult {
   zipPath: string;
+  /** The zip's files unpacked, for zcli. */
+  appDir: string;
   bytes: number;
   files: string[];
   report: ValidationReport;
@@ -68,6 +71,13 @@ export async function packageApp(
 
   const outDir = options.outDir ?? join(appRoot, 'dist');
   mkdirSync(outDir, { recursive: true });
+  // The same files unpacked, for zcli (apps:validate, apps:create, apps:server take a folder).
+  const appDir = join(outDir, 'app');
+  rmSync(appDir, { recursive: true, force: true });
+  for (const [path, bytes] of files) {
+    mkdirSync(dirname(join(appDir, path)), { recursive: true });
+    writeFileSync(join(appDir, path), bytes);
+  }
   const zipPath = join(
     outDir,
     `lifeline-zendesk-app-${typeof manifest.version === 'string' ? manifest.version : '0.0.0'}.zip`,
@@ -83,7 +93,7 @@ export async function packageApp(
     { level: 9 },
   );
   writeFileSync(zipPath, zip);
-  return { zipPath, bytes: zip.byteLength, files: [...files.keys()].sort(), report };
+  return { zipPath, appDir, bytes: zip.byteLength, files: [...files.keys()].sort(), report };
 }
 
 function lifelineUrlArgument(argv: string[]): string | undefined {
@@ -98,7 +108,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const result = await packageApp(lifelineUrl ? { lifelineUrl } : {});
     printReport(result.report, 'zendesk-app');
     console.error(
-      `Wrote ${relative(process.cwd(), result.zipPath)} (${(result.bytes / 1024).toFixed(1)} KiB, ${result.files.length} files).`,
+      `Wrote ${relative(process.cwd(), result.zipPath)} (${(result.bytes / 1024).toFixed(1)} KiB, ${result.files.length} files) and ${relative(process.cwd(), result.appDir)}/.`,
     );
     console.log(result.zipPath);
   } catch (error) {

@@ -407,7 +407,7 @@ export function printReport(report: ValidationReport, what: string): void {
   for (const error of report.errors) console.error(`  error: ${error}`);
   console.error(
     report.errors.length === 0
-      ? `${what}: valid${report.warnings.length ? ` (${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'})` : ''}. Zendesk's own check: zcli apps:validate zendesk-app (see zendesk-app/README.md).`
+      ? `${what}: valid${report.warnings.length ? ` (${report.warnings.length} warning${report.warnings.length === 1 ? '' : 's'})` : ''}. Zendesk's own check: zcli apps:validate zendesk-app/dist/app (see zendesk-app/README.md).`
       : `${what}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}.`,
   );
 }
