@@ -26,9 +26,17 @@ export interface E2eFigures {
   servicePeakRssMb: number;
 }
 
-const signingKey = new URL('../test/fixtures/gitlab-license/test_license_key.pem', import.meta.url).pathname;
+const signingKey = new URL('../test/fixtures/gitlab-license/test_license_key.pem', import.meta.url)
+  .pathname;
 
-export async function benchEndToEnd(options: { latencySeconds?: number; throughputSeconds?: number; databaseUrl?: string; workers?: number } = {}): Promise<E2eFigures> {
+export async function benchEndToEnd(
+  options: {
+    latencySeconds?: number;
+    throughputSeconds?: number;
+    databaseUrl?: string;
+    workers?: number;
+  } = {},
+): Promise<E2eFigures> {
   const latencySeconds = options.latencySeconds ?? 10;
   const throughputSeconds = options.throughputSeconds ?? 30;
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-bench-'));
@@ -55,13 +63,22 @@ export async function benchEndToEnd(options: { latencySeconds?: number; throughp
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({
-          ticket: { id: String(100_000 + n), url: `https://support.example.com/agent/tickets/${100_000 + n}` },
+          ticket: {
+            id: String(100_000 + n),
+            url: `https://support.example.com/agent/tickets/${100_000 + n}`,
+          },
           customerEmail: `admin@customer-${n}.bench.example`,
           userCount: 100 + (n % 400),
-          evidence: { plan: 'premium', expiredOn: addDays(systemClock.today(), -16), licensedUsers: 100, screenshotsAttached: true },
+          evidence: {
+            plan: 'premium',
+            expiredOn: addDays(systemClock.today(), -16),
+            licensedUsers: 100,
+            screenshotsAttached: true,
+          },
         }),
       });
-      if (response.status !== 202) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 202)
+        throw new Error(`POST answered ${response.status}: ${await response.text()}`);
       return ((await response.json()) as { id: string }).id;
     };
 
@@ -78,7 +95,9 @@ export async function benchEndToEnd(options: { latencySeconds?: number; throughp
     await waitForClosed(store, steadyIds);
     const latencies = await latenciesOf(store, steadyIds);
 
-    process.stderr.write(`e2e: 16 clients posting as fast as they can for ${throughputSeconds} s…\n`);
+    process.stderr.write(
+      `e2e: 16 clients posting as fast as they can for ${throughputSeconds} s…\n`,
+    );
     const burstIds: string[] = [];
     const burstEnd = Date.now() + throughputSeconds * 1000;
     const burstStart = Date.now();
@@ -94,7 +113,9 @@ export async function benchEndToEnd(options: { latencySeconds?: number; throughp
       .where('request_id', 'in', burstIds)
       .executeTakeFirstOrThrow();
     const elapsed = (Number(lastClosed.last) - burstStart) / 1000;
-    const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    const peakKb = Number(
+      /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0,
+    );
     return {
       e2eP50Ms: percentile(latencies, 0.5),
       e2eP99Ms: percentile(latencies, 0.99),
@@ -114,7 +135,8 @@ async function waitForClosed(store: Store, ids: string[]): Promise<void> {
   for (;;) {
     const done = await countClosed(store, ids);
     if (done === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`only ${done} of ${ids.length} tracker issues closed`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${done} of ${ids.length} tracker issues closed`);
     await sleep(100);
   }
 }

@@ -22,7 +22,8 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const result: MigrationResultSet = await migratorFor(store).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    const reason =
+      result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new SchemaError(
       `Migration ${failed?.migrationName ?? ''} failed on ${store.description}: ${reason}`,
     );
