@@ -58,5 +58,8 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', 'bin/*'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
   },
 );
