@@ -4,6 +4,7 @@
  * runs; progress goes to stderr.
  */
 import { cpus } from 'node:os';
+import { benchEndToEnd } from './e2e.js';
 import { benchLicense } from './license.js';
 
 function secondsFromArgs(argv: readonly string[]): number | undefined {
@@ -27,12 +28,17 @@ const machine = {
 };
 
 const license = await benchLicense(seconds === undefined ? {} : { seconds });
+const e2e = await benchEndToEnd();
 
 const lines = [
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform})`,
   `RSA-2048 private operation (raw):  ${license.rsaRawOpsPerSec.toFixed(0).padStart(8)} /s`,
   `License encode:                    ${license.licenseEncodePerSec.toFixed(0).padStart(8)} /s  (${(license.encodeRatio * 100).toFixed(1)}% of raw RSA)`,
   `License decode:                    ${license.licenseDecodePerSec.toFixed(0).padStart(8)} /s`,
+  `End to end, SQLite + outbox (POST → tracker issue closed, at 10 requests/s):`,
+  `  p50 ${e2e.e2eP50Ms} ms, p99 ${e2e.e2eP99Ms} ms`,
+  `  sustained ${e2e.e2eThroughputPerSec} requests/s (${e2e.e2eRequests} requests), service peak RSS ${e2e.servicePeakRssMb} MB`,
+  `  (${(e2e.e2eThroughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} requests per raw RSA operation)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-process.stdout.write(`${JSON.stringify({ ...license, machine })}\n`);
+process.stdout.write(`${JSON.stringify({ ...license, ...e2e, machine })}\n`);
