@@ -26,6 +26,7 @@ describe('web console', { timeout: 60_000 }, () => {
   let context: BrowserContext;
   let page: Page;
   let requestId = '';
+  const refused: string[] = [];
   const nav = (name: string) =>
     page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
@@ -48,11 +49,11 @@ describe('web console', { timeout: 60_000 }, () => {
     });
     page = await context.newPage();
     // Only the service itself: the console needs no network at run time.
-    await page.route('**/*', (route) =>
-      route.request().url().startsWith(lifeline.url)
-        ? route.continue()
-        : route.abort('blockedbyclient'),
-    );
+    await page.route('**/*', (route) => {
+      if (route.request().url().startsWith(lifeline.url)) return route.continue();
+      refused.push(route.request().url());
+      return route.abort('blockedbyclient');
+    });
   });
 
   after(async () => {
@@ -83,6 +84,19 @@ describe('web console', { timeout: 60_000 }, () => {
     const [cookie] = await context.cookies(lifeline.url);
     assert.equal(cookie?.httpOnly, true);
     assert.equal(cookie?.sameSite, 'Strict');
+
+    // The session alone does not change anything: a form needs its CSRF token.
+    const forged = await page.evaluate(async () => {
+      const response = await fetch('/api/v1/requests/00000000-0000-4000-8000-000000000000/retry', {
+        method: 'POST',
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { error: { code: string } },
+      };
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(forged.body.error.code, 'CSRF_FAILED');
   });
 
   it('creates a request from an uploaded license file, and follows it to success', async () => {
@@ -210,5 +224,6 @@ describe('web console', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const answer = await page.request.get(`${lifeline.url}/api/v1/requests`);
     assert.equal(answer.status(), 401);
+    assert.deepEqual(refused, [], 'the console needs nothing but the service');
   });
 });

@@ -7,10 +7,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
-import { appFilesFromZip, type AppFiles } from '../../zendesk-app/scripts/app-files.js';
+import {
+  appFilesFromDirectory,
+  appFilesFromZip,
+  type AppFiles,
+} from '../../zendesk-app/scripts/app-files.js';
 import { packageApp } from '../../zendesk-app/scripts/package.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
@@ -225,8 +230,23 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
       }),
     );
     const alert = page.getByRole('alert');
-    await alert.getByText('The Zendesk app signature is not valid or has expired').waitFor();
+    await alert.getByText('Lifeline refused this app’s signature').waitFor();
+    assert.match(await alert.innerText(), /“Shared secret” equals LIFELINE_ZENDESK_APP_SECRET/);
     await screenshot(page, 'sidebar-wrong-secret');
+    await page.close();
+  });
+
+  it('says so when the package does not whitelist the Lifeline host', async () => {
+    // The source folder's manifest still names the placeholder host: Zendesk would not sign.
+    const unpackaged = appFilesFromDirectory(
+      fileURLToPath(new URL('../../zendesk-app/', import.meta.url)),
+    );
+    const { page, calls } = await openSidebar(context, installation({ app: unpackaged }));
+    await page
+      .getByRole('alert')
+      .getByText('The Lifeline host must be in the app’s domain whitelist')
+      .waitFor();
+    assert.deepEqual(calls, [], 'nothing reached Lifeline');
     await page.close();
   });
 });

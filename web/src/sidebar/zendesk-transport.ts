@@ -1,4 +1,4 @@
-import type { Transport } from '../shared/api.js';
+import { ApiFailure, type Transport } from '../shared/api.js';
 import type { ZafClient, ZafResponse } from './zaf.js';
 
 export interface AppIdentity {
@@ -58,26 +58,36 @@ export function zendeskTransport(client: ZafClient, identity: AppIdentity): Tran
       ) {
         return answerOf(failure as ZafResponse);
       }
-      throw failure instanceof Error ? failure : new Error(describe(failure));
+      throw new ApiFailure(0, 'NOT_SENT', describe(failure));
     }
   };
 }
 
+/** A refused signature is a setup problem in the sidebar, so the answer says what to compare. */
+const refusedSignature =
+  'Lifeline refused this app’s signature. Ask a Zendesk admin to check that the app’s “Shared secret” equals LIFELINE_ZENDESK_APP_SECRET on the service, that its “Lifeline URL” is the service’s LIFELINE_PUBLIC_URL, and that LIFELINE_ZENDESK_APP_ISSUER names this Zendesk.';
+
 function answerOf(response: ZafResponse): { status: number; body: unknown } {
-  if (response.responseJSON !== undefined)
-    return { status: response.status, body: response.responseJSON };
-  try {
-    return {
-      status: response.status,
-      body: response.responseText ? JSON.parse(response.responseText) : undefined,
-    };
-  } catch {
-    return { status: response.status, body: response.responseText };
+  let body: unknown = response.responseJSON;
+  if (body === undefined) {
+    try {
+      body = response.responseText ? JSON.parse(response.responseText) : undefined;
+    } catch {
+      body = response.responseText;
+    }
   }
+  if (response.status === 401) {
+    return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: refusedSignature } } };
+  }
+  return { status: response.status, body };
 }
 
 function describe(failure: unknown): string {
-  if (typeof failure === 'object' && failure !== null && 'statusText' in failure)
-    return String(failure.statusText);
-  return 'the Zendesk proxy gave no answer';
+  const reason =
+    failure instanceof Error
+      ? failure.message
+      : typeof failure === 'object' && failure !== null && 'statusText' in failure
+        ? String(failure.statusText)
+        : 'no answer';
+  return `Zendesk did not pass the call on to Lifeline (${reason}). The Lifeline host must be in the app’s domain whitelist: package the app with LIFELINE_PUBLIC_URL set (npm run zendesk:package).`;
 }
