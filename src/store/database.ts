@@ -67,7 +67,11 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // 16 MB of page cache (the default is 2 MB): the working set of a busy day stays in memory.
+  sqlite.pragma('cache_size = -16000');
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return { db, dialect: 'sqlite', description: `SQLite ${path}`, close: () => db.destroy() };
 }
 
@@ -80,3 +84,28 @@ export function redactUrl(url: string): string {
     return url.replace(/\/\/[^@/]*@/, '//***@');
   }
 }
+
+/**
+ * better-sqlite3 compiles a statement on every `prepare`, and kysely prepares each query anew:
+ * compiling took about a tenth of the service's CPU under load. The same SQL text gets the same
+ * compiled statement (they are reusable; kysely never iterates two at once on one connection).
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): SqliteDatabaseLike {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text);
+      } else {
+        statement = sqlite.prepare(text);
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
+}
+
+type SqliteDatabaseLike = ConstructorParameters<typeof SqliteDialect>[0]['database'] & object;

@@ -77,7 +77,7 @@ interface LicenseFacts {
 }
 
 function licenseFacts(input: LicenseEmailInput): LicenseFacts {
-  const count = new Intl.NumberFormat('en-US').format(input.userCount);
+  const count = countFormat.format(input.userCount);
   return {
     product: input.productName ?? 'GitLab',
     count,
@@ -168,14 +168,18 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
 }
 
 /** `Tuesday, December 8, 2026`, read in UTC so that the server's zone cannot shift the day. */
+// Built once: constructing an Intl formatter costs far more than formatting with one.
+const longDateFormat = new Intl.DateTimeFormat('en-US', {
+  weekday: 'long',
+  year: 'numeric',
+  month: 'long',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+const countFormat = new Intl.NumberFormat('en-US');
+
 function longDate(date: CalendarDate): string {
-  return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-US', {
-    weekday: 'long',
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+  return longDateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
 /** Header values stay on one line whatever a ticket field contains. */
