@@ -41,7 +41,11 @@ export const testPublicKeyFile = new URL(
 
 export async function startTestService(
   env: Record<string, string> = {},
-  options: { clock?: Clock; roles?: { api: boolean; worker: boolean } } = {},
+  options: {
+    clock?: Clock;
+    roles?: { api: boolean; worker: boolean };
+    logs?: { write(line: string): void };
+  } = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-test-'));
   const config = loadConfig({
@@ -56,7 +60,7 @@ export async function startTestService(
   });
   const service = await startService(config, {
     roles: options.roles ?? { api: true, worker: true },
-    logger: createLogger(config.values.LIFELINE_LOG_LEVEL),
+    logger: createLogger(config.values.LIFELINE_LOG_LEVEL, options.logs),
     ...(options.clock && { clock: options.clock }),
   });
   const { token } = await createApiToken(service.store.db, 'test-engineer', 'engineer', Date.now());
