@@ -48,12 +48,15 @@ export async function principalForToken(
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
-  // Touch at most once a minute: a write per call would make every read a write.
+  // Touch at most once a minute: a write per call would make every read a write. The condition
+  // is repeated in the UPDATE so that, of many calls arriving at once (in any process), one
+  // writes and the others, having waited for its row lock, find nothing left to do.
   if (row.last_used_at === null || now - Number(row.last_used_at) > 60_000) {
     await db
       .updateTable('api_tokens')
       .set({ last_used_at: now })
       .where('id', '=', row.id)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]))
       .execute();
   }
   return { kind: 'token', name: row.name, role: row.role === 'admin' ? 'admin' : 'engineer' };
