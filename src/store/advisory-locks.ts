@@ -23,9 +23,12 @@ export async function lockNames(
 ): Promise<void> {
   if (dialect !== 'postgres') return;
   const ids = [...new Set(names.map(lockNumber))].sort((a, b) => a - b);
-  for (const id of ids) {
-    await sql`select pg_advisory_xact_lock(${lifelineLockSpace}::int4, ${id}::int4)`.execute(trx);
-  }
+  if (ids.length === 0) return;
+  // One round trip; the ordered subquery hands the ids to the lock function in that order.
+  await sql`select count(pg_advisory_xact_lock(${lifelineLockSpace}::int4, id))
+    from (select unnest(${`{${ids.join(',')}}`}::int4[]) as id order by id) as ordered`.execute(
+    trx,
+  );
 }
 
 /** A signed 32-bit number for a name (PostgreSQL's int4). */

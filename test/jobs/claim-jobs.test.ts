@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { claimJobs } from '../../src/jobs/sql/claim-jobs.js';
+import { claimJobs, reclaimExpiredLeases } from '../../src/jobs/sql/claim-jobs.js';
 import {
   completeJob,
   failJob,
@@ -25,6 +25,11 @@ for (const database of testDatabases) {
     let store: Store;
     const claim = (workerId: string, now: number, limit = 10, on = store) =>
       claimJobs(on.db, on.dialect, { workerId, limit, leaseMs: lease, now });
+    /** What a worker does: sweep expired leases back into the queue, then claim. */
+    const sweepAndClaim = async (workerId: string, now: number) => {
+      await reclaimExpiredLeases(store.db, now);
+      return claim(workerId, now);
+    };
 
     before(async () => {
       jobs = await openJobDatabase(database);
@@ -69,7 +74,9 @@ for (const database of testDatabases) {
       await addJobs(store, 1, { now });
       const [job] = await claim('w1', now);
       assert.ok(job);
+      assert.equal(await reclaimExpiredLeases(store.db, now + lease - 1), 0);
       assert.equal((await claim('w2', now + lease - 1)).length, 0, 'the lease still holds');
+      assert.equal(await reclaimExpiredLeases(store.db, now + lease + 1), 1);
       const [taken] = await claim('w2', now + lease + 1);
       assert.equal(taken?.id, job.id);
       assert.equal(taken?.lockedBy, 'w2');
@@ -81,7 +88,7 @@ for (const database of testDatabases) {
       await addJobs(store, 1, { now });
       const [job] = await claim('w1', now);
       assert.ok(job);
-      await claim('w2', now + lease + 1);
+      await sweepAndClaim('w2', now + lease + 1);
       const later = now + lease + 2;
 
       assert.equal(await completeJob(store.db, job.id, 'w1', later), false);
@@ -108,8 +115,8 @@ for (const database of testDatabases) {
       const [job] = await claim('w1', now);
       assert.ok(job);
       await renewLeases(store.db, [job.id], 'w1', now + 10 * lease, now + lease / 2);
-      assert.equal((await claim('w2', now + 2 * lease)).length, 0, 'renewed: not taken over');
-      assert.equal((await claim('w2', now + 10 * lease + 1)).length, 1);
+      assert.equal((await sweepAndClaim('w2', now + 2 * lease)).length, 0, 'renewed: kept');
+      assert.equal((await sweepAndClaim('w2', now + 10 * lease + 1)).length, 1);
     });
 
     it('hands a released job back without using up an attempt', async () => {
