@@ -113,3 +113,18 @@ export async function announceOutcome(
   );
   await enqueueJobs(db, [noticeJob(requestId, notice), ticketNoteJob(requestId, ticket)], now);
 }
+
+/** No more attempts: the delivery stays failed until someone retries it. */
+export async function markDeliveryFailed(
+  db: Kysely<Database>,
+  deliveryId: string | null,
+  now: number,
+): Promise<void> {
+  if (!deliveryId) return;
+  await db
+    .updateTable('deliveries')
+    .set({ state: 'failed', updated_at: now })
+    .where('id', '=', deliveryId)
+    .where('state', '!=', 'delivered')
+    .execute();
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../policy/index.js';
-import type { Database, LicenseRow, RequestRow } from '../store/schema.js';
+import type { Database, DeliveryRow, LicenseRow, RequestRow } from '../store/schema.js';
 
 /** Reads of one request's records, shared by the steps and the API. */
 export async function loadRequest(
@@ -31,4 +31,18 @@ export async function loadDecision(
     .where('request_id', '=', requestId)
     .executeTakeFirst();
   return row ? (JSON.parse(row.document) as Decision) : undefined;
+}
+
+/** The delivery a job carries out, unless it has already been delivered (a job run twice). */
+export async function loadUndeliveredDelivery(
+  db: Kysely<Database>,
+  deliveryId: string | null,
+): Promise<DeliveryRow | undefined> {
+  if (!deliveryId) return undefined;
+  const delivery = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
+  return delivery?.state === 'delivered' ? undefined : delivery;
 }

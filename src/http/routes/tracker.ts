@@ -2,6 +2,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
 import { principalOf } from '../auth/authenticate.js';
+import type { TrackerIssueRow } from '../../store/schema.js';
 import type { HttpContext } from '../http-context.js';
 
 const query = z
@@ -65,16 +66,7 @@ export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   };
 }
 
-function issueView(row: {
-  number: number;
-  request_id: string;
-  title: string;
-  description: string;
-  state: string;
-  created_at: number;
-  updated_at: number;
-  closed_at: number | null;
-}) {
+function issueView(row: TrackerIssueRow) {
   return {
     number: Number(row.number),
     requestId: row.request_id,

@@ -1,8 +1,8 @@
 import type { JobHandler } from '../../jobs/job-handler.js';
 import type { RequestOutcome } from '../outcome.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { markDelivered } from '../deliveries.js';
-import { loadLicense, loadRequest } from '../request-records.js';
+import { markDelivered, markDeliveryFailed } from '../deliveries.js';
+import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
@@ -23,13 +23,8 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
   const db = ctx.store.db;
   return {
     async run(job) {
-      const deliveryId = job.deliveryId ?? '';
-      const delivery = await db
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('id', '=', deliveryId)
-        .executeTakeFirst();
-      if (!delivery || delivery.state === 'delivered') return;
+      const delivery = await loadUndeliveredDelivery(db, job.deliveryId);
+      if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
       if (!request) return;
       const license = await loadLicense(db, job.requestId);
@@ -57,12 +52,7 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
     },
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
-      await db
-        .updateTable('deliveries')
-        .set({ state: 'failed', updated_at: now })
-        .where('id', '=', job.deliveryId ?? '')
-        .where('state', '!=', 'delivered')
-        .execute();
+      await markDeliveryFailed(db, job.deliveryId, now);
       await recordEvent(
         db,
         {

@@ -2,11 +2,11 @@ import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
 import type { JobHandler } from '../../jobs/job-handler.js';
 import type { CalendarDate } from '../../license/calendar-date.js';
 import { storedLicenseFileName } from '../license-file.js';
-import { announceOutcome, markDelivered } from '../deliveries.js';
+import { announceOutcome, markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { changeRequest } from '../request-changes.js';
-import { loadLicense, loadRequest } from '../request-records.js';
+import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
 
@@ -19,13 +19,8 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
-      const deliveryId = job.deliveryId ?? '';
-      const delivery = await db
-        .selectFrom('deliveries')
-        .selectAll()
-        .where('id', '=', deliveryId)
-        .executeTakeFirst();
-      if (!delivery || delivery.state === 'delivered') return;
+      const delivery = await loadUndeliveredDelivery(db, job.deliveryId);
+      if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
       const license = await loadLicense(db, job.requestId);
       if (!request || !license) throw new Error('The request has no license to send yet.');
@@ -89,12 +84,7 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
         .where('id', '=', job.deliveryId ?? '')
         .executeTakeFirst();
       if (!delivery) return;
-      await db
-        .updateTable('deliveries')
-        .set({ state: 'failed', updated_at: now })
-        .where('id', '=', delivery.id)
-        .where('state', '!=', 'delivered')
-        .execute();
+      await markDeliveryFailed(db, delivery.id, now);
       await recordEvent(
         db,
         {

@@ -3,7 +3,7 @@ import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../delivery/tracker/tracker.js';
 import type { RequestState } from '../request.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { markDelivered } from '../deliveries.js';
+import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { trackerIssueDescription, trackerIssueTitle } from '../tracker-issue-text.js';
@@ -42,13 +42,7 @@ export function syncTrackerIssueStep(ctx: PipelineContext): JobHandler {
     },
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
-      if (job.deliveryId) {
-        await db
-          .updateTable('deliveries')
-          .set({ state: 'failed', updated_at: now })
-          .where('id', '=', job.deliveryId)
-          .execute();
-      }
+      await markDeliveryFailed(db, job.deliveryId, now);
       await recordEvent(
         db,
         {
