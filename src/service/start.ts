@@ -160,6 +160,16 @@ export async function startService(
     trackerDestination: adapters.destinations.tracker,
   };
 
+  if (
+    config.values.LIFELINE_ZENDESK_APP_SECRET &&
+    !config.values.LIFELINE_ZENDESK_APP_AUDIENCE &&
+    !publicUrl
+  ) {
+    logger.warn(
+      'LIFELINE_ZENDESK_APP_SECRET is set but neither LIFELINE_PUBLIC_URL nor LIFELINE_ZENDESK_APP_AUDIENCE: the sidebar app must then sign for the audience "lifeline", or every call it makes is refused.',
+    );
+  }
+
   let app: HttpApp | undefined;
   let url: string | undefined;
   if (options.roles.api) {
