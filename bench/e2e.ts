@@ -17,6 +17,20 @@ import { addDays } from '../src/license/index.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { spawnLifeline } from '../test/support/process.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function buildService(): Promise<void> {
+  process.stderr.write('e2e: building dist/ (npm run build)…\n');
+  await promisify(execFile)(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+}
 
 export interface E2eFigures {
   e2eP50Ms: number;
@@ -44,14 +58,21 @@ export async function benchEndToEnd(
   const store = openStore(databaseUrl);
   await migrateToLatest(store);
   const { token } = await createApiToken(store.db, 'bench', 'engineer', Date.now());
-  const service = spawnLifeline(['serve'], {
-    LIFELINE_DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    LIFELINE_PORT: '0',
-    LIFELINE_SIGNING_KEY_FILE: signingKey,
-    LIFELINE_RATE_LIMIT_PER_MINUTE: '10000000',
-    LIFELINE_LOG_LEVEL: 'warn',
-  });
+  // The compiled build, as production runs it (see deploy/): tsx's loader thread would add its
+  // own heap to the resident memory measured here.
+  await buildService();
+  const service = spawnLifeline(
+    ['serve'],
+    {
+      LIFELINE_DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      LIFELINE_PORT: '0',
+      LIFELINE_SIGNING_KEY_FILE: signingKey,
+      LIFELINE_RATE_LIMIT_PER_MINUTE: '10000000',
+      LIFELINE_LOG_LEVEL: 'warn',
+    },
+    { compiled: true },
+  );
   try {
     const url = await service.url;
     const pid = service.child.pid ?? 0;

@@ -67,8 +67,6 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  // 16 MB of page cache (the default is 2 MB): the working set of a busy day stays in memory.
-  sqlite.pragma('cache_size = -16000');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });

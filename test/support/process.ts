@@ -17,8 +17,14 @@ export interface LifelineProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnLifeline(args: string[], env: Record<string, string>): LifelineProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+export function spawnLifeline(
+  args: string[],
+  env: Record<string, string>,
+  options: { compiled?: boolean } = {},
+): LifelineProcess {
+  // `compiled`: the tsc build in dist/ (what production runs), without tsx's loader thread.
+  const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: root,
     env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
