@@ -134,6 +134,7 @@ describe('web console', { timeout: 60_000 }, () => {
 
   it('finds the request by email, opens it, downloads its license and resends it', async () => {
     await nav('Requests').click();
+    await page.getByRole('table', { name: 'All requests' }).waitFor();
     await page.getByLabel('Email or @domain').fill('ops@acme.example');
     await page.getByRole('button', { name: 'Filter' }).click();
     const matching = page.getByRole('table', { name: 'Matching requests' });

@@ -1,5 +1,5 @@
 import type { TargetedEvent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { LifelineApi } from '../shared/api.js';
 import type { RequestQuery, RequestState, RequestSummary } from '../shared/api-types.js';
 import { dateTime, stateLabels } from '../shared/format.js';
@@ -43,9 +43,15 @@ export function RequestsPage({ api, query }: { api: LifelineApi; query: URLSearc
   const [draft, setDraft] = useState<Filters>(applied);
   const [all, setAll] = useState<Load>({ state: 'loading' });
   const [failed, setFailed] = useState<Load>({ state: 'loading' });
+  const shownKey = useRef(appliedKey);
 
   useEffect(() => {
-    setDraft(applied);
+    // Only a change of the applied filters resets the form: on the first render the form
+    // already holds them, and resetting it then would wipe what someone typed meanwhile.
+    if (shownKey.current !== appliedKey) {
+      shownKey.current = appliedKey;
+      setDraft(applied);
+    }
     let current = true;
     const base = apiQuery(applied);
     setAll({ state: 'loading' });
