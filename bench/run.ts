@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 import { benchEndToEnd } from './e2e.js';
 import { benchLicense } from './license.js';
+import { benchPostgresThroughput, benchPostgresUrl } from './postgres.js';
 
 function secondsFromArgs(argv: readonly string[]): number | undefined {
   const index = argv.indexOf('--seconds');
@@ -29,6 +30,21 @@ const machine = {
 
 const license = await benchLicense(seconds === undefined ? {} : { seconds });
 const e2e = await benchEndToEnd();
+// PostgreSQL with 1, 2 and 4 worker processes, when a server is configured (e2e built dist/).
+const pgRuns = [];
+if (benchPostgresUrl()) {
+  for (const workers of [1, 2, 4] as const) {
+    pgRuns.push(await benchPostgresThroughput({ workers, requests: 450, build: false }));
+  }
+} else {
+  process.stderr.write(
+    'bench: LIFELINE_BENCH_DATABASE_URL (or LIFELINE_TEST_DATABASE_URL) is not set: no PostgreSQL figures.\n',
+  );
+}
+const pgThroughputPerSec =
+  pgRuns.length > 0
+    ? Object.fromEntries(pgRuns.map((r) => [String(r.workers), r.throughputPerSec]))
+    : null;
 
 const lines = [
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform})`,
@@ -39,6 +55,15 @@ const lines = [
   `  p50 ${e2e.e2eP50Ms} ms, p99 ${e2e.e2eP99Ms} ms`,
   `  sustained ${e2e.e2eThroughputPerSec} requests/s (${e2e.e2eRequests} requests), service peak RSS ${e2e.servicePeakRssMb} MB`,
   `  (${(e2e.e2eThroughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} requests per raw RSA operation)`,
+  ...(pgRuns.length > 0
+    ? [
+        `End to end, PostgreSQL (1 API process + N worker processes, ${pgRuns[0]?.requests} requests, POST → tracker issue closed):`,
+        ...pgRuns.map(
+          (r) =>
+            `  ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${r.throughputPerSec.toFixed(1).padStart(6)} requests/s  (${(r.throughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} per raw RSA operation)`,
+        ),
+      ]
+    : []),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-process.stdout.write(`${JSON.stringify({ ...license, ...e2e, machine })}\n`);
+process.stdout.write(`${JSON.stringify({ ...license, ...e2e, pgThroughputPerSec, machine })}\n`);
