@@ -10,6 +10,7 @@ import { SignJWT, type JWTPayload } from 'jose';
 import { principalForZendeskAppToken } from '../../src/access/zendesk-app-token.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
 import { startTestService, type TestService } from '../support/service.js';
+import { testDatabases } from '../support/databases.js';
 
 const secret = 'a-long-random-shared-secret-for-the-sidebar-app';
 const audience = 'https://lifeline.vendor.example';
@@ -50,115 +51,117 @@ function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-describe('Zendesk app token, through the HTTP service', () => {
-  let lifeline: TestService;
-  before(async () => {
-    lifeline = await startTestService(
-      {
-        LIFELINE_ZENDESK_APP_SECRET: secret,
-        LIFELINE_ZENDESK_APP_AUDIENCE: audience,
-        LIFELINE_ZENDESK_APP_ISSUER: issuer,
-      },
-      { clock: { now: () => Date.now(), today: () => today } },
-    );
-  });
-  after(() => lifeline.stop());
-
-  async function expectRefused(token: string) {
-    const response = await lifeline.api('/api/v1/requests', { token });
-    assert.equal(response.status, 401);
-    assert.equal(response.body.error.code, 'UNAUTHENTICATED');
-    const answer = JSON.stringify(response.body);
-    const signature = token.split('.')[2];
-    assert.ok(
-      !answer.includes(token) && !(signature && answer.includes(signature)),
-      'the answer does not echo the token',
-    );
-  }
-
-  it('accepts the token the app gets signed and records the agent as the requester', async () => {
-    const token = await sign(appClaims());
-    const list = await lifeline.api('/api/v1/requests', { token });
-    assert.equal(list.status, 200);
-
-    const created = await lifeline.api('/api/v1/requests', {
-      token,
-      body: {
-        ticket: { id: '4321', url: 'https://acme.zendesk.com/agent/tickets/4321' },
-        requestedBy: 'someone-else',
-        customerEmail: 'ops@acme.example',
-        userCount: 500,
-        evidence: { licenseFile },
-      },
+for (const database of testDatabases) {
+  describe(`Zendesk app token, through the HTTP service (${database.name})`, () => {
+    let lifeline: TestService;
+    before(async () => {
+      lifeline = await startTestService(
+        {
+          LIFELINE_ZENDESK_APP_SECRET: secret,
+          LIFELINE_ZENDESK_APP_AUDIENCE: audience,
+          LIFELINE_ZENDESK_APP_ISSUER: issuer,
+        },
+        { clock: { now: () => Date.now(), today: () => today }, database },
+      );
     });
-    assert.equal(created.status, 202, JSON.stringify(created.body));
-    const detail = await lifeline.api(`/api/v1/requests/${created.body.id}`, { token });
-    assert.equal(detail.body.requestedBy, 'sam.agent@vendor.example');
-    assert.equal(detail.body.channel, 'zendesk');
-  });
+    after(() => lifeline.stop());
 
-  it('refuses a token signed with another secret', async () => {
-    await expectRefused(
-      await sign(appClaims(), { key: 'not-the-shared-secret-at-all-0123456789' }),
-    );
-  });
+    async function expectRefused(token: string) {
+      const response = await lifeline.api('/api/v1/requests', { token });
+      assert.equal(response.status, 401);
+      assert.equal(response.body.error.code, 'UNAUTHENTICATED');
+      const answer = JSON.stringify(response.body);
+      const signature = token.split('.')[2];
+      assert.ok(
+        !answer.includes(token) && !(signature && answer.includes(signature)),
+        'the answer does not echo the token',
+      );
+    }
 
-  it('refuses an expired token, and one without exp', async () => {
-    await expectRefused(await sign(appClaims(), { expiresInSeconds: -120 }));
-    await expectRefused(await sign(appClaims(), { expiresInSeconds: null }));
-  });
+    it('accepts the token the app gets signed and records the agent as the requester', async () => {
+      const token = await sign(appClaims());
+      const list = await lifeline.api('/api/v1/requests', { token });
+      assert.equal(list.status, 200);
 
-  it('refuses a token valid for longer than an hour', async () => {
-    await expectRefused(await sign(appClaims(), { expiresInSeconds: 86_400 }));
-  });
-
-  it('refuses a wrong or missing audience', async () => {
-    await expectRefused(await sign(appClaims({ aud: 'https://other-service.example' })));
-    const { aud: _aud, ...withoutAudience } = appClaims();
-    await expectRefused(await sign(withoutAudience));
-  });
-
-  it('refuses a wrong or missing issuer', async () => {
-    await expectRefused(await sign(appClaims({ iss: 'https://evil.zendesk.com' })));
-    const { iss: _iss, ...withoutIssuer } = appClaims();
-    await expectRefused(await sign(withoutIssuer));
-  });
-
-  it('refuses a token that names no agent email', async () => {
-    const { agent_email: _agent, ...withoutAgent } = appClaims();
-    await expectRefused(await sign(withoutAgent));
-    await expectRefused(await sign(appClaims({ agent_email: '90210' })));
-  });
-
-  it('refuses alg none', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...appClaims(), iat: now, exp: now + 300 })}.`;
-    await expectRefused(unsigned);
-  });
-
-  it('refuses RS256, and HS512 with the right secret', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const now = Math.floor(Date.now() / 1000);
-    const rs256 = await new SignJWT(appClaims())
-      .setProtectedHeader({ alg: 'RS256' })
-      .setIssuedAt(now)
-      .setExpirationTime(now + 300)
-      .sign(privateKey);
-    await expectRefused(rs256);
-    await expectRefused(await sign(appClaims(), { alg: 'HS512' }));
-  });
-
-  it('refuses a tampered payload', async () => {
-    const [header, , signature] = (await sign(appClaims())).split('.');
-    const now = Math.floor(Date.now() / 1000);
-    const forged = base64url({
-      ...appClaims({ agent_email: 'boss@vendor.example' }),
-      iat: now,
-      exp: now + 300,
+      const created = await lifeline.api('/api/v1/requests', {
+        token,
+        body: {
+          ticket: { id: '4321', url: 'https://acme.zendesk.com/agent/tickets/4321' },
+          requestedBy: 'someone-else',
+          customerEmail: 'ops@acme.example',
+          userCount: 500,
+          evidence: { licenseFile },
+        },
+      });
+      assert.equal(created.status, 202, JSON.stringify(created.body));
+      const detail = await lifeline.api(`/api/v1/requests/${created.body.id}`, { token });
+      assert.equal(detail.body.requestedBy, 'sam.agent@vendor.example');
+      assert.equal(detail.body.channel, 'zendesk');
     });
-    await expectRefused(`${header}.${forged}.${signature}`);
+
+    it('refuses a token signed with another secret', async () => {
+      await expectRefused(
+        await sign(appClaims(), { key: 'not-the-shared-secret-at-all-0123456789' }),
+      );
+    });
+
+    it('refuses an expired token, and one without exp', async () => {
+      await expectRefused(await sign(appClaims(), { expiresInSeconds: -120 }));
+      await expectRefused(await sign(appClaims(), { expiresInSeconds: null }));
+    });
+
+    it('refuses a token valid for longer than an hour', async () => {
+      await expectRefused(await sign(appClaims(), { expiresInSeconds: 86_400 }));
+    });
+
+    it('refuses a wrong or missing audience', async () => {
+      await expectRefused(await sign(appClaims({ aud: 'https://other-service.example' })));
+      const { aud: _aud, ...withoutAudience } = appClaims();
+      await expectRefused(await sign(withoutAudience));
+    });
+
+    it('refuses a wrong or missing issuer', async () => {
+      await expectRefused(await sign(appClaims({ iss: 'https://evil.zendesk.com' })));
+      const { iss: _iss, ...withoutIssuer } = appClaims();
+      await expectRefused(await sign(withoutIssuer));
+    });
+
+    it('refuses a token that names no agent email', async () => {
+      const { agent_email: _agent, ...withoutAgent } = appClaims();
+      await expectRefused(await sign(withoutAgent));
+      await expectRefused(await sign(appClaims({ agent_email: '90210' })));
+    });
+
+    it('refuses alg none', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...appClaims(), iat: now, exp: now + 300 })}.`;
+      await expectRefused(unsigned);
+    });
+
+    it('refuses RS256, and HS512 with the right secret', async () => {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const now = Math.floor(Date.now() / 1000);
+      const rs256 = await new SignJWT(appClaims())
+        .setProtectedHeader({ alg: 'RS256' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(privateKey);
+      await expectRefused(rs256);
+      await expectRefused(await sign(appClaims(), { alg: 'HS512' }));
+    });
+
+    it('refuses a tampered payload', async () => {
+      const [header, , signature] = (await sign(appClaims())).split('.');
+      const now = Math.floor(Date.now() / 1000);
+      const forged = base64url({
+        ...appClaims({ agent_email: 'boss@vendor.example' }),
+        iat: now,
+        exp: now + 300,
+      });
+      await expectRefused(`${header}.${forged}.${signature}`);
+    });
   });
-});
+}
 
 describe('Zendesk app token settings', () => {
   it('does not require an issuer when none is configured', async () => {

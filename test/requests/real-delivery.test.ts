@@ -20,240 +20,248 @@ import {
   testSigningKeyFile,
   type TestService,
 } from '../support/service.js';
+import { testDatabases } from '../support/databases.js';
 
 type FakeSmtp = Awaited<ReturnType<typeof startFakeSmtpServer>>;
 
-describe('real delivery: SMTP, GitLab, Slack and Zendesk together', () => {
-  let smtp: FakeSmtp;
-  let gitlab: FakeGitLab;
-  let slack: FakeSlack;
-  let zendesk: FakeZendesk;
-  let lifeline: TestService;
-  let env: Record<string, string>;
+for (const database of testDatabases) {
+  describe(`real delivery: SMTP, GitLab, Slack and Zendesk together (${database.name})`, () => {
+    let smtp: FakeSmtp;
+    let gitlab: FakeGitLab;
+    let slack: FakeSlack;
+    let zendesk: FakeZendesk;
+    let lifeline: TestService;
+    let env: Record<string, string>;
 
-  before(async () => {
-    [smtp, gitlab, slack, zendesk] = await Promise.all([
-      startFakeSmtpServer(),
-      startGitLabServer(),
-      startSlackServer(),
-      startZendeskServer(),
-    ]);
-    env = {
-      SMTP_URL: smtp.url,
-      LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-      GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN: gitlab.token,
-      GITLAB_PROJECT: gitlab.project.path,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      ZENDESK_URL: zendesk.url,
-      ZENDESK_EMAIL: zendesk.email,
-      ZENDESK_API_TOKEN: zendesk.apiToken,
-      LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
-    };
-    lifeline = await startTestService(env, { clock: clockOnDay(calendarDate(fixtureDay)) });
-  });
-  after(async () => {
-    await lifeline.stop();
-    await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
-  });
-
-  const settled = (id: string, channels = ['email', 'tracker', 'notice', 'ticket']) =>
-    eventually(
-      async () => {
-        const { body } = await lifeline.api(`/api/v1/requests/${id}`);
-        const states = new Map(
-          (body.deliveries as Array<{ channel: string; state: string }>).map((d) => [
-            d.channel,
-            d.state,
-          ]),
-        );
-        const done =
-          ['succeeded', 'failed'].includes(body.state) &&
-          channels.every((c) => ['delivered', 'failed'].includes(states.get(c) ?? ''));
-        return done && body.trackerIssue?.upToDate ? body : undefined;
-      },
-      20_000,
-      `request ${id} to settle`,
-    );
-
-  it('emails the license, closes a confidential GitLab issue, posts to Slack and notes the ticket', async () => {
-    const body = screenshotBody(
-      {},
-      {
-        customerEmail: 'admin@all-four.example',
-        userCount: 320,
-        ticket: { id: '4711', url: `${zendesk.url}/agent/tickets/4711` },
-      },
-    );
-    const created = await lifeline.api('/api/v1/requests', { body });
-    assert.equal(created.status, 202);
-    const request = await settled(created.body.id);
-    assert.equal(request.state, 'succeeded');
-
-    const mails = smtp.messages.filter(
-      (m) => m.headers.get('x-lifeline-request') === created.body.id,
-    );
-    assert.equal(mails.length, 1);
-    assert.equal(
-      mails[0]?.attachments[0]?.content.toString('utf8').startsWith('eyJkYXRhIjoi'),
-      true,
-    );
-
-    const issues = gitlab.issues.filter((i) => i.description?.includes(created.body.id));
-    assert.equal(issues.length, 1, 'one GitLab issue');
-    assert.equal(
-      issues[0]?.title,
-      '[Success] - Created a license under admin@all-four.example for 320 users',
-    );
-    assert.equal(issues[0]?.state, 'closed');
-    assert.equal(issues[0]?.confidential, true);
-    assert.ok(issues[0]?.labels.includes('emergency-license'));
-    assert.match(issues[0]?.description ?? '', /eyJkYXRhIjoi/);
-    assert.equal(request.trackerIssue.url, issues[0]?.web_url);
-
-    const notice = slack.messages.find((m) => m.text?.includes(body.ticket.url));
-    assert.ok(notice, 'the notice carries the ticket URL');
-    assert.equal(notice.channel, 'C0LIFELINE1');
-
-    const ticket = zendesk.tickets.get(4711);
-    assert.ok(ticket);
-    const note = ticket.comments.at(-1);
-    assert.equal(note?.public, false);
-    assert.match(note?.body ?? '', /320/);
-    assert.ok(ticket.tags.includes('emergency_license_issued'));
-    assert.ok(ticket.tags.includes('weekend_emergency'), 'other tags are kept');
-  });
-
-  it('retries a 450 from the mail server and then delivers', async () => {
-    smtp.failNext(450, 'Mailbox busy, try again', 2);
-    const created = await lifeline.api('/api/v1/requests', {
-      body: screenshotBody({}, { customerEmail: 'ops@greylisted.example' }),
+    before(async () => {
+      [smtp, gitlab, slack, zendesk] = await Promise.all([
+        startFakeSmtpServer(),
+        startGitLabServer(),
+        startSlackServer(),
+        startZendeskServer(),
+      ]);
+      env = {
+        SMTP_URL: smtp.url,
+        LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+        GITLAB_URL: gitlab.url,
+        GITLAB_TOKEN: gitlab.token,
+        GITLAB_PROJECT: gitlab.project.path,
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_API_URL: slack.apiUrl,
+        ZENDESK_URL: zendesk.url,
+        ZENDESK_EMAIL: zendesk.email,
+        ZENDESK_API_TOKEN: zendesk.apiToken,
+        LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
+      };
+      lifeline = await startTestService(env, {
+        clock: clockOnDay(calendarDate(fixtureDay)),
+        database,
+      });
     });
-    const request = await settled(created.body.id);
-    assert.equal(request.state, 'succeeded');
-    const email = (request.deliveries as Array<{ channel: string; attempts: number }>).find(
-      (d) => d.channel === 'email',
-    );
-    assert.equal(email?.attempts, 3);
-  });
+    after(async () => {
+      await lifeline.stop();
+      await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+    });
 
-  it('fails at once on a 550, and leaves the GitLab issue open with the server reply', async () => {
-    smtp.failNext(550, 'No such user here', 1);
-    const created = await lifeline.api('/api/v1/requests', {
-      body: screenshotBody(
+    const settled = (id: string, channels = ['email', 'tracker', 'notice', 'ticket']) =>
+      eventually(
+        async () => {
+          const { body } = await lifeline.api(`/api/v1/requests/${id}`);
+          const states = new Map(
+            (body.deliveries as Array<{ channel: string; state: string }>).map((d) => [
+              d.channel,
+              d.state,
+            ]),
+          );
+          const done =
+            ['succeeded', 'failed'].includes(body.state) &&
+            channels.every((c) => ['delivered', 'failed'].includes(states.get(c) ?? ''));
+          return done && body.trackerIssue?.upToDate ? body : undefined;
+        },
+        20_000,
+        `request ${id} to settle`,
+      );
+
+    it('emails the license, closes a confidential GitLab issue, posts to Slack and notes the ticket', async () => {
+      const body = screenshotBody(
         {},
         {
-          customerEmail: 'ghost@bounced.example',
-          ticket: { id: '4712', url: `${zendesk.url}/agent/tickets/4712` },
+          customerEmail: 'admin@all-four.example',
+          userCount: 320,
+          ticket: { id: '4711', url: `${zendesk.url}/agent/tickets/4711` },
         },
-      ),
-    });
-    const request = await settled(created.body.id);
-    assert.equal(request.state, 'failed');
-    assert.equal(request.failure.step, 'send_email');
-    assert.match(request.failure.message, /550|No such user/);
-    const issue = gitlab.issues.find((i) => i.description?.includes(created.body.id));
-    assert.equal(issue?.state, 'opened');
-    assert.equal(
-      issue?.title,
-      '[Failure] - Could not create a license under ghost@bounced.example for 500 users',
-    );
-    assert.match(issue?.description ?? '', /No such user/);
-    assert.doesNotMatch(
-      issue?.description ?? '',
-      /eyJkYXRhIjoi/,
-      'no license copy on a failed issue',
-    );
-    const failNotice = slack.messages.find(
-      (m) =>
-        m.text?.includes(created.body.id) ||
-        JSON.stringify(m.blocks).includes('ghost@bounced.example'),
-    );
-    assert.ok(failNotice, 'the licensing team hears of the failure');
+      );
+      const created = await lifeline.api('/api/v1/requests', { body });
+      assert.equal(created.status, 202);
+      const request = await settled(created.body.id);
+      assert.equal(request.state, 'succeeded');
 
-    const resend = await lifeline.api(`/api/v1/requests/${created.body.id}/resend`, {
-      body: { email: 'admin@bounced.example' },
-    });
-    assert.equal(resend.status, 202);
-    const retried = await lifeline.api(`/api/v1/requests/${created.body.id}/retry`, {
-      method: 'POST',
-    });
-    assert.equal(retried.status, 202);
-    assert.deepEqual(retried.body.retried, ['send_email']);
-    const after = await settled(created.body.id);
-    assert.equal(after.state, 'succeeded');
-    const licenses = await lifeline.service.store.db
-      .selectFrom('licenses')
-      .select('id')
-      .where('request_id', '=', created.body.id)
-      .execute();
-    assert.equal(licenses.length, 1, 'retry and resend never mint a second license');
-  });
+      const mails = smtp.messages.filter(
+        (m) => m.headers.get('x-lifeline-request') === created.body.id,
+      );
+      assert.equal(mails.length, 1);
+      assert.equal(
+        mails[0]?.attachments[0]?.content.toString('utf8').startsWith('eyJkYXRhIjoi'),
+        true,
+      );
 
-  it('waits out a GitLab 429 with Retry-After and a Slack outage', async () => {
-    gitlab.failNext(429, { retryAfter: 1 }, 1);
-    slack.failNext(500, {}, 3);
-    const created = await lifeline.api('/api/v1/requests', {
-      body: screenshotBody({}, { customerEmail: 'it@outage.example' }),
-    });
-    const request = await eventually(async () => {
-      const { body } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
-      return body.state === 'succeeded' && body.trackerIssue?.state === 'closed' ? body : undefined;
-    }, 20_000);
-    assert.equal(request.state, 'succeeded');
-    const notice = await eventually(async () => {
-      const { body: latest } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
-      const found = (
-        latest.deliveries as Array<{ channel: string; state: string; attempts: number }>
-      ).find((d) => d.channel === 'notice');
-      return found?.state === 'delivered' ? found : undefined;
-    });
-    assert.equal(notice.attempts, 4, 'three failed posts, then the notice went through');
-    assert.ok(
-      smtp.messages.some((m) => m.headers.get('x-lifeline-request') === created.body.id),
-      'the license went out',
-    );
-    const limited = gitlab.requests.filter((r) => r.scriptedStatus === 429);
-    assert.ok(limited.length >= 1);
-  });
+      const issues = gitlab.issues.filter((i) => i.description?.includes(created.body.id));
+      assert.equal(issues.length, 1, 'one GitLab issue');
+      assert.equal(
+        issues[0]?.title,
+        '[Success] - Created a license under admin@all-four.example for 320 users',
+      );
+      assert.equal(issues[0]?.state, 'closed');
+      assert.equal(issues[0]?.confidential, true);
+      assert.ok(issues[0]?.labels.includes('emergency-license'));
+      assert.match(issues[0]?.description ?? '', /eyJkYXRhIjoi/);
+      assert.equal(request.trackerIssue.url, issues[0]?.web_url);
 
-  it('lifeline doctor passes with every system reachable, and names the setting to fix when one is not', async () => {
-    // Asynchronous on purpose: the fake servers live in this process and must keep answering.
-    const doctor = (extra: Record<string, string>, ...args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', 'src/main.ts', 'doctor', ...args],
-          {
-            env: {
-              ...process.env,
-              ...env,
-              LIFELINE_DATA_DIR: lifeline.dataDir,
-              LIFELINE_SIGNING_KEY_FILE: testSigningKeyFile,
-              ...extra,
-            },
-          },
-          (error, stdout, stderr) =>
-            resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
-        );
+      const notice = slack.messages.find((m) => m.text?.includes(body.ticket.url));
+      assert.ok(notice, 'the notice carries the ticket URL');
+      assert.equal(notice.channel, 'C0LIFELINE1');
+
+      const ticket = zendesk.tickets.get(4711);
+      assert.ok(ticket);
+      const note = ticket.comments.at(-1);
+      assert.equal(note?.public, false);
+      assert.match(note?.body ?? '', /320/);
+      assert.ok(ticket.tags.includes('emergency_license_issued'));
+      assert.ok(ticket.tags.includes('weekend_emergency'), 'other tags are kept');
+    });
+
+    it('retries a 450 from the mail server and then delivers', async () => {
+      smtp.failNext(450, 'Mailbox busy, try again', 2);
+      const created = await lifeline.api('/api/v1/requests', {
+        body: screenshotBody({}, { customerEmail: 'ops@greylisted.example' }),
       });
-    const ok = await doctor({}, '--json', '--send-test-to', 'oncall@vendor.example');
-    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-    const report = JSON.parse(ok.stdout) as {
-      ok: boolean;
-      checks: Array<{ name: string; ok: boolean }>;
-    };
-    assert.equal(report.ok, true);
-    assert.ok(report.checks.length >= 7);
-    assert.ok(
-      smtp.messages.some((m) => m.envelope.rcptTo.includes('oncall@vendor.example')),
-      'the test message arrived',
-    );
-    const broken = await doctor({ GITLAB_TOKEN: 'glpat-wrong-token-000' });
-    assert.equal(broken.status, 1);
-    assert.match(broken.stdout, /FAIL/);
-    assert.match(broken.stdout, /GITLAB_TOKEN/);
-    assert.doesNotMatch(broken.stdout, /glpat-wrong-token-000/);
+      const request = await settled(created.body.id);
+      assert.equal(request.state, 'succeeded');
+      const email = (request.deliveries as Array<{ channel: string; attempts: number }>).find(
+        (d) => d.channel === 'email',
+      );
+      assert.equal(email?.attempts, 3);
+    });
+
+    it('fails at once on a 550, and leaves the GitLab issue open with the server reply', async () => {
+      smtp.failNext(550, 'No such user here', 1);
+      const created = await lifeline.api('/api/v1/requests', {
+        body: screenshotBody(
+          {},
+          {
+            customerEmail: 'ghost@bounced.example',
+            ticket: { id: '4712', url: `${zendesk.url}/agent/tickets/4712` },
+          },
+        ),
+      });
+      const request = await settled(created.body.id);
+      assert.equal(request.state, 'failed');
+      assert.equal(request.failure.step, 'send_email');
+      assert.match(request.failure.message, /550|No such user/);
+      const issue = gitlab.issues.find((i) => i.description?.includes(created.body.id));
+      assert.equal(issue?.state, 'opened');
+      assert.equal(
+        issue?.title,
+        '[Failure] - Could not create a license under ghost@bounced.example for 500 users',
+      );
+      assert.match(issue?.description ?? '', /No such user/);
+      assert.doesNotMatch(
+        issue?.description ?? '',
+        /eyJkYXRhIjoi/,
+        'no license copy on a failed issue',
+      );
+      const failNotice = slack.messages.find(
+        (m) =>
+          m.text?.includes(created.body.id) ||
+          JSON.stringify(m.blocks).includes('ghost@bounced.example'),
+      );
+      assert.ok(failNotice, 'the licensing team hears of the failure');
+
+      const resend = await lifeline.api(`/api/v1/requests/${created.body.id}/resend`, {
+        body: { email: 'admin@bounced.example' },
+      });
+      assert.equal(resend.status, 202);
+      const retried = await lifeline.api(`/api/v1/requests/${created.body.id}/retry`, {
+        method: 'POST',
+      });
+      assert.equal(retried.status, 202);
+      assert.deepEqual(retried.body.retried, ['send_email']);
+      const after = await settled(created.body.id);
+      assert.equal(after.state, 'succeeded');
+      const licenses = await lifeline.service.store.db
+        .selectFrom('licenses')
+        .select('id')
+        .where('request_id', '=', created.body.id)
+        .execute();
+      assert.equal(licenses.length, 1, 'retry and resend never mint a second license');
+    });
+
+    it('waits out a GitLab 429 with Retry-After and a Slack outage', async () => {
+      gitlab.failNext(429, { retryAfter: 1 }, 1);
+      slack.failNext(500, {}, 3);
+      const created = await lifeline.api('/api/v1/requests', {
+        body: screenshotBody({}, { customerEmail: 'it@outage.example' }),
+      });
+      const request = await eventually(async () => {
+        const { body } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
+        return body.state === 'succeeded' && body.trackerIssue?.state === 'closed'
+          ? body
+          : undefined;
+      }, 20_000);
+      assert.equal(request.state, 'succeeded');
+      const notice = await eventually(async () => {
+        const { body: latest } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
+        const found = (
+          latest.deliveries as Array<{ channel: string; state: string; attempts: number }>
+        ).find((d) => d.channel === 'notice');
+        return found?.state === 'delivered' ? found : undefined;
+      });
+      assert.equal(notice.attempts, 4, 'three failed posts, then the notice went through');
+      assert.ok(
+        smtp.messages.some((m) => m.headers.get('x-lifeline-request') === created.body.id),
+        'the license went out',
+      );
+      const limited = gitlab.requests.filter((r) => r.scriptedStatus === 429);
+      assert.ok(limited.length >= 1);
+    });
+
+    it('lifeline doctor passes with every system reachable, and names the setting to fix when one is not', async () => {
+      // Asynchronous on purpose: the fake servers live in this process and must keep answering.
+      const doctor = (extra: Record<string, string>, ...args: string[]) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            ['--import', 'tsx', 'src/main.ts', 'doctor', ...args],
+            {
+              env: {
+                ...process.env,
+                ...env,
+                LIFELINE_DATA_DIR: lifeline.dataDir,
+                LIFELINE_SIGNING_KEY_FILE: testSigningKeyFile,
+                ...extra,
+              },
+            },
+            (error, stdout, stderr) =>
+              resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+          );
+        });
+      const ok = await doctor({}, '--json', '--send-test-to', 'oncall@vendor.example');
+      assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+      const report = JSON.parse(ok.stdout) as {
+        ok: boolean;
+        checks: Array<{ name: string; ok: boolean }>;
+      };
+      assert.equal(report.ok, true);
+      assert.ok(report.checks.length >= 7);
+      assert.ok(
+        smtp.messages.some((m) => m.envelope.rcptTo.includes('oncall@vendor.example')),
+        'the test message arrived',
+      );
+      const broken = await doctor({ GITLAB_TOKEN: 'glpat-wrong-token-000' });
+      assert.equal(broken.status, 1);
+      assert.match(broken.stdout, /FAIL/);
+      assert.match(broken.stdout, /GITLAB_TOKEN/);
+      assert.doesNotMatch(broken.stdout, /glpat-wrong-token-000/);
+    });
   });
-});
+}

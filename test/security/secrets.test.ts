@@ -20,129 +20,133 @@ import {
   testSigningKeyFile,
   type TestService,
 } from '../support/service.js';
+import { testDatabases } from '../support/databases.js';
 
 type FakeSmtp = Awaited<ReturnType<typeof startFakeSmtpServer>>;
 
 const smtpPassword = 'smtp-Pa55word-that-must-not-leak';
 
-describe('secrets never leak', () => {
-  let smtp: FakeSmtp;
-  let gitlab: FakeGitLab;
-  let slack: FakeSlack;
-  let zendesk: FakeZendesk;
-  let lifeline: TestService;
-  let logs = '';
-  const answers: string[] = [];
+for (const database of testDatabases) {
+  describe(`secrets never leak (${database.name})`, () => {
+    let smtp: FakeSmtp;
+    let gitlab: FakeGitLab;
+    let slack: FakeSlack;
+    let zendesk: FakeZendesk;
+    let lifeline: TestService;
+    let logs = '';
+    const answers: string[] = [];
 
-  before(async () => {
-    [smtp, gitlab, slack, zendesk] = await Promise.all([
-      startFakeSmtpServer({ auth: { user: 'lifeline', pass: smtpPassword } }),
-      startGitLabServer(),
-      startSlackServer(),
-      startZendeskServer(),
-    ]);
-    lifeline = await startTestService(
-      {
-        SMTP_URL: `smtp://lifeline:${encodeURIComponent(smtpPassword)}@127.0.0.1:${smtp.port}`,
-        LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-        GITLAB_URL: gitlab.url,
-        GITLAB_TOKEN: gitlab.token,
-        GITLAB_PROJECT: gitlab.project.path,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_API_URL: slack.apiUrl,
-        ZENDESK_URL: zendesk.url,
-        ZENDESK_EMAIL: zendesk.email,
-        ZENDESK_API_TOKEN: zendesk.apiToken,
-        LIFELINE_LOG_LEVEL: 'debug',
-      },
-      {
-        clock: clockOnDay(calendarDate(fixtureDay)),
-        logs: { write: (line) => void (logs += line) },
-      },
-    );
-  });
-  after(async () => {
-    await lifeline.stop();
-    await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
-  });
-
-  it('keeps every secret out of what people and logs see, through successes and refusals', async () => {
-    const track = async (path: string, init?: Parameters<TestService['api']>[1]) => {
-      const answer = await lifeline.api(path, init);
-      answers.push(JSON.stringify(answer.body));
-      return answer;
-    };
-    const ok = await track('/api/v1/requests', {
-      body: screenshotBody(
-        {},
+    before(async () => {
+      [smtp, gitlab, slack, zendesk] = await Promise.all([
+        startFakeSmtpServer({ auth: { user: 'lifeline', pass: smtpPassword } }),
+        startGitLabServer(),
+        startSlackServer(),
+        startZendeskServer(),
+      ]);
+      lifeline = await startTestService(
         {
-          customerEmail: 'admin@secret-keeping.example',
-          ticket: { id: '4711', url: `${zendesk.url}/agent/tickets/4711` },
+          SMTP_URL: `smtp://lifeline:${encodeURIComponent(smtpPassword)}@127.0.0.1:${smtp.port}`,
+          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+          GITLAB_URL: gitlab.url,
+          GITLAB_TOKEN: gitlab.token,
+          GITLAB_PROJECT: gitlab.project.path,
+          SLACK_BOT_TOKEN: slack.botToken,
+          SLACK_API_URL: slack.apiUrl,
+          ZENDESK_URL: zendesk.url,
+          ZENDESK_EMAIL: zendesk.email,
+          ZENDESK_API_TOKEN: zendesk.apiToken,
+          LIFELINE_LOG_LEVEL: 'debug',
         },
-      ),
-    });
-    assert.equal(ok.status, 202);
-    await eventually(async () => {
-      const { body } = await track(`/api/v1/requests/${ok.body.id}`);
-      return body.deliveries.every((d: { state: string }) => d.state === 'delivered') &&
-        body.trackerIssue?.upToDate
-        ? body
-        : undefined;
-    });
-
-    // Now every outside system refuses our credentials.
-    gitlab.failNext(401, {}, 3);
-    slack.failNext(200, { body: { ok: false, error: 'invalid_auth' } }, 3);
-    zendesk.failNext(401, {}, 3);
-    smtp.failNext(535, 'Authentication credentials invalid', 1, 'mail');
-    const refused = await track('/api/v1/requests', {
-      body: screenshotBody(
-        {},
         {
-          customerEmail: 'admin@refused.example',
-          ticket: { id: '4712', url: `${zendesk.url}/agent/tickets/4712` },
+          clock: clockOnDay(calendarDate(fixtureDay)),
+          logs: { write: (line) => void (logs += line) },
+          database,
         },
-      ),
+      );
     });
-    await eventually(async () => {
-      const { body } = await track(`/api/v1/requests/${refused.body.id}`);
-      const settled = body.deliveries.filter(
-        (d: { state: string; attempts: number }) => d.state !== 'pending' || d.attempts > 0,
-      ).length;
-      return ['failed', 'succeeded'].includes(body.state) && settled >= 3 ? body : undefined;
-    }, 20_000);
-    await track(`/api/v1/requests?limit=50`);
-    await track('/api/v1/tracker/issues');
+    after(async () => {
+      await lifeline.stop();
+      await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+    });
 
-    const signingKeyBody = readFileSync(testSigningKeyFile, 'utf8')
-      .split('\n')
-      .slice(1, 4)
-      .join('');
-    const secrets = {
-      'SMTP password': smtpPassword,
-      'GitLab token': gitlab.token,
-      'Slack token': slack.botToken,
-      'Zendesk token': zendesk.apiToken,
-      'API token': lifeline.token,
-      'signing key': signingKeyBody.slice(0, 40),
-    };
-    const outboxless = readdirSync(lifeline.dataDir).includes('outbox')
-      ? readdirSync(join(lifeline.dataDir, 'outbox'))
-      : [];
-    const places = {
-      logs,
-      answers: answers.join('\n'),
-      'GitLab issues': JSON.stringify(gitlab.issues),
-      'Slack messages': JSON.stringify(slack.messages),
-      'Zendesk tickets': JSON.stringify([...zendesk.tickets.values()]),
-      emails: smtp.messages.map((m) => m.raw.toString('utf8')).join('\n'),
-      outbox: outboxless.join('\n'),
-    };
-    assert.ok(logs.length > 1000, 'debug logs were written');
-    for (const [where, text] of Object.entries(places)) {
-      for (const [what, secret] of Object.entries(secrets)) {
-        assert.ok(!text.includes(secret), `${what} appears in ${where}`);
+    it('keeps every secret out of what people and logs see, through successes and refusals', async () => {
+      const track = async (path: string, init?: Parameters<TestService['api']>[1]) => {
+        const answer = await lifeline.api(path, init);
+        answers.push(JSON.stringify(answer.body));
+        return answer;
+      };
+      const ok = await track('/api/v1/requests', {
+        body: screenshotBody(
+          {},
+          {
+            customerEmail: 'admin@secret-keeping.example',
+            ticket: { id: '4711', url: `${zendesk.url}/agent/tickets/4711` },
+          },
+        ),
+      });
+      assert.equal(ok.status, 202);
+      await eventually(async () => {
+        const { body } = await track(`/api/v1/requests/${ok.body.id}`);
+        return body.deliveries.every((d: { state: string }) => d.state === 'delivered') &&
+          body.trackerIssue?.upToDate
+          ? body
+          : undefined;
+      });
+
+      // Now every outside system refuses our credentials.
+      gitlab.failNext(401, {}, 3);
+      slack.failNext(200, { body: { ok: false, error: 'invalid_auth' } }, 3);
+      zendesk.failNext(401, {}, 3);
+      smtp.failNext(535, 'Authentication credentials invalid', 1, 'mail');
+      const refused = await track('/api/v1/requests', {
+        body: screenshotBody(
+          {},
+          {
+            customerEmail: 'admin@refused.example',
+            ticket: { id: '4712', url: `${zendesk.url}/agent/tickets/4712` },
+          },
+        ),
+      });
+      await eventually(async () => {
+        const { body } = await track(`/api/v1/requests/${refused.body.id}`);
+        const settled = body.deliveries.filter(
+          (d: { state: string; attempts: number }) => d.state !== 'pending' || d.attempts > 0,
+        ).length;
+        return ['failed', 'succeeded'].includes(body.state) && settled >= 3 ? body : undefined;
+      }, 20_000);
+      await track(`/api/v1/requests?limit=50`);
+      await track('/api/v1/tracker/issues');
+
+      const signingKeyBody = readFileSync(testSigningKeyFile, 'utf8')
+        .split('\n')
+        .slice(1, 4)
+        .join('');
+      const secrets = {
+        'SMTP password': smtpPassword,
+        'GitLab token': gitlab.token,
+        'Slack token': slack.botToken,
+        'Zendesk token': zendesk.apiToken,
+        'API token': lifeline.token,
+        'signing key': signingKeyBody.slice(0, 40),
+      };
+      const outboxless = readdirSync(lifeline.dataDir).includes('outbox')
+        ? readdirSync(join(lifeline.dataDir, 'outbox'))
+        : [];
+      const places = {
+        logs,
+        answers: answers.join('\n'),
+        'GitLab issues': JSON.stringify(gitlab.issues),
+        'Slack messages': JSON.stringify(slack.messages),
+        'Zendesk tickets': JSON.stringify([...zendesk.tickets.values()]),
+        emails: smtp.messages.map((m) => m.raw.toString('utf8')).join('\n'),
+        outbox: outboxless.join('\n'),
+      };
+      assert.ok(logs.length > 1000, 'debug logs were written');
+      for (const [where, text] of Object.entries(places)) {
+        for (const [what, secret] of Object.entries(secrets)) {
+          assert.ok(!text.includes(secret), `${what} appears in ${where}`);
+        }
       }
-    }
+    });
   });
-});
+}

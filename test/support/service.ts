@@ -10,6 +10,7 @@ import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/service/logger.js';
 import { startService, type RunningService } from '../../src/service/start.js';
+import type { TestDatabase } from './databases.js';
 
 export interface TestService {
   url: string;
@@ -45,9 +46,12 @@ export async function startTestService(
     clock?: Clock;
     roles?: { api: boolean; worker: boolean };
     logs?: { write(line: string): void };
+    /** A fresh database of this kind (from `testDatabases`), dropped on stop; default SQLite. */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-test-'));
+  const database = await options.database?.create();
   const config = loadConfig({
     LIFELINE_DATA_DIR: dataDir,
     LIFELINE_PORT: '0',
@@ -56,6 +60,7 @@ export async function startTestService(
     LIFELINE_RETRY_BASE_MS: '50',
     LIFELINE_RETRY_MAX_MS: '500',
     LIFELINE_LOG_LEVEL: 'silent',
+    ...(database?.url && { DATABASE_URL: database.url }),
     ...env,
   });
   const service = await startService(config, {
@@ -101,6 +106,7 @@ export async function startTestService(
     },
     async stop() {
       await service.stop(2_000);
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
