@@ -6,6 +6,7 @@ import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-re
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
+import { recordAfterDelivery } from './record-after-delivery.js';
 
 interface Announcement {
   send(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
@@ -36,19 +37,21 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
       );
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
       const now = ctx.clock.now();
-      await db.transaction().execute(async (trx) => {
-        await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
-        await recordEvent(
-          trx,
-          {
-            requestId: request.id,
-            kind: announcement.done,
-            message: `${announcement.what} (${outcome.outcome}): ${sent.destination}.`,
-            data: { deliveryId: delivery.id, ref: sent.ref },
-          },
-          now,
-        );
-      });
+      await recordAfterDelivery(() =>
+        db.transaction().execute(async (trx) => {
+          await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
+          await recordEvent(
+            trx,
+            {
+              requestId: request.id,
+              kind: announcement.done,
+              message: `${announcement.what} (${outcome.outcome}): ${sent.destination}.`,
+              data: { deliveryId: delivery.id, ref: sent.ref },
+            },
+            now,
+          );
+        }),
+      );
     },
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
