@@ -10,9 +10,12 @@ import type { Job } from '../job.js';
  * a worker that died come back through `reclaimExpiredLeases`, not here: an OR over both
  * conditions made every claim scan the whole table.
  *
+ * The due jobs are chosen in a CTE, which both databases evaluate exactly once. Written as
+ * `UPDATE … WHERE id IN (SELECT … LIMIT n)`, PostgreSQL may re-run the sub-select per row and
+ * claim more than `limit` jobs (seen in our tests once the plan changed).
  * PostgreSQL: `FOR UPDATE SKIP LOCKED` lets many workers claim at once without waiting on each
  * other. SQLite rejects that clause, and needs none: it allows one writer at a time, so the
- * single UPDATE … WHERE id IN (SELECT …) RETURNING is atomic by itself.
+ * single statement is atomic by itself.
  */
 export async function claimJobs(
   db: Kysely<Database>,
@@ -20,24 +23,27 @@ export async function claimJobs(
   options: { workerId: string; limit: number; leaseMs: number; now: number },
 ): Promise<Job[]> {
   const { workerId, limit, leaseMs, now } = options;
-  const claimable = db
-    .selectFrom('jobs')
-    .select('id')
-    .where('state', '=', 'pending')
-    .where('run_at', '<=', now)
-    .orderBy('run_at')
-    .limit(limit)
-    .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
   const rows = await db
+    .with('claimable', (qb) =>
+      qb
+        .selectFrom('jobs')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('run_at', '<=', now)
+        .orderBy('run_at')
+        .limit(limit)
+        .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked()),
+    )
     .updateTable('jobs')
+    .from('claimable')
     .set((eb) => ({
       state: 'running',
-      attempts: eb('attempts', '+', 1),
+      attempts: eb('jobs.attempts', '+', 1),
       locked_by: workerId,
       locked_until: now + leaseMs,
       updated_at: now,
     }))
-    .where('id', 'in', claimable)
+    .whereRef('jobs.id', '=', 'claimable.id')
     .returningAll()
     .execute();
   return rows.map(jobFromRow).sort((a, b) => a.runAt - b.runAt);
