@@ -27,7 +27,7 @@ export async function openJobDatabase(database: TestDatabase): Promise<JobDataba
   const url = created.url ?? `sqlite:${join(directory ?? '', 'jobs.db')}`;
   const opened: Store[] = [];
   const open = () => {
-    const store = openStore(url, { max: 4 });
+    const store = openStore(url, { max: 2 });
     opened.push(store);
     return store;
   };

@@ -86,7 +86,7 @@ for (const database of testDatabases) {
       const handler: JobHandler = {
         async run(job) {
           runs.set(job.id, (runs.get(job.id) ?? 0) + 1);
-          await sleep(2);
+          await sleep(5);
         },
       };
       const first = startWorker(handler);
@@ -185,10 +185,10 @@ for (const database of testDatabases) {
       const slow: JobHandler = {
         async run() {
           runs += 1;
-          await sleep(1_200);
+          await sleep(2_000);
         },
       };
-      const settings = { leaseMs: 500, pollMs: 25 };
+      const settings = { leaseMs: 900, pollMs: 25 };
       startWorker(slow, { settings });
       await waitFor(async () => (await jobRows(store))[0]?.state === 'running', 'a claim');
       startWorker(slow, { settings, on: jobs.open() });

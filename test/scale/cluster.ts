@@ -42,6 +42,9 @@ export interface ClusterOptions {
   workers: number;
   /** Settings every process gets (outside services, leases…). */
   env?: Record<string, string>;
+  /** Settings only API processes get, and only worker processes. */
+  apiEnv?: Record<string, string>;
+  workerEnv?: Record<string, string>;
 }
 
 /** Runs `lifeline` to completion and returns its exit code and output. */
@@ -77,6 +80,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       LIFELINE_SIGNING_KEY_FILE: testSigningKeyFile,
       // Migrations are run once, explicitly, as the deployment guide says.
       LIFELINE_AUTO_MIGRATE: 'false',
+      // Small pools: the test suite shares one server (max_connections 100) across test files.
+      DATABASE_POOL_MAX: '4',
       ...options.env,
     };
   };
@@ -88,10 +93,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { token } = await createApiToken(store.db, 'scale-test', 'engineer', Date.now());
 
   const apis = Array.from({ length: options.apis }, () =>
-    spawn(['serve', '--no-worker'], baseEnv()),
+    spawn(['serve', '--no-worker'], { ...baseEnv(), ...options.apiEnv }),
   );
   const addWorker = (env: Record<string, string> = {}, args: string[] = []) =>
-    spawn(['worker', ...args], { ...baseEnv(), ...env });
+    spawn(['worker', ...args], { ...baseEnv(), ...options.workerEnv, ...env });
   const workers = Array.from({ length: options.workers }, () => addWorker());
   let urls: string[];
   try {

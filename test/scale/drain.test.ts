@@ -123,8 +123,10 @@ for (const database of testDatabases) {
       const a = await cluster.submit(0, customerRequest(`drain-a-${run}`));
       assert.equal(a.status, 202);
       await until(() => smtp.heldCount() === 1, 'the first email to be in flight');
+      process.stderr.write(`T1 ${Date.now() % 100000}\n`);
 
       first.child.kill('SIGTERM');
+      process.stderr.write(`T2 ${Date.now() % 100000}\n`);
       const b = await cluster.submit(0, customerRequest(`drain-b-${run}`));
       assert.equal(b.status, 202);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -136,7 +138,9 @@ for (const database of testDatabases) {
       );
 
       smtp.release();
+      process.stderr.write(`T3 ${Date.now() % 100000}\n`);
       const exit = await first.exited;
+      process.stderr.write(`T4 ${Date.now() % 100000}\n`);
       assert.deepEqual(exit, { code: 0, signal: null });
       assert.deepEqual(smtp.accepted, [a.body.id]);
       const sent = await jobOf(a.body.id, 'send_email');
@@ -147,9 +151,12 @@ for (const database of testDatabases) {
       smtp.hold();
       const second = cluster.addWorker({}, ['--grace', '1']);
       await until(() => smtp.heldCount() === 1, "the second request's email to be in flight");
+      process.stderr.write(`T5 ${Date.now() % 100000}\n`);
       const stoppedAt = Date.now();
       second.child.kill('SIGTERM');
+      process.stderr.write(`T6 ${Date.now() % 100000}\n`);
       const secondExit = await second.exited;
+      process.stderr.write(`T7 ${Date.now() % 100000}\n`);
       assert.deepEqual(secondExit, { code: 0, signal: null });
       assert.ok(Date.now() - stoppedAt < 5_000, 'it left after the grace period');
       smtp.dropHeld();
@@ -159,7 +166,9 @@ for (const database of testDatabases) {
       assert.equal(handedBack?.attempts, 0, 'the unfinished attempt was given back');
 
       smtp.release();
+      process.stderr.write(`T8 ${Date.now() % 100000}\n`);
       const third = cluster.addWorker();
+      process.stderr.write(`T9 ${Date.now() % 100000}\n`);
       await until(
         async () => (await jobOf(b.body.id, 'send_email'))?.state === 'succeeded',
         'another worker to send it',

@@ -40,9 +40,11 @@ if (adminUrl) {
           GITLAB_TOKEN: gitlab.token,
           GITLAB_PROJECT: gitlab.project.path,
           LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
-          DATABASE_POOL_MAX: '8',
           LIFELINE_RETRY_BASE_MS: '200',
         },
+        // 2 × 8 + 4 × (4 + 1 listening) = 36 connections: the suite shares the server.
+        apiEnv: { DATABASE_POOL_MAX: '8' },
+        workerEnv: { DATABASE_POOL_MAX: '4' },
       });
     });
     after(async () => {
