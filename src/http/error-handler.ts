@@ -58,6 +58,13 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return send(error.statusCode, 'VALIDATION_FAILED', error.message);
   }
+  if (isDatabaseBusy(error)) {
+    // Every connection is taken (a burst larger than the pool) or SQLite is locked: a moment
+    // later the same call succeeds, so say so rather than report a fault.
+    request.log.warn({ err: error }, 'database busy');
+    void reply.header('retry-after', 1);
+    return send(503, 'NOT_READY', 'The service is busy right now; try again in a second.');
+  }
   request.log.error({ err: error }, 'unexpected error');
   return send(
     500,
@@ -68,4 +75,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 function issuePath(instancePath: string): string[] {
   return instancePath.split('/').filter((part) => part !== '');
+}
+
+function isDatabaseBusy(error: FastifyError): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === 'SQLITE_BUSY' ||
+    code === '53300' /* PostgreSQL: too many connections */ ||
+    code === '57P03' /* PostgreSQL: cannot connect now */ ||
+    /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(
+      error.message,
+    )
+  );
 }
