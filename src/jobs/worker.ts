@@ -99,9 +99,14 @@ export class Worker {
     return this.running.size;
   }
 
-  async stop(graceMs = 10_000): Promise<void> {
+  /** Stops claiming new jobs at once; running ones go on. `stop()` then waits for them. */
+  drain(): void {
     this.stopping = true;
     this.options.wake.notify();
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    this.drain();
     await this.loop;
     const settled = Promise.all([...this.running.values()].map((r) => r.done));
     const timedOut = await Promise.race([
@@ -136,6 +141,17 @@ export class Worker {
         } catch (error) {
           this.emit({ type: 'worker:error', error });
         }
+      }
+      if (this.stopping && claimed.length > 0) {
+        // The drain began while this claim was on its way: hand the jobs straight back.
+        await releaseJobs(
+          store.db,
+          claimed.map((job) => job.id),
+          this.id,
+          this.now(),
+          this.now(),
+        ).catch((error: unknown) => this.emit({ type: 'worker:error', error }));
+        break;
       }
       for (const job of claimed) this.launch(job);
       if (claimed.length === 0 || this.running.size >= settings.concurrency) {

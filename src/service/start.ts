@@ -230,6 +230,8 @@ export async function startService(
     ...(worker && { worker }),
     stop(graceMs = 10_000) {
       stopped ??= (async () => {
+        // Claim nothing new from the first moment, even while the API finishes its calls.
+        worker?.drain();
         await app?.close();
         await worker?.stop(graceMs);
         await stopListening();

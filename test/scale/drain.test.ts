@@ -123,10 +123,10 @@ for (const database of testDatabases) {
       const a = await cluster.submit(0, customerRequest(`drain-a-${run}`));
       assert.equal(a.status, 202);
       await until(() => smtp.heldCount() === 1, 'the first email to be in flight');
-      process.stderr.write(`T1 ${Date.now() % 100000}\n`);
 
       first.child.kill('SIGTERM');
-      process.stderr.write(`T2 ${Date.now() % 100000}\n`);
+      // The signal is handled asynchronously: submit only once the worker says it is draining.
+      await until(() => first.stderr().includes('draining'), 'the worker to start draining');
       const b = await cluster.submit(0, customerRequest(`drain-b-${run}`));
       assert.equal(b.status, 202);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
