@@ -53,7 +53,7 @@ const lines = [
   `License decode:                    ${license.licenseDecodePerSec.toFixed(0).padStart(8)} /s`,
   `End to end, SQLite + outbox (POST → tracker issue closed, at 10 requests/s):`,
   `  p50 ${e2e.e2eP50Ms} ms, p99 ${e2e.e2eP99Ms} ms`,
-  `  sustained ${e2e.e2eThroughputPerSec} requests/s (${e2e.e2eRequests} requests), service peak RSS ${e2e.servicePeakRssMb} MB`,
+  `  sustained ${e2e.e2eThroughputPerSec} requests/s (${e2e.e2eRequests} requests offered at a steady rate), service peak RSS ${e2e.servicePeakRssMb} MB`,
   `  (${(e2e.e2eThroughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} requests per raw RSA operation)`,
   ...(pgRuns.length > 0
     ? [
