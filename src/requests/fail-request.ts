@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FailureVerdict } from '../jobs/job-handler.js';
 import type { Database } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
-import { stepLabels, type RequestStep } from './request.js';
+import { canMove, stepLabels, type RequestState, type RequestStep } from './request.js';
 import { changeRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
 
@@ -38,7 +38,7 @@ export async function failRequest(
       .select('state')
       .where('id', '=', requestId)
       .executeTakeFirstOrThrow();
-    if (request.state === 'failed' || request.state === 'succeeded') return;
+    if (!canMove(request.state as RequestState, 'failed')) return;
     const nextAction = nextActionFor(step, verdict);
     await changeRequest(
       trx,

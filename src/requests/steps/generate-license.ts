@@ -9,6 +9,7 @@ import type { PipelineContext } from '../pipeline-context.js';
 import { changeRequest } from '../request-changes.js';
 import { loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
+import { canMove, type RequestState } from '../request.js';
 
 /**
  * Makes the request's license, once. The license is encoded outside the transaction (it is
@@ -76,7 +77,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
           now,
         );
         await enqueueJobs(trx, [sendEmailJob(request.id, deliveryId)], now);
-        if (current.state === 'queued' || current.state === 'failed') {
+        if (canMove(current.state as RequestState, 'issuing')) {
           const stored = await trx
             .selectFrom('licenses')
             .select(['expires_at', 'fingerprint'])

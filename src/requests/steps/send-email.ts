@@ -8,6 +8,7 @@ import type { PipelineContext } from '../pipeline-context.js';
 import { changeRequest } from '../request-changes.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
+import { canMove, type RequestState } from '../request.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { recordAfterDelivery } from './record-after-delivery.js';
 
@@ -62,7 +63,10 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
             .select('state')
             .where('id', '=', request.id)
             .executeTakeFirstOrThrow();
-          if (delivery.purpose === 'license' && current.state === 'issuing') {
+          if (
+            delivery.purpose === 'license' &&
+            canMove(current.state as RequestState, 'succeeded')
+          ) {
             await changeRequest(trx, request.id, { state: 'succeeded' }, now);
             await recordEvent(
               trx,
