@@ -142,17 +142,7 @@ export class Worker {
           this.emit({ type: 'worker:error', error });
         }
       }
-      if (this.stopping && claimed.length > 0) {
-        // The drain began while this claim was on its way: hand the jobs straight back.
-        await releaseJobs(
-          store.db,
-          claimed.map((job) => job.id),
-          this.id,
-          this.now(),
-          this.now(),
-        ).catch((error: unknown) => this.emit({ type: 'worker:error', error }));
-        break;
-      }
+      // A claim that completed as the drain began is running work: it gets the grace period.
       for (const job of claimed) this.launch(job);
       if (claimed.length === 0 || this.running.size >= settings.concurrency) {
         await wake.wait(settings.pollMs);
