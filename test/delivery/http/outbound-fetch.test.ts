@@ -7,6 +7,7 @@ import { DeliveryError } from '../../../src/delivery/delivery-error.js';
 import { fetchJson, outboundFetch } from '../../../src/delivery/http/outbound-fetch.js';
 import type { RemoteService } from '../../../src/delivery/http/remote-service.js';
 import { startScriptedServer, type ScriptedServer } from '../../fakes/scripted-http-server.js';
+import { rejection } from '../../support/rejection.js';
 
 const TOKEN = 'secret-outbound-token';
 const service: RemoteService = {
@@ -18,16 +19,6 @@ const service: RemoteService = {
   forbiddenHint: 'check the token may write',
   secrets: [TOKEN],
 };
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('outboundFetch and fetchJson', () => {
   let server: ScriptedServer;

@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError } from '../../../src/delivery/delivery-error.js';
 import { createSlackNotice, SlackBotNotice } from '../../../src/delivery/notice/slack-notice.js';
 import { SlackWebhookNotice } from '../../../src/delivery/notice/slack-webhook-notice.js';
 import { startSlackServer, type FakeSlack } from '../../fakes/slack-server.js';
 import { failedOutcome, issuedOutcome, TICKET_URL } from './sample-outcomes.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
+import { rejection } from '../../support/rejection.js';
 
 function blockTexts(blocks: unknown[] | undefined): string {
   return JSON.stringify(blocks ?? []);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError } from '../../../src/delivery/delivery-error.js';
 import type { ZendeskSettings } from '../../../src/delivery/ticket/zendesk-settings.js';
 import {
   createZendeskTicketDesk,
@@ -8,16 +7,7 @@ import {
 } from '../../../src/delivery/ticket/zendesk-ticket-desk.js';
 import { startZendeskServer, type FakeZendesk } from '../../fakes/zendesk-server.js';
 import { failedOutcome, issuedOutcome } from '../notice/sample-outcomes.js';
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
+import { rejection } from '../../support/rejection.js';
 
 describe('ZendeskTicketDesk against the fake Zendesk', () => {
   let zendesk: FakeZendesk;

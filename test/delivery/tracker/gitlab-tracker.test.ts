@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError } from '../../../src/delivery/delivery-error.js';
 import { GitLabTracker } from '../../../src/delivery/tracker/gitlab-tracker.js';
 import type { GitLabSettings } from '../../../src/delivery/tracker/gitlab-settings.js';
 import type { TrackerIssueDraft } from '../../../src/delivery/tracker/tracker.js';
 import { startGitLabServer, type FakeGitLab } from '../../fakes/gitlab-server.js';
+import { rejection } from '../../support/rejection.js';
 
 const REQUEST_ID = '0b9c5a52-6f5e-4f7e-9a55-2f3c1e0d7a11';
 const MARKER = `<!-- lifeline-request-id: ${REQUEST_ID} -->`;
@@ -17,16 +17,6 @@ function draft(overrides: Partial<TrackerIssueDraft> = {}): TrackerIssueDraft {
     state: 'open',
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('GitLabTracker against the fake GitLab', () => {
