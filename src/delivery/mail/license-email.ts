@@ -1,4 +1,5 @@
 import type { CalendarDate } from '../../license/calendar-date.js';
+import { longDate, wholeNumber } from './english-format.js';
 import { escapeHtml, htmlLink } from './escape-html.js';
 import type { OutgoingMail } from './mailer.js';
 import { licenseMessageId } from './message-id.js';
@@ -77,7 +78,7 @@ interface LicenseFacts {
 }
 
 function licenseFacts(input: LicenseEmailInput): LicenseFacts {
-  const count = countFormat.format(input.userCount);
+  const count = wholeNumber(input.userCount);
   return {
     product: input.productName ?? 'GitLab',
     count,
@@ -165,21 +166,6 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
 </body>
 </html>
 `;
-}
-
-/** `Tuesday, December 8, 2026`, read in UTC so that the server's zone cannot shift the day. */
-// Built once: constructing an Intl formatter costs far more than formatting with one.
-const longDateFormat = new Intl.DateTimeFormat('en-US', {
-  weekday: 'long',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  timeZone: 'UTC',
-});
-const countFormat = new Intl.NumberFormat('en-US');
-
-function longDate(date: CalendarDate): string {
-  return longDateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
 /** Header values stay on one line whatever a ticket field contains. */
