@@ -2,12 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { StoreDialect } from './dialect.js';
+import { pgModule } from './pg-module.js';
 import type { Database } from './schema.js';
-
-// PostgreSQL returns bigint (int8) as strings; our bigints are epoch milliseconds, safely numbers.
-pg.types.setTypeParser(20, Number);
 
 export interface Store {
   db: Kysely<Database>;
@@ -37,6 +35,7 @@ export interface PostgresPoolSettings {
  */
 export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}): Store {
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const pg = pgModule();
     const pgPool = new pg.Pool({
       connectionString: databaseUrl,
       max: pool.max ?? 10,

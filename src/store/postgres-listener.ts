@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgModule } from './pg-module.js';
 
 export interface ChannelListenerOptions {
   /** Makes a new, unconnected client (a connection outside the pool: LISTEN keeps it). */
@@ -66,7 +67,7 @@ export async function listenOnChannel(options: ChannelListenerOptions): Promise<
     });
     try {
       await next.connect();
-      await next.query(`LISTEN ${pg.escapeIdentifier(options.channel)}`);
+      await next.query(`LISTEN ${pgModule().escapeIdentifier(options.channel)}`);
     } catch (error) {
       abandon(next, error);
       return;

@@ -5,10 +5,10 @@
  * the client: no retries of its own (`retryConfig: { retries: 0 }`; its default waits up to
  * ~30 min), a 429 rejected at once with its `Retry-After` (`rejectRateLimitedCalls`), a
  * timeout, no absolute URLs, and a silent logger (its default logs to the console).
- * The package is imported by its default export: named value imports of it break at run time
- * under Node's ESM loader (see stack.md).
+ * The package is loaded on first use (`slack-web-api.ts`), so a service without Slack never
+ * loads it.
  */
-import slackWebApi, { type Logger, type WebClient } from '@slack/web-api';
+import type { Logger, WebClient } from '@slack/web-api';
 import type { RequestOutcome } from '../../requests/outcome.js';
 import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
 import { classifyHttpFailure, classifyNetworkFailure } from '../http/classify-http-failure.js';
@@ -20,14 +20,7 @@ import { slackApiError } from './slack-errors.js';
 import { renderSlackNotice } from './slack-message.js';
 import type { SlackSettings } from './slack-settings.js';
 import { SlackWebhookNotice } from './slack-webhook-notice.js';
-
-const {
-  LogLevel,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-} = slackWebApi;
+import { slackWebApi } from './slack-web-api.js';
 
 /** Ids of public (`C…`) and private (`G…`) channels; anything else is treated as a name. */
 const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
@@ -38,7 +31,7 @@ const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
   setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
+  getLevel: () => slackWebApi().LogLevel.ERROR,
   setName: () => undefined,
 };
 
@@ -68,7 +61,7 @@ export class SlackBotNotice implements NoticeChannel {
     options: SlackNoticeOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.client = new slackWebApi.WebClient(settings.token, {
+    this.client = new (slackWebApi().WebClient)(settings.token, {
       slackApiUrl: settings.apiUrl,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
@@ -156,7 +149,10 @@ export class SlackBotNotice implements NoticeChannel {
       }
       return { name: 'Slack channel', ok: true, detail: `the bot can post to ${label}` };
     } catch (error) {
-      if (error instanceof WebAPIPlatformError && error.data.error === 'missing_scope') {
+      if (
+        error instanceof slackWebApi().WebAPIPlatformError &&
+        error.data.error === 'missing_scope'
+      ) {
         return {
           name: 'Slack channel',
           ok: true,
@@ -171,6 +167,8 @@ export class SlackBotNotice implements NoticeChannel {
   /** Any error of the Web API client as a DeliveryError. */
   private classify(error: unknown, action: string): DeliveryError {
     const context = { action, channel: this.settings.channel };
+    const { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } =
+      slackWebApi();
     if (error instanceof WebAPIPlatformError) {
       const retryAfter = error.data.response_metadata?.retryAfter;
       return slackApiError(error.data.error, {
