@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../../src/service/node-flags.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -24,7 +25,8 @@ export function spawnLifeline(
 ): LifelineProcess {
   // `compiled`: the tsc build in dist/ (what production runs), without tsx's loader thread.
   const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-  const child = spawn(process.execPath, [...entry, ...args], {
+  // With the heap flags every launcher uses, so memory and GC behave as in production.
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...entry, ...args], {
     cwd: root,
     env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
