@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerDoctorCommand } from './doctor.js';
 import { registerKeyCommands } from './keys.js';
@@ -11,6 +12,7 @@ import { registerAccessCommands } from './tokens.js';
 export function buildProgram(): Command {
   const program = new Command('lifeline')
     .description('Emergency GitLab licenses for customers whose paid license just ran out.')
+    .version(packageVersion(), '-V, --version', 'print the version of Lifeline')
     .showHelpAfterError()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerKeyCommands(program);
@@ -21,4 +23,9 @@ export function buildProgram(): Command {
   registerRequestCommands(program);
   registerDoctorCommand(program);
   return program;
+}
+
+/** The version in package.json, one level above both src/ and dist/. */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
