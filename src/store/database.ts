@@ -66,6 +66,11 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // better-sqlite3 builds SQLite with a 16 MB page cache, which fills as the database grows and
+  // stayed resident: 4 MB holds the hot pages (job queue, recent requests, indexes) and the
+  // kernel's file cache serves the rest; the peak RSS under load fell by 12 MB with no loss of
+  // throughput (README, "Memory").
+  sqlite.pragma('cache_size = -4000');
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
