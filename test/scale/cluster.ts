@@ -24,12 +24,15 @@ export interface Cluster {
   store: Store;
   /** Starts one more worker process (with extra settings, e.g. a crash point, and options). */
   addWorker(env?: Record<string, string>, args?: string[]): LifelineProcess;
-  /** POSTs a request to the `index`th API process. */
+  /**
+   * POSTs a request to the `index`th API process, as a well-behaved client does: an answer of
+   * 503 or 429 (the service did nothing) is sent again after its `Retry-After`, up to ten times.
+   */
   submit(
     index: number,
     body: unknown,
     idempotencyKey?: string,
-  ): Promise<{ status: number; body: any }>;
+  ): Promise<{ status: number; body: any; busyAnswers: number }>;
   /** The last lines every process logged at warn level or above (its stdout), for failures. */
   logs(): string;
   /** Sends SIGTERM to every process and waits for them; returns their exits. */
@@ -120,23 +123,31 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         .join('\n'),
     async submit(index, body, idempotencyKey) {
       const url = urls[index % urls.length] ?? '';
-      const response = await fetch(`${url}/api/v1/requests`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          ...(idempotencyKey && { 'idempotency-key': idempotencyKey }),
-        },
-        body: JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // keep the text: the assertion shows it
+      for (let busyAnswers = 0; ; busyAnswers++) {
+        const response = await fetch(`${url}/api/v1/requests`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            ...(idempotencyKey && { 'idempotency-key': idempotencyKey }),
+          },
+          body: JSON.stringify(body),
+        });
+        const text = await response.text();
+        const busy = response.status === 503 || response.status === 429;
+        if (busy && busyAnswers < 10) {
+          const seconds = Number(response.headers.get('retry-after') ?? '1');
+          await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+          continue;
+        }
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // keep the text: the assertion shows it
+        }
+        return { status: response.status, body: parsed, busyAnswers };
       }
-      return { status: response.status, body: parsed };
     },
     async stop() {
       const exits = await Promise.all(

@@ -80,6 +80,9 @@ if (adminUrl) {
         })),
       );
       const submittedIn = Date.now() - started;
+      // Busy answers are the service's backpressure working (a pool wait that ran out), not a
+      // fault: the client sent those again. Reported, so a run that needed many shows it.
+      const busyAnswers = answers.reduce((sum, { answer }) => sum + answer.busyAnswers, 0);
       const refused = answers.filter(({ answer }) => answer.status !== 202);
       assert.equal(
         refused.length,
@@ -150,7 +153,8 @@ if (adminUrl) {
         .where('attempts', '>', 1)
         .execute();
       process.stderr.write(
-        `scale: ${submissions.length} submissions answered in ${submittedIn} ms; ` +
+        `scale: ${submissions.length} submissions answered in ${submittedIn} ms ` +
+          `(${busyAnswers} busy answers sent again); ` +
           `${distinct} requests finished in ${finishedIn} ms ` +
           `(${((distinct * 1000) / finishedIn).toFixed(1)} requests/s, ` +
           `${attempts.length} job attempts beyond the first)\n`,
