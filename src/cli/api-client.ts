@@ -1,9 +1,20 @@
-import { fail } from './output.js';
+import { parseRetryAfter } from '../delivery/http/classify-http-failure.js';
+import { fail, say } from './output.js';
 
 /**
  * A small client of Lifeline's own API for the CLI: LIFELINE_URL and LIFELINE_TOKEN. Errors
  * come back as the API's own sentence.
+ *
+ * A 429 (rate limited) or 503 (database busy or unreachable) means the service did nothing
+ * with the call, so the client waits as `Retry-After` asks and calls again, a few times, rather
+ * than leave an engineer at 3 a.m. to retry by hand. A submission sent twice is one request
+ * anyway: the service recognises the same body on the same day without an Idempotency-Key.
  */
+const BUSY_STATUSES = new Set([429, 503]);
+export const MAX_CALL_ATTEMPTS = 5;
+/** Longest wait between attempts, whatever `Retry-After` asks: a person is watching. */
+const MAX_WAIT_MS = 30_000;
+
 export interface ApiAnswer<T> {
   status: number;
   body: T;
@@ -25,6 +36,23 @@ export async function callApi<T>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<ApiAnswer<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const { answer, retryAfterMs } = await callOnce<T>(method, path, body, headers);
+    if (!BUSY_STATUSES.has(answer.status) || attempt === MAX_CALL_ATTEMPTS) return answer;
+    const waitMs = Math.min(retryAfterMs ?? 1000 * attempt, MAX_WAIT_MS);
+    say(
+      `Lifeline is busy (${answer.status}); trying again in ${Math.ceil(waitMs / 1000)} s (attempt ${attempt + 1} of ${MAX_CALL_ATTEMPTS}).`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+async function callOnce<T>(
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ answer: ApiAnswer<T>; retryAfterMs: number | undefined }> {
   const { url, token } = apiSettings();
   let response: Response;
   try {
@@ -50,7 +78,10 @@ export async function callApi<T>(
   } catch {
     // not JSON (a license file download): keep the text
   }
-  return { status: response.status, body: parsed as T };
+  return {
+    answer: { status: response.status, body: parsed as T },
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+  };
 }
 
 /** Ends the command with the API's error message when the status is not one of `expected`. */

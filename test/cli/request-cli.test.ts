@@ -1,0 +1,203 @@
+/**
+ * `lifeline request …` as an engineer runs it: the real `bin/lifeline` against a running
+ * service on the embedded default, and against a stand-in answering "busy" to show the
+ * client waits as `Retry-After` asks.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startScriptedServer, type ScriptedServer } from '../fakes/scripted-http-server.js';
+import { spawnLifeline, type LifelineProcess } from '../support/process.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function lifeline(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['bin/lifeline', ...args],
+      { cwd: root, env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** `request create` for a Premium customer whose license expired `expiredDaysAgo` days ago. */
+function createArgs(email: string, expiredDaysAgo: number): string[] {
+  return [
+    'request',
+    'create',
+    '--ticket-id',
+    '4711',
+    '--ticket-url',
+    'https://support.example.com/agent/tickets/4711',
+    '--email',
+    email,
+    '--users',
+    '250',
+    '--plan',
+    'premium',
+    '--expired-on',
+    daysAgo(expiredDaysAgo),
+    '--licensed-users',
+    '240',
+    '--screenshots-attached',
+  ];
+}
+
+describe('lifeline request, against a running service', () => {
+  let dataDir: string;
+  let service: LifelineProcess;
+  let env: Record<string, string>;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const serviceEnv = { LIFELINE_DATA_DIR: dataDir, LIFELINE_JOB_POLL_MS: '50' };
+    const token = await lifeline(
+      ['tokens', 'create', '--name', 'night-shift', '--json'],
+      serviceEnv,
+    );
+    assert.equal(token.code, 0, token.stderr);
+    service = spawnLifeline(['serve'], { ...serviceEnv, LIFELINE_PORT: '0' });
+    env = {
+      LIFELINE_URL: await service.url,
+      LIFELINE_TOKEN: (JSON.parse(token.stdout) as { token: string }).token,
+    };
+  });
+  after(async () => {
+    await service?.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let id: string;
+
+  it('creates a request, waits for it, and prints the decision and the outcome', async () => {
+    const run = await lifeline([...createArgs('admin@night.example', 16), '--wait'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Accepted: /m);
+    assert.match(run.stdout, / ok {3}/);
+    const match = /^Request (\S+): succeeded$/m.exec(run.stdout);
+    assert.ok(match?.[1], run.stdout);
+    id = match[1];
+    const outbox = readdirSync(join(dataDir, 'outbox')).filter((name) => name.endsWith('.eml'));
+    assert.equal(outbox.length, 1);
+  });
+
+  it('answers the same command run again with the same request', async () => {
+    const run = await lifeline([...createArgs('admin@night.example', 16), '--json'], env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as { id: string }).id, id);
+  });
+
+  it('finds, shows and resends it', async () => {
+    const list = await lifeline(['request', 'list', '--email', '@night.example', '--json'], env);
+    assert.equal(list.code, 0, list.stderr);
+    const items = (JSON.parse(list.stdout) as { items: Array<{ id: string }> }).items;
+    assert.deepEqual(
+      items.map((item) => item.id),
+      [id],
+    );
+
+    const show = await lifeline(['request', 'show', id, '--json'], env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.equal((JSON.parse(show.stdout) as { state: string }).state, 'succeeded');
+
+    const resend = await lifeline(['request', 'resend', id, '--email', 'it@night.example'], env);
+    assert.equal(resend.code, 0, resend.stderr);
+    assert.match(resend.stderr, /on its way to it@night\.example/);
+  });
+
+  it('says there is nothing to retry on a request that succeeded', async () => {
+    const run = await lifeline(['request', 'retry', id], env);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^lifeline: .+\(NOTHING_TO_RETRY\)$/m);
+  });
+
+  it('exits 2 with the failing rule when the policy rejects', async () => {
+    // Expired 5 days ago: still in the 14-day grace period, a regular renewal.
+    const run = await lifeline(createArgs('admin@early.example', 5), env);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stdout, /^Rejected: /m);
+    assert.match(run.stdout, /FAIL .*still in grace/i);
+  });
+
+  it('names the setting to fix without a token, and the address when nothing answers', async () => {
+    const noToken = await lifeline(['request', 'list'], { LIFELINE_URL: env.LIFELINE_URL ?? '' });
+    assert.equal(noToken.code, 1);
+    assert.match(noToken.stderr, /set LIFELINE_TOKEN/);
+
+    const nowhere = await lifeline(['request', 'list'], {
+      ...env,
+      LIFELINE_URL: 'http://127.0.0.1:9',
+    });
+    assert.equal(nowhere.code, 1);
+    assert.match(nowhere.stderr, /cannot reach Lifeline at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+describe('lifeline request, when the service is busy', () => {
+  let busy: ScriptedServer;
+  const accepted = {
+    id: 'req_busy',
+    state: 'queued',
+    decision: { eligible: true, summary: 'Eligible.', rules: [], warnings: [] },
+  };
+
+  before(async () => {
+    busy = await startScriptedServer(
+      () => ({ status: 202, json: accepted }),
+      () => ({
+        error: {
+          code: 'NOT_READY',
+          message: 'The service is busy right now; try again in a second.',
+        },
+      }),
+    );
+  });
+  after(() => busy?.stop());
+
+  it('waits as Retry-After asks and sends the same submission again', async () => {
+    busy.requests.length = 0;
+    busy.failNext(503, { retryAfter: 1 });
+    const started = Date.now();
+    const run = await lifeline(createArgs('admin@busy.example', 16), {
+      LIFELINE_URL: busy.url,
+      LIFELINE_TOKEN: 'llt_test',
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /busy \(503\); trying again in 1 s/);
+    assert.ok(Date.now() - started >= 1000, 'it waited the second Retry-After asked for');
+    assert.equal(busy.requests.length, 2);
+    assert.equal(busy.requests[0]?.text, busy.requests[1]?.text);
+    assert.match(run.stdout, /^Request req_busy$/m);
+  });
+
+  it("gives up after five attempts with the service's own message", async () => {
+    busy.requests.length = 0;
+    busy.failNext(503, { retryAfter: 0 }, 5);
+    const run = await lifeline(['request', 'list'], {
+      LIFELINE_URL: busy.url,
+      LIFELINE_TOKEN: 'llt_test',
+    });
+    assert.equal(run.code, 1);
+    assert.equal(busy.requests.length, 5);
+    assert.match(run.stderr, /lifeline: The service is busy right now; .+\(NOT_READY\)/);
+  });
+});
