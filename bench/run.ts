@@ -7,6 +7,7 @@ import { cpus } from 'node:os';
 import { benchEndToEnd } from './e2e.js';
 import { benchLicense } from './license.js';
 import { benchPostgresThroughput, benchPostgresUrl } from './postgres.js';
+import { benchSqliteCommits } from './sqlite-commits.js';
 
 function secondsFromArgs(argv: readonly string[]): number | undefined {
   const index = argv.indexOf('--seconds');
@@ -29,6 +30,7 @@ const machine = {
 };
 
 const license = await benchLicense(seconds === undefined ? {} : { seconds });
+const storage = benchSqliteCommits(seconds === undefined ? {} : { seconds });
 const e2e = await benchEndToEnd();
 // PostgreSQL with 1, 2 and 4 worker processes, when a server is configured (e2e built dist/).
 const pgRuns = [];
@@ -51,10 +53,12 @@ const lines = [
   `RSA-2048 private operation (raw):  ${license.rsaRawOpsPerSec.toFixed(0).padStart(8)} /s`,
   `License encode:                    ${license.licenseEncodePerSec.toFixed(0).padStart(8)} /s  (${(license.encodeRatio * 100).toFixed(1)}% of raw RSA)`,
   `License decode:                    ${license.licenseDecodePerSec.toFixed(0).padStart(8)} /s`,
+  `SQLite write transaction (raw):    ${storage.sqliteRawCommitsPerSec.toFixed(0).padStart(8)} /s  (WAL, one row each)`,
   `End to end, SQLite + outbox (POST → tracker issue closed, at 10 requests/s):`,
   `  p50 ${e2e.e2eP50Ms} ms, p99 ${e2e.e2eP99Ms} ms`,
   `  sustained ${e2e.e2eThroughputPerSec} requests/s (${e2e.e2eRequests} requests offered at a steady rate), service peak RSS ${e2e.servicePeakRssMb} MB`,
-  `  (${(e2e.e2eThroughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} requests per raw RSA operation)`,
+  `  (${(e2e.e2eThroughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} requests per raw RSA operation, ` +
+    `${(e2e.e2eThroughputPerSec / storage.sqliteRawCommitsPerSec).toFixed(4)} per raw SQLite transaction)`,
   ...(pgRuns.length > 0
     ? [
         `End to end, PostgreSQL (1 API process + N worker processes, ${pgRuns[0]?.requests} requests, POST → tracker issue closed):`,
@@ -66,4 +70,6 @@ const lines = [
     : []),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-process.stdout.write(`${JSON.stringify({ ...license, ...e2e, pgThroughputPerSec, machine })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...license, ...storage, ...e2e, pgThroughputPerSec, machine })}\n`,
+);
