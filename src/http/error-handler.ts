@@ -80,7 +80,8 @@ function issuePath(instancePath: string): string[] {
 function isDatabaseBusy(error: FastifyError): boolean {
   const code = (error as { code?: unknown }).code;
   return (
-    code === 'SQLITE_BUSY' ||
+    // SQLite's busy family: BUSY, BUSY_SNAPSHOT, BUSY_RECOVERY, BUSY_TIMEOUT, LOCKED…
+    (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) ||
     code === '53300' /* PostgreSQL: too many connections */ ||
     code === '57P03' /* PostgreSQL: cannot connect now */ ||
     /timeout exceeded when trying to connect|Connection terminated due to connection timeout/i.test(

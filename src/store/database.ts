@@ -91,12 +91,20 @@ export function redactUrl(url: string): string {
  * better-sqlite3 compiles a statement on every `prepare`, and kysely prepares each query anew:
  * compiling took about a tenth of the service's CPU under load. The same SQL text gets the same
  * compiled statement (they are reusable; kysely never iterates two at once on one connection).
+ *
+ * It also makes every transaction `BEGIN IMMEDIATE`. kysely opens them with a plain (deferred)
+ * `BEGIN`, which takes the write lock only at the first write: if another process (a
+ * `lifeline worker` beside `serve --no-worker`, the CLI making a token) wrote in between,
+ * SQLite fails the transaction at once with SQLITE_BUSY_SNAPSHOT, without waiting, and we saw
+ * hundreds of those (answered 500) in a minute with two processes. An immediate transaction
+ * takes the lock first, so the busy timeout applies and it waits its turn.
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): SqliteDatabaseLike {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(text: string) {
+    prepare(query: string) {
+      const text = query === 'begin' ? 'begin immediate' : query;
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text);

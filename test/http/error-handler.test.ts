@@ -22,6 +22,8 @@ describe('the error boundary', () => {
     const busy = [
       new Error('timeout exceeded when trying to connect'),
       Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }),
+      Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY_SNAPSHOT' }),
+      Object.assign(new Error('database table is locked'), { code: 'SQLITE_LOCKED' }),
       Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
     ];
     for (const error of busy) {
