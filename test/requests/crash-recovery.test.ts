@@ -90,7 +90,7 @@ describe('crash recovery (SIGKILL inside each step, then restart)', () => {
                 ? body
                 : undefined;
             },
-            20_000,
+            60_000,
             `request ${id} to succeed after the restart`,
           );
           assert.equal(

@@ -33,7 +33,7 @@ export interface Cluster {
     body: unknown,
     idempotencyKey?: string,
   ): Promise<{ status: number; body: any; busyAnswers: number }>;
-  /** The last lines every process logged at warn level or above (its stdout), for failures. */
+  /** The last lines every process logged (warnings and up, then its progress), for failures. */
   logs(): string;
   /** Sends SIGTERM to every process and waits for them; returns their exits. */
   stop(): Promise<Array<{ code: number | null; signal: NodeJS.Signals | null }>>;
@@ -119,7 +119,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     addWorker,
     logs: () =>
       processes
-        .map((p) => `--- ${p.child.spawnargs.slice(3).join(' ')}\n${logTails.get(p) ?? ''}`)
+        .map(
+          (p) =>
+            `--- ${p.child.spawnargs.slice(3).join(' ')}\n${logTails.get(p) ?? ''}${p.stderr().slice(-2_000)}`,
+        )
         .join('\n'),
     async submit(index, body, idempotencyKey) {
       const url = urls[index % urls.length] ?? '';

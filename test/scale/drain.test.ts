@@ -67,10 +67,20 @@ async function startGatedSmtpServer() {
   };
 }
 
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000) {
+/**
+ * Polls until `check` holds. The bound is generous on purpose: it only decides when to give up.
+ * A worker process starting under a full test run's load has taken over 15 s to reach its first
+ * step, so a tighter bound failed CI without anything being wrong.
+ */
+async function until(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  logs: () => string,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; logs:\n${logs()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -109,6 +119,7 @@ for (const database of testDatabases) {
       await cleanUp?.();
     });
 
+    const logs = () => cluster.logs();
     const jobOf = (requestId: string, kind: string) =>
       cluster.store.db
         .selectFrom('jobs')
@@ -122,11 +133,11 @@ for (const database of testDatabases) {
       const first = cluster.addWorker();
       const a = await cluster.submit(0, customerRequest(`drain-a-${run}`));
       assert.equal(a.status, 202);
-      await until(() => smtp.heldCount() === 1, 'the first email to be in flight');
+      await until(() => smtp.heldCount() === 1, 'the first email to be in flight', logs);
 
       first.child.kill('SIGTERM');
       // The signal is handled asynchronously: submit only once the worker says it is draining.
-      await until(() => first.stderr().includes('draining'), 'the worker to start draining');
+      await until(() => first.stderr().includes('draining'), 'the worker to start draining', logs);
       const b = await cluster.submit(0, customerRequest(`drain-b-${run}`));
       assert.equal(b.status, 202);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -138,9 +149,7 @@ for (const database of testDatabases) {
       );
 
       smtp.release();
-      process.stderr.write(`T3 ${Date.now() % 100000}\n`);
       const exit = await first.exited;
-      process.stderr.write(`T4 ${Date.now() % 100000}\n`);
       assert.deepEqual(exit, { code: 0, signal: null });
       assert.deepEqual(smtp.accepted, [a.body.id]);
       const sent = await jobOf(a.body.id, 'send_email');
@@ -150,15 +159,15 @@ for (const database of testDatabases) {
       // Now a step that outlasts the grace period.
       smtp.hold();
       const second = cluster.addWorker({}, ['--grace', '1']);
-      await until(() => smtp.heldCount() === 1, "the second request's email to be in flight");
-      process.stderr.write(`T5 ${Date.now() % 100000}\n`);
+      await until(() => smtp.heldCount() === 1, "the second request's email to be in flight", logs);
       const stoppedAt = Date.now();
       second.child.kill('SIGTERM');
-      process.stderr.write(`T6 ${Date.now() % 100000}\n`);
       const secondExit = await second.exited;
-      process.stderr.write(`T7 ${Date.now() % 100000}\n`);
       assert.deepEqual(secondExit, { code: 0, signal: null });
-      assert.ok(Date.now() - stoppedAt < 5_000, 'it left after the grace period');
+      // Under load a process takes a while to exit; the bound only tells the 1 s grace given
+      // from the 10 s default.
+      const tookMs = Date.now() - stoppedAt;
+      assert.ok(tookMs < 9_000, `left ${tookMs} ms after SIGTERM: the --grace of 1 s was ignored`);
       smtp.dropHeld();
       const handedBack = await jobOf(b.body.id, 'send_email');
       assert.equal(handedBack?.state, 'pending', 'handed back to the queue');
@@ -166,12 +175,11 @@ for (const database of testDatabases) {
       assert.equal(handedBack?.attempts, 0, 'the unfinished attempt was given back');
 
       smtp.release();
-      process.stderr.write(`T8 ${Date.now() % 100000}\n`);
       const third = cluster.addWorker();
-      process.stderr.write(`T9 ${Date.now() % 100000}\n`);
       await until(
         async () => (await jobOf(b.body.id, 'send_email'))?.state === 'succeeded',
         'another worker to send it',
+        logs,
       );
       assert.deepEqual(smtp.accepted, [a.body.id, b.body.id]);
       await third.kill('SIGTERM');

@@ -59,7 +59,7 @@ if (adminUrl) {
           new Promise<never>((_, reject) => {
             noKill = setTimeout(
               () => reject(new Error(`no kill at ${point}: ${cluster.logs()}`)),
-              20_000,
+              60_000,
             );
           }),
         ]).finally(() => clearTimeout(noKill));
@@ -76,7 +76,7 @@ if (adminUrl) {
         const leaseEnd = Number(held.locked_until);
 
         const survivor = cluster.addWorker();
-        const deadline = Date.now() + 20_000;
+        const deadline = Date.now() + 60_000;
         for (;;) {
           const request = await db
             .selectFrom('requests')
