@@ -328,7 +328,8 @@ describe('the SMTP mailer when the server cannot be reached', () => {
     await mailer.close();
     assert.equal(failure.kind, 'transient');
     assert.equal(failure.code, 'SMTP_TIMEOUT');
-    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    // Far below the 30 s default greeting timeout, with room for a loaded machine.
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 });
 
