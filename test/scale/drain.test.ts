@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { testDatabases } from '../support/databases.js';
+import { eventually } from '../support/service.js';
 import { customerRequest, startCluster, type Cluster } from './cluster.js';
 
 /** A real SMTP server that, while holding, keeps every message waiting for its final answer. */
@@ -67,24 +68,6 @@ async function startGatedSmtpServer() {
   };
 }
 
-/**
- * Polls until `check` holds. The bound is generous on purpose: it only decides when to give up.
- * A worker process starting under a full test run's load has taken over 15 s to reach its first
- * step, so a tighter bound failed CI without anything being wrong.
- */
-async function until(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  logs: () => string,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; logs:\n${logs()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 for (const database of testDatabases) {
   describe(`SIGTERM drains a worker process (${database.name})`, () => {
     let smtp: Awaited<ReturnType<typeof startGatedSmtpServer>>;
@@ -119,7 +102,12 @@ for (const database of testDatabases) {
       await cleanUp?.();
     });
 
-    const logs = () => cluster.logs();
+    // The bound only decides when to give up: a worker process starting under a full test
+    // run's load has taken over 15 s to reach its first step. A failure shows every process's log.
+    const until = (check: () => Promise<boolean> | boolean, what: string) =>
+      eventually(async () => (await check()) || undefined, 60_000, what).catch((error: Error) => {
+        throw new Error(`${error.message}; logs:\n${cluster.logs()}`);
+      });
     const jobOf = (requestId: string, kind: string) =>
       cluster.store.db
         .selectFrom('jobs')
@@ -133,11 +121,11 @@ for (const database of testDatabases) {
       const first = cluster.addWorker();
       const a = await cluster.submit(0, customerRequest(`drain-a-${run}`));
       assert.equal(a.status, 202);
-      await until(() => smtp.heldCount() === 1, 'the first email to be in flight', logs);
+      await until(() => smtp.heldCount() === 1, 'the first email to be in flight');
 
       first.child.kill('SIGTERM');
       // The signal is handled asynchronously: submit only once the worker says it is draining.
-      await until(() => first.stderr().includes('draining'), 'the worker to start draining', logs);
+      await until(() => first.stderr().includes('draining'), 'the worker to start draining');
       const b = await cluster.submit(0, customerRequest(`drain-b-${run}`));
       assert.equal(b.status, 202);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -159,7 +147,7 @@ for (const database of testDatabases) {
       // Now a step that outlasts the grace period.
       smtp.hold();
       const second = cluster.addWorker({}, ['--grace', '1']);
-      await until(() => smtp.heldCount() === 1, "the second request's email to be in flight", logs);
+      await until(() => smtp.heldCount() === 1, "the second request's email to be in flight");
       const stoppedAt = Date.now();
       second.child.kill('SIGTERM');
       const secondExit = await second.exited;
@@ -179,7 +167,6 @@ for (const database of testDatabases) {
       await until(
         async () => (await jobOf(b.body.id, 'send_email'))?.state === 'succeeded',
         'another worker to send it',
-        logs,
       );
       assert.deepEqual(smtp.accepted, [a.body.id, b.body.id]);
       await third.kill('SIGTERM');
