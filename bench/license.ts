@@ -45,7 +45,7 @@ export async function benchLicense(
   const signing = loadSigningKey(pair.privatePem);
   const keys = [loadVerificationKey(pair.publicPem)];
   const attributes = buildEmergencyLicense(
-    { customerEmail: 'admin@customer.example', userCount: 250, today: calendarDate('2026-11-28') },
+    { customerEmail: 'admin@customer.example', userCount: 250, at: new Date('2026-11-28T12:00:00Z') },
     defaultEmergencyLicenseSettings,
   );
   const aesKey = randomBytes(16);

@@ -152,7 +152,6 @@ export function loadConfig(
       durationDays: values.LIFELINE_LICENSE_DURATION_DAYS,
       licenseeName: values.LIFELINE_LICENSEE_NAME,
       licenseeCompany: values.LIFELINE_LICENSEE_COMPANY,
-      gracePeriodDays: values.LIFELINE_GRACE_PERIOD_DAYS,
     },
     env: merged,
   };

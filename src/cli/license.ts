@@ -6,26 +6,31 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
-  DEFAULT_GRACE_PERIOD_DAYS,
-  addDays,
   buildEmergencyLicense,
   calendarDateOf,
   decodeLicense,
   defaultEmergencyLicenseSettings,
   encodeLicense,
   licenseFingerprint,
+  licenseLife,
+  licensePeriod,
   licenseStatus,
   parseCalendarDate,
+  validThrough,
 } from '../license/index.js';
 import type {
   CalendarDate,
   EmergencyLicenseSettings,
   LicenseAttributes,
+  LicenseLifeEvent,
   LicenseStatus,
   VerificationKey,
 } from '../license/index.js';
 import { describeFsError, readSigningKeyFile, readVerificationKeyFile } from './keys.js';
+import { registerPreflightCommand } from './license-preflight.js';
+import { parseInstant } from './instant-option.js';
 import { fail, printJson, say } from './output.js';
+import { readStdin } from './read-stdin.js';
 
 interface CreateOptions {
   email: string;
@@ -33,7 +38,7 @@ interface CreateOptions {
   privateKey: string;
   out?: string;
   force?: boolean;
-  today?: string;
+  at?: string;
 }
 
 interface InspectOptions {
@@ -55,7 +60,10 @@ export function registerLicenseCommands(program: Command): void {
     .requiredOption('--private-key <file>', 'the PEM private key that signs the license')
     .option('--out <file>', 'write the license to this file instead of stdout')
     .option('--force', 'replace the --out file if it exists', false)
-    .option('--today <YYYY-MM-DD>', 'the issue date (default: today, UTC)')
+    .option(
+      '--at <ISO_INSTANT>',
+      'make it as if issued at this instant, e.g. 2026-12-05T18:00:00Z (default: now)',
+    )
     .action((options: CreateOptions) => createLicense(options));
   license
     .command('inspect')
@@ -69,19 +77,20 @@ export function registerLicenseCommands(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .option('--today <YYYY-MM-DD>', 'the day to compute the status for (default: today, UTC)')
     .action((file: string, options: InspectOptions) => inspectLicense(file, options));
+  registerPreflightCommand(license);
 }
 
 function createLicense(options: CreateOptions): void {
   const settings = emergencySettingsFromEnv(process.env);
-  const today = readToday(options.today);
-  if (typeof today !== 'string') fail(today.message);
+  const at = options.at === undefined ? new Date() : parseInstant(options.at, '--at');
+  if (!(at instanceof Date)) fail(at.message);
   if (!/^[1-9]\d{0,8}$/.test(options.users.trim())) {
     fail(`--users must be a whole number of at least 1 (got "${options.users}").`);
   }
   let attributes: LicenseAttributes;
   try {
     attributes = buildEmergencyLicense(
-      { customerEmail: options.email.trim(), userCount: Number(options.users.trim()), today },
+      { customerEmail: options.email.trim(), userCount: Number(options.users.trim()), at },
       settings,
     );
   } catch (error) {
@@ -91,8 +100,8 @@ function createLicense(options: CreateOptions): void {
   const text = encodeLicense(attributes, key);
   const summary =
     `Emergency license: Ultimate trial for ${attributes.restrictions?.active_user_count} users, ` +
-    `${options.email.trim()}, from ${attributes.issued_at} to ${attributes.expires_at} ` +
-    `(read-only from ${attributes.block_changes_at}); sha256 ${licenseFingerprint(text)}, key ${key.fingerprint.slice(0, 16)}.`;
+    `${options.email.trim()}, active from ${attributes.issued_at}, ${validThrough(licensePeriod(attributes))}; ` +
+    `sha256 ${licenseFingerprint(text)}, key ${key.fingerprint.slice(0, 16)}.`;
   if (options.out === undefined) {
     process.stdout.write(text);
     say(summary);
@@ -118,8 +127,6 @@ export function emergencySettingsFromEnv(env: NodeJS.ProcessEnv): EmergencyLicen
   const settings = { ...defaultEmergencyLicenseSettings };
   settings.durationDays =
     wholeFromEnv(env, 'LIFELINE_LICENSE_DURATION_DAYS', 1, 90) ?? settings.durationDays;
-  settings.gracePeriodDays =
-    wholeFromEnv(env, 'LIFELINE_GRACE_PERIOD_DAYS', 0, 365) ?? settings.gracePeriodDays;
   for (const [name, field] of [
     ['LIFELINE_LICENSEE_NAME', 'licenseeName'],
     ['LIFELINE_LICENSEE_COMPANY', 'licenseeCompany'],
@@ -187,22 +194,20 @@ async function inspectLicense(file: string, options: InspectOptions): Promise<vo
   const result = decodeLicense(input, keys);
   if (!result.ok) return refuse(result.error.code, result.error.message);
   const status = licenseStatus(result.license, today);
+  const life = licenseLife(result.license);
   if (options.json) {
     printJson({
       ok: true,
       keyFingerprint: result.key.fingerprint,
       status,
+      period: licensePeriod(result.license),
+      life,
       license: JSON.parse(result.json) as unknown,
     });
     return;
   }
   process.stdout.write(renderTable(result.license, status, result.key));
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  process.stdout.write(renderLife(life));
 }
 
 function renderTable(
@@ -211,6 +216,7 @@ function renderTable(
   key: VerificationKey,
 ): string {
   const restrictions = license.restrictions ?? {};
+  const period = licensePeriod(license);
   const { Name: name, Email: email, Company: company, ...otherLicensee } = license.licensee;
   const rows: [string, string][] = [
     ['Licensee', name ?? '-'],
@@ -228,18 +234,28 @@ function renderTable(
         ? 'unlimited'
         : String(restrictions.active_user_count),
     ],
-    ['Issued', license.issued_at],
-    ['Expires', license.expires_at],
+    ...(restrictions.previous_user_count === undefined
+      ? []
+      : [['Previous users', String(restrictions.previous_user_count)] as [string, string]]),
+    ['Starts', `${period.startsOn} (GitLab's time zone)`],
+    ['Last full day', period.lastFullDay],
+    ['Expires', `${period.expiresOn}, at 00:00 server time`],
     [
-      'Block changes',
+      'Read-only from',
       license.block_changes_at ??
-        `not set (read-only from ${addDays(license.expires_at, DEFAULT_GRACE_PERIOD_DAYS)} after GitLab's 14-day grace)`,
+        (period.readOnlyFrom === undefined
+          ? 'never (a trial without block_changes_at: Free tier, writable, once expired)'
+          : `${period.readOnlyFrom} (not set: expiry + GitLab's 14-day grace)`),
     ],
     ['Status', status.summary],
     ['Key', `${key.fingerprint}${key.label ? ` (${key.label})` : ''}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${oneLine(value)}\n`).join('');
+}
+
+function renderLife(life: LicenseLifeEvent[]): string {
+  return `\nWhat GitLab will do with it:\n${life.map((event) => `  ${event.on}  ${event.says}\n`).join('')}`;
 }
 
 /** Licensee values come from the file: keep a crafted one from drawing on the terminal. */

@@ -17,6 +17,11 @@ export type { LicenseDecodeError, LicenseDecodeErrorCode, LicenseDecodeResult } 
 export { licenseDecodeErrorCodes } from './decode-error.js';
 export { DEFAULT_GRACE_PERIOD_DAYS, licenseStatus } from './status.js';
 export type { LicenseStatus } from './status.js';
-export { buildEmergencyLicense, defaultEmergencyLicenseSettings } from './emergency.js';
-export type { EmergencyLicenseSettings } from './emergency.js';
+export {
+  buildEmergencyLicense,
+  defaultEmergencyLicenseSettings,
+  emergencyLicenseDates,
+} from './emergency.js';
+export type { EmergencyLicenseInput, EmergencyLicenseSettings } from './emergency.js';
+export * from './gitlab-upload/index.js';
 export { licenseFileName, licenseFingerprint } from './fingerprint.js';

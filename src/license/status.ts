@@ -1,8 +1,10 @@
 /**
  * Where a license stands on a given day, in GitLab's terms: not started, active, expired but
  * still in the grace period, or read-only (changes blocked). A license is expired on its
- * expires_at day; the instance turns read-only on block_changes_at, or, for a license
- * without it, on expires_at + the grace period.
+ * expires_at day; the instance turns read-only on block_changes_at, or, for a paid license
+ * without it, on expires_at + the grace period. A trial without block_changes_at (GitLab's own,
+ * and Lifeline's emergency licenses) never turns the instance read-only: it runs at the Free
+ * tier once expired (`expired_free`).
  */
 import type { LicenseAttributes } from './attributes.js';
 import type { CalendarDate } from './calendar-date.js';
@@ -11,7 +13,7 @@ import { addDays, compareCalendarDates, daysBetween } from './calendar-date.js';
 export const DEFAULT_GRACE_PERIOD_DAYS = 14;
 
 export interface LicenseStatus {
-  kind: 'not_started' | 'active' | 'expired_in_grace' | 'read_only';
+  kind: 'not_started' | 'active' | 'expired_in_grace' | 'read_only' | 'expired_free';
   /** Days since expires_at (0 on the expiry day); set once expired. */
   expiredDaysAgo?: number;
   /** The first read-only day; set once expired. */
@@ -50,6 +52,13 @@ export function licenseStatus(
     };
   }
   const expiredDaysAgo = daysBetween(license.expires_at, today);
+  if (license.restrictions?.trial === true && license.block_changes_at === undefined) {
+    return {
+      kind: 'expired_free',
+      expiredDaysAgo,
+      summary: `Expired on ${license.expires_at} (${daysAgo(expiredDaysAgo)}): as a trial with no read-only date, its paid features stopped that day and the instance runs, writable, at the Free tier.`,
+    };
+  }
   const graceEndsOn = license.block_changes_at ?? addDays(license.expires_at, gracePeriodDays);
   const expired = `Expired on ${license.expires_at} (${daysAgo(expiredDaysAgo)})${trialNote}`;
   if (compareCalendarDates(today, graceEndsOn) < 0) {

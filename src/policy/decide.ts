@@ -10,6 +10,7 @@ import { notChecked, ruleOrder } from './rule-outcome.js';
 import { checkPaidPlan } from './rules/paid-plan.js';
 import type { EarlierEmergency } from './rules/repeat.js';
 import { checkRepeat } from './rules/repeat.js';
+import { checkSeatCount } from './rules/seats.js';
 import { checkUserCount, userCountWarnings } from './rules/user-count.js';
 import { checkWindow, windowStartsOn } from './rules/window.js';
 import type { PolicySettings } from './settings.js';
@@ -36,6 +37,8 @@ export interface Decision {
   /** Things to look at that do not block: low seats, typed values the file overrides, … */
   warnings: string[];
   facts?: SubscriptionFacts;
+  /** What the license must say, when eligible: the seats, and previous_user_count where it helps. */
+  licenseTerms?: LicenseTerms;
   customerKeys: CustomerKeys;
   /** One sentence: "Eligible: …", or the first failing rule's message. */
   summary: string;
@@ -43,6 +46,11 @@ export interface Decision {
   input: DecisionInput;
   /** Recorded for replay, in canonical form. */
   settings: PolicySettings;
+}
+
+export interface LicenseTerms {
+  userCount: number;
+  previousUserCount?: number;
 }
 
 /**
@@ -80,6 +88,7 @@ export function decide(
         : notChecked('window', `today’s date ${String(today)} is not a YYYY-MM-DD date`),
     ),
     user_count: guardedRule('user_count', () => checkUserCount(input.userCount, policy)),
+    seats: guardedRule('seats', () => checkSeatCount(input.userCount, facts, policy)),
     repeat: guardedRule('repeat', () =>
       todayKnown
         ? checkRepeat(keys, input.earlierEmergencies, today, policy)
@@ -118,6 +127,13 @@ export function decide(
     settings: policy,
   };
   if (facts !== undefined) decision.facts = facts;
+  if (eligible) {
+    const { previousUserCount } = outcomes.seats;
+    decision.licenseTerms = {
+      userCount: input.userCount,
+      ...(previousUserCount !== undefined && { previousUserCount }),
+    };
+  }
   return decision;
 }
 
@@ -165,7 +181,11 @@ function eligibleSummary(
   const start = windowStartsOn(facts, settings);
   const since =
     settings.windowCountsFrom === 'expiry' ? `expired on ${start}` : `read-only since ${start}`;
-  return `Eligible: paid ${planName(facts.plan)} license ${since}, a temporary license for ${users(input.userCount)}, no earlier emergency in the last ${days(settings.repeatPeriodDays)}.`;
+  const seats =
+    facts.maximumUsers === undefined
+      ? ''
+      : ` (enough for the ${users(facts.maximumUsers)} GitLab checks it against)`;
+  return `Eligible: paid ${planName(facts.plan)} license ${since}, a temporary license for ${users(input.userCount)}${seats}, no earlier emergency in the last ${days(settings.repeatPeriodDays)}.`;
 }
 
 function guarded<T>(run: () => T, fallback: () => T): T {

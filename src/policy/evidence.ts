@@ -8,17 +8,29 @@ import { count, planName, quoted } from './wording.js';
 /**
  * What the engineer gave as proof of the expired subscription: the customer's license file
  * (exact, preferred; typed values are optional and only compared with it), or the values read
- * from the two screenshots on the ticket.
+ * from the two screenshots on the ticket. Either way the subscription page's *Maximum users*
+ * (and, where known, *Billable users*) cards: no license file holds them, and GitLab's seat check
+ * compares with them (`gitlab-upload-rules.md`).
  */
-export type EvidenceInput =
-  | { licenseFile: string; plan?: LicensePlan; expiredOn?: string; licensedUsers?: number }
-  | {
-      plan: LicensePlan;
-      trial?: boolean;
-      expiredOn: string;
-      licensedUsers: number;
-      screenshotsAttached: boolean;
-    };
+export type EvidenceInput = SubscriptionUsage &
+  (
+    | { licenseFile: string; plan?: LicensePlan; expiredOn?: string; licensedUsers?: number }
+    | {
+        plan: LicensePlan;
+        trial?: boolean;
+        expiredOn: string;
+        licensedUsers: number;
+        screenshotsAttached: boolean;
+      }
+  );
+
+/** The two user cards of Admin Area › Subscription. */
+export interface SubscriptionUsage {
+  /** *Maximum users*: the highest peak since the expired license started. Required. */
+  maximumUsers?: number;
+  /** *Billable users*: the latest daily count. Optional. */
+  billableUsers?: number;
+}
 
 /** What the evidence says about the subscription, whichever kind it was. */
 export interface SubscriptionFacts {
@@ -35,6 +47,10 @@ export interface SubscriptionFacts {
   subscriptionId?: string;
   /** The fingerprint of the evidence key that opened the file. */
   keyFingerprint?: string;
+  /** The *Maximum users* card: an upper bound of GitLab's prior maximum (H). */
+  maximumUsers?: number;
+  /** The *Billable users* card. */
+  billableUsers?: number;
 }
 
 export type EvidenceReading =
@@ -53,9 +69,46 @@ export function readEvidence(
   evidence: EvidenceInput,
   evidenceKeys: readonly VerificationKey[],
 ): EvidenceReading {
-  return 'licenseFile' in evidence && typeof evidence.licenseFile === 'string'
-    ? readLicenseFile(evidence, evidenceKeys)
-    : readScreenshots(evidence as Extract<EvidenceInput, { screenshotsAttached: boolean }>);
+  const reading =
+    'licenseFile' in evidence && typeof evidence.licenseFile === 'string'
+      ? readLicenseFile(evidence, evidenceKeys)
+      : readScreenshots(evidence as Extract<EvidenceInput, { screenshotsAttached: boolean }>);
+  if (!reading.ok) return reading;
+  const usage = readUsage(evidence);
+  if ('problem' in usage) {
+    return { ok: false, code: 'EVIDENCE_INVALID', message: usage.problem };
+  }
+  return { ...reading, facts: withoutUndefined({ ...reading.facts, ...usage }) };
+}
+
+/**
+ * The user cards, checked for what they can be: whole numbers, and billable users never above
+ * the maximum (the maximum is the peak of the daily billable counts, today's included). A missing
+ * maximum is left for the seat rule to name.
+ */
+function readUsage(
+  evidence: SubscriptionUsage,
+): Pick<SubscriptionFacts, 'maximumUsers' | 'billableUsers'> | { problem: string } {
+  const problems: string[] = [];
+  const maximumUsers = validUsers(evidence.maximumUsers);
+  const billableUsers = validUsers(evidence.billableUsers);
+  if (evidence.maximumUsers !== undefined && maximumUsers === undefined) {
+    problems.push(`the maximum users ${quoted(evidence.maximumUsers)} is not a whole number`);
+  }
+  if (evidence.billableUsers !== undefined && billableUsers === undefined) {
+    problems.push(`the billable users ${quoted(evidence.billableUsers)} is not a whole number`);
+  }
+  if (maximumUsers !== undefined && billableUsers !== undefined && billableUsers > maximumUsers) {
+    problems.push(
+      `the billable users (${count(billableUsers)}) are above the maximum users (${count(maximumUsers)}), which GitLab computes as the highest billable count so far: one of the two was misread`,
+    );
+  }
+  if (problems.length > 0) {
+    return {
+      problem: `The user counts read from the subscription page cannot be used: ${problems.join('; ')}. Check them against the Admin Area › Subscription screenshot.`,
+    };
+  }
+  return { maximumUsers, billableUsers };
 }
 
 function readLicenseFile(
@@ -187,6 +240,10 @@ function readScreenshots(
     },
     disagreements: [],
   };
+}
+
+function validUsers(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
 function validSeats(value: unknown): number | undefined {

@@ -20,5 +20,5 @@ export type { RuleName, RuleOutcome } from './rule-outcome.js';
 export { ruleOrder } from './rule-outcome.js';
 export type { EarlierEmergency } from './rules/repeat.js';
 export { graceEndsOn, windowStartsOn } from './rules/window.js';
-export type { Decision, DecisionInput } from './decide.js';
+export type { Decision, DecisionInput, LicenseTerms } from './decide.js';
 export { decide, replayDecision } from './decide.js';

@@ -1,5 +1,12 @@
 /** The rules of the policy, in the order every decision lists them. */
-export const ruleOrder = ['evidence', 'paid_plan', 'window', 'user_count', 'repeat'] as const;
+export const ruleOrder = [
+  'evidence',
+  'paid_plan',
+  'window',
+  'user_count',
+  'seats',
+  'repeat',
+] as const;
 
 export type RuleName = (typeof ruleOrder)[number];
 
@@ -11,13 +18,18 @@ export interface RuleOutcome {
    * UPPER_SNAKE and stable. evidence: EVIDENCE_OK, EVIDENCE_UNREADABLE, EVIDENCE_INVALID,
    * SCREENSHOTS_MISSING; paid_plan: PAID_PLAN, PROSPECT_TRIAL, NOT_PAID_PLAN; window: IN_WINDOW,
    * GRACE_STILL_RUNNING, WINDOW_PASSED; user_count: USER_COUNT_OK, USER_COUNT_INVALID,
-   * USER_COUNT_ABOVE_CEILING; repeat: NO_REPEAT, REPEAT. Any rule: NOT_CHECKED (facts missing),
+   * USER_COUNT_ABOVE_CEILING; seats: SEATS_OK, SEATS_OK_PREVIOUS_USER_COUNT,
+   * SEATS_REFUSED_BY_GITLAB; repeat: NO_REPEAT, REPEAT. Any rule: NOT_CHECKED (facts missing),
    * RULE_ERROR (the rule itself failed: a bug, reported rather than thrown).
    */
   code: string;
   message: string;
   /** For REPEAT: the earlier request to resend instead. */
   relatedRequestId?: string;
+  /** For SEATS_REFUSED_BY_GITLAB: the smallest user count GitLab accepts, offered in one click. */
+  suggestedUserCount?: number;
+  /** For SEATS_OK_PREVIOUS_USER_COUNT: the license's restrictions.previous_user_count. */
+  previousUserCount?: number;
 }
 
 /** The outcome of a rule that needs facts the evidence did not give. */

@@ -86,10 +86,16 @@ export function normalisePolicySettings(settings: PolicySettings): PolicySetting
   };
 }
 
-/** A short, stable name for a policy: `p1-` and 8 hex digits of the canonical settings' SHA-256. */
+/**
+ * The revision of the rules themselves: 2 added GitLab's seat check. A decision recorded under
+ * another revision replays under today's rules, and its version says that it was made otherwise.
+ */
+export const RULES_REVISION = 2;
+
+/** A short, stable name for a policy: `p2-` and 8 hex digits of the canonical settings' SHA-256. */
 export function policyVersion(settings: PolicySettings): string {
   const canonical = canonicalJson(normalisePolicySettings(settings));
-  return `p1-${createHash('sha256').update(canonical).digest('hex').slice(0, 8)}`;
+  return `p${RULES_REVISION}-${createHash('sha256').update(canonical).digest('hex').slice(0, 8)}`;
 }
 
 /**

@@ -27,7 +27,7 @@ export async function checkReadiness(
   try {
     const key = setUpSigningKey(config.values.LIFELINE_SIGNING_KEY_FILE, config.dataDir, logger);
     const attributes = buildEmergencyLicense(
-      { customerEmail: 'doctor@lifeline.invalid', userCount: 1, today: calendarDateOf(new Date()) },
+      { customerEmail: 'doctor@lifeline.invalid', userCount: 1, at: new Date() },
       config.license,
     );
     const decoded = decodeLicense(encodeLicense(attributes, key), [

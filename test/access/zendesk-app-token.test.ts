@@ -2,6 +2,7 @@
  * The Zendesk sidebar app's JWT, checked through the real HTTP service: what Zendesk's proxy
  * signs for the app is accepted and names the agent; anything else is a 401.
  */
+import { clockOnDay } from '../../src/clock.js';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -61,7 +62,7 @@ for (const database of testDatabases) {
           LIFELINE_ZENDESK_APP_AUDIENCE: audience,
           LIFELINE_ZENDESK_APP_ISSUER: issuer,
         },
-        { clock: { now: () => Date.now(), today: () => today }, database },
+        { clock: clockOnDay(today), database },
       );
     });
     after(() => lifeline.stop());
@@ -184,7 +185,7 @@ describe('Zendesk app token settings', () => {
   it('is refused by a service without the shared secret', async () => {
     const lifeline = await startTestService(
       {},
-      { clock: { now: () => Date.now(), today: () => today } },
+      { clock: clockOnDay(today) },
     );
     try {
       const response = await lifeline.api('/api/v1/requests', { token: await sign(appClaims()) });

@@ -2,6 +2,7 @@
  * The web console in real Chromium, served by a running Lifeline from the built assets: sign in,
  * create a request, find it, open it, resend, inspect a license, and see why a request failed.
  */
+import { clockOnDay } from '../../src/clock.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -36,7 +37,7 @@ describe('web console', { timeout: 60_000 }, () => {
     [lifeline, browser] = await Promise.all([
       startTestService(
         { SMTP_URL: smtp.url, LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>' },
-        { clock: { now: () => Date.now(), today: () => today } },
+        { clock: clockOnDay(today) },
       ),
       launchChromium(),
     ]);

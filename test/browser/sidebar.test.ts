@@ -3,6 +3,7 @@
  * runs in a harness that plays Zendesk (ticket data, current user, and the proxy that signs the
  * app's JWT), against a running Lifeline whose email arrives at an in-process SMTP server.
  */
+import { clockOnDay } from '../../src/clock.js';
 import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
           SMTP_URL: smtp.url,
           LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
         },
-        { clock: { now: () => Date.now(), today: () => today } },
+        { clock: clockOnDay(today) },
       ),
       launchChromium(),
     ]);

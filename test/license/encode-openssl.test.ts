@@ -23,7 +23,7 @@ const work = mkdtempSync(join(tmpdir(), 'lifeline-license-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const emergency = buildEmergencyLicense(
-  { customerEmail: 'admin@customer.example', userCount: 250, today: calendarDate('2026-11-28') },
+  { customerEmail: 'admin@customer.example', userCount: 250, at: new Date('2026-11-28T12:00:00Z') },
   defaultEmergencyLicenseSettings,
 );
 

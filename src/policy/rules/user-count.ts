@@ -34,8 +34,9 @@ export function checkUserCount(userCount: number, settings: PolicySettings): Rul
 }
 
 /**
- * GitLab refuses a license whose seats ×1.1 are below the instance's billable users. The expired
- * license's seats are the best hint of that number Lifeline has, so a lower count is worth a look.
+ * Fewer seats than the expired license had pass GitLab's check when they cover the maximum users
+ * (the seat rule decides that), but the real renewal will be for the subscription's seats: a
+ * count below them is worth a second look.
  */
 export function userCountWarnings(
   userCount: number,
@@ -46,7 +47,7 @@ export function userCountWarnings(
     return [];
   if (userCount < 1 || userCount >= seats) return [];
   return [
-    `The user count (${count(userCount)}) is below the expired license’s ${count(seats)} seats. GitLab refuses a license whose seats plus 10% are below the instance’s billable users: check the billable users on the customer’s Admin Area dashboard before sending.`,
+    `The user count (${count(userCount)}) is below the expired license’s ${count(seats)} seats: make sure the customer asked for fewer seats (GitLab’s own check is the seat rule above).`,
   ];
 }
 

@@ -7,7 +7,7 @@ import { failRequest } from '../fail-request.js';
 import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { changeRequest } from '../request-changes.js';
-import { loadLicense, loadRequest } from '../request-records.js';
+import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { canMove, type RequestState } from '../request.js';
 
@@ -28,11 +28,16 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
       let candidate:
         { text: string; attributes: ReturnType<typeof buildEmergencyLicense> } | undefined;
       if (!existing) {
+        // The decision fixed what GitLab must be told besides the seats (previous_user_count).
+        const terms = (await loadDecision(db, request.id))?.licenseTerms;
         const attributes = buildEmergencyLicense(
           {
             customerEmail: request.customer_email,
             userCount: Number(request.user_count),
-            today: ctx.clock.today(),
+            at: ctx.clock.moment(),
+            ...(terms?.previousUserCount !== undefined && {
+              previousUserCount: terms.previousUserCount,
+            }),
           },
           ctx.licenseSettings,
         );
