@@ -203,7 +203,7 @@ function printRequest(detail: RequestDetail): void {
   ];
   if (detail.license)
     lines.push(
-      `  license     ${detail.license.plan}${detail.license.trial ? ' trial' : ''}, ${detail.license.userCount} users, ${detail.license.issuedAt} → ${detail.license.expiresAt}`,
+      `  license     ${detail.license.plan}${detail.license.trial ? ' trial' : ''}, ${detail.license.userCount} users, works through ${detail.license.lastFullDay} (expires at 00:00 on ${detail.license.expiresAt}, server time)`,
     );
   if (detail.trackerIssue)
     lines.push(

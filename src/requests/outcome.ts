@@ -12,8 +12,10 @@ export interface RequestOutcome {
   userCount: number;
   /** The support engineer who asked. */
   requestedBy: string;
-  /** When issued: the day the temporary license stops working. */
+  /** When issued: the day the temporary license stops working (from 00:00, server time). */
   expiresAt?: CalendarDate;
+  /** When issued: the last full day it works, the day before expiresAt. */
+  lastFullDay?: CalendarDate;
   trackerIssue?: { number: number; url?: string; title: string };
   /** When failed: the step that failed, the error, and what to do next. */
   failure?: { step: string; message: string; nextAction: string };

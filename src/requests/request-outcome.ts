@@ -1,4 +1,5 @@
 import type { CalendarDate } from '../license/calendar-date.js';
+import { addDays } from '../license/calendar-date.js';
 import type { LicenseRow, RequestRow } from '../store/schema.js';
 import type { RequestOutcome } from './outcome.js';
 
@@ -16,7 +17,10 @@ export function outcomeOf(
     customerEmail: request.customer_email,
     userCount: Number(request.user_count),
     requestedBy: request.requested_by,
-    ...(license && { expiresAt: license.expires_at as CalendarDate }),
+    ...(license && {
+      expiresAt: license.expires_at as CalendarDate,
+      lastFullDay: addDays(license.expires_at as CalendarDate, -1),
+    }),
     ...(request.tracker_issue_number !== null && {
       trackerIssue: {
         number: Number(request.tracker_issue_number),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import type { Decision } from '../policy/index.js';
 import type { Database, RequestRow } from '../store/schema.js';
 import { decisionView } from './decision-view.js';
@@ -36,6 +37,8 @@ export function requestSummary(
           userCount: Number(license.user_count),
           issuedAt: license.issued_at,
           expiresAt: license.expires_at,
+          /** The last full day it works: expiresAt − 1 (it expires at 00:00 server time). */
+          lastFullDay: addDays(license.expires_at as CalendarDate, -1),
         }
       : null,
     trackerIssue:

@@ -24,6 +24,20 @@ export const ticketSchema = z
   })
   .strict();
 
+/**
+ * A user card of Admin Area › Subscription. Bounded to what an int4 column holds, which is far
+ * above any instance.
+ */
+function usersCard(field: string, card: string) {
+  return z
+    .number({
+      error: `${field} must be the number on the "${card}" card of the customer's Admin Area › Subscription page`,
+    })
+    .int(`${field} must be a whole number`)
+    .min(0, `${field} cannot be negative`)
+    .max(2_000_000_000, `${field} is not a plausible number of users`);
+}
+
 export const evidenceSchema = z
   .object({
     licenseFile: z.string().trim().min(1).max(100_000).optional(),
@@ -38,9 +52,19 @@ export const evidenceSchema = z
     screenshotsAttached: z
       .boolean({ error: 'screenshotsAttached must be true or false' })
       .optional(),
+    maximumUsers: usersCard('maximumUsers', 'Maximum users'),
+    billableUsers: usersCard('billableUsers', 'Billable users').optional(),
   })
   .strict()
   .superRefine((evidence, ctx) => {
+    if (evidence.billableUsers !== undefined && evidence.billableUsers > evidence.maximumUsers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['billableUsers'],
+        message:
+          'billableUsers cannot be above maximumUsers: GitLab computes Maximum users as the highest billable count so far, so one of the two was misread',
+      });
+    }
     if (evidence.licenseFile !== undefined) return;
     const missing = (['plan', 'expiredOn', 'licensedUsers', 'screenshotsAttached'] as const).filter(
       (field) => evidence[field] === undefined,
@@ -54,8 +78,13 @@ export const evidenceSchema = z
     }
   })
   .transform((evidence): EvidenceInput => {
+    const usage = {
+      maximumUsers: evidence.maximumUsers,
+      ...(evidence.billableUsers !== undefined && { billableUsers: evidence.billableUsers }),
+    };
     if (evidence.licenseFile !== undefined) {
       return {
+        ...usage,
         licenseFile: evidence.licenseFile,
         ...(evidence.plan && { plan: evidence.plan }),
         ...(evidence.expiredOn && { expiredOn: evidence.expiredOn }),
@@ -63,6 +92,7 @@ export const evidenceSchema = z
       };
     }
     return {
+      ...usage,
       plan: evidence.plan ?? 'starter',
       ...(evidence.trial !== undefined && { trial: evidence.trial }),
       expiredOn: evidence.expiredOn ?? '',

@@ -1,3 +1,5 @@
+import { addDays, AFTER_TRIAL_ENDS } from '../license/index.js';
+import type { CalendarDate } from '../license/index.js';
 import type { Decision } from '../policy/index.js';
 import type { RequestFailure, RequestState } from './request.js';
 
@@ -61,8 +63,9 @@ export function trackerIssueDescription(facts: TrackerIssueFacts): string {
       '',
       '## License',
       '',
-      `Valid from ${facts.license.issuedAt} until ${facts.license.expiresAt} (expired on that day). ` +
-        `SHA-256 \`${facts.license.fingerprint}\`.`,
+      `Active at once in every GitLab time zone (starts ${facts.license.issuedAt}); works through ` +
+        `${addDays(facts.license.expiresAt as CalendarDate, -1)} (expires at 00:00 on ${facts.license.expiresAt}, server time). ` +
+        `Then ${AFTER_TRIAL_ENDS}. SHA-256 \`${facts.license.fingerprint}\`.`,
       '',
       '```',
       facts.license.text.trimEnd(),

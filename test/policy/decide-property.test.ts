@@ -160,16 +160,16 @@ describe('decide, for the paid fixture inside its window', () => {
       today: daysBetween('2026-11-26', '2026-11-29'),
       customerEmail: fc.constantFrom('jane@acme.example', 'bob@globex.example', 'sam@gmail.com'),
       userCount: fc.integer({ min: 1, max: 100_000 }),
-      evidence: fc.constant<EvidenceInput>({ licenseFile: premium480 }),
+      evidence: fc.constant<EvidenceInput>({ licenseFile: premium480, maximumUsers: 1 }),
       earlierEmergencies: fc.array(earlierEmergency, { maxLength: 3 }),
     });
     fc.assert(
       fc.property(inWindow, (given) => {
         const decision = decide(given, [evidenceKey], defaultPolicySettings);
-        const repeat = decision.rules[4];
+        const repeat = decision.rules[5];
         assert.deepEqual(
-          decision.rules.slice(0, 4).map((outcome) => outcome.code),
-          ['EVIDENCE_OK', 'PAID_PLAN', 'IN_WINDOW', 'USER_COUNT_OK'],
+          decision.rules.slice(0, 5).map((outcome) => outcome.code),
+          ['EVIDENCE_OK', 'PAID_PLAN', 'IN_WINDOW', 'USER_COUNT_OK', 'SEATS_OK'],
         );
         assert.equal(decision.eligible, repeat?.code === 'NO_REPEAT');
         assert.equal(decision.summary.startsWith('Eligible: '), decision.eligible);

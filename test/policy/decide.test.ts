@@ -18,7 +18,7 @@ function input(overrides: Partial<DecisionInput> = {}): DecisionInput {
     today: day('2026-11-28'),
     customerEmail: 'jane@acme.example',
     userCount: 500,
-    evidence: { licenseFile: premium480 },
+    evidence: { licenseFile: premium480, maximumUsers: 480 },
     earlierEmergencies: [],
     ...overrides,
   };
@@ -37,6 +37,7 @@ describe('decide', () => {
       'PAID_PLAN',
       'IN_WINDOW',
       'USER_COUNT_OK',
+      'SEATS_OK',
       'NO_REPEAT',
     ]);
     assert.deepEqual(
@@ -55,7 +56,7 @@ describe('decide', () => {
     });
     assert.equal(
       decision.summary,
-      'Eligible: paid Premium license read-only since 2026-11-26, a temporary license for 500 users, no earlier emergency in the last 30 days.',
+      'Eligible: paid Premium license read-only since 2026-11-26, a temporary license for 500 users (enough for the 480 users GitLab checks it against), no earlier emergency in the last 30 days.',
     );
     assert.match(
       decision.rules[0]?.message ?? '',
@@ -92,7 +93,10 @@ describe('decide', () => {
 
   it('refuses the prospect’s expired trial', () => {
     const decision = decide(
-      input({ customerEmail: 'sam@prospect.example', evidence: { licenseFile: trial100 } }),
+      input({
+        customerEmail: 'sam@prospect.example',
+        evidence: { licenseFile: trial100, maximumUsers: 100 },
+      }),
       [evidenceKey],
       settings,
     );
@@ -105,7 +109,12 @@ describe('decide', () => {
     const decision = decide(
       input({
         userCount: 400,
-        evidence: { licenseFile: premium480, plan: 'ultimate', licensedUsers: 400 },
+        evidence: {
+          licenseFile: premium480,
+          plan: 'ultimate',
+          licensedUsers: 400,
+          maximumUsers: 430,
+        },
       }),
       [evidenceKey],
       settings,
@@ -135,6 +144,7 @@ describe('decide', () => {
       expiredOn: '2026-11-12',
       licensedUsers: 480,
       screenshotsAttached: true,
+      maximumUsers: 480,
     };
     const decision = decide(input({ evidence: screenshots }), [], settings);
     assert.equal(decision.eligible, true);
@@ -159,7 +169,10 @@ describe('decide', () => {
 
   it('lists every rule when the evidence cannot be read, marking what it could not check', () => {
     const decision = decide(
-      input({ evidence: { licenseFile: fixtureText('truncated.gitlab-license') }, userCount: 0 }),
+      input({
+        evidence: { licenseFile: fixtureText('truncated.gitlab-license'), maximumUsers: 10 },
+        userCount: 0,
+      }),
       [evidenceKey],
       settings,
     );
@@ -169,6 +182,7 @@ describe('decide', () => {
       'NOT_CHECKED',
       'NOT_CHECKED',
       'USER_COUNT_INVALID',
+      'NOT_CHECKED',
       'NO_REPEAT',
     ]);
     assert.equal(decision.summary, decision.rules[0]?.message, 'the first failure is the summary');
@@ -178,7 +192,7 @@ describe('decide', () => {
         (outcome) => outcome.code !== 'NOT_CHECKED' || /^Not checked: /.test(outcome.message),
       ),
     );
-    assert.match(decision.rules[4]?.message ?? '', /checked by email, email domain\)/);
+    assert.match(decision.rules[5]?.message ?? '', /checked by email, email domain\)/);
   });
 
   it('refuses a repeat and points to the earlier request', () => {
@@ -198,7 +212,7 @@ describe('decide', () => {
       settings,
     );
     assert.equal(decision.eligible, false);
-    const repeat = decision.rules[4];
+    const repeat = decision.rules[5];
     assert.equal(repeat?.code, 'REPEAT');
     assert.equal(repeat?.relatedRequestId, 'req-7');
     assert.match(decision.summary, /resend it instead/);
@@ -216,7 +230,7 @@ describe('decide', () => {
     const decision = decide(input({ today: 'soon' as never }), [evidenceKey], settings);
     assert.equal(decision.eligible, false);
     assert.equal(decision.rules[2]?.code, 'NOT_CHECKED');
-    assert.equal(decision.rules[4]?.code, 'NOT_CHECKED');
+    assert.equal(decision.rules[5]?.code, 'NOT_CHECKED');
   });
 });
 
@@ -226,7 +240,7 @@ describe('replayDecision', () => {
       input(),
       input({ today: day('2026-12-01'), userCount: 12.5 }),
       input({
-        evidence: { licenseFile: premium480, plan: 'starter', expiredOn: 'x' },
+        evidence: { licenseFile: premium480, plan: 'starter', expiredOn: 'x', maximumUsers: 480 },
         earlierEmergencies: [
           {
             requestId: 'req-1',
@@ -244,6 +258,8 @@ describe('replayDecision', () => {
           expiredOn: '2026-11-01',
           licensedUsers: 5,
           screenshotsAttached: true,
+          maximumUsers: 480,
+          maximumUsers: 480,
         },
       }),
     ];

@@ -1,4 +1,6 @@
 import type { CalendarDate } from '../../license/calendar-date.js';
+import { addDays } from '../../license/calendar-date.js';
+import { AFTER_TRIAL_ENDS } from '../../license/gitlab-upload/license-life.js';
 import { longDate, wholeNumber } from './english-format.js';
 import { escapeHtml, htmlLink } from './escape-html.js';
 import type { OutgoingMail } from './mailer.js';
@@ -45,7 +47,7 @@ export function renderLicenseEmail(input: LicenseEmailInput): OutgoingMail {
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     to: input.to,
     subject: oneLine(
-      `Your temporary ${facts.product} license: ${facts.users}, valid until ${input.expiresAt} (ticket ${facts.ticketRef})`,
+      `Your temporary ${facts.product} license: ${facts.users}, works through ${facts.lastFullDay} (ticket ${facts.ticketRef})`,
     ),
     text: renderText(input, facts),
     html: renderHtml(input, facts),
@@ -72,8 +74,10 @@ interface LicenseFacts {
   users: string;
   /** `#12345`. */
   ticketRef: string;
+  /** expires_at − 1: the last full day the license works. */
+  lastFullDay: CalendarDate;
   /** `Tuesday, December 8, 2026`: the ISO date is unambiguous, this one is friendlier. */
-  expiresLong: string;
+  lastFullDayLong: string;
   curl: string;
 }
 
@@ -84,7 +88,8 @@ function licenseFacts(input: LicenseEmailInput): LicenseFacts {
     count,
     users: `${count} ${input.userCount === 1 ? 'user' : 'users'}`,
     ticketRef: `#${input.ticket.id.replace(/^#/, '')}`,
-    expiresLong: longDate(input.expiresAt),
+    lastFullDay: addDays(input.expiresAt, -1),
+    lastFullDayLong: longDate(addDays(input.expiresAt, -1)),
     curl: [
       'curl --request POST --header "PRIVATE-TOKEN: <admin token>" \\',
       `     --data-urlencode "license@${input.licenseFileName}" \\`,
@@ -94,19 +99,20 @@ function licenseFacts(input: LicenseEmailInput): LicenseFacts {
 }
 
 function renderText(input: LicenseEmailInput, facts: LicenseFacts): string {
-  const { product, users, ticketRef, expiresLong } = facts;
+  const { product, users, ticketRef, lastFullDay, lastFullDayLong } = facts;
   return `Hello,
 
 As discussed in support ticket ${ticketRef}, here is a temporary ${product} license to unblock your instance until the renewal of your subscription is done.
 
-  License:      ${product} Ultimate trial (temporary)
-  Users:        ${facts.count}
-  Issued on:    ${input.issuedAt}
-  Valid until:  ${input.expiresAt} (${expiresLong})
-  Ticket:       ${ticketRef} ${input.ticket.url}
-  Sent to:      ${input.to}
+  License:       ${product} Ultimate trial (temporary)
+  Users:         ${facts.count}
+  Active:        at once, as soon as it is added
+  Works through: ${lastFullDay} (${lastFullDayLong})
+  Expires:       ${input.expiresAt}, at 00:00 on your server's clock
+  Ticket:        ${ticketRef} ${input.ticket.url}
+  Sent to:       ${input.to}
 
-This is a temporary Ultimate trial license for ${users}, valid until ${input.expiresAt}. It stops working at the start of that day (00:00 on your server's clock). After that, your instance goes back to the state it was in before you installed it, so the renewal must be completed before ${input.expiresAt}.
+This is a temporary Ultimate trial license for ${users}. It is active as soon as you add it, whatever your instance's time zone, and lifts the read-only state at once. The last full day it works is ${lastFullDay}: Ultimate features stop at the start of ${input.expiresAt} (00:00 on your server's clock). After that, ${AFTER_TRIAL_ENDS}: it does not turn read-only again. Please complete the renewal of your subscription before ${input.expiresAt}.
 
 HOW TO INSTALL IT
 
@@ -131,6 +137,7 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
   const product = escapeHtml(facts.product);
   const users = escapeHtml(facts.users);
   const expiresAt = escapeHtml(input.expiresAt);
+  const lastFullDay = escapeHtml(facts.lastFullDay);
   const fileName = escapeHtml(input.licenseFileName);
   const ticketLink = htmlLink(input.ticket.url, `ticket ${facts.ticketRef}`);
   const cell = 'style="padding:2px 12px 2px 0;text-align:left;vertical-align:top"';
@@ -145,12 +152,13 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
 <table>
 <tr><th ${cell}>License</th><td>${product} Ultimate trial (temporary)</td></tr>
 <tr><th ${cell}>Users</th><td>${escapeHtml(facts.count)}</td></tr>
-<tr><th ${cell}>Issued on</th><td>${escapeHtml(input.issuedAt)}</td></tr>
-<tr><th ${cell}>Valid until</th><td><strong>${expiresAt}</strong> (${escapeHtml(facts.expiresLong)})</td></tr>
+<tr><th ${cell}>Active</th><td>at once, as soon as it is added</td></tr>
+<tr><th ${cell}>Works through</th><td><strong>${lastFullDay}</strong> (${escapeHtml(facts.lastFullDayLong)})</td></tr>
+<tr><th ${cell}>Expires</th><td>${expiresAt}, at 00:00 on your server's clock</td></tr>
 <tr><th ${cell}>Ticket</th><td>${htmlLink(input.ticket.url, facts.ticketRef)}</td></tr>
 <tr><th ${cell}>Sent to</th><td>${escapeHtml(input.to)}</td></tr>
 </table>
-<p>This is a temporary Ultimate trial license for ${users}, valid until <strong>${expiresAt}</strong>. It stops working at the start of that day (00:00 on your server's clock). After that, your instance goes back to the state it was in before you installed it, so <strong>the renewal must be completed before ${expiresAt}</strong>.</p>
+<p>This is a temporary Ultimate trial license for ${users}. It is active as soon as you add it, whatever your instance's time zone, and lifts the read-only state at once. The last full day it works is <strong>${lastFullDay}</strong>: Ultimate features stop at the start of ${expiresAt} (00:00 on your server's clock). After that, ${escapeHtml(AFTER_TRIAL_ENDS)}: it does not turn read-only again. <strong>Please complete the renewal of your subscription before ${expiresAt}.</strong></p>
 <h2 style="font-size:1.1em">How to install it</h2>
 <p>In the web interface, signed in as an administrator:</p>
 <ol>

@@ -31,7 +31,7 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
     field('Ticket', link(outcome.ticket.url, `#${outcome.ticket.id}`)),
     field('Customer email', escapeText(outcome.customerEmail)),
     field('Seats', String(outcome.userCount)),
-    field('Expires', outcome.expiresAt ?? (issued ? 'unknown' : 'no license issued')),
+    field('Works through', worksThrough(outcome) ?? (issued ? 'unknown' : 'no license issued')),
     field('Requested by', escapeText(outcome.requestedBy)),
     field('Tracker issue', trackerLink(outcome)),
   ];
@@ -62,11 +62,18 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
   return { text: fallbackText(outcome), blocks };
 }
 
+/** The one way every place words a license's end (see license/gitlab-upload/license-life.ts). */
+function worksThrough(outcome: RequestOutcome): string | undefined {
+  if (!outcome.lastFullDay || !outcome.expiresAt) return undefined;
+  return `${outcome.lastFullDay} (expires at 00:00 on ${outcome.expiresAt}, server time)`;
+}
+
 function fallbackText(outcome: RequestOutcome): string {
   const who = `${escapeText(outcome.customerEmail)}, ${outcome.userCount} seats`;
   const ticket = `ticket ${escapeText(outcome.ticket.url)}`;
   if (outcome.outcome === 'issued') {
-    const expiry = outcome.expiresAt ? `, expires ${outcome.expiresAt}` : '';
+    const through = worksThrough(outcome);
+    const expiry = through ? `, works through ${through}` : '';
     return `Emergency license issued for ${who}${expiry}: ${ticket}`;
   }
   const step = outcome.failure ? ` at ${escapeText(outcome.failure.step)}` : '';

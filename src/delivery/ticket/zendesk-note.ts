@@ -21,7 +21,14 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
     item('Customer email', escapeHtml(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
-  if (outcome.expiresAt) rows.push(item('Expires', outcome.expiresAt));
+  if (outcome.expiresAt && outcome.lastFullDay) {
+    rows.push(
+      item(
+        'Works through',
+        `${outcome.lastFullDay} (expires at 00:00 on ${outcome.expiresAt}, server time)`,
+      ),
+    );
+  }
   rows.push(item('Requested by', escapeHtml(outcome.requestedBy)));
   if (outcome.trackerIssue) {
     const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;

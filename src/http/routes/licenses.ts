@@ -1,10 +1,64 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decodeLicense, licenseStatus } from '../../license/index.js';
+import {
+  decodeLicense,
+  licenseLife,
+  licensePeriod,
+  licenseStatus,
+  preflightLicenseText,
+  timeZone,
+} from '../../license/index.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { HttpContext } from '../http-context.js';
 
-/** The license inspector: any license, decoded with the evidence keys, with today's status. */
+const license = z.string().min(1, 'license must not be empty').max(100_000);
+
+const users = (field: string) =>
+  z
+    .number({ error: `${field} must be a number of users` })
+    .int(`${field} must be a whole number`)
+    .min(0, `${field} cannot be negative`)
+    .max(2_000_000_000, `${field} is not a plausible number of users`);
+
+const zone = (field: string) =>
+  z
+    .string()
+    .max(64)
+    .default('UTC')
+    .superRefine((name, ctx) => {
+      try {
+        timeZone(name);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${field}: ${error instanceof Error ? error.message : 'not a time zone'}`,
+        });
+      }
+    })
+    .transform((name) => timeZone(name));
+
+const preflightBody = z
+  .object({
+    license,
+    maximumUsers: users('maximumUsers'),
+    billableUsers: users('billableUsers').optional(),
+    at: z.iso
+      .datetime({ offset: true, error: 'at must be an ISO 8601 instant, e.g. 2026-12-05T18:00:00Z' })
+      .optional(),
+    gitlabTimeZone: zone('gitlabTimeZone'),
+    serverTimeZone: zone('serverTimeZone'),
+  })
+  .strict()
+  .refine((body) => body.billableUsers === undefined || body.billableUsers <= body.maximumUsers, {
+    path: ['billableUsers'],
+    message:
+      'billableUsers cannot be above maximumUsers: GitLab computes Maximum users as the highest billable count so far',
+  });
+
+/**
+ * The license inspector (any license, decoded with the evidence keys, with today's status and
+ * what GitLab will do with it), and the upload preflight (GitLab's own checks, src/license/gitlab-upload).
+ */
 export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
     app.post(
@@ -13,9 +67,7 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'Decode a GitLab license and show its status today',
           tags: ['licenses'],
-          body: z
-            .object({ license: z.string().min(1, 'license must not be empty').max(100_000) })
-            .strict(),
+          body: z.object({ license }).strict(),
         },
       },
       (request) => {
@@ -26,8 +78,35 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           ok: true as const,
           keyFingerprint: result.key.fingerprint,
           status: licenseStatus(result.license, ctx.clock.today(), ctx.policy.gracePeriodDays),
+          period: licensePeriod(result.license),
+          life: licenseLife(result.license),
           license: JSON.parse(result.json) as unknown,
         };
+      },
+    );
+    app.post(
+      '/api/v1/licenses/preflight',
+      {
+        schema: {
+          summary: 'Say whether a GitLab EE instance accepts this license at upload, and for how long',
+          description:
+            'GitLab’s own checks (key and format, seats against the Maximum users, expiry) with its two clocks: the license has started by GitLab’s time zone and expires at 00:00 server time. 200 either way; `accepted` says which, and `message` is GitLab’s own refusal.',
+          tags: ['licenses'],
+          body: preflightBody,
+        },
+      },
+      (request) => {
+        principalOf(request);
+        const body = request.body;
+        return preflightLicenseText(body.license, ctx.evidenceKeys, {
+          seats: {
+            maximumUsers: body.maximumUsers,
+            ...(body.billableUsers !== undefined && { billableUsers: body.billableUsers }),
+          },
+          atMs: body.at === undefined ? ctx.clock.moment().getTime() : Date.parse(body.at),
+          gitlabTimeZone: body.gitlabTimeZone,
+          serverTimeZone: body.serverTimeZone,
+        });
       },
     );
     done();

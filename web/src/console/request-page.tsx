@@ -95,7 +95,8 @@ function RequestDetails({
             <>
               {planLabel(request.license.plan)}
               {request.license.trial ? ' trial' : ''}, {users(request.license.userCount)},{' '}
-              {request.license.issuedAt} to {request.license.expiresAt}{' '}
+              works through {request.license.lastFullDay} (expires at 00:00 on{' '}
+              {request.license.expiresAt}, server time){' '}
               <a href={`/api/v1/requests/${encodeURIComponent(request.id)}/license`} download>
                 Download the license file
               </a>

@@ -5,6 +5,11 @@
  */
 import type { LicenseAttributes } from '../../../src/license/attributes.js';
 import type { LicenseStatus } from '../../../src/license/status.js';
+import type {
+  LicenseLifeEvent,
+  LicensePeriod,
+} from '../../../src/license/gitlab-upload/license-life.js';
+import type { PreflightResult } from '../../../src/license/gitlab-upload/preflight.js';
 import type { DecisionView } from '../../../src/requests/decision-view.js';
 import type { RequestDetail, RequestSummary } from '../../../src/requests/request-view.js';
 import type { RequestState } from '../../../src/requests/request.js';
@@ -44,8 +49,17 @@ export interface RequestQuery {
 }
 
 export type InspectAnswer =
-  | { ok: true; keyFingerprint: string; status: LicenseStatus; license: LicenseAttributes }
+  | {
+      ok: true;
+      keyFingerprint: string;
+      status: LicenseStatus;
+      period: LicensePeriod;
+      life: LicenseLifeEvent[];
+      license: LicenseAttributes;
+    }
   | { ok: false; error: { code: string; message: string } };
+
+export type PreflightAnswer = PreflightResult;
 
 export interface SessionAnswer {
   user: { name: string; role: 'engineer' | 'admin' };

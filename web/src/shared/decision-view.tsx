@@ -5,6 +5,7 @@ const ruleNames: Record<string, string> = {
   paid_plan: 'Paid plan',
   window: 'Emergency window',
   user_count: 'User count',
+  seats: 'Seats GitLab accepts',
   repeat: 'Earlier requests',
 };
 
@@ -15,9 +16,12 @@ const ruleNames: Record<string, string> = {
 export function DecisionView({
   decision,
   requestLink,
+  onUseUserCount,
 }: {
   decision: Decision;
   requestLink?: (id: string) => string | undefined;
+  /** Offered where the seat rule names the smallest count GitLab accepts. */
+  onUseUserCount?: (count: number) => void;
 }) {
   return (
     <div
@@ -47,6 +51,19 @@ export function DecisionView({
                   <span class="sr-only">{rule.passed ? 'passed' : 'failed'}. </span>
                 </span>
                 {rule.message}
+                {onUseUserCount && rule.suggestedUserCount !== undefined && (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      class="link-button"
+                      data-testid="use-suggested-user-count"
+                      onClick={() => onUseUserCount(rule.suggestedUserCount ?? 0)}
+                    >
+                      Use {rule.suggestedUserCount} users
+                    </button>
+                  </>
+                )}
                 {link && (
                   <>
                     {' '}

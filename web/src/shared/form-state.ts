@@ -14,6 +14,9 @@ export interface RequestFormValues {
   plan: '' | 'starter' | 'premium' | 'ultimate';
   expiredOn: string;
   licensedUsers: string;
+  /** The subscription page's *Maximum users* and *Billable users* cards, in both evidence kinds. */
+  maximumUsers: string;
+  billableUsers: string;
   screenshotsAttached: boolean;
   note: string;
 }
@@ -32,6 +35,8 @@ export function emptyForm(overrides: Partial<RequestFormValues> = {}): RequestFo
     plan: '',
     expiredOn: '',
     licensedUsers: '',
+    maximumUsers: '',
+    billableUsers: '',
     screenshotsAttached: false,
     note: '',
     ...overrides,
@@ -51,6 +56,20 @@ export function formErrors(values: RequestFormValues): FieldErrors {
   if (!wholeNumber.test(values.userCount) || Number(values.userCount) < 1) {
     errors.userCount = 'Enter the number of users, a whole number of at least 1.';
   }
+  if (!wholeNumber.test(values.maximumUsers)) {
+    errors.maximumUsers = 'Enter the Maximum users shown on the subscription screenshot.';
+  }
+  if (values.billableUsers.trim() !== '') {
+    if (!wholeNumber.test(values.billableUsers)) {
+      errors.billableUsers = 'Enter the Billable users as a whole number, or leave it empty.';
+    } else if (
+      wholeNumber.test(values.maximumUsers) &&
+      Number(values.billableUsers) > Number(values.maximumUsers)
+    ) {
+      errors.billableUsers =
+        'Billable users cannot be above Maximum users (the maximum is the highest billable count so far): check both on the screenshot.';
+    }
+  }
   if (values.evidenceKind === 'licenseFile') {
     if (!values.licenseFile.trim())
       errors.licenseFile = 'Paste or upload the customer’s expired license file.';
@@ -69,10 +88,15 @@ export function formErrors(values: RequestFormValues): FieldErrors {
 
 /** The API body for these values (whatever their errors: the server has the last word). */
 export function submissionOf(values: RequestFormValues): SubmissionInput {
+  const usage = {
+    maximumUsers: Number(values.maximumUsers),
+    ...(values.billableUsers.trim() !== '' && { billableUsers: Number(values.billableUsers) }),
+  };
   const evidence: SubmissionInput['evidence'] =
     values.evidenceKind === 'licenseFile'
-      ? { licenseFile: values.licenseFile.trim() }
+      ? { ...usage, licenseFile: values.licenseFile.trim() }
       : {
+          ...usage,
           ...(values.plan && { plan: values.plan }),
           expiredOn: values.expiredOn,
           licensedUsers: Number(values.licensedUsers),
@@ -109,6 +133,8 @@ export function fieldOfDetail(field: string): FormField | undefined {
     'evidence.plan': 'plan',
     'evidence.expiredOn': 'expiredOn',
     'evidence.licensedUsers': 'licensedUsers',
+    'evidence.maximumUsers': 'maximumUsers',
+    'evidence.billableUsers': 'billableUsers',
     'evidence.screenshotsAttached': 'screenshotsAttached',
     note: 'note',
   };

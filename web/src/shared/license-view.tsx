@@ -6,6 +6,7 @@ const statusLabels: Record<string, string> = {
   active: 'Active',
   expired_in_grace: 'In grace period',
   read_only: 'Read-only',
+  expired_free: 'Expired (Free tier)',
 };
 
 /** A decoded license: who it is for, what it allows, and where it stands today. */
@@ -16,7 +17,7 @@ export function LicenseView({
   answer: Extract<InspectAnswer, { ok: true }>;
   compact?: boolean;
 }) {
-  const { license, status } = answer;
+  const { license, status, period, life } = answer;
   const restrictions = license.restrictions ?? {};
   const licensee = license.licensee ?? {};
   return (
@@ -45,16 +46,14 @@ export function LicenseView({
         <dd>
           {[licensee.Name, licensee.Company, licensee.Email].filter(Boolean).join(', ') || '—'}
         </dd>
-        <dt>Valid</dt>
+        <dt>Starts</dt>
+        <dd>{period.startsOn} (GitLab’s time zone)</dd>
+        <dt>Works through</dt>
         <dd>
-          {license.issued_at} to {license.expires_at ?? 'no end'}
+          {period.lastFullDay} (expires at 00:00 on {period.expiresOn}, server time)
         </dd>
-        {license.block_changes_at && (
-          <>
-            <dt>Read-only from</dt>
-            <dd>{license.block_changes_at}</dd>
-          </>
-        )}
+        <dt>Read-only from</dt>
+        <dd>{period.readOnlyFrom ?? 'never: a trial without a read-only date runs at the Free tier once expired'}</dd>
         {!compact && typeof restrictions.previous_user_count === 'number' && (
           <>
             <dt>Previous users</dt>
@@ -74,6 +73,18 @@ export function LicenseView({
           </>
         )}
       </dl>
+      {!compact && (
+        <>
+          <h4>What GitLab will do with it</h4>
+          <ol class="license-life" data-testid="license-life">
+            {life.map((event) => (
+              <li key={event.kind}>
+                <strong>{event.on}</strong> {event.says}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
       {!compact && (
         <details>
           <summary>All fields</summary>

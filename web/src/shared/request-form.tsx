@@ -85,7 +85,15 @@ export function RequestForm({
 
   // The form's plain text inputs: one shape, with their own names, wording and keyboards.
   const textField = (
-    field: 'ticketId' | 'ticketUrl' | 'customerEmail' | 'userCount' | 'expiredOn' | 'licensedUsers',
+    field:
+      | 'ticketId'
+      | 'ticketUrl'
+      | 'customerEmail'
+      | 'userCount'
+      | 'expiredOn'
+      | 'licensedUsers'
+      | 'maximumUsers'
+      | 'billableUsers',
     label: string,
     input: {
       type?: 'text' | 'url' | 'email' | 'date';
@@ -221,7 +229,7 @@ export function RequestForm({
 
       {textField('userCount', 'Users for the temporary license', {
         inputMode: 'numeric',
-        hint: 'From the customer’s Admin Area dashboard (billable users).',
+        hint: 'GitLab refuses fewer than it needs: the policy check below names the smallest count it accepts.',
       })}
 
       <fieldset class="evidence">
@@ -310,7 +318,10 @@ export function RequestForm({
               )}
             </Field>
             {textField('expiredOn', 'License expiry date', { type: 'date' })}
-            {textField('licensedUsers', 'Licensed users', { inputMode: 'numeric' })}
+            {textField('licensedUsers', 'Licensed users', {
+              inputMode: 'numeric',
+              hint: 'Subscription page: the seats of the expired license.',
+            })}
             <div class={visibleError('screenshotsAttached') ? 'field field-invalid' : 'field'}>
               <label class="choice">
                 <input
@@ -334,6 +345,16 @@ export function RequestForm({
             </div>
           </>
         )}
+        <div class="field-row">
+          {textField('maximumUsers', 'Maximum users', {
+            inputMode: 'numeric',
+            hint: 'Subscription page, the “Maximum users” card: GitLab checks the seats against it.',
+          })}
+          {textField('billableUsers', 'Billable users (optional)', {
+            inputMode: 'numeric',
+            hint: 'Subscription page, the “Billable users” card.',
+          })}
+        </div>
       </fieldset>
 
       <Field
@@ -360,7 +381,11 @@ export function RequestForm({
         {eligibility.state === 'checking' && <p class="muted">Checking…</p>}
         {eligibility.state === 'error' && <p class="field-error">{eligibility.message}</p>}
         {eligibility.state === 'done' && (
-          <DecisionView decision={eligibility.value} {...(requestLink && { requestLink })} />
+          <DecisionView
+            decision={eligibility.value}
+            {...(requestLink && { requestLink })}
+            onUseUserCount={(count) => set('userCount', String(count))}
+          />
         )}
       </section>
 

@@ -19,7 +19,7 @@ export function outcomeSentence(request: RequestDetail): string {
       return 'The license exists and is on its way to the customer.';
     case 'succeeded':
       return request.license
-        ? `Sent to ${request.customerEmail}: an Ultimate trial for ${request.license.userCount} users, valid until ${request.license.expiresAt}.`
+        ? `Sent to ${request.customerEmail}: an Ultimate trial for ${request.license.userCount} users, working through ${request.license.lastFullDay} (it expires at 00:00 on ${request.license.expiresAt}, the customer’s server time).`
         : `Sent to ${request.customerEmail}.`;
     case 'failed':
       return `Failed: could not ${stepLabels[request.failure?.step ?? ''] ?? 'finish'}.`;

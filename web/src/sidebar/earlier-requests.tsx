@@ -95,7 +95,7 @@ export function EarlierRequests({
             </p>
             <p class="muted">
               {dateTime(item.createdAt)} · ticket #{item.ticket.id} · {users(item.userCount)}
-              {item.license && ` · until ${item.license.expiresAt}`}
+              {item.license && ` · works through ${item.license.lastFullDay}`}
             </p>
             <p class="earlier-actions">
               <button type="button" class="link-button" onClick={() => onOpen(item.id)}>
