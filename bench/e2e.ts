@@ -94,6 +94,7 @@ export async function benchEndToEnd(
             plan: 'premium',
             expiredOn: addDays(systemClock.today(), -16),
             licensedUsers: 100,
+            maximumUsers: 100,
             screenshotsAttached: true,
           },
         }),

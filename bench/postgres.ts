@@ -119,6 +119,7 @@ export async function benchPostgresThroughput(
                 plan: 'premium',
                 expiredOn,
                 licensedUsers: 100,
+                maximumUsers: 100,
                 screenshotsAttached: true,
               },
             }),

@@ -14,6 +14,8 @@ interface CreateOptions {
   plan?: string;
   expiredOn?: string;
   licensedUsers?: string;
+  maximumUsers: string;
+  billableUsers?: string;
   screenshotsAttached?: boolean;
   note?: string;
   requestedBy?: string;
@@ -41,6 +43,11 @@ export function registerRequestCommands(program: Command): void {
     .option('--plan <plan>', 'from the screenshots: starter, premium or ultimate')
     .option('--expired-on <date>', 'from the screenshots: the license expiry date, YYYY-MM-DD')
     .option('--licensed-users <n>', 'from the screenshots: licensed users')
+    .requiredOption(
+      '--maximum-users <n>',
+      'the "Maximum users" card of Admin Area › Subscription (GitLab checks the seats against it)',
+    )
+    .option('--billable-users <n>', 'the "Billable users" card of Admin Area › Subscription')
     .option('--screenshots-attached', 'confirm both screenshots are attached to the ticket')
     .option('--note <text>')
     .option('--requested-by <username>', 'the engineer asking (default: the token name)')
@@ -48,14 +55,22 @@ export function registerRequestCommands(program: Command): void {
     .option('--wait', 'follow the request until it succeeds or fails')
     .option('--json', 'print the answer as JSON')
     .action(async (options: CreateOptions) => {
+      const usage = {
+        maximumUsers: Number(options.maximumUsers),
+        ...(options.billableUsers !== undefined && {
+          billableUsers: Number(options.billableUsers),
+        }),
+      };
       const evidence = options.licenseFile
         ? {
+            ...usage,
             licenseFile: readFileSync(
               options.licenseFile === '-' ? 0 : options.licenseFile,
               'utf8',
             ),
           }
         : {
+            ...usage,
             ...(options.plan && { plan: options.plan }),
             ...(options.expiredOn && { expiredOn: options.expiredOn }),
             ...(options.licensedUsers && { licensedUsers: Number(options.licensedUsers) }),
@@ -192,6 +207,10 @@ function printDecision(id: string, decision: DecisionView): void {
   );
   for (const rule of decision.rules)
     process.stdout.write(`  ${rule.passed ? 'ok  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`);
+  const suggested = decision.rules.find((rule) => rule.suggestedUserCount !== undefined);
+  if (suggested) {
+    process.stdout.write(`  try  --users ${suggested.suggestedUserCount}: the smallest count GitLab accepts\n`);
+  }
   for (const warning of decision.warnings) process.stdout.write(`  warn ${warning}\n`);
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeLicense, loadVerificationKey } from '../../src/license/index.js';
+import { fixtureEmergencyJson } from '../license/fixtures.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = 'test/fixtures/gitlab-license';
@@ -65,16 +66,19 @@ describe('lifeline license create', () => {
       ...create,
       '--private-key',
       privateKey,
-      '--today',
-      '2026-11-28',
+      '--at',
+      '2026-11-28T12:00:00Z',
     ]);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(result.stdout.startsWith('eyJkYXRhIjoi'));
     const decoded = decodeLicense(result.stdout, [testKey]);
     assert.ok(decoded.ok);
-    assert.equal(decoded.json, fixture('emergency-ultimate-250.json'));
+    assert.equal(decoded.json, fixtureEmergencyJson());
     assert.match(result.stderr, /250 users/);
-    assert.match(result.stderr, /2026-12-08/);
+    assert.match(
+      result.stderr,
+      /works through 2026-12-09 \(it expires at 00:00 on 2026-12-10, server time\)/,
+    );
   });
 
   it('writes --out, and refuses to overwrite it without --force', async () => {
@@ -98,11 +102,10 @@ describe('lifeline license create', () => {
 
   it('takes duration and licensee from the environment', async () => {
     const result = await lifeline(
-      [...create, '--private-key', privateKey, '--today', '2026-11-28'],
+      [...create, '--private-key', privateKey, '--at', '2026-11-28T12:00:00Z'],
       {
         env: {
           LIFELINE_LICENSE_DURATION_DAYS: '5',
-          LIFELINE_GRACE_PERIOD_DAYS: '7',
           LIFELINE_LICENSEE_NAME: 'Temporary License',
           LIFELINE_LICENSEE_COMPANY: 'Acme Support',
         },
@@ -111,8 +114,8 @@ describe('lifeline license create', () => {
     assert.equal(result.code, 0, result.stderr);
     const decoded = decodeLicense(result.stdout, [testKey]);
     assert.ok(decoded.ok);
-    assert.equal(decoded.license.expires_at, '2026-12-03');
-    assert.equal(decoded.license.block_changes_at, '2026-12-10');
+    assert.equal(decoded.license.expires_at, '2026-12-05');
+    assert.equal(decoded.license.block_changes_at, undefined);
     assert.equal(decoded.license.licensee.Name, 'Temporary License');
     assert.equal(decoded.license.licensee.Company, 'Acme Support');
   });
@@ -136,11 +139,6 @@ describe('lifeline license create', () => {
         [...create, '--private-key', privateKey],
         /LIFELINE_LICENSE_DURATION_DAYS/,
         { LIFELINE_LICENSE_DURATION_DAYS: '10 days' },
-      ],
-      [
-        [...create, '--private-key', privateKey],
-        /LIFELINE_GRACE_PERIOD_DAYS/,
-        { LIFELINE_GRACE_PERIOD_DAYS: '-1' },
       ],
       [
         [...create, '--private-key', privateKey],
@@ -200,7 +198,8 @@ describe('lifeline license create', () => {
         ],
         /--users/,
       ],
-      [[...create, '--private-key', privateKey, '--today', '2026-02-30'], /--today/],
+      [[...create, '--private-key', privateKey, '--at', '2026-02-30T10:00:00Z'], /--at/],
+      [[...create, '--private-key', privateKey, '--at', '2026-11-28'], /instant with its zone/],
       [
         [...create, '--private-key', join(work, 'missing.pem')],
         /cannot read the private key .*no such file/,
@@ -269,9 +268,14 @@ describe('lifeline license inspect', () => {
       /^Plan +premium$/m,
       /^Trial +no$/m,
       /^Seats +480$/m,
-      /^Issued +2025-11-01$/m,
-      /^Expires +2026-11-12$/m,
-      /^Block changes +2026-11-26$/m,
+      /^Previous users +450$/m,
+      /^Starts +2025-11-01 \(GitLab's time zone\)$/m,
+      /^Last full day +2026-11-11$/m,
+      /^Expires +2026-11-12, at 00:00 server time$/m,
+      /^Read-only from +2026-11-26$/m,
+      /^What GitLab will do with it:$/m,
+      /^ {2}2026-11-12 {2}Expired from 00:00 server time: paid features keep working in the grace period until 2026-11-25\.$/m,
+      /^ {2}2026-11-26 {2}The instance turns read-only/m,
       /^Status +Expired on 2026-11-12 \(8 days ago\); in the grace period until 2026-11-26/m,
       new RegExp(`^Key +${testKey.fingerprint}`, 'm'),
     ]) {
@@ -346,5 +350,166 @@ describe('lifeline license inspect', () => {
     ]);
     assertOneLineFailure(human, /incomplete/);
     assert.equal(human.stdout, '');
+  });
+});
+
+describe('lifeline license preflight', () => {
+  const emergencyAt = async (at: string) => {
+    const out = join(work, `preflight-${at.replace(/\W/g, '')}.gitlab-license`);
+    const made = await lifeline([
+      ...create,
+      '--private-key',
+      privateKey,
+      '--at',
+      at,
+      '--out',
+      out,
+      '--force',
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    return out;
+  };
+  const preflight = (file: string, ...args: string[]) =>
+    lifeline(['license', 'preflight', file, '--public-key', publicKey, ...args]);
+
+  it('accepts a fresh emergency license in the westmost zone at once, and prints the JSON the issue names', async () => {
+    const file = await emergencyAt('2026-11-28T00:05:00Z');
+    const result = await preflight(
+      file,
+      '--maximum-users',
+      '270',
+      '--at',
+      '2026-11-28T00:05:00Z',
+      '--gitlab-time-zone',
+      'Etc/GMT+12',
+      '--server-time-zone',
+      'Pacific/Kiritimati',
+      '--json',
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const answer = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(answer).sort(), [
+      'accepted',
+      'activeFrom',
+      'expiresAt',
+      'message',
+      'validHours',
+    ]);
+    assert.equal(answer.accepted, true);
+    assert.equal(answer.message, null);
+    assert.equal(answer.activeFrom, '2026-11-28T00:05:00.000Z');
+    // 2026-12-09 at 00:00 in UTC+14.
+    assert.equal(answer.expiresAt, '2026-12-08T10:00:00.000Z');
+    assert.ok((answer.validHours as number) >= 240);
+  });
+
+  it('exits 1 with GitLab’s message when the seats are too few, and says it in words without --json', async () => {
+    const file = await emergencyAt('2026-11-28T12:00:00Z');
+    const result = await preflight(file, '--maximum-users', '276', '--at', '2026-11-28T12:00:00Z');
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /GitLab refuses this license: During the year before this license started, this GitLab installation had 276 active users, exceeding this license's limit of 250 by 26 users/,
+    );
+    const helped = await preflight(file, '--maximum-users', '275', '--at', '2026-11-28T12:00:00Z');
+    assert.equal(helped.code, 0, helped.stderr);
+    assert.match(helped.stderr, /^GitLab accepts this license\./);
+    assert.match(helped.stderr, /valid for +\d+(\.\d+)? hours/);
+  });
+
+  it('exits 1 for an expired license and for a file the key cannot open', async () => {
+    const expired = await preflight(
+      `${fixtures}/expired-premium-480.gitlab-license`,
+      '--maximum-users',
+      '1',
+      '--json',
+    );
+    assert.equal(expired.code, 1);
+    assert.equal(
+      (JSON.parse(expired.stdout) as { message: string }).message,
+      'This license has already expired.',
+    );
+    const wrongKey = await preflight(
+      `${fixtures}/other-key.gitlab-license`,
+      '--maximum-users',
+      '1',
+      '--json',
+    );
+    assert.equal(wrongKey.code, 1);
+    assert.match(
+      (JSON.parse(wrongKey.stdout) as { message: string }).message,
+      /^The license key is invalid/,
+    );
+  });
+
+  it('exits 2 with one line for input it cannot check', async () => {
+    const file = `${fixtures}/expired-premium-480.gitlab-license`;
+    const cases: [string[], RegExp][] = [
+      [['license', 'preflight', file, '--public-key', publicKey], /maximum-users/],
+      [['license', 'preflight', file, '--maximum-users', '10'], /--public-key/],
+      [
+        ['license', 'preflight', file, '--public-key', publicKey, '--maximum-users', 'ten'],
+        /--maximum-users must be a whole number/,
+      ],
+      [
+        [
+          'license',
+          'preflight',
+          file,
+          '--public-key',
+          publicKey,
+          '--maximum-users',
+          '10',
+          '--billable-users',
+          '11',
+        ],
+        /cannot be above --maximum-users/,
+      ],
+      [
+        [
+          'license',
+          'preflight',
+          file,
+          '--public-key',
+          publicKey,
+          '--maximum-users',
+          '10',
+          '--gitlab-time-zone',
+          'Mars/Base',
+        ],
+        /--gitlab-time-zone: "Mars\/Base" is not a time zone/,
+      ],
+      [
+        [
+          'license',
+          'preflight',
+          file,
+          '--public-key',
+          publicKey,
+          '--maximum-users',
+          '10',
+          '--at',
+          'tomorrow',
+        ],
+        /--at must be an instant/,
+      ],
+      [
+        [
+          'license',
+          'preflight',
+          join(work, 'nope'),
+          '--public-key',
+          publicKey,
+          '--maximum-users',
+          '10',
+        ],
+        /no such file/,
+      ],
+    ];
+    const results = await Promise.all(cases.map(([args]) => lifeline(args)));
+    results.forEach((result, index) => {
+      assert.equal(result.code, 2, `${cases[index]![0].join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, cases[index]![1]);
+    });
   });
 });

@@ -58,6 +58,8 @@ function createArgs(email: string, expiredDaysAgo: number): string[] {
     daysAgo(expiredDaysAgo),
     '--licensed-users',
     '240',
+    '--maximum-users',
+    '240',
     '--screenshots-attached',
   ];
 }
@@ -128,6 +130,18 @@ describe('lifeline request, against a running service', () => {
     const run = await lifeline(['request', 'retry', id], env);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^lifeline: .+\(NOTHING_TO_RETRY\)$/m);
+  });
+
+  it('exits 2 with GitLab’s seat refusal and the smallest count it accepts', async () => {
+    const args = createArgs('admin@peak.example', 16);
+    args[args.indexOf('--maximum-users') + 1] = '300';
+    const run = await lifeline(args, env);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stdout,
+      /FAIL seats: GitLab would refuse 250 users: “During the year before this license started, this GitLab installation had 300 active users/,
+    );
+    assert.match(run.stdout, /try {2}--users 273: the smallest count GitLab accepts/);
   });
 
   it('exits 2 with the failing rule when the policy rejects', async () => {

@@ -182,6 +182,7 @@ for (const database of testDatabases) {
                 plan: 'premium',
                 expiredOn: v.expiredOn,
                 licensedUsers: v.licensedUsers,
+                maximumUsers: 1,
                 screenshotsAttached: true,
               },
             };

@@ -16,14 +16,20 @@ import {
   encodeLicense,
   serializeLicenseAttributes,
 } from '../../src/license/index.js';
-import { readFixture, testPublicKeyPath, testSigningKey } from './fixtures.js';
+import {
+  fixtureEmergencyJson,
+  fixtureIssueMoment,
+  readFixture,
+  testPublicKeyPath,
+  testSigningKey,
+} from './fixtures.js';
 
 const signing = testSigningKey();
 const work = mkdtempSync(join(tmpdir(), 'lifeline-license-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const emergency = buildEmergencyLicense(
-  { customerEmail: 'admin@customer.example', userCount: 250, at: new Date('2026-11-28T12:00:00Z') },
+  { customerEmail: 'admin@customer.example', userCount: 250, at: fixtureIssueMoment },
   defaultEmergencyLicenseSettings,
 );
 
@@ -70,10 +76,7 @@ function readWithOpenssl(text: string): Buffer {
 describe('encodeLicense', () => {
   it('writes a license OpenSSL decrypts to the gem-identical JSON', () => {
     const text = encodeLicense(emergency, signing);
-    assert.equal(
-      readWithOpenssl(text).toString('utf8'),
-      readFixture('emergency-ultimate-250.json'),
-    );
+    assert.equal(readWithOpenssl(text).toString('utf8'), fixtureEmergencyJson());
   });
 
   it('writes non-ASCII licensee values as UTF-8 that OpenSSL recovers unchanged', () => {
@@ -125,10 +128,7 @@ describe('encodeLicense', () => {
     assert.equal(short[0].length, 60);
     assert.equal(short.at(-1)!.length, 60);
     const body = lines.slice(1, -1).join('\n');
-    assert.equal(
-      readWithOpenssl(body).toString('utf8'),
-      readFixture('emergency-ultimate-250.json'),
-    );
+    assert.equal(readWithOpenssl(body).toString('utf8'), fixtureEmergencyJson());
   });
 
   it('refuses to sign attributes GitLab would refuse', () => {

@@ -61,6 +61,7 @@ describe('crash recovery (SIGKILL inside each step, then restart)', () => {
               plan: 'premium',
               expiredOn: addDays(today, -16),
               licensedUsers: 300,
+              maximumUsers: 300,
               screenshotsAttached: true,
             },
           }),

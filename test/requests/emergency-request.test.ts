@@ -160,7 +160,7 @@ for (const database of testDatabases) {
         const failing = await rejected(
           eligibleBody({
             customerEmail: 'sam@prospect.example',
-            evidence: { licenseFile: expiredTrialLicense },
+            evidence: { licenseFile: expiredTrialLicense, maximumUsers: 100 },
           }),
           'PROSPECT_TRIAL',
         );

@@ -185,6 +185,7 @@ export function customerRequest(customer: string, userCount = 200) {
       plan: 'premium',
       expiredOn: addDays(today, -16),
       licensedUsers: 480,
+      maximumUsers: userCount,
       screenshotsAttached: true,
     },
   };

@@ -22,7 +22,7 @@ export function eligibleBody(overrides: Record<string, unknown> = {}) {
     requestedBy: 'oncall-engineer',
     customerEmail: 'jane@acme.example',
     userCount: 500,
-    evidence: { licenseFile: expiredPremiumLicense },
+    evidence: { licenseFile: expiredPremiumLicense, maximumUsers: 480 },
     ...overrides,
   };
 }
@@ -36,6 +36,7 @@ export function screenshotBody(
       plan: 'premium',
       expiredOn: '2026-11-12',
       licensedUsers: 480,
+      maximumUsers: 480,
       screenshotsAttached: true,
       ...evidence,
     },

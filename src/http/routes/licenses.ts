@@ -5,6 +5,7 @@ import {
   licenseLife,
   licensePeriod,
   licenseStatus,
+  parseCalendarDate,
   preflightLicenseText,
   timeZone,
 } from '../../license/index.js';
@@ -44,6 +45,7 @@ const preflightBody = z
     billableUsers: users('billableUsers').optional(),
     at: z.iso
       .datetime({ offset: true, error: 'at must be an ISO 8601 instant, e.g. 2026-12-05T18:00:00Z' })
+      .refine((at) => parseCalendarDate(at.slice(0, 10)) !== undefined, 'at must be a real day')
       .optional(),
     gitlabTimeZone: zone('gitlabTimeZone'),
     serverTimeZone: zone('serverTimeZone'),

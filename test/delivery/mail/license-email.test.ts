@@ -12,7 +12,7 @@ describe('renderLicenseEmail', () => {
   it('puts the seat count, the real expiry date and the ticket in the subject', () => {
     assert.equal(
       mail.subject,
-      'Your temporary GitLab license: 250 users, valid until 2026-12-08 (ticket #12345)',
+      'Your temporary GitLab license: 250 users, works through 2026-12-07 (ticket #12345)',
     );
   });
 
@@ -51,12 +51,18 @@ describe('renderLicenseEmail', () => {
       const body = mail[part];
       assert.match(
         body,
-        /temporary Ultimate trial license for 250 users, valid until (<strong>)?2026-12-08/,
+        /temporary Ultimate trial license for 250 users\. It is active as soon as you add it, whatever your instance's time zone/,
       );
-      assert.match(body, /Tuesday, December 8, 2026/);
-      assert.match(body, /goes back to the state it was in/);
-      assert.match(body, /renewal must be completed before (<\/?strong>)?2026-12-08/);
-      assert.match(body, /2026-11-28/);
+      assert.match(body, /last full day it works is (<strong>)?2026-12-07/);
+      assert.match(body, /Monday, December 7, 2026/);
+      assert.match(
+        body,
+        /Ultimate features stop at the start of 2026-12-08 \(00:00 on your server's clock\)/,
+      );
+      assert.match(body, /stays writable at the Free tier, without a banner/);
+      assert.match(body, /does not turn read-only again/);
+      assert.match(body, /renewal of your subscription before 2026-12-08/);
+      assert.doesNotMatch(body, /goes back to the state it was in/);
       assert.ok(body.includes('https://support.example.com/agent/tickets/12345'));
       assert.ok(body.includes('#12345'));
       assert.doesNotMatch(body, /10[- ]day/i);
@@ -90,8 +96,9 @@ describe('renderLicenseEmail', () => {
         userCount: 1500,
       }),
     );
-    assert.match(other.subject, /1,500 users, valid until 2027-03-04/);
-    assert.match(other.text, /Valid until: +2027-03-04 \(Thursday, March 4, 2027\)/);
+    assert.match(other.subject, /1,500 users, works through 2027-03-03/);
+    assert.match(other.text, /Works through: +2027-03-03 \(Wednesday, March 3, 2027\)/);
+    assert.match(other.text, /Expires: +2027-03-04, at 00:00 on your server's clock/);
     assert.doesNotMatch(other.text, /2026-12-08/);
   });
 

@@ -12,6 +12,7 @@ export const issuedOutcome: RequestOutcome = {
   userCount: 250,
   requestedBy: 'sam.support',
   expiresAt: calendarDate('2026-03-17'),
+  lastFullDay: calendarDate('2026-03-16'),
   trackerIssue: {
     number: 12,
     url: 'https://gitlab.example.com/support/emergency-licenses/-/issues/12',

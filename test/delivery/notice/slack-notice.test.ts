@@ -48,7 +48,10 @@ describe('SlackBotNotice against the fake Slack', () => {
       destination: 'Slack #support_licensing-subscription (C0LIFELINE1)',
     });
     assert.ok(message.text?.includes(TICKET_URL), message.text);
-    assert.match(message.text ?? '', /issued for jane@example\.com, 250 seats, expires 2026-03-17/);
+    assert.match(
+      message.text ?? '',
+      /issued for jane@example\.com, 250 seats, works through 2026-03-16 \(expires at 00:00 on 2026-03-17, server time\)/,
+    );
     const header = message.blocks?.[0] as { type: string; text: { text: string } };
     assert.equal(header.type, 'header');
     assert.equal(header.text.text, 'Emergency license issued');
@@ -56,7 +59,9 @@ describe('SlackBotNotice against the fake Slack', () => {
     assert.ok(texts.includes(`<${TICKET_URL}|#4711>`));
     assert.ok(texts.includes('jane@example.com'));
     assert.ok(texts.includes('*Seats*\\n250'));
-    assert.ok(texts.includes('*Expires*\\n2026-03-17'));
+    assert.ok(
+      texts.includes('*Works through*\\n2026-03-16 (expires at 00:00 on 2026-03-17, server time)'),
+    );
     assert.ok(texts.includes('*Requested by*\\nsam.support'));
     assert.ok(
       texts.includes('<https://gitlab.example.com/support/emergency-licenses/-/issues/12|#12 '),

@@ -37,7 +37,10 @@ describe('ZendeskTicketDesk against the fake Zendesk', () => {
     assert.match(note.body, /Emergency license issued/);
     assert.match(note.body, /Customer email: jane@example\.com/);
     assert.match(note.body, /Seats: 250/);
-    assert.match(note.body, /Expires: 2026-03-17/);
+    assert.match(
+      note.body,
+      /Works through: 2026-03-16 \(expires at 00:00 on 2026-03-17, server time\)/,
+    );
     assert.match(note.body, /Requested by: sam\.support/);
     assert.ok(
       note.html_body.includes(
