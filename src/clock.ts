@@ -1,6 +1,6 @@
 import { calendarDateOf, type CalendarDate } from './license/calendar-date.js';
 
-const DAY_MS = 86_400_000;
+const HALF_DAY_MS = 43_200_000;
 
 /** Time as the service sees it; tests and benchmarks hand in their own. */
 export interface Clock {
@@ -20,13 +20,15 @@ export const systemClock: Clock = {
 
 /**
  * A clock whose day is fixed (for `--today` and tests) while milliseconds still pass: its
- * moment is the real time of day on that day.
+ * moment starts at noon UTC on that day, so what is dated from it never depends on the hour
+ * the clock was made at.
  */
 export function clockOnDay(day: CalendarDate): Clock {
-  const midnight = Date.parse(`${day}T00:00:00Z`);
+  const noon = Date.parse(`${day}T12:00:00Z`);
+  const madeAt = Date.now();
   return {
     now: () => Date.now(),
     today: () => day,
-    moment: () => new Date(midnight + (Date.now() % DAY_MS)),
+    moment: () => new Date(noon + Math.min(Date.now() - madeAt, HALF_DAY_MS)),
   };
 }

@@ -4,16 +4,23 @@
  */
 import { createHash } from 'node:crypto';
 import type { LicenseAttributes } from './attributes.js';
+import { addDays } from './calendar-date.js';
 
 /** sha256 hex of the license text, exactly as written. */
 export function licenseFingerprint(licenseText: string): string {
   return createHash('sha256').update(licenseText, 'utf8').digest('hex');
 }
 
-/** e.g. `emergency-2026-11-28-250-users.gitlab-license`. */
-export function licenseFileName(license: LicenseAttributes, prefix = 'emergency'): string {
+/**
+ * e.g. `emergency-250-users-through-2026-12-09.gitlab-license`: the seats and the last full day
+ * it works, the two things a customer looks for (the start date is a day early by design).
+ */
+export function licenseFileName(
+  license: Pick<LicenseAttributes, 'expires_at' | 'restrictions'>,
+  prefix = 'emergency',
+): string {
   const users = license.restrictions?.active_user_count;
   const seats = users === undefined ? 'unlimited' : String(users);
   const safePrefix = prefix.replace(/[^A-Za-z0-9_-]+/g, '-') || 'license';
-  return `${safePrefix}-${license.issued_at}-${seats}-users.gitlab-license`;
+  return `${safePrefix}-${seats}-users-through-${addDays(license.expires_at, -1)}.gitlab-license`;
 }

@@ -1,8 +1,13 @@
+import type { CalendarDate } from '../license/calendar-date.js';
+import { licenseFileName } from '../license/fingerprint.js';
 import type { LicenseRow } from '../store/schema.js';
 
-/** The download and attachment name of a stored license, e.g. `emergency-2026-11-28-250-users.gitlab-license`. */
+/** The download and attachment name of a stored license: the same as any license's. */
 export function storedLicenseFileName(
-  license: Pick<LicenseRow, 'issued_at' | 'user_count'>,
+  license: Pick<LicenseRow, 'expires_at' | 'user_count'>,
 ): string {
-  return `emergency-${license.issued_at}-${license.user_count}-users.gitlab-license`;
+  return licenseFileName({
+    expires_at: license.expires_at as CalendarDate,
+    restrictions: { active_user_count: Number(license.user_count) },
+  });
 }

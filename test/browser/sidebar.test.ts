@@ -110,7 +110,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 15_000 });
     assert.match(
       await outcome.innerText(),
-      /Sent to ops@acme\.example: an Ultimate trial for 500 users, valid until 2026-12-08/,
+      /Sent to ops@acme\.example: an Ultimate trial for 500 users, working through 2026-12-09 \(it expires at 00:00 on 2026-12-10/,
     );
     await assertFitsSidebar(page);
     await screenshot(page, 'sidebar-sent');

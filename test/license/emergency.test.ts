@@ -99,7 +99,7 @@ describe('buildEmergencyLicense', () => {
 
   it('names and fingerprints the license file', () => {
     const license = buildEmergencyLicense(request, defaultEmergencyLicenseSettings);
-    assert.equal(licenseFileName(license), 'emergency-2026-11-27-250-users.gitlab-license');
+    assert.equal(licenseFileName(license), 'emergency-250-users-through-2026-12-09.gitlab-license');
     assert.equal(
       licenseFingerprint('abc'),
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',

@@ -259,7 +259,6 @@ describe('replayDecision', () => {
           licensedUsers: 5,
           screenshotsAttached: true,
           maximumUsers: 480,
-          maximumUsers: 480,
         },
       }),
     ];

@@ -64,8 +64,10 @@ for (const database of testDatabases) {
       assert.equal(request.license.plan, 'ultimate');
       assert.equal(request.license.trial, true);
       assert.equal(request.license.userCount, 250);
-      assert.equal(request.license.issuedAt, fixtureDay);
-      assert.equal(request.license.expiresAt, '2026-12-08');
+      // Issued at noon UTC on the fixture day: started in UTC−12, and 10 full days in UTC+14.
+      assert.equal(request.license.issuedAt, '2026-11-27');
+      assert.equal(request.license.expiresAt, '2026-12-10');
+      assert.equal(request.license.lastFullDay, '2026-12-09');
       assert.equal(
         request.trackerIssue.title,
         '[Success] - Created a license under ops@first-customer.example for 250 users',
@@ -78,7 +80,7 @@ for (const database of testDatabases) {
       assert.equal(download.status, 200);
       assert.match(
         download.headers.get('content-disposition') ?? '',
-        /emergency-2026-11-28-250-users\.gitlab-license/,
+        /emergency-250-users-through-2026-12-09\.gitlab-license/,
       );
       const licenseText = await download.text();
       const decoded = decodeLicense(licenseText, [publicKey]);
@@ -91,7 +93,7 @@ for (const database of testDatabases) {
       assert.equal(files.length, 1, 'exactly one email for the request');
       const mail = await simpleParser(readFileSync(join(outbox, files[0] ?? '')));
       assert.equal(mail.to && 'text' in mail.to ? mail.to.text : '', 'ops@first-customer.example');
-      assert.match(mail.text ?? '', /2026-12-08/);
+      assert.match(mail.text ?? '', /Works through: 2026-12-09/);
       const attachment = mail.attachments.find((a) => a.filename?.endsWith('.gitlab-license'));
       assert.ok(attachment);
       assert.equal(attachment.content.toString('utf8'), licenseText);

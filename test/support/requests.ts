@@ -12,9 +12,14 @@ export const fixtureDay = '2026-11-28';
 
 let ticketNumber = 1000;
 
+/**
+ * An eligible body. Unless the evidence names them, the subscription page's Maximum users are
+ * the expired license's 480 seats, or the user count where that is lower, so that GitLab
+ * accepts whatever count a test asks for.
+ */
 export function eligibleBody(overrides: Record<string, unknown> = {}) {
   ticketNumber += 1;
-  return {
+  return withMaximumUsers({
     ticket: {
       id: String(ticketNumber),
       url: `https://support.example.com/agent/tickets/${ticketNumber}`,
@@ -22,9 +27,17 @@ export function eligibleBody(overrides: Record<string, unknown> = {}) {
     requestedBy: 'oncall-engineer',
     customerEmail: 'jane@acme.example',
     userCount: 500,
-    evidence: { licenseFile: expiredPremiumLicense, maximumUsers: 480 },
+    evidence: { licenseFile: expiredPremiumLicense },
     ...overrides,
-  };
+  });
+}
+
+function withMaximumUsers<T extends { userCount?: unknown; evidence?: unknown }>(body: T): T {
+  const evidence = body.evidence;
+  if (!evidence || typeof evidence !== 'object' || 'maximumUsers' in evidence) return body;
+  const count = body.userCount;
+  const fits = typeof count === 'number' && Number.isInteger(count) && count >= 1;
+  return { ...body, evidence: { ...evidence, maximumUsers: fits ? Math.min(480, count) : 480 } };
 }
 
 export function screenshotBody(
@@ -36,7 +49,6 @@ export function screenshotBody(
       plan: 'premium',
       expiredOn: '2026-11-12',
       licensedUsers: 480,
-      maximumUsers: 480,
       screenshotsAttached: true,
       ...evidence,
     },
