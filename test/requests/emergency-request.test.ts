@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { clockOnDay } from '../../src/clock.js';
-import { calendarDate, decodeLicense, loadVerificationKey } from '../../src/license/index.js';
+import {
+  calendarDate,
+  decodeLicense,
+  loadVerificationKey,
+  preflightLicenseText,
+  timeZone,
+} from '../../src/license/index.js';
 import { testDatabases } from '../support/databases.js';
 import {
   eligibleBody,
@@ -203,6 +209,23 @@ for (const database of testDatabases) {
           'SCREENSHOTS_MISSING',
         );
       });
+      it('a user count GitLab would refuse, with the smallest count it accepts', async () => {
+        const failing = await rejected(
+          screenshotBody(
+            { maximumUsers: 300 },
+            { customerEmail: 'a@peak.example', userCount: 250 },
+          ),
+          'SEATS_REFUSED_BY_GITLAB',
+        );
+        const seats = failing.find((r) => r.code === 'SEATS_REFUSED_BY_GITLAB') as
+          { message: string; suggestedUserCount?: number } | undefined;
+        assert.equal(seats?.suggestedUserCount, 273);
+        assert.match(
+          seats?.message ?? '',
+          /had 300 active users, exceeding this license's limit of 250 by 50 users/,
+        );
+        assert.match(seats?.message ?? '', /The smallest user count it accepts is 273\.$/);
+      });
       it('a repeat for the same customer, pointing to the earlier request', async () => {
         const first = await lifeline.api('/api/v1/requests', {
           body: screenshotBody({}, { customerEmail: 'one@repeat.example' }),
@@ -216,6 +239,86 @@ for (const database of testDatabases) {
           { relatedRequestId?: string } | undefined;
         assert.equal(repeat?.relatedRequestId, first.body.id);
       });
+    });
+
+    it('refuses a body without the Maximum users with a 400 naming the field', async () => {
+      const body = eligibleBody({
+        evidence: { licenseFile: expiredTrialLicense, maximumUsers: 1 },
+      });
+      const { maximumUsers: _dropped, ...evidence } = body.evidence as Record<string, unknown>;
+      const answer = await lifeline.api('/api/v1/requests', { body: { ...body, evidence } });
+      assert.equal(answer.status, 400);
+      const detail = (answer.body.error.details as Array<{ field: string; message: string }>).find(
+        (d) => d.field.endsWith('evidence.maximumUsers'),
+      );
+      assert.ok(detail, JSON.stringify(answer.body));
+      assert.match(detail.message, /Maximum users/);
+    });
+
+    it('emails a license that passes GitLab’s upload checks for the evidence it was issued on, in every zone', async () => {
+      // Users were removed since the peak: 300 seats pass only with previous_user_count.
+      const body = screenshotBody(
+        { maximumUsers: 470, billableUsers: 300 },
+        { customerEmail: 'it@shrunk.example', userCount: 300 },
+      );
+      const created = await lifeline.api('/api/v1/requests', { body });
+      assert.equal(created.status, 202, JSON.stringify(created.body));
+      const seats = (created.body.decision.rules as Array<{ rule: string; code: string }>).find(
+        (r) => r.rule === 'seats',
+      );
+      assert.equal(seats?.code, 'SEATS_OK_PREVIOUS_USER_COUNT');
+      await finished(created.body.id);
+      const outbox = join(lifeline.dataDir, 'outbox');
+      const [file] = readdirSync(outbox).filter((name) => name.includes(created.body.id));
+      const mail = await simpleParser(readFileSync(join(outbox, file ?? '')));
+      const attached = mail.attachments.find((a) => a.filename?.endsWith('.gitlab-license'));
+      assert.ok(attached);
+      const text = attached.content.toString('utf8');
+      const decoded = decodeLicense(text, [publicKey]);
+      assert.ok(decoded.ok);
+      assert.equal(decoded.license.restrictions?.previous_user_count, 480);
+      assert.equal(decoded.license.block_changes_at, undefined);
+      const atMs = Date.parse(`${fixtureDay}T12:00:00Z`);
+      for (const gitlab of ['Etc/GMT+12', 'UTC', 'Pacific/Kiritimati']) {
+        for (const server of ['Etc/GMT+12', 'UTC', 'Pacific/Kiritimati']) {
+          const result = preflightLicenseText(text, [publicKey], {
+            seats: { maximumUsers: 470, billableUsers: 300 },
+            atMs,
+            gitlabTimeZone: timeZone(gitlab),
+            serverTimeZone: timeZone(server),
+          });
+          assert.equal(result.accepted, true, `${gitlab}/${server}: ${result.message}`);
+          assert.ok(result.validHours >= 240);
+        }
+      }
+      // The API's preflight says the same, and refuses what GitLab would refuse.
+      const api = await lifeline.api('/api/v1/licenses/preflight', {
+        body: {
+          license: text,
+          maximumUsers: 470,
+          billableUsers: 300,
+          at: `${fixtureDay}T12:00:00Z`,
+          gitlabTimeZone: 'America/Los_Angeles',
+        },
+      });
+      assert.equal(api.status, 200);
+      assert.equal(api.body.accepted, true);
+      assert.equal(api.body.activeFrom, `${fixtureDay}T12:00:00.000Z`);
+      const grown = await lifeline.api('/api/v1/licenses/preflight', {
+        body: {
+          license: text,
+          maximumUsers: 470,
+          billableUsers: 400,
+          at: `${fixtureDay}T12:00:00Z`,
+        },
+      });
+      assert.equal(grown.body.accepted, false);
+      assert.match(grown.body.message, /^This GitLab installation currently has 400 active users/);
+      const badZone = await lifeline.api('/api/v1/licenses/preflight', {
+        body: { license: text, maximumUsers: 1, serverTimeZone: 'Mars/Base' },
+      });
+      assert.equal(badZone.status, 400);
+      assert.match(JSON.stringify(badZone.body), /is not a time zone/);
     });
 
     it('checks eligibility without recording anything', async () => {
