@@ -13,7 +13,6 @@
 import { constants, privateEncrypt, randomBytes } from 'node:crypto';
 import {
   buildEmergencyLicense,
-  calendarDate,
   decodeLicense,
   defaultEmergencyLicenseSettings,
   encodeLicense,
@@ -45,7 +44,11 @@ export async function benchLicense(
   const signing = loadSigningKey(pair.privatePem);
   const keys = [loadVerificationKey(pair.publicPem)];
   const attributes = buildEmergencyLicense(
-    { customerEmail: 'admin@customer.example', userCount: 250, at: new Date('2026-11-28T12:00:00Z') },
+    {
+      customerEmail: 'admin@customer.example',
+      userCount: 250,
+      at: new Date('2026-11-28T12:00:00Z'),
+    },
     defaultEmergencyLicenseSettings,
   );
   const aesKey = randomBytes(16);

@@ -59,7 +59,9 @@ async function preflight(file: string, options: PreflightOptions): Promise<void>
   if (keys.length === 0) badInput('give the --public-key FILE the GitLab instance holds.');
   const maximumUsers = users(options.maximumUsers, '--maximum-users');
   const billableUsers =
-    options.billableUsers === undefined ? undefined : users(options.billableUsers, '--billable-users');
+    options.billableUsers === undefined
+      ? undefined
+      : users(options.billableUsers, '--billable-users');
   if (billableUsers !== undefined && billableUsers > maximumUsers) {
     badInput(
       '--billable-users cannot be above --maximum-users: GitLab computes the maximum as the highest billable count so far.',

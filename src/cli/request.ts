@@ -209,7 +209,9 @@ function printDecision(id: string, decision: DecisionView): void {
     process.stdout.write(`  ${rule.passed ? 'ok  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`);
   const suggested = decision.rules.find((rule) => rule.suggestedUserCount !== undefined);
   if (suggested) {
-    process.stdout.write(`  try  --users ${suggested.suggestedUserCount}: the smallest count GitLab accepts\n`);
+    process.stdout.write(
+      `  try  --users ${suggested.suggestedUserCount}: the smallest count GitLab accepts\n`,
+    );
   }
   for (const warning of decision.warnings) process.stdout.write(`  warn ${warning}\n`);
 }

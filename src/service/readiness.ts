@@ -7,7 +7,6 @@ import { migrateToLatest } from '../store/migrate.js';
 import { buildAdapters } from './adapters.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigningKey } from './signing-keys.js';
-import { calendarDateOf } from '../license/calendar-date.js';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

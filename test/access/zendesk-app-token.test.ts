@@ -91,7 +91,7 @@ for (const database of testDatabases) {
           requestedBy: 'someone-else',
           customerEmail: 'ops@acme.example',
           userCount: 500,
-          evidence: { licenseFile },
+          evidence: { licenseFile, maximumUsers: 480 },
         },
       });
       assert.equal(created.status, 202, JSON.stringify(created.body));
@@ -183,10 +183,7 @@ describe('Zendesk app token settings', () => {
   });
 
   it('is refused by a service without the shared secret', async () => {
-    const lifeline = await startTestService(
-      {},
-      { clock: clockOnDay(today) },
-    );
+    const lifeline = await startTestService({}, { clock: clockOnDay(today) });
     try {
       const response = await lifeline.api('/api/v1/requests', { token: await sign(appClaims()) });
       assert.equal(response.status, 401);

@@ -107,12 +107,18 @@ describe('web console', { timeout: 60_000 }, () => {
     await page.getByLabel('Ticket number').fill('5150');
     await page.getByLabel('Ticket address').fill('https://acme.zendesk.com/agent/tickets/5150');
     await page.getByLabel('Customer’s email').fill('ops@acme.example');
-    await page.getByLabel('Users for the temporary license').fill('450');
+    await page.getByLabel('Users for the temporary license').fill('400');
     await page.getByLabel('Upload the license file').setInputFiles(expiredLicensePath);
+    await page.getByLabel('Maximum users', { exact: true }).fill('480');
     await page.getByTestId('license-view').getByText('Read-only', { exact: true }).waitFor();
     const decision = page.getByTestId('decision');
+    // 400 seats cover 440 users: GitLab refuses them for 480, and the form offers the smallest count.
+    await decision.getByText('Not eligible', { exact: true }).waitFor();
+    await decision.getByText(/GitLab would refuse 400 users/).waitFor();
+    await decision.getByRole('button', { name: 'Use 437 users' }).click();
+    assert.equal(await page.getByLabel('Users for the temporary license').inputValue(), '437');
     await decision.getByText('Eligible', { exact: true }).waitFor();
-    // 450 users for a 480-seat license: eligible, with the warning about GitLab's seat check.
+    // 437 users for a 480-seat license: eligible, with a word about the lower count.
     await decision
       .getByRole('list', { name: 'Warnings' })
       .getByText('is below the expired license’s 480 seats')
@@ -188,6 +194,7 @@ describe('web console', { timeout: 60_000 }, () => {
     await page.getByLabel('Plan').selectOption('premium');
     await page.getByLabel('License expiry date').fill('2026-11-12');
     await page.getByLabel('Licensed users').fill('100');
+    await page.getByLabel('Maximum users', { exact: true }).fill('100');
     await page.getByLabel(/Both screenshots/).check();
     await page.getByTestId('decision').getByText('Eligible', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Send request' }).click();

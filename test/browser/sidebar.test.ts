@@ -96,6 +96,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
 
     await page.getByLabel('Users for the temporary license').fill('500');
     await page.getByLabel('License file', { exact: true }).fill(licenseFile);
+    await page.getByLabel('Maximum users', { exact: true }).fill('480');
     const license = page.getByTestId('license-view');
     await license.getByText('Read-only', { exact: true }).waitFor();
     assert.match(await license.innerText(), /Premium[\s\S]*480 users[\s\S]*Acme Industries/);
@@ -160,6 +161,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
 
     await page.getByLabel('Users for the temporary license').fill('500');
     await page.getByLabel('License file', { exact: true }).fill(licenseFile);
+    await page.getByLabel('Maximum users', { exact: true }).fill('480');
     const decision = page.getByTestId('decision');
     await decision.getByText('Not eligible', { exact: true }).waitFor();
     assert.match(await decision.innerText(), /resend it instead/);
@@ -203,6 +205,8 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     await page.keyboard.type('100');
     await tabTo(page, '#zd-screenshotsAttached');
     await page.keyboard.press('Space');
+    await tabTo(page, '#zd-maximumUsers');
+    await page.keyboard.type('100');
     await page.getByTestId('decision').getByText('Eligible', { exact: true }).waitFor();
     await tabTo(page, 'button[type=submit]');
     await page.keyboard.press('Enter');

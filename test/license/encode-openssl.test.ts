@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   buildEmergencyLicense,
-  calendarDate,
   defaultEmergencyLicenseSettings,
   encodeLicense,
   serializeLicenseAttributes,

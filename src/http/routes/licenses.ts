@@ -44,7 +44,10 @@ const preflightBody = z
     maximumUsers: users('maximumUsers'),
     billableUsers: users('billableUsers').optional(),
     at: z.iso
-      .datetime({ offset: true, error: 'at must be an ISO 8601 instant, e.g. 2026-12-05T18:00:00Z' })
+      .datetime({
+        offset: true,
+        error: 'at must be an ISO 8601 instant, e.g. 2026-12-05T18:00:00Z',
+      })
       .refine((at) => parseCalendarDate(at.slice(0, 10)) !== undefined, 'at must be a real day')
       .optional(),
     gitlabTimeZone: zone('gitlabTimeZone'),
@@ -90,7 +93,8 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       '/api/v1/licenses/preflight',
       {
         schema: {
-          summary: 'Say whether a GitLab EE instance accepts this license at upload, and for how long',
+          summary:
+            'Say whether a GitLab EE instance accepts this license at upload, and for how long',
           description:
             'GitLab’s own checks (key and format, seats against the Maximum users, expiry) with its two clocks: the license has started by GitLab’s time zone and expires at 00:00 server time. 200 either way; `accepted` says which, and `message` is GitLab’s own refusal.',
           tags: ['licenses'],

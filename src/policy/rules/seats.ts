@@ -26,7 +26,7 @@ export function checkSeatCount(
   if (facts === undefined) {
     return notChecked('seats', 'the maximum users are unknown until the evidence can be read');
   }
-  const { maximumUsers, billableUsers, licensedUsers } = facts;
+  const { maximumUsers, billableUsers } = facts;
   if (maximumUsers === undefined) {
     return notChecked(
       'seats',
@@ -69,10 +69,7 @@ export function checkSeatCount(
 }
 
 /** The expired seats as previous_user_count, when that is both needed and safe. */
-function helpfulPreviousUserCount(
-  userCount: number,
-  facts: SubscriptionFacts,
-): number | undefined {
+function helpfulPreviousUserCount(userCount: number, facts: SubscriptionFacts): number | undefined {
   const { maximumUsers, billableUsers, licensedUsers } = facts;
   if (maximumUsers === undefined || billableUsers === undefined || licensedUsers === undefined) {
     return undefined;

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import type { JobHandler } from '../../jobs/job-handler.js';
-import { buildEmergencyLicense, encodeLicense, licenseFingerprint } from '../../license/index.js';
+import {
+  addDays,
+  buildEmergencyLicense,
+  encodeLicense,
+  licenseFingerprint,
+} from '../../license/index.js';
+import type { CalendarDate } from '../../license/index.js';
 import { ensureDelivery } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
@@ -105,7 +111,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
             {
               requestId: request.id,
               kind: 'license.generated',
-              message: `Generated an Ultimate trial license for ${request.user_count} users, valid until ${stored.expires_at}.`,
+              message: `Generated an Ultimate trial license for ${request.user_count} users: it works through ${addDays(stored.expires_at as CalendarDate, -1)} (expires at 00:00 on ${stored.expires_at}, server time).`,
               data: { fingerprint: stored.fingerprint, keyFingerprint: ctx.signingKey.fingerprint },
             },
             now,

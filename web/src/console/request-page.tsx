@@ -94,9 +94,9 @@ function RequestDetails({
           {request.license ? (
             <>
               {planLabel(request.license.plan)}
-              {request.license.trial ? ' trial' : ''}, {users(request.license.userCount)},{' '}
-              works through {request.license.lastFullDay} (expires at 00:00 on{' '}
-              {request.license.expiresAt}, server time){' '}
+              {request.license.trial ? ' trial' : ''}, {users(request.license.userCount)}, works
+              through {request.license.lastFullDay} (expires at 00:00 on {request.license.expiresAt}
+              , server time){' '}
               <a href={`/api/v1/requests/${encodeURIComponent(request.id)}/license`} download>
                 Download the license file
               </a>

@@ -53,7 +53,10 @@ export function LicenseView({
           {period.lastFullDay} (expires at 00:00 on {period.expiresOn}, server time)
         </dd>
         <dt>Read-only from</dt>
-        <dd>{period.readOnlyFrom ?? 'never: a trial without a read-only date runs at the Free tier once expired'}</dd>
+        <dd>
+          {period.readOnlyFrom ??
+            'never: a trial without a read-only date runs at the Free tier once expired'}
+        </dd>
         {!compact && typeof restrictions.previous_user_count === 'number' && (
           <>
             <dt>Previous users</dt>
