@@ -52,12 +52,22 @@ export const evidenceSchema = z
     screenshotsAttached: z
       .boolean({ error: 'screenshotsAttached must be true or false' })
       .optional(),
-    maximumUsers: usersCard('maximumUsers', 'Maximum users'),
+    // Optional here only so that a missing one is listed beside the other missing fields.
+    maximumUsers: usersCard('maximumUsers', 'Maximum users').optional(),
     billableUsers: usersCard('billableUsers', 'Billable users').optional(),
   })
   .strict()
   .superRefine((evidence, ctx) => {
-    if (evidence.billableUsers !== undefined && evidence.billableUsers > evidence.maximumUsers) {
+    if (evidence.maximumUsers === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maximumUsers'],
+        message: `maximumUsers is required: the number on the "Maximum users" card of the customer's Admin Area › Subscription page (GitLab checks the seats against it)`,
+      });
+    } else if (
+      evidence.billableUsers !== undefined &&
+      evidence.billableUsers > evidence.maximumUsers
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['billableUsers'],
@@ -79,7 +89,7 @@ export const evidenceSchema = z
   })
   .transform((evidence): EvidenceInput => {
     const usage = {
-      maximumUsers: evidence.maximumUsers,
+      maximumUsers: evidence.maximumUsers ?? 0,
       ...(evidence.billableUsers !== undefined && { billableUsers: evidence.billableUsers }),
     };
     if (evidence.licenseFile !== undefined) {

@@ -179,7 +179,22 @@ describe('web console', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Inspect' }).click();
     const license = page.getByTestId('license-view');
     await license.getByText('Read-only', { exact: true }).waitFor();
-    assert.match(await license.innerText(), /Acme Industries[\s\S]*2025-11-01 to 2026-11-12/);
+    const shown = await license.innerText();
+    assert.match(shown, /Acme Industries[\s\S]*Starts\s+2025-11-01/);
+    assert.match(
+      shown,
+      /Works through\s+2026-11-11 \(expires at 00:00 on 2026-11-12, server time\)/,
+    );
+    assert.match(
+      shown,
+      /What GitLab will do with it[\s\S]*2026-11-26 The instance turns read-only/,
+    );
+    await page.getByLabel('Maximum users', { exact: true }).fill('400');
+    await page.getByRole('button', { name: 'Check the upload' }).click();
+    await page
+      .getByTestId('preflight-answer')
+      .getByText('This license has already expired.')
+      .waitFor();
     await screenshot(page, 'console-inspector');
   });
 

@@ -94,6 +94,7 @@ for (const database of testDatabases) {
       assert.deepEqual(fields, [
         'body.evidence.expiredOn',
         'body.evidence.licensedUsers',
+        'body.evidence.maximumUsers',
         'body.evidence.screenshotsAttached',
       ]);
     });

@@ -4,6 +4,7 @@ import type { LifelineApi } from '../shared/api.js';
 import type { InspectAnswer } from '../shared/api-types.js';
 import { LicenseView } from '../shared/license-view.js';
 import { PageTitle } from './page-title.js';
+import { UploadPreflight } from './upload-preflight.js';
 
 /** Any GitLab license, pasted or uploaded, decoded with the evidence keys, with its status today. */
 export function InspectPage({ api }: { api: LifelineApi }) {
@@ -80,7 +81,10 @@ export function InspectPage({ api }: { api: LifelineApi }) {
         {error && <p class="field-error">{error}</p>}
         {answer &&
           (answer.ok ? (
-            <LicenseView answer={answer} />
+            <>
+              <LicenseView answer={answer} />
+              <UploadPreflight api={api} license={text.trim()} />
+            </>
           ) : (
             <div class="notice notice-bad" data-testid="license-unreadable">
               <p>

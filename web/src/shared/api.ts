@@ -2,6 +2,7 @@ import type {
   ApiErrorBody,
   Decision,
   InspectAnswer,
+  PreflightAnswer,
   RequestDetail,
   RequestPage,
   RequestQuery,
@@ -130,6 +131,16 @@ export class LifelineApi {
 
   async inspectLicense(license: string): Promise<InspectAnswer> {
     return (await this.call<InspectAnswer>('POST', '/api/v1/licenses/inspect', { license })).body;
+  }
+
+  async preflightLicense(body: {
+    license: string;
+    maximumUsers: number;
+    billableUsers?: number;
+    gitlabTimeZone?: string;
+    serverTimeZone?: string;
+  }): Promise<PreflightAnswer> {
+    return (await this.call<PreflightAnswer>('POST', '/api/v1/licenses/preflight', body)).body;
   }
 
   async session(): Promise<SessionAnswer> {
