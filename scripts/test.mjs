@@ -33,9 +33,19 @@ if (!process.env.LIFELINE_TEST_DATABASE_URL) {
   );
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
+// A hung test must not burn CI's 90 minutes. On Node 20 the runner applies this bound to each
+// test file as a whole (newer Nodes to each test), so it is sized for the longest file.
+const timeout = process.env.TEST_TIMEOUT_MS ?? '600000';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    `--test-timeout=${timeout}`,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);
