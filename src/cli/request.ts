@@ -148,7 +148,7 @@ export function registerRequestCommands(program: Command): void {
         if (page.items.length === 0) say('No requests match.');
         for (const item of page.items) {
           process.stdout.write(
-            `${item.id}  ${item.createdAt.slice(0, 16)}  ${item.state.padEnd(9)}  ${item.customerEmail}  ${item.userCount} users  ticket ${item.ticket.id}\n`,
+            `${item.id}  ${item.createdAt.slice(0, 16).replace('T', ' ')} UTC  ${item.state.padEnd(9)}  ${item.customerEmail}  ${item.userCount} users  ticket ${item.ticket.id}\n`,
           );
         }
       },
@@ -158,7 +158,8 @@ export function registerRequestCommands(program: Command): void {
     .command('resend <id>')
     .description('Email the same license again (to --email instead of the customer, if given).')
     .option('--email <email>')
-    .action(async (id: string, options: { email?: string }) => {
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string, options: { email?: string; json?: boolean }) => {
       const result = expectStatus(
         await callApi<{ to: string }>(
           'POST',
@@ -167,13 +168,15 @@ export function registerRequestCommands(program: Command): void {
         ),
         202,
       );
+      if (options.json) printJson(result);
       say(`The same license is on its way to ${result.to}.`);
     });
 
   request
     .command('retry <id>')
     .description('Continue a failed request from the step that failed (never a second license).')
-    .action(async (id: string) => {
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
       const result = expectStatus(
         await callApi<{ retried: string[] }>(
           'POST',
@@ -181,6 +184,7 @@ export function registerRequestCommands(program: Command): void {
         ),
         202,
       );
+      if (options.json) printJson(result);
       say(`Retrying: ${result.retried.join(', ')}.`);
     });
 }
@@ -206,7 +210,9 @@ function printDecision(id: string, decision: DecisionView): void {
     `${decision.eligible ? 'Accepted' : 'Rejected'}: ${decision.summary}\nRequest ${id}\n`,
   );
   for (const rule of decision.rules)
-    process.stdout.write(`  ${rule.passed ? 'ok  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`);
+    process.stdout.write(
+      `  ${rule.passed ? 'ok  ' : rule.code === 'NOT_CHECKED' ? '--  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`,
+    );
   const suggested = decision.rules.find((rule) => rule.suggestedUserCount !== undefined);
   if (suggested) {
     process.stdout.write(
@@ -219,6 +225,7 @@ function printDecision(id: string, decision: DecisionView): void {
 function printRequest(detail: RequestDetail): void {
   const lines = [
     `Request ${detail.id}: ${detail.state}`,
+    `  created     ${detail.createdAt.slice(0, 19).replace('T', ' ')} UTC`,
     `  ticket      ${detail.ticket.id} ${detail.ticket.url}`,
     `  customer    ${detail.customerEmail}, ${detail.userCount} users, asked by ${detail.requestedBy}`,
   ];
@@ -230,6 +237,14 @@ function printRequest(detail: RequestDetail): void {
     lines.push(
       `  tracker     #${detail.trackerIssue.number} (${detail.trackerIssue.state}) ${detail.trackerIssue.title}`,
     );
+  if (detail.state === 'rejected' && detail.decision) {
+    lines.push(`  rejected    ${detail.decision.summary}`);
+    for (const rule of detail.decision.rules.filter((outcome) => !outcome.passed)) {
+      lines.push(
+        `    ${rule.code === 'NOT_CHECKED' ? 'not checked' : 'FAIL'} ${rule.rule}: ${rule.message}`,
+      );
+    }
+  }
   if (detail.failure)
     lines.push(
       `  failed at   ${detail.failure.step}: ${detail.failure.message}`,

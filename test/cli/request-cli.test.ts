@@ -121,9 +121,13 @@ describe('lifeline request, against a running service', () => {
     assert.equal(show.code, 0, show.stderr);
     assert.equal((JSON.parse(show.stdout) as { state: string }).state, 'succeeded');
 
-    const resend = await lifeline(['request', 'resend', id, '--email', 'it@night.example'], env);
+    const resend = await lifeline(
+      ['request', 'resend', id, '--email', 'it@night.example', '--json'],
+      env,
+    );
     assert.equal(resend.code, 0, resend.stderr);
     assert.match(resend.stderr, /on its way to it@night\.example/);
+    assert.equal((JSON.parse(resend.stdout) as { to: string }).to, 'it@night.example');
   });
 
   it('says there is nothing to retry on a request that succeeded', async () => {
@@ -142,6 +146,14 @@ describe('lifeline request, against a running service', () => {
       /FAIL seats: GitLab would refuse 250 users: “During the year before this license started, this GitLab installation had 300 active users/,
     );
     assert.match(run.stdout, /try {2}--users 273: the smallest count GitLab accepts/);
+
+    // Shown later, the rejected request still says why, rule by rule.
+    const rejectedId = /^Request (\S+)$/m.exec(run.stdout)?.[1] ?? '';
+    const show = await lifeline(['request', 'show', rejectedId], env);
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^Request \S+: rejected$/m);
+    assert.match(show.stdout, /^ {2}created {5}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/m);
+    assert.match(show.stdout, /^ {4}FAIL seats: GitLab would refuse 250 users/m);
   });
 
   it('exits 2 with the failing rule when the policy rejects', async () => {

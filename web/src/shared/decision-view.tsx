@@ -40,15 +40,19 @@ export function DecisionView({
       <ul class="rules">
         {decision.rules.map((rule) => {
           const link = rule.relatedRequestId ? requestLink?.(rule.relatedRequestId) : undefined;
+          // A rule that needed facts the evidence did not give was not judged: not a failure.
+          const verdict = rule.passed ? 'pass' : rule.code === 'NOT_CHECKED' ? 'skip' : 'fail';
           return (
-            <li key={rule.rule} class={rule.passed ? 'rule rule-pass' : 'rule rule-fail'}>
+            <li key={rule.rule} class={`rule rule-${verdict}`} data-verdict={verdict}>
               <span class="rule-mark" aria-hidden="true">
-                {rule.passed ? '✓' : '✕'}
+                {{ pass: '✓', skip: '–', fail: '✕' }[verdict]}
               </span>
               <span>
                 <span class="rule-name">
                   {ruleNames[rule.rule] ?? rule.rule}:{' '}
-                  <span class="sr-only">{rule.passed ? 'passed' : 'failed'}. </span>
+                  <span class="sr-only">
+                    {{ pass: 'passed', skip: 'not checked', fail: 'failed' }[verdict]}.{' '}
+                  </span>
                 </span>
                 {rule.message}
                 {onUseUserCount && rule.suggestedUserCount !== undefined && (
