@@ -50,19 +50,20 @@ export async function packageApp(
     Buffer.from(files.get('manifest.json') ?? new Uint8Array()).toString('utf8'),
   ) as Record<string, unknown>;
   if (options.lifelineUrl) {
-    let host: string;
-    try {
-      host = new URL(options.lifelineUrl).hostname;
-    } catch {
-      throw new PackageError(
-        `The Lifeline URL ${options.lifelineUrl} is not a URL (e.g. https://lifeline.acme.com).`,
-      );
-    }
+    const host = reachableHost(options.lifelineUrl);
     const others = Array.isArray(manifest.domainWhitelist)
       ? (manifest.domainWhitelist as string[]).filter((entry) => entry !== placeholderHost)
       : [];
     manifest.domainWhitelist = [...new Set([host, ...others])];
     files.set('manifest.json', new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+  }
+
+  const whitelist = Array.isArray(manifest.domainWhitelist) ? manifest.domainWhitelist : [];
+  if (whitelist.length === 0 || whitelist.includes(placeholderHost)) {
+    // Uploaded like this, the sidebar would reach nothing: Zendesk signs only for listed hosts.
+    throw new PackageError(
+      `The manifest still names ${placeholderHost}, not your Lifeline: set LIFELINE_PUBLIC_URL (in .env or the environment, as the service reads it) or pass --lifeline-url https://lifeline.your-company.com.`,
+    );
   }
 
   const report = validateApp(appFilesFromMap(files));
@@ -96,6 +97,45 @@ export async function packageApp(
   return { zipPath, appDir, bytes: zip.byteLength, files: [...files.keys()].sort(), report };
 }
 
+/** The host Zendesk's proxy will call: a real address on the internet, not this machine. */
+function reachableHost(lifelineUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(lifelineUrl);
+  } catch {
+    throw new PackageError(
+      `The Lifeline URL ${lifelineUrl} is not a URL (e.g. https://lifeline.acme.com).`,
+    );
+  }
+  const host = url.hostname;
+  if (url.protocol !== 'https:') {
+    throw new PackageError(
+      `The Lifeline URL ${lifelineUrl} must be https://: Zendesk's proxy calls apps' servers over TLS.`,
+    );
+  }
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\./.test(host) ||
+    host === '[::1]' ||
+    host === placeholderHost
+  ) {
+    throw new PackageError(
+      `The Lifeline URL ${lifelineUrl} names ${host}, which Zendesk's proxy cannot reach: give the address your Lifeline is published at.`,
+    );
+  }
+  return host;
+}
+
+/** `.env` in the working directory, read the way the service reads it (the environment wins). */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile();
+  } catch {
+    // No .env file: the environment alone says where Lifeline is.
+  }
+}
+
 function lifelineUrlArgument(argv: string[]): string | undefined {
   const index = argv.indexOf('--lifeline-url');
   if (index >= 0) return argv[index + 1];
@@ -103,6 +143,7 @@ function lifelineUrlArgument(argv: string[]): string | undefined {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  loadDotEnv();
   const lifelineUrl = lifelineUrlArgument(process.argv.slice(2)) ?? process.env.LIFELINE_PUBLIC_URL;
   try {
     const result = await packageApp(lifelineUrl ? { lifelineUrl } : {});
