@@ -72,7 +72,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
       launchChromium(),
     ]);
     // The same package an admin uploads, with this Lifeline's host in its domain whitelist.
-    const packaged = await packageApp({ lifelineUrl: lifeline.url, outDir });
+    const packaged = await packageApp({ lifelineUrl: lifeline.url, outDir, local: true });
     app = appFilesFromZip(readFileSync(packaged.zipPath));
     context = await browser.newContext({
       viewport: { width: 320, height: 900 },

@@ -7,6 +7,7 @@
  *
  *   LIFELINE_PUBLIC_URL=https://lifeline.acme.com npm run zendesk:package
  *   npm run zendesk:package -- --lifeline-url https://lifeline.acme.com
+ *   npm run zendesk:package -- --lifeline-url http://localhost:8080 --local   # zcli apps:server
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -39,7 +40,13 @@ export class PackageError extends Error {
 
 /** Builds, validates and zips the app; throws PackageError (with the report) when it is not valid. */
 export async function packageApp(
-  options: { lifelineUrl?: string; outDir?: string; build?: boolean } = {},
+  options: {
+    lifelineUrl?: string;
+    outDir?: string;
+    build?: boolean;
+    /** For a Lifeline on this machine (zcli apps:server, the browser tests): no reachability check. */
+    local?: boolean;
+  } = {},
 ): Promise<PackageResult> {
   if (options.build !== false) await buildWeb();
   const source = appFilesFromDirectory(appRoot);
@@ -50,7 +57,7 @@ export async function packageApp(
     Buffer.from(files.get('manifest.json') ?? new Uint8Array()).toString('utf8'),
   ) as Record<string, unknown>;
   if (options.lifelineUrl) {
-    const host = reachableHost(options.lifelineUrl);
+    const host = reachableHost(options.lifelineUrl, options.local === true);
     const others = Array.isArray(manifest.domainWhitelist)
       ? (manifest.domainWhitelist as string[]).filter((entry) => entry !== placeholderHost)
       : [];
@@ -98,7 +105,7 @@ export async function packageApp(
 }
 
 /** The host Zendesk's proxy will call: a real address on the internet, not this machine. */
-function reachableHost(lifelineUrl: string): string {
+function reachableHost(lifelineUrl: string, local: boolean): string {
   let url: URL;
   try {
     url = new URL(lifelineUrl);
@@ -108,6 +115,7 @@ function reachableHost(lifelineUrl: string): string {
     );
   }
   const host = url.hostname;
+  if (local) return host;
   if (url.protocol !== 'https:') {
     throw new PackageError(
       `The Lifeline URL ${lifelineUrl} must be https://: Zendesk's proxy calls apps' servers over TLS.`,
@@ -146,7 +154,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   loadDotEnv();
   const lifelineUrl = lifelineUrlArgument(process.argv.slice(2)) ?? process.env.LIFELINE_PUBLIC_URL;
   try {
-    const result = await packageApp(lifelineUrl ? { lifelineUrl } : {});
+    const local = process.argv.includes('--local');
+    const result = await packageApp({ ...(lifelineUrl && { lifelineUrl }), local });
     printReport(result.report, 'zendesk-app');
     console.error(
       `Wrote ${relative(process.cwd(), result.zipPath)} (${(result.bytes / 1024).toFixed(1)} KiB, ${result.files.length} files) and ${relative(process.cwd(), result.appDir)}/.`,

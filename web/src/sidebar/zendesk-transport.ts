@@ -58,7 +58,8 @@ export function zendeskTransport(client: ZafClient, identity: AppIdentity): Tran
       ) {
         return answerOf(failure as ZafResponse);
       }
-      throw new ApiFailure(0, 'NOT_SENT', describe(failure));
+      const why = whyNotAnswered(failure);
+      throw new ApiFailure(0, why.code, why.message);
     }
   };
 }
@@ -79,15 +80,43 @@ function answerOf(response: ZafResponse): { status: number; body: unknown } {
   if (response.status === 401) {
     return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: refusedSignature } } };
   }
+  const fromLifeline = typeof body === 'object' && body !== null && 'error' in body;
+  if ([502, 503, 504].includes(response.status) && !fromLifeline) {
+    // The proxy answered for a Lifeline that did not: the service is down, not the app's setup.
+    return {
+      status: response.status,
+      body: { error: { code: 'LIFELINE_DOWN', message: lifelineDown(`HTTP ${response.status}`) } },
+    };
+  }
   return { status: response.status, body };
 }
 
-function describe(failure: unknown): string {
+const lifelineDown = (reason: string) =>
+  `Lifeline did not answer (${reason}): the service is down or overloaded. Try again in a minute; if it stays down, tell whoever runs Lifeline (\`lifeline doctor\` says what is wrong) and meanwhile ask the licensing team in #support_licensing-subscription.`;
+
+/**
+ * Why a call got no answer from Lifeline, in three cases that need three different people: a
+ * timeout (Lifeline slow or down: try again), the proxy refusing the call (the app's package or
+ * settings: a Zendesk admin), and no answer at all (Lifeline unreachable).
+ */
+export function whyNotAnswered(failure: unknown): { code: string; message: string } {
   const reason =
     failure instanceof Error
       ? failure.message
       : typeof failure === 'object' && failure !== null && 'statusText' in failure
         ? String(failure.statusText)
         : 'no answer';
-  return `Zendesk did not pass the call on to Lifeline (${reason}). The Lifeline host must be in the app’s domain whitelist: package the app with LIFELINE_PUBLIC_URL set (npm run zendesk:package).`;
+  if (/^timeout$/i.test(reason) || /timed? ?out/i.test(reason)) {
+    return {
+      code: 'TIMEOUT',
+      message: `Lifeline did not answer within 20 seconds. It may be busy or down: try again in a minute. Nothing is sent twice by trying again.`,
+    };
+  }
+  if (/whitelist|secure setting|proxy error|not allowed|forbidden host/i.test(reason)) {
+    return {
+      code: 'PROXY_REFUSED',
+      message: `Zendesk did not pass the call on to Lifeline (${reason}). The Lifeline host must be in the app’s domain whitelist: ask a Zendesk admin to upload the app packaged with LIFELINE_PUBLIC_URL set (npm run zendesk:package).`,
+    };
+  }
+  return { code: 'UNREACHABLE', message: lifelineDown(reason) };
 }
