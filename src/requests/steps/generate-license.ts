@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import type { JobHandler } from '../../jobs/job-handler.js';
-import { buildEmergencyLicense, encodeLicense, licenseFingerprint } from '../../license/index.js';
+import { buildEmergencyLicense, licenseFingerprint, signLicense } from '../../license/index.js';
 import { ensureDelivery } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { changeRequest } from '../request-changes.js';
 import { loadLicense, loadRequest } from '../request-records.js';
+import { recordSignature } from '../signatures.js';
 import { recordEvent } from '../timeline.js';
 import { canMove, type RequestState } from '../request.js';
 
@@ -15,7 +16,8 @@ import { canMove, type RequestState } from '../request.js';
  * Makes the request's license, once. The license is encoded outside the transaction (it is
  * CPU work) and stored with `ON CONFLICT DO NOTHING` on the request id: if two attempts race
  * (a lease taken over from a slow worker), only one license is ever stored, and only a stored
- * license is ever sent. In the same transaction the email delivery and its job are created.
+ * license is ever sent. In the same transaction the email delivery and its job are created, and
+ * the signature is recorded with the key that made it (src/requests/signatures.ts).
  */
 export function generateLicenseStep(ctx: PipelineContext): JobHandler {
   const db = ctx.store.db;
@@ -26,7 +28,12 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
       const existing = await loadLicense(db, request.id);
       const now = ctx.clock.now();
       let candidate:
-        { text: string; attributes: ReturnType<typeof buildEmergencyLicense> } | undefined;
+        | {
+            text: string;
+            fingerprint: string;
+            attributes: ReturnType<typeof buildEmergencyLicense>;
+          }
+        | undefined;
       if (!existing) {
         const attributes = buildEmergencyLicense(
           {
@@ -36,7 +43,8 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
           },
           ctx.licenseSettings,
         );
-        candidate = { attributes, text: encodeLicense(attributes, ctx.signingKey) };
+        const text = await signLicense(attributes, ctx.signer);
+        candidate = { attributes, text, fingerprint: licenseFingerprint(text) };
       }
       ctx.crashPoint?.('generate_license:before_store');
       const deliveryId = emailDeliveryId(request.id);
@@ -48,17 +56,33 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
               id: randomUUID(),
               request_id: request.id,
               text: candidate.text,
-              fingerprint: licenseFingerprint(candidate.text),
+              fingerprint: candidate.fingerprint,
               plan: candidate.attributes.restrictions?.plan ?? 'starter',
               trial: candidate.attributes.restrictions?.trial ? 1 : 0,
               user_count: candidate.attributes.restrictions?.active_user_count ?? 0,
               issued_at: candidate.attributes.issued_at,
               expires_at: candidate.attributes.expires_at,
-              key_fingerprint: ctx.signingKey.fingerprint,
+              key_fingerprint: ctx.signer.fingerprint,
               created_at: now,
             })
             .onConflict((oc) => oc.column('request_id').doNothing())
             .execute();
+          const kept = await trx
+            .selectFrom('licenses')
+            .select('fingerprint')
+            .where('request_id', '=', request.id)
+            .executeTakeFirstOrThrow();
+          await recordSignature(
+            trx,
+            {
+              requestId: request.id,
+              licenseFingerprint: candidate.fingerprint,
+              keyFingerprint: ctx.signer.fingerprint,
+              signer: ctx.signer.description,
+              kept: kept.fingerprint === candidate.fingerprint,
+            },
+            now,
+          );
         }
         const current = await trx
           .selectFrom('requests')
@@ -80,7 +104,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
         if (canMove(current.state as RequestState, 'issuing')) {
           const stored = await trx
             .selectFrom('licenses')
-            .select(['expires_at', 'fingerprint'])
+            .select(['expires_at', 'fingerprint', 'key_fingerprint'])
             .where('request_id', '=', request.id)
             .executeTakeFirstOrThrow();
           await changeRequest(
@@ -101,7 +125,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
               requestId: request.id,
               kind: 'license.generated',
               message: `Generated an Ultimate trial license for ${request.user_count} users, valid until ${stored.expires_at}.`,
-              data: { fingerprint: stored.fingerprint, keyFingerprint: ctx.signingKey.fingerprint },
+              data: { fingerprint: stored.fingerprint, keyFingerprint: stored.key_fingerprint },
             },
             now,
           );
