@@ -61,7 +61,7 @@ export function createSoftHsmToken(
   const pkcs8 = join(directory, 'import.pem');
   writeFileSync(
     pkcs8,
-    createPrivateKey(privatePem).export({ type: 'pkcs8', format: 'pem' }) as string,
+    createPrivateKey(privatePem).export({ type: 'pkcs8', format: 'pem' }),
     { mode: 0o600 },
   );
   util(['--import', pkcs8, '--token', tokenLabel, '--label', keyLabel, '--id', '01', '--pin', pin]);
