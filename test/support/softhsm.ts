@@ -59,11 +59,9 @@ export function createSoftHsmToken(
     execFileSync(SOFTHSM_UTIL, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   util(['--init-token', '--free', '--label', tokenLabel, '--so-pin', '13579111', '--pin', pin]);
   const pkcs8 = join(directory, 'import.pem');
-  writeFileSync(
-    pkcs8,
-    createPrivateKey(privatePem).export({ type: 'pkcs8', format: 'pem' }),
-    { mode: 0o600 },
-  );
+  writeFileSync(pkcs8, createPrivateKey(privatePem).export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
   util(['--import', pkcs8, '--token', tokenLabel, '--label', keyLabel, '--id', '01', '--pin', pin]);
   // The ceremony: the file copy is gone once the key is in the token.
   rmSync(pkcs8);
