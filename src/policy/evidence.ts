@@ -35,6 +35,8 @@ export interface SubscriptionFacts {
   subscriptionId?: string;
   /** The fingerprint of the evidence key that opened the file. */
   keyFingerprint?: string;
+  /** That key's name (LIFELINE_EVIDENCE_PUBLIC_KEY_FILES' `name=path`), e.g. "production". */
+  keyName?: string;
 }
 
 export type EvidenceReading =
@@ -94,6 +96,7 @@ function readLicenseFile(
     licenseeEmail: nonEmpty(license.licensee.Email),
     subscriptionId: nonEmpty(restrictions.subscription_id),
     keyFingerprint: key.fingerprint,
+    keyName: key.label,
   };
   return {
     ok: true,

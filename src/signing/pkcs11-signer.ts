@@ -18,8 +18,10 @@ import type { Pkcs11Failure, Pkcs11ThreadReply, Pkcs11ThreadRequest } from './pk
 import { SignerError } from './signer-error.js';
 
 export interface Pkcs11SignerOptions {
-  /** How long one signature may take, module thread start included. Default 10 s. */
+  /** How long one signature may take in the module. Default 10 s. */
   deadlineMs?: number;
+  /** How long starting a module thread may take: load, log in, find the key. Default 15 s. */
+  openDeadlineMs?: number;
 }
 
 /**
@@ -106,11 +108,10 @@ class ModuleThread {
     this.ready.catch(() => undefined);
   }
 
-  sign(aesKey: Buffer, deadlineMs: number, started: number): Promise<Buffer> {
+  sign(aesKey: Buffer, deadlineMs: number): Promise<Buffer> {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const remaining = Math.max(1, deadlineMs - (Date.now() - started));
       const timer = setTimeout(() => {
         this.abandon(
           new SignerError(
@@ -119,7 +120,7 @@ class ModuleThread {
             true,
           ),
         );
-      }, remaining);
+      }, deadlineMs);
       this.pending.set(id, { resolve, reject, timer });
       // Its own copy: a Buffer may be a view of a larger pool of random bytes.
       const request: Pkcs11ThreadRequest = { type: 'sign', id, data: new Uint8Array(aesKey) };
@@ -182,6 +183,7 @@ export async function openPkcs11Signer(
   options: Pkcs11SignerOptions = {},
 ): Promise<LicenseSigner> {
   const deadlineMs = options.deadlineMs ?? 10_000;
+  const openDeadlineMs = options.openDeadlineMs ?? 15_000;
   let current: ModuleThread | undefined;
   const start = () => {
     const thread: ModuleThread = new ModuleThread(settings, (gone) => {
@@ -198,11 +200,11 @@ export async function openPkcs11Signer(
         reject(
           new SignerError(
             'PKCS11_TIMEOUT',
-            `PKCS#11: the module ${settings.module} did not open token "${settings.tokenLabel}" within ${Math.round(deadlineMs / 1000)} s.`,
+            `PKCS#11: the module ${settings.module} did not open token "${settings.tokenLabel}" within ${Math.round(openDeadlineMs / 1000)} s.`,
             true,
           ),
         );
-      }, deadlineMs);
+      }, openDeadlineMs);
       promise.then(
         (value) => {
           clearTimeout(timer);
@@ -228,7 +230,6 @@ export async function openPkcs11Signer(
     publicKey,
     description: `PKCS#11 key "${settings.keyLabel}" on token "${settings.tokenLabel}" (${settings.module})`,
     async privateEncrypt(aesKey) {
-      const started = Date.now();
       const thread = current ?? start();
       const opened = await withDeadline(thread.ready, thread);
       // A module that came back with another key must not sign in its name.
@@ -239,7 +240,7 @@ export async function openPkcs11Signer(
           false,
         );
       }
-      return thread.sign(aesKey, deadlineMs, started);
+      return thread.sign(aesKey, deadlineMs);
     },
     async close() {
       await current?.close();

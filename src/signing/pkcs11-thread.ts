@@ -119,7 +119,8 @@ function signOnce(session: pkcs11js.Handle, data: Buffer): Buffer {
 
 /**
  * One signature. A session that fails is closed; when it came from the pool (it may have been
- * cut off since: the module restarted, the network HSM dropped it), a fresh one gets one try.
+ * cut off since: the module restarted, the network HSM dropped it), the pool is emptied and a
+ * fresh session, with the key found again, gets one try.
  */
 function sign(data: Buffer): Buffer {
   const pooled = idle.pop();
@@ -134,6 +135,8 @@ function sign(data: Buffer): Buffer {
     closeAllIdle();
     const fresh = openSession();
     try {
+      // Object handles may not outlive the sessions they were found in (SoftHSM renumbers them).
+      key = findKey(fresh);
       const signature = signOnce(fresh, data);
       idle.push(fresh);
       return signature;

@@ -4,7 +4,10 @@ import { decodeLicense, licenseStatus } from '../../license/index.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { HttpContext } from '../http-context.js';
 
-/** The license inspector: any license, decoded with the evidence keys, with today's status. */
+/**
+ * The license inspector: any license, decoded with the evidence keys, with today's status and
+ * the name of the key that signed it (a license no key reads answers WRONG_KEY: an unknown key).
+ */
 export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
     app.post(
@@ -25,6 +28,8 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         return {
           ok: true as const,
           keyFingerprint: result.key.fingerprint,
+          /** The evidence key's name ("production", "test"), null when it has none. */
+          keyName: result.key.label ?? null,
           status: licenseStatus(result.license, ctx.clock.today(), ctx.policy.gracePeriodDays),
           license: JSON.parse(result.json) as unknown,
         };

@@ -44,7 +44,14 @@ export interface RequestQuery {
 }
 
 export type InspectAnswer =
-  | { ok: true; keyFingerprint: string; status: LicenseStatus; license: LicenseAttributes }
+  | {
+      ok: true;
+      keyFingerprint: string;
+      /** The evidence key's name ("production", "test"); null when it has none. */
+      keyName: string | null;
+      status: LicenseStatus;
+      license: LicenseAttributes;
+    }
   | { ok: false; error: { code: string; message: string } };
 
 export interface SessionAnswer {
