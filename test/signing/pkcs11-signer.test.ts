@@ -17,7 +17,6 @@ import {
   defaultEmergencyLicenseSettings,
   serializeLicenseAttributes,
   signLicense,
-  type LicenseSigner,
 } from '../../src/license/index.js';
 import { openPkcs11Signer } from '../../src/signing/pkcs11-signer.js';
 import { SignerError } from '../../src/signing/signer-error.js';
@@ -156,12 +155,11 @@ describe('the PKCS#11 signer (SoftHSM2)', () => {
   it('fails a signature the module does not answer in time, without blocking, and recovers', async (t) => {
     const module = faultyModule();
     const hangFile = `${module}.hang`;
-    let signer: LicenseSigner | undefined;
+    const signer = await openPkcs11Signer({ ...token.settings, module }, { deadlineMs: 1_000 });
     t.after(async () => {
       rmSync(hangFile, { force: true });
-      await signer?.close();
+      await signer.close();
     });
-    signer = await openPkcs11Signer({ ...token.settings, module }, { deadlineMs: 1_000 });
     assert.ok(decodeLicense(await signLicense(emergency, signer), [testVerificationKey()]).ok);
 
     writeFileSync(hangFile, '');
