@@ -60,7 +60,7 @@ describe('key custody', () => {
   it('issues licenses signed in the PKCS#11 module and records each signature with its key', async (t) => {
     const logs: string[] = [];
     const lifeline = await startTestService(
-      { ...token.env, LIFELINE_SIGNING_KEY_FILE: '', LIFELINE_LOG_LEVEL: 'info' },
+      { ...token.env, LIFELINE_SIGNING_KEY_FILE: '', LIFELINE_LOG_LEVEL: 'debug' },
       { clock, logs: { write: (line) => logs.push(line) } },
     );
     t.after(() => lifeline.stop());
@@ -101,6 +101,7 @@ describe('key custody', () => {
       logs.every((line) => !line.includes(token.settings.pin)),
       'the PIN never reaches the log',
     );
+    assert.ok(!JSON.stringify(request).includes(token.settings.pin), 'nor an answer');
   });
 
   it('refuses to start with a key that does not match LIFELINE_SIGNING_KEY_FINGERPRINT', async () => {

@@ -53,7 +53,7 @@ export function createSoftHsmToken(
   process.env.SOFTHSM2_CONF = conf;
   const tokenLabel = options.tokenLabel ?? 'lifeline-test';
   const keyLabel = options.keyLabel ?? 'license-signing';
-  const pin = options.pin ?? '246810';
+  const pin = options.pin ?? 'lifeline-test-pin-4711';
   const env = { ...process.env, SOFTHSM2_CONF: conf };
   const util = (args: string[]) =>
     execFileSync(SOFTHSM_UTIL, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
