@@ -6,6 +6,7 @@
 import { cpus } from 'node:os';
 import { benchEndToEnd } from './e2e.js';
 import { benchLicense } from './license.js';
+import { benchPkcs11 } from './pkcs11.js';
 import { benchPostgresThroughput, benchPostgresUrl } from './postgres.js';
 import { benchSqliteCommits } from './sqlite-commits.js';
 
@@ -30,6 +31,7 @@ const machine = {
 };
 
 const license = await benchLicense(seconds === undefined ? {} : { seconds });
+const pkcs11 = await benchPkcs11(seconds === undefined ? {} : { seconds });
 const storage = benchSqliteCommits(seconds === undefined ? {} : { seconds });
 const e2e = await benchEndToEnd();
 // PostgreSQL with 1, 2 and 4 worker processes, when a server is configured (e2e built dist/).
@@ -52,6 +54,7 @@ const lines = [
   `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform})`,
   `RSA-2048 private operation (raw):  ${license.rsaRawOpsPerSec.toFixed(0).padStart(8)} /s`,
   `License encode:                    ${license.licenseEncodePerSec.toFixed(0).padStart(8)} /s  (${(license.encodeRatio * 100).toFixed(1)}% of raw RSA)`,
+  `License encode, PKCS#11 (SoftHSM2): ${pkcs11.pkcs11EncodePerSec === null ? '     n/a   (softhsm2 not installed)' : `${pkcs11.pkcs11EncodePerSec.toFixed(0).padStart(8)} /s  (the key in the module, ${(pkcs11.pkcs11EncodePerSec / license.licenseEncodePerSec).toFixed(2)}× the key file's rate)`}`,
   `License decode:                    ${license.licenseDecodePerSec.toFixed(0).padStart(8)} /s`,
   `SQLite write transaction (raw):    ${storage.sqliteRawCommitsPerSec.toFixed(0).padStart(8)} /s  (WAL, one row each)`,
   `End to end, SQLite + outbox (POST → tracker issue closed, at 10 requests/s):`,
@@ -71,5 +74,5 @@ const lines = [
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.stdout.write(
-  `${JSON.stringify({ ...license, ...storage, ...e2e, pgThroughputPerSec, machine })}\n`,
+  `${JSON.stringify({ ...license, ...pkcs11, ...storage, ...e2e, pgThroughputPerSec, machine })}\n`,
 );

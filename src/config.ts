@@ -35,7 +35,38 @@ export const configSchema = z.object({
   ),
   /** PEM file of the vendor's RSA private key. Default: a development key pair in the data dir. */
   LIFELINE_SIGNING_KEY_FILE: optionalText,
-  /** Comma-separated PEM files of public keys that customers' expired licenses are read with. */
+  /**
+   * The signing key's SHA-256 fingerprint (of its public key, as `doctor` and the start-up log
+   * print it): any other key stops the service at start. `sha256:` and colons are allowed.
+   */
+  LIFELINE_SIGNING_KEY_FINGERPRINT: optionalText.pipe(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .toLowerCase()
+          .replace(/^sha256:/, '')
+          .replaceAll(':', ''),
+      )
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^[0-9a-f]{64}$/,
+            'LIFELINE_SIGNING_KEY_FINGERPRINT must be the 64 hex digits of the key fingerprint that lifeline doctor prints',
+          ),
+      )
+      .optional(),
+  ),
+  /** Let the development key sign even though SMTP, GitLab, Slack or Zendesk are configured (staging). */
+  LIFELINE_ALLOW_DEVELOPMENT_KEY: z
+    .enum(['true', 'false'], { error: 'LIFELINE_ALLOW_DEVELOPMENT_KEY must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  /**
+   * Comma-separated PEM files of public keys that customers' expired licenses are read with, each
+   * `name=path` (e.g. production=/etc/lifeline/license_key.pub) or a plain path (named by its file).
+   */
   LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: optionalText,
   /** `postgres://…` or `sqlite:PATH`. Default: SQLite in the data dir. */
   DATABASE_URL: optionalText,

@@ -98,6 +98,7 @@ export function readSigningKeyFile(path: string): SigningKey {
 /** Reads and parses a public key file; errors carry a code for JSON output. */
 export function readVerificationKeyFile(
   path: string,
+  name: string = path,
 ): VerificationKey | { code: string; message: string } {
   let pem: string;
   try {
@@ -109,7 +110,7 @@ export function readVerificationKeyFile(
     };
   }
   try {
-    return loadVerificationKey(pem, path);
+    return loadVerificationKey(pem, name);
   } catch (error) {
     return {
       code: error instanceof KeyError ? error.code : 'KEY_UNREADABLE',

@@ -26,6 +26,7 @@ import type {
   LicenseStatus,
   VerificationKey,
 } from '../license/index.js';
+import { parseNamedKeyFile } from '../signing/key-names.js';
 import { describeFsError, readSigningKeyFile, readVerificationKeyFile } from './keys.js';
 import { registerPreflightCommand } from './license-preflight.js';
 import { parseInstant } from './instant-option.js';
@@ -71,7 +72,7 @@ export function registerLicenseCommands(program: Command): void {
     .argument('<file>', 'the .gitlab-license file, or - for stdin')
     .option(
       '--public-key <file>',
-      'a PEM public key to read it with (repeat to try several)',
+      'a PEM public key to read it with, as FILE or NAME=FILE (e.g. production=license_key.pub); repeat to try several',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--json', 'print the result as JSON on stdout')
@@ -177,8 +178,9 @@ async function inspectLicense(file: string, options: InspectOptions): Promise<vo
     return refuse('USAGE', 'give at least one --public-key FILE to read the license with.');
   }
   const keys: VerificationKey[] = [];
-  for (const path of keyPaths) {
-    const key = readVerificationKeyFile(path);
+  for (const [index, entry] of keyPaths.entries()) {
+    const { name, path } = parseNamedKeyFile(entry, index);
+    const key = readVerificationKeyFile(path, name);
     if ('code' in key) return refuse(key.code, key.message);
     keys.push(key);
   }
@@ -199,6 +201,7 @@ async function inspectLicense(file: string, options: InspectOptions): Promise<vo
     printJson({
       ok: true,
       keyFingerprint: result.key.fingerprint,
+      keyName: result.key.label ?? null,
       status,
       period: licensePeriod(result.license),
       life,

@@ -7,9 +7,11 @@ export {
   generateSigningKeyPair,
   loadSigningKey,
   loadVerificationKey,
+  publicKeyFingerprint,
 } from './keys.js';
 export type { KeyErrorCode, SigningKey, VerificationKey } from './keys.js';
-export { encodeLicense } from './encode.js';
+export { encodeLicense, signLicense } from './encode.js';
+export type { LicenseSigner } from './signer.js';
 export type { EncodeLicenseOptions } from './encode.js';
 export { serializeLicenseAttributes } from './serialize.js';
 export { decodeLicense } from './decode.js';

@@ -47,6 +47,8 @@ export interface SubscriptionFacts {
   subscriptionId?: string;
   /** The fingerprint of the evidence key that opened the file. */
   keyFingerprint?: string;
+  /** That key's name (LIFELINE_EVIDENCE_PUBLIC_KEY_FILES' `name=path`), e.g. "production". */
+  keyName?: string;
   /** The *Maximum users* card: an upper bound of GitLab's prior maximum (H). */
   maximumUsers?: number;
   /** The *Billable users* card. */
@@ -147,6 +149,7 @@ function readLicenseFile(
     licenseeEmail: nonEmpty(license.licensee.Email),
     subscriptionId: nonEmpty(restrictions.subscription_id),
     keyFingerprint: key.fingerprint,
+    keyName: key.label,
   };
   return {
     ok: true,

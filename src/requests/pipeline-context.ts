@@ -5,14 +5,15 @@ import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
 import type { Tracker } from '../delivery/tracker/tracker.js';
 import type { FailureClassifier } from '../jobs/job-handler.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
-import type { EmergencyLicenseSettings, SigningKey } from '../license/index.js';
+import type { EmergencyLicenseSettings, LicenseSigner } from '../license/index.js';
 import type { Store } from '../store/database.js';
 
 /** Everything the steps of a request need, handed in by the composition root. */
 export interface PipelineContext {
   store: Store;
   clock: Clock;
-  signingKey: SigningKey;
+  /** Signs every license: the key file's key in memory, or a key kept in a PKCS#11 module. */
+  signer: LicenseSigner;
   licenseSettings: EmergencyLicenseSettings;
   mailer: Mailer;
   mail: { from: string; replyTo?: string; messageIdDomain: string };

@@ -11,6 +11,7 @@ export type TimelineKind =
   | 'request.retried'
   | 'request.succeeded'
   | 'request.failed'
+  | 'license.signed'
   | 'license.generated'
   | 'email.sent'
   | 'email.retrying'

@@ -1,10 +1,11 @@
 import { DeliveryError } from '../delivery/delivery-error.js';
 import type { FailureVerdict } from '../jobs/job-handler.js';
 import { KeyError } from '../license/index.js';
+import { SignerError } from '../signing/signer-error.js';
 
 /**
  * How the worker reads an error: the adapters' DeliveryError says whether a retry can help;
- * a key problem never fixes itself; anything else (a database hiccup, a bug) is retried with
+ * a key problem never fixes itself, a signer says whether it can (a module that timed out); anything else (a database hiccup, a bug) is retried with
  * backoff, and its message is kept short.
  */
 export function classifyFailure(error: unknown): FailureVerdict {
@@ -15,6 +16,9 @@ export function classifyFailure(error: unknown): FailureVerdict {
       code: error.code,
       ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
     };
+  }
+  if (error instanceof SignerError) {
+    return { message: error.message, permanent: !error.retryable, code: error.code };
   }
   if (error instanceof KeyError) {
     return { message: error.message, permanent: true, code: error.code };

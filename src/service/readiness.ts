@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { ReadinessCheck } from '../delivery/delivery-error.js';
-import { buildEmergencyLicense, decodeLicense, encodeLicense } from '../license/index.js';
+import { buildEmergencyLicense, decodeLicense, signLicense } from '../license/index.js';
 import { openStore } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { buildAdapters } from './adapters.js';
 import { createLogger } from './logger.js';
-import { setUpEvidenceKeys, setUpSigningKey } from './signing-keys.js';
+import { setUpEvidenceKeys, setUpSigner, VENDOR_KEY_ADVICE } from './signing-keys.js';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -24,43 +24,52 @@ export async function checkReadiness(
   const logger = createLogger('silent');
 
   try {
-    const key = setUpSigningKey(config.values.LIFELINE_SIGNING_KEY_FILE, config.dataDir, logger);
-    const attributes = buildEmergencyLicense(
-      { customerEmail: 'doctor@lifeline.invalid', userCount: 1, at: new Date() },
-      config.license,
-    );
-    const decoded = decodeLicense(encodeLicense(attributes, key), [
-      { publicKey: key.publicKey, fingerprint: key.fingerprint },
-    ]);
-    checks.push(
-      decoded.ok
-        ? {
-            name: 'signing key',
-            ok: true,
-            detail: `signs and reads back (fingerprint ${key.fingerprint.slice(0, 16)}…)${config.values.LIFELINE_SIGNING_KEY_FILE ? '' : ' — DEVELOPMENT key: real GitLab instances will refuse its licenses'}`,
-            ...(!config.values.LIFELINE_SIGNING_KEY_FILE && {
-              fix: 'set LIFELINE_SIGNING_KEY_FILE to the vendor key',
-            }),
-          }
-        : {
-            name: 'signing key',
-            ok: false,
-            detail: decoded.error.message,
-            fix: 'check LIFELINE_SIGNING_KEY_FILE',
-          },
-    );
-    const evidence = setUpEvidenceKeys(config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES, key);
-    checks.push({
-      name: 'evidence keys',
-      ok: true,
-      detail: `${evidence.length} public key(s) to read customers' expired licenses`,
-    });
+    const { signer, development } = await setUpSigner(config, logger);
+    try {
+      const attributes = buildEmergencyLicense(
+        { customerEmail: 'doctor@lifeline.invalid', userCount: 1, at: new Date() },
+        config.license,
+      );
+      const decoded = decodeLicense(await signLicense(attributes, signer), [
+        { publicKey: signer.publicKey, fingerprint: signer.fingerprint },
+      ]);
+      const pinned = config.values.LIFELINE_SIGNING_KEY_FINGERPRINT ? ', pinned' : '';
+      checks.push(
+        !decoded.ok
+          ? {
+              name: 'signing key',
+              ok: false,
+              detail: `${signer.description}: ${decoded.error.message}`,
+              fix: 'check LIFELINE_SIGNING_KEY_FILE or the LIFELINE_SIGNING_PKCS11_* settings',
+            }
+          : development
+            ? {
+                name: 'signing key',
+                ok: false,
+                detail: `the DEVELOPMENT key signs (fingerprint ${signer.fingerprint}): real GitLab instances refuse its licenses`,
+                fix: VENDOR_KEY_ADVICE,
+              }
+            : {
+                name: 'signing key',
+                ok: true,
+                detail: `${signer.description} signs and reads back (fingerprint ${signer.fingerprint}${pinned})`,
+              },
+      );
+      const evidence = setUpEvidenceKeys(config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES, signer);
+      checks.push({
+        name: 'evidence keys',
+        ok: true,
+        detail: `${evidence.length} public key(s) to read customers' expired licenses: ${evidence.map((key) => `${key.label ?? 'unnamed'} (${key.fingerprint.slice(0, 16)}…)`).join(', ')}`,
+      });
+    } finally {
+      await signer.close();
+    }
   } catch (error) {
     checks.push({
       name: 'signing key',
       ok: false,
       detail: message(error),
-      fix: 'check LIFELINE_SIGNING_KEY_FILE and LIFELINE_EVIDENCE_PUBLIC_KEY_FILES',
+      fix: 'check LIFELINE_SIGNING_KEY_FILE (or the LIFELINE_SIGNING_PKCS11_* settings), LIFELINE_SIGNING_KEY_FINGERPRINT and LIFELINE_EVIDENCE_PUBLIC_KEY_FILES',
     });
   }
 

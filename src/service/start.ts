@@ -19,7 +19,7 @@ import { buildAdapters } from './adapters.js';
 import { classifyFailure } from './failure-verdict.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { setUpEvidenceKeys, setUpSigningKey } from './signing-keys.js';
+import { setUpEvidenceKeys, setUpSigner } from './signing-keys.js';
 import { listenForJobs } from './job-notifications.js';
 
 export interface ServiceOptions {
@@ -68,15 +68,16 @@ export async function startService(
     throw error;
   }
 
-  const signingKey = setUpSigningKey(
-    config.values.LIFELINE_SIGNING_KEY_FILE,
-    config.dataDir,
-    logger,
-  );
-  const evidenceKeys = setUpEvidenceKeys(
-    config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES,
-    signingKey,
-  );
+  let signer;
+  let evidenceKeys;
+  try {
+    ({ signer } = await setUpSigner(config, logger));
+    evidenceKeys = setUpEvidenceKeys(config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES, signer);
+  } catch (error) {
+    await signer?.close();
+    await store.close();
+    throw error;
+  }
   const adapters = buildAdapters(config, store, logger);
   const wake = new WakeSignal();
   const metrics = createMetrics(store);
@@ -90,7 +91,7 @@ export async function startService(
   const pipeline: PipelineContext = {
     store,
     clock,
-    signingKey,
+    signer,
     licenseSettings: config.license,
     mailer: adapters.mailer,
     mail: adapters.mail,
@@ -215,7 +216,8 @@ export async function startService(
       tracker: adapters.destinations.tracker,
       notice: adapters.destinations.notice,
       ticket: adapters.destinations.ticket,
-      signingKey: signingKey.fingerprint,
+      signingKey: signer.fingerprint,
+      signer: signer.description,
     },
     'Lifeline started',
   );
@@ -236,6 +238,7 @@ export async function startService(
         await worker?.stop(graceMs);
         await stopListening();
         await adapters.mailer.close();
+        await signer.close();
         await store.close();
       })();
       return stopped;

@@ -11,7 +11,7 @@ import { buildWeb } from '../../scripts/build-web.js';
 import { createConsoleUser } from '../../src/access/console-accounts.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
-import { startTestService, type TestService } from '../support/service.js';
+import { startTestService, testPublicKeyFile, type TestService } from '../support/service.js';
 import { launchChromium, screenshot, unlabelledControls } from './support/chromium.js';
 
 const today = '2026-11-28' as CalendarDate;
@@ -36,7 +36,11 @@ describe('web console', { timeout: 60_000 }, () => {
     smtp = await startFakeSmtpServer();
     [lifeline, browser] = await Promise.all([
       startTestService(
-        { SMTP_URL: smtp.url, LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>' },
+        {
+          SMTP_URL: smtp.url,
+          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+          LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: `production=${testPublicKeyFile}`,
+        },
         { clock: clockOnDay(today) },
       ),
       launchChromium(),
@@ -172,6 +176,7 @@ describe('web console', { timeout: 60_000 }, () => {
     await page.getByLabel('Or upload a license file').setInputFiles(otherKeyLicensePath);
     await page.getByTestId('license-unreadable').waitFor();
     assert.match(await page.getByTestId('license-unreadable').innerText(), /cannot be read/);
+    assert.match(await page.getByTestId('license-key').innerText(), /an unknown key/);
 
     await page
       .getByLabel('License', { exact: true })
@@ -195,6 +200,7 @@ describe('web console', { timeout: 60_000 }, () => {
       .getByTestId('preflight-answer')
       .getByText('This license has already expired.')
       .waitFor();
+    assert.match(await license.getByTestId('license-key').innerText(), /^production \(/);
     await screenshot(page, 'console-inspector');
   });
 

@@ -283,23 +283,32 @@ describe('lifeline license inspect', () => {
     }
   });
 
-  it('tries every --public-key given', async () => {
+  it('tries every --public-key given, and names the one that read the license', async () => {
     const result = await lifeline([
       'license',
       'inspect',
       `${fixtures}/other-key.gitlab-license`,
       '--public-key',
-      publicKey,
+      `production=${publicKey}`,
       '--public-key',
-      otherPublicKey,
+      `test=${otherPublicKey}`,
       '--json',
     ]);
     assert.equal(result.code, 0, result.stderr);
-    const output = JSON.parse(result.stdout) as { keyFingerprint: string };
+    const output = JSON.parse(result.stdout) as { keyFingerprint: string; keyName: string };
     assert.equal(
       output.keyFingerprint,
       loadVerificationKey(fixture('other_license_key.pub')).fingerprint,
     );
+    assert.equal(output.keyName, 'test');
+    const table = await lifeline([
+      'license',
+      'inspect',
+      `${fixtures}/other-key.gitlab-license`,
+      '--public-key',
+      `test=${otherPublicKey}`,
+    ]);
+    assert.match(table.stdout, /^Key +[0-9a-f]{64} \(test\)$/m);
   });
 
   it('fails with a code on stdout (--json) and one line on stderr', async () => {

@@ -30,6 +30,7 @@ describe('evidence: the customer’s expired license file', () => {
       licenseeEmail: 'jane@acme.example',
       subscriptionId: '2c92a0ff7e1a0001',
       keyFingerprint: evidenceKey.fingerprint,
+      keyName: 'test vendor key',
     });
     assert.deepEqual(disagreements, []);
   });

@@ -61,8 +61,9 @@ const preflightBody = z
   });
 
 /**
- * The license inspector (any license, decoded with the evidence keys, with today's status and
- * what GitLab will do with it), and the upload preflight (GitLab's own checks, src/license/gitlab-upload).
+ * The license inspector (any license, decoded with the evidence keys, with today's status, what
+ * GitLab will do with it, and the name of the key that signed it: a license no key reads answers
+ * WRONG_KEY, an unknown key), and the upload preflight (GitLab's own checks, src/license/gitlab-upload).
  */
 export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
@@ -82,6 +83,8 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         return {
           ok: true as const,
           keyFingerprint: result.key.fingerprint,
+          /** The evidence key's name ("production", "test"), null when it has none. */
+          keyName: result.key.label ?? null,
           status: licenseStatus(result.license, ctx.clock.today(), ctx.policy.gracePeriodDays),
           period: licensePeriod(result.license),
           life: licenseLife(result.license),

@@ -4,8 +4,8 @@ import type { JobHandler } from '../../jobs/job-handler.js';
 import {
   addDays,
   buildEmergencyLicense,
-  encodeLicense,
   licenseFingerprint,
+  signLicense,
 } from '../../license/index.js';
 import type { CalendarDate } from '../../license/index.js';
 import { ensureDelivery } from '../deliveries.js';
@@ -14,6 +14,7 @@ import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { changeRequest } from '../request-changes.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
+import { recordSignature } from '../signatures.js';
 import { recordEvent } from '../timeline.js';
 import { canMove, type RequestState } from '../request.js';
 
@@ -21,7 +22,8 @@ import { canMove, type RequestState } from '../request.js';
  * Makes the request's license, once. The license is encoded outside the transaction (it is
  * CPU work) and stored with `ON CONFLICT DO NOTHING` on the request id: if two attempts race
  * (a lease taken over from a slow worker), only one license is ever stored, and only a stored
- * license is ever sent. In the same transaction the email delivery and its job are created.
+ * license is ever sent. In the same transaction the email delivery and its job are created, and
+ * the signature is recorded with the key that made it (src/requests/signatures.ts).
  */
 export function generateLicenseStep(ctx: PipelineContext): JobHandler {
   const db = ctx.store.db;
@@ -32,7 +34,12 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
       const existing = await loadLicense(db, request.id);
       const now = ctx.clock.now();
       let candidate:
-        { text: string; attributes: ReturnType<typeof buildEmergencyLicense> } | undefined;
+        | {
+            text: string;
+            fingerprint: string;
+            attributes: ReturnType<typeof buildEmergencyLicense>;
+          }
+        | undefined;
       if (!existing) {
         // The decision fixed what GitLab must be told besides the seats (previous_user_count).
         const terms = (await loadDecision(db, request.id))?.licenseTerms;
@@ -47,7 +54,8 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
           },
           ctx.licenseSettings,
         );
-        candidate = { attributes, text: encodeLicense(attributes, ctx.signingKey) };
+        const text = await signLicense(attributes, ctx.signer);
+        candidate = { attributes, text, fingerprint: licenseFingerprint(text) };
       }
       ctx.crashPoint?.('generate_license:before_store');
       const deliveryId = emailDeliveryId(request.id);
@@ -59,17 +67,33 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
               id: randomUUID(),
               request_id: request.id,
               text: candidate.text,
-              fingerprint: licenseFingerprint(candidate.text),
+              fingerprint: candidate.fingerprint,
               plan: candidate.attributes.restrictions?.plan ?? 'starter',
               trial: candidate.attributes.restrictions?.trial ? 1 : 0,
               user_count: candidate.attributes.restrictions?.active_user_count ?? 0,
               issued_at: candidate.attributes.issued_at,
               expires_at: candidate.attributes.expires_at,
-              key_fingerprint: ctx.signingKey.fingerprint,
+              key_fingerprint: ctx.signer.fingerprint,
               created_at: now,
             })
             .onConflict((oc) => oc.column('request_id').doNothing())
             .execute();
+          const kept = await trx
+            .selectFrom('licenses')
+            .select('fingerprint')
+            .where('request_id', '=', request.id)
+            .executeTakeFirstOrThrow();
+          await recordSignature(
+            trx,
+            {
+              requestId: request.id,
+              licenseFingerprint: candidate.fingerprint,
+              keyFingerprint: ctx.signer.fingerprint,
+              signer: ctx.signer.description,
+              kept: kept.fingerprint === candidate.fingerprint,
+            },
+            now,
+          );
         }
         const current = await trx
           .selectFrom('requests')
@@ -91,7 +115,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
         if (canMove(current.state as RequestState, 'issuing')) {
           const stored = await trx
             .selectFrom('licenses')
-            .select(['expires_at', 'fingerprint'])
+            .select(['expires_at', 'fingerprint', 'key_fingerprint'])
             .where('request_id', '=', request.id)
             .executeTakeFirstOrThrow();
           await changeRequest(
@@ -112,7 +136,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
               requestId: request.id,
               kind: 'license.generated',
               message: `Generated an Ultimate trial license for ${request.user_count} users: it works through ${addDays(stored.expires_at as CalendarDate, -1)} (expires at 00:00 on ${stored.expires_at}, server time).`,
-              data: { fingerprint: stored.fingerprint, keyFingerprint: ctx.signingKey.fingerprint },
+              data: { fingerprint: stored.fingerprint, keyFingerprint: stored.key_fingerprint },
             },
             now,
           );

@@ -90,6 +90,11 @@ export function InspectPage({ api }: { api: LifelineApi }) {
               <p>
                 <strong>This license cannot be read.</strong> {answer.error.message}
               </p>
+              {answer.error.code === 'WRONG_KEY' && (
+                <p data-testid="license-key">
+                  Signed by: an unknown key (none of the configured evidence keys).
+                </p>
+              )}
             </div>
           ))}
       </section>

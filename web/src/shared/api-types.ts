@@ -52,6 +52,8 @@ export type InspectAnswer =
   | {
       ok: true;
       keyFingerprint: string;
+      /** The evidence key's name ("production", "test"); null when it has none. */
+      keyName: string | null;
       status: LicenseStatus;
       period: LicensePeriod;
       life: LicenseLifeEvent[];

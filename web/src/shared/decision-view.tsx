@@ -92,6 +92,12 @@ export function DecisionView({
         </ul>
       )}
       <p class="fine-print">
+        {decision.facts?.keyFingerprint && (
+          <span data-testid="evidence-key">
+            The license file was signed by {decision.facts.keyName ?? 'an unnamed key'} (
+            <span class="mono">{decision.facts.keyFingerprint.slice(0, 16)}…</span>).{' '}
+          </span>
+        )}
         Policy {decision.policyVersion}, decided on {decision.decidedOn}.
       </p>
     </div>

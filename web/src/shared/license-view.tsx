@@ -72,7 +72,10 @@ export function LicenseView({
         {!compact && (
           <>
             <dt>Signed by key</dt>
-            <dd class="mono">{answer.keyFingerprint.slice(0, 16)}…</dd>
+            <dd data-testid="license-key">
+              {answer.keyName ?? 'an unnamed key'}{' '}
+              <span class="mono muted">({answer.keyFingerprint.slice(0, 16)}…)</span>
+            </dd>
           </>
         )}
       </dl>
