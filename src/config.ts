@@ -62,7 +62,7 @@ export const configSchema = z.object({
       error: 'LIFELINE_WINDOW_COUNTS_FROM must be grace_end or expiry',
     })
     .default(defaultPolicySettings.windowCountsFrom),
-  LIFELINE_MAX_USER_COUNT: whole('LIFELINE_MAX_USER_COUNT', 1).default(
+  LIFELINE_MAX_USER_COUNT: whole('LIFELINE_MAX_USER_COUNT', 1, 2_147_483_647).default(
     defaultPolicySettings.maxUserCount,
   ),
   LIFELINE_REPEAT_PERIOD_DAYS: whole('LIFELINE_REPEAT_PERIOD_DAYS', 0, 3_650).default(
@@ -93,7 +93,9 @@ export const configSchema = z.object({
   LIFELINE_ZENDESK_APP_ISSUER: optionalText,
 
   /** API calls per minute per caller, counted in the database (shared by all processes). */
-  LIFELINE_RATE_LIMIT_PER_MINUTE: whole('LIFELINE_RATE_LIMIT_PER_MINUTE', 1).default(600),
+  LIFELINE_RATE_LIMIT_PER_MINUTE: whole('LIFELINE_RATE_LIMIT_PER_MINUTE', 1, 2_147_483_647).default(
+    600,
+  ),
   /** Console sessions last this long (hours). */
   LIFELINE_SESSION_HOURS: whole('LIFELINE_SESSION_HOURS', 1, 24 * 30).default(12),
   /** Send the session cookie only over HTTPS (default: when LIFELINE_PUBLIC_URL is https). */

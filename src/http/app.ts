@@ -15,6 +15,7 @@ import { errorBody } from './api-error.js';
 import { authenticate } from './auth/authenticate.js';
 import { rateLimit } from './auth/rate-limit.js';
 import { handleError } from './error-handler.js';
+import { refuseNulCharacters } from './refuse-nul.js';
 import type { HttpContext } from './http-context.js';
 import { eligibilityRoutes } from './routes/eligibility.js';
 import { healthRoutes } from './routes/health.js';
@@ -40,6 +41,7 @@ export async function buildHttpApp(ctx: HttpContext) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  app.addHook('preValidation', refuseNulCharacters);
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)

@@ -65,6 +65,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     void reply.header('retry-after', 1);
     return send(503, 'NOT_READY', 'The service is busy right now; try again in a second.');
   }
+  if (isValueTheDatabaseRefuses(error)) {
+    // The schemas bound what they let through; this is the net under them (a NUL byte, a number
+    // out of a column's range): the caller's value, not our fault.
+    request.log.warn({ err: error }, 'the database refused a value');
+    return send(
+      400,
+      'VALIDATION_FAILED',
+      'A value in this call cannot be stored (out of range, or a character such as NUL that is not text): check the numbers and text you sent.',
+    );
+  }
   request.log.error({ err: error }, 'unexpected error');
   return send(
     500,
@@ -75,6 +85,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 function issuePath(instancePath: string): string[] {
   return instancePath.split('/').filter((part) => part !== '');
+}
+
+/** PostgreSQL's class 22 (data exception: out of range, invalid text, NUL); SQLite's TOOBIG. */
+function isValueTheDatabaseRefuses(error: FastifyError): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) ||
+    code === 'SQLITE_TOOBIG' ||
+    code === 'SQLITE_MISMATCH'
+  );
 }
 
 function isDatabaseBusy(error: FastifyError): boolean {

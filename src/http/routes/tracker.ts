@@ -2,6 +2,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
 import { principalOf } from '../auth/authenticate.js';
+import { integerColumnMax } from '../../store/column-bounds.js';
 import type { TrackerIssueRow } from '../../store/schema.js';
 import type { HttpContext } from '../http-context.js';
 
@@ -48,7 +49,16 @@ export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'One tracker issue',
           tags: ['tracker'],
-          params: z.object({ number: z.coerce.number().int().min(1) }),
+          params: z.object({
+            number: z.coerce
+              .number({ error: 'number must be a tracker issue number' })
+              .int('number must be a tracker issue number')
+              .min(1, 'number must be a tracker issue number (1 or more)')
+              .max(
+                integerColumnMax,
+                `number must be a tracker issue number (at most ${integerColumnMax})`,
+              ),
+          }),
         },
       },
       async (request) => {
