@@ -86,7 +86,10 @@ export const configSchema = z.object({
   LIFELINE_RETRY_MAX_MS: whole('LIFELINE_RETRY_MAX_MS', 1).default(600_000),
 
   /** The shared secret of the Zendesk sidebar app (its secure `shared_secret` setting). */
-  LIFELINE_ZENDESK_APP_SECRET: optionalText,
+  LIFELINE_ZENDESK_APP_SECRET: optionalText.refine(
+    (secret) => secret === undefined || Buffer.byteLength(secret) >= 32,
+    'LIFELINE_ZENDESK_APP_SECRET must be at least 32 bytes (a random string such as `openssl rand -hex 32`): anyone who guesses it can sign in as any agent',
+  ),
   /** The JWT audience the sidebar app signs for; default: the public URL, else `lifeline`. */
   LIFELINE_ZENDESK_APP_AUDIENCE: optionalText,
   /** The Zendesk subdomain URL the app's tokens must come from (`iss`), e.g. https://acme.zendesk.com. */

@@ -50,9 +50,15 @@ export async function buildHttpApp(ctx: HttpContext) {
       ),
   );
 
+  // Over plain HTTP (a deployment without TLS in front, or one whose proxy speaks plain HTTP
+  // to the browser), asking the browser to upgrade its requests to https leaves the console a
+  // blank page, and HSTS would lock the host name out: both only when the public URL is https.
+  const https = ctx.publicUrl?.startsWith('https:') ?? false;
   await app.register(fastifyHelmet, {
+    hsts: https ? { maxAge: 31_536_000 } : false,
     contentSecurityPolicy: {
       directives: {
+        upgradeInsecureRequests: https ? [] : null,
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],

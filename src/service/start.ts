@@ -9,6 +9,7 @@ import { requestPipeline } from '../requests/pipeline.js';
 import type { PipelineContext } from '../requests/pipeline-context.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import { openStore, type Store } from '../store/database.js';
+import { ensurePrivateDirectory } from '../store/private-files.js';
 import {
   migrateToLatest,
   pendingMigrations,
@@ -50,6 +51,7 @@ export async function startService(
 ): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.values.LIFELINE_LOG_LEVEL);
+  ensurePrivateDirectory(config.dataDir);
   const store = openStore(config.databaseUrl, { max: config.values.DATABASE_POOL_MAX });
   try {
     await refuseNewerSchema(store);

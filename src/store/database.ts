@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type pg from 'pg';
 import type { StoreDialect } from './dialect.js';
 import { pgModule } from './pg-module.js';
+import { ensurePrivateDatabaseFiles } from './private-files.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -59,7 +60,10 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
     };
   }
   const path = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ensurePrivateDatabaseFiles(path);
+  }
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
