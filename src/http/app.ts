@@ -4,7 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify from 'fastify';
+import Fastify, { type FastifyError } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -40,7 +40,10 @@ export async function buildHttpApp(ctx: HttpContext) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    ctx.storage.noteError(error);
+    return handleError(error, request, reply);
+  });
   app.addHook('preValidation', refuseNulCharacters);
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -91,7 +94,7 @@ export async function buildHttpApp(ctx: HttpContext) {
     api.addHook('onRequest', authenticate(ctx));
     api.addHook(
       'onRequest',
-      rateLimit(ctx.store, ctx.rateLimitPerMinute, () => ctx.clock.now()),
+      rateLimit(ctx.store, ctx.rateLimitPerMinute, () => ctx.clock.now(), ctx.storage),
     );
     await api.register(requestRoutes(ctx));
     await api.register(eligibilityRoutes(ctx));

@@ -4,7 +4,11 @@ import { IdempotencyKeyReused } from '../requests/submit-request.js';
 import { InvalidCursor } from '../requests/request-view.js';
 import { NothingToRetry } from '../requests/retry-request.js';
 import { NoLicenseToResend } from '../requests/resend-license.js';
+import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { ApiError, errorBody, type ApiErrorCode, type ApiErrorDetail } from './api-error.js';
+
+/** How long a client waits before writing again when the disk is full. */
+const storageRetryAfterSeconds = 30;
 
 const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The body is not valid JSON.' },
@@ -57,6 +61,18 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error.statusCode === 429) return send(429, 'RATE_LIMITED', error.message);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return send(error.statusCode, 'VALIDATION_FAILED', error.message);
+  }
+  const storage = storageFailureCode(error);
+  if (storage) {
+    // A full or failing disk: an outage that ends when space is freed, not a fault of the call.
+    // Nothing of this call was recorded (its transaction rolled back); reads still work.
+    request.log.error({ err: error }, 'storage failure: a write was refused');
+    void reply.header('retry-after', storageRetryAfterSeconds);
+    return send(
+      503,
+      'STORAGE_UNAVAILABLE',
+      `${storageFailureSentence(storage)} Nothing of this call was recorded: try again in a minute. Finding and reading requests still works.`,
+    );
   }
   if (isDatabaseBusy(error)) {
     // Every connection is taken (a burst larger than the pool) or SQLite is locked: a moment

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../store/database.js';
+import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
 import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
 import { RunLater } from './job-handler.js';
@@ -24,6 +26,8 @@ export interface WorkerSettings {
   /** Poll interval when no wake-up arrives (default 1 000 ms). */
   pollMs: number;
   backoff: BackoffSettings;
+  /** How long the worker waits before claiming again after a write refused for space or I/O (default 5 000 ms). */
+  storagePauseMs?: number;
 }
 
 export type WorkerEvent =
@@ -33,6 +37,8 @@ export type WorkerEvent =
   | { type: 'job:failed'; job: Job; verdict: FailureVerdict }
   | { type: 'job:lease-lost'; job: Job }
   | { type: 'worker:reclaimed'; count: number }
+  | { type: 'worker:paused'; reason: string }
+  | { type: 'worker:resumed' }
   | { type: 'worker:error'; error: unknown };
 
 export interface WorkerOptions {
@@ -43,6 +49,8 @@ export interface WorkerOptions {
   wake: WakeSignal;
   now?: () => number;
   onEvent?: (event: WorkerEvent) => void;
+  /** Told of writes refused for space or I/O; the worker pauses on them. */
+  storage?: StorageHealth;
 }
 
 /**
@@ -61,6 +69,8 @@ export class Worker {
   private heartbeat: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  /** Set while the storage refuses writes: no claims until this instant. */
+  private pausedUntil: number | undefined;
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -129,6 +139,10 @@ export class Worker {
     const { store, settings, wake } = this.options;
     while (!this.stopping) {
       const free = settings.concurrency - this.running.size;
+      if (this.pausedUntil !== undefined && this.now() < this.pausedUntil) {
+        await wake.wait(Math.max(10, this.pausedUntil - this.now()));
+        continue;
+      }
       let claimed: Job[] = [];
       if (free > 0) {
         try {
@@ -138,8 +152,9 @@ export class Worker {
             leaseMs: settings.leaseMs,
             now: this.now(),
           });
+          this.resume();
         } catch (error) {
-          this.emit({ type: 'worker:error', error });
+          if (!this.pauseFor(error)) this.emit({ type: 'worker:error', error });
         }
       }
       // A claim that completed as the drain began is running work: it gets the grace period.
@@ -173,6 +188,12 @@ export class Worker {
           : { type: 'job:lease-lost', job },
       );
     } catch (error) {
+      if (this.pauseFor(error)) {
+        // The disk, not the step, failed: hand the job back with its attempt, to run again
+        // once writes work. If even that write fails, the lease lapses and it is swept back.
+        await releaseJobs(db, [job.id], this.id, this.now(), this.now()).catch(() => undefined);
+        return;
+      }
       try {
         await this.settleFailure(job, error, classify, settings);
       } catch (settleError) {
@@ -211,6 +232,28 @@ export class Worker {
     } else {
       this.emit({ type: 'job:lease-lost', job });
     }
+  }
+
+  /** Pauses claiming when `error` is a storage failure; answers whether it was one. */
+  private pauseFor(error: unknown): boolean {
+    const code = storageFailureCode(error);
+    if (!code) return false;
+    this.options.storage?.noteError(error);
+    const first = this.pausedUntil === undefined;
+    this.pausedUntil = this.now() + (this.options.settings.storagePauseMs ?? 5_000);
+    if (first) this.emit({ type: 'worker:paused', reason: storageFailureSentence(code) });
+    return true;
+  }
+
+  private resume(): void {
+    if (this.pausedUntil === undefined) return;
+    this.pausedUntil = undefined;
+    this.emit({ type: 'worker:resumed' });
+  }
+
+  /** Whether the worker is waiting for its storage to take writes again. */
+  get paused(): boolean {
+    return this.pausedUntil !== undefined;
   }
 
   private async renew(): Promise<void> {

@@ -1,9 +1,10 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { WorkerEvent } from '../jobs/worker.js';
 import type { Store } from '../store/database.js';
+import type { StorageHealth } from '../store/storage-health.js';
 
 /** Prometheus metrics: the process's own, jobs by kind and result, and the queue's depth. */
-export function createMetrics(store: Store) {
+export function createMetrics(store: Store, storage: StorageHealth) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lifeline_' });
   const jobs = new Counter({
@@ -48,6 +49,22 @@ export function createMetrics(store: Store) {
         .execute();
       this.reset();
       for (const row of rows) this.set({ state: row.state }, Number(row.count));
+    },
+  });
+  new Gauge({
+    name: 'lifeline_storage_failing',
+    help: '1 while writes are refused for space or I/O (a refused write in the last 30 s), else 0.',
+    registers: [registry],
+    collect() {
+      this.set(storage.problem() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'lifeline_storage_failures',
+    help: 'Writes refused for space or I/O since the process started.',
+    registers: [registry],
+    collect() {
+      this.set(storage.failureCount);
     },
   });
   const observeWorker = (event: WorkerEvent) => {

@@ -2,12 +2,32 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { ReadinessCheck } from '../delivery/delivery-error.js';
 import { buildEmergencyLicense, decodeLicense, encodeLicense } from '../license/index.js';
-import { openStore } from '../store/database.js';
+import { openStore, type Store } from '../store/database.js';
+import { probeWrite } from '../store/probe-write.js';
+import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { buildAdapters } from './adapters.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigningKey } from './signing-keys.js';
 import { calendarDateOf } from '../license/calendar-date.js';
+
+/** Whether the database takes a write: a full disk refuses writes while reads still work. */
+async function writeCheck(store: Store): Promise<ReadinessCheck> {
+  try {
+    await probeWrite(store, Date.now());
+    return { name: 'database writes', ok: true, detail: 'a write commits' };
+  } catch (error) {
+    const code = storageFailureCode(error);
+    return {
+      name: 'database writes',
+      ok: false,
+      detail: code ? storageFailureSentence(code) : `a write fails: ${message(error)}`,
+      fix: code
+        ? "free space on the disk that holds the database (LIFELINE_DATA_DIR, or the PostgreSQL server's)"
+        : 'check that the database user may write (DATABASE_URL)',
+    };
+  }
+}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -74,6 +94,7 @@ export async function checkReadiness(
       ok: true,
       detail: `${store.description} answers${applied.length > 0 ? `; applied ${applied.join(', ')}` : ', schema up to date'}`,
     });
+    checks.push(await writeCheck(store));
     let adapters;
     try {
       adapters = buildAdapters(config, store, logger);

@@ -10,6 +10,7 @@ import type { PipelineContext } from '../requests/pipeline-context.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import { openStore, type Store } from '../store/database.js';
 import { ensurePrivateDirectory } from '../store/private-files.js';
+import { StorageHealth } from '../store/storage-health.js';
 import {
   migrateToLatest,
   pendingMigrations,
@@ -81,7 +82,8 @@ export async function startService(
   );
   const adapters = buildAdapters(config, store, logger);
   const wake = new WakeSignal();
-  const metrics = createMetrics(store);
+  const storage = new StorageHealth(() => clock.now());
+  const metrics = createMetrics(store, storage);
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
   const stopListening = options.roles.worker
@@ -128,6 +130,7 @@ export async function startService(
         },
       },
       now: () => clock.now(),
+      storage,
       onEvent: (event) => {
         metrics.observeWorker(event);
         if (event.type === 'job:retry') {
@@ -145,6 +148,13 @@ export async function startService(
             { job: event.job.kind, request: event.job.requestId, error: event.verdict.message },
             'job failed for good',
           );
+        } else if (event.type === 'worker:paused') {
+          logger.error(
+            { reason: event.reason },
+            'worker paused: writes are refused; it claims again by itself once they work',
+          );
+        } else if (event.type === 'worker:resumed') {
+          logger.warn('worker resumed: writes work again');
         } else if (event.type === 'worker:error') {
           logger.error({ err: event.error }, 'worker error');
         }
@@ -200,6 +210,7 @@ export async function startService(
       rateLimitPerMinute: config.values.LIFELINE_RATE_LIMIT_PER_MINUTE,
       consoleDirectory,
       metrics: metrics.registry,
+      storage,
       ...(publicUrl && { publicUrl }),
     });
     url = await app.listen({
