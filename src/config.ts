@@ -84,6 +84,8 @@ export const configSchema = z.object({
   LIFELINE_JOB_POLL_MS: whole('LIFELINE_JOB_POLL_MS', 10).default(1_000),
   LIFELINE_RETRY_BASE_MS: whole('LIFELINE_RETRY_BASE_MS', 1).default(1_000),
   LIFELINE_RETRY_MAX_MS: whole('LIFELINE_RETRY_MAX_MS', 1).default(600_000),
+  /** How far this machine's clock may be from the database's before start and doctor say so. */
+  LIFELINE_MAX_CLOCK_SKEW_MS: whole('LIFELINE_MAX_CLOCK_SKEW_MS', 0).default(30_000),
 
   /** The shared secret of the Zendesk sidebar app (its secure `shared_secret` setting). */
   LIFELINE_ZENDESK_APP_SECRET: optionalText.refine(

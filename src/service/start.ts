@@ -9,6 +9,7 @@ import { requestPipeline } from '../requests/pipeline.js';
 import type { PipelineContext } from '../requests/pipeline-context.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import { openStore, type Store } from '../store/database.js';
+import { clockSkewSentence, DatabaseClock } from '../store/database-clock.js';
 import { ensurePrivateDirectory } from '../store/private-files.js';
 import { StorageHealth } from '../store/storage-health.js';
 import {
@@ -45,12 +46,44 @@ export interface RunningService {
 
 const consoleDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+/** How often a process measures its clock against the database's again. */
+const clockSyncMs = 60_000;
+
+/**
+ * The clock leases, the tracker lock and rate limits are judged by: the database's (see
+ * DatabaseClock), measured at start and every minute. A clock further off than
+ * LIFELINE_MAX_CLOCK_SKEW_MS is said loudly, at start and whenever it is measured so.
+ */
+async function databaseClock(
+  processClock: Clock,
+  store: Store,
+  config: Config,
+  logger: Logger,
+): Promise<DatabaseClock & { stopSyncing(): void }> {
+  const clock = new DatabaseClock(processClock, store);
+  const maxSkewMs = config.values.LIFELINE_MAX_CLOCK_SKEW_MS;
+  const sync = async () => {
+    try {
+      const offset = await clock.sync();
+      if (Math.abs(offset) > maxSkewMs) {
+        logger.error({ clockOffsetMs: offset }, clockSkewSentence(offset, maxSkewMs));
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'could not compare this clock with the database’s');
+    }
+  };
+  await sync();
+  const timer = setInterval(() => void sync(), clockSyncMs);
+  timer.unref();
+  return Object.assign(clock, { stopSyncing: () => clearInterval(timer) });
+}
+
 /** The composition root of the service: reads nothing itself, wires everything from `config`. */
 export async function startService(
   config: Config,
   options: ServiceOptions,
 ): Promise<RunningService> {
-  const clock = options.clock ?? systemClock;
+  const processClock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.values.LIFELINE_LOG_LEVEL);
   ensurePrivateDirectory(config.dataDir);
   const store = openStore(config.databaseUrl, { max: config.values.DATABASE_POOL_MAX });
@@ -82,7 +115,8 @@ export async function startService(
   );
   const adapters = buildAdapters(config, store, logger);
   const wake = new WakeSignal();
-  const storage = new StorageHealth(() => clock.now());
+  const storage = new StorageHealth(() => processClock.now());
+  const clock = await databaseClock(processClock, store, config, logger);
   const metrics = createMetrics(store, storage);
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
@@ -245,6 +279,7 @@ export async function startService(
       stopped ??= (async () => {
         // Claim nothing new from the first moment, even while the API finishes its calls.
         worker?.drain();
+        clock.stopSyncing();
         await app?.close();
         await worker?.stop(graceMs);
         await stopListening();
