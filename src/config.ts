@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultEmergencyLicenseSettings, type EmergencyLicenseSettings } from './license/index.js';
 import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
+import { parseStepConcurrency } from './jobs/step-limits.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -80,6 +81,18 @@ export const configSchema = z.object({
     .default(defaultEmergencyLicenseSettings.licenseeCompany),
 
   LIFELINE_WORKER_CONCURRENCY: whole('LIFELINE_WORKER_CONCURRENCY', 1, 256).default(8),
+  /** Slots per kind of step, over the defaults (src/jobs/step-limits.ts): `send_email=2,post_notice=1`. */
+  LIFELINE_STEP_CONCURRENCY: optionalText.transform((text, ctx) => {
+    try {
+      return parseStepConcurrency(text);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `LIFELINE_STEP_CONCURRENCY: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return z.NEVER;
+    }
+  }),
   LIFELINE_JOB_LEASE_MS: whole('LIFELINE_JOB_LEASE_MS', 500).default(30_000),
   LIFELINE_JOB_POLL_MS: whole('LIFELINE_JOB_POLL_MS', 10).default(1_000),
   LIFELINE_RETRY_BASE_MS: whole('LIFELINE_RETRY_BASE_MS', 1).default(1_000),

@@ -5,6 +5,7 @@ import type { ZendeskAppTokenSettings } from '../access/zendesk-app-token.js';
 import type { VerificationKey } from '../license/index.js';
 import type { PolicySettings } from '../policy/index.js';
 import type { SubmitContext } from '../requests/submit-request.js';
+import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
 
@@ -24,6 +25,8 @@ export interface HttpContext {
   metrics: Registry;
   /** Writes refused for space or I/O, seen by this process: for `/readyz`. */
   storage: StorageHealth;
+  /** The worker's remotes, when this process runs one: shown in `/readyz`. */
+  circuits?: Circuits;
   /** Public base URL, for links (tracker issue, notice) and the OpenAPI servers list. */
   publicUrl?: string;
 }

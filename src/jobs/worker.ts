@@ -6,7 +6,9 @@ import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
 import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
 import { RunLater } from './job-handler.js';
-import type { Job } from './job.js';
+import type { Job, JobKind } from './job.js';
+import type { CircuitState, Circuits } from './circuit.js';
+import { stepKinds, stepRemote } from './step-limits.js';
 import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
@@ -26,6 +28,11 @@ export interface WorkerSettings {
   /** Poll interval when no wake-up arrives (default 1 000 ms). */
   pollMs: number;
   backoff: BackoffSettings;
+  /**
+   * Jobs of each kind run at once (step-limits.ts), within `concurrency`: a hung remote holds
+   * only its own step's slots. Without it, any kind takes any free slot.
+   */
+  perKind?: Readonly<Record<JobKind, number>>;
   /** How long the worker waits before claiming again after a write refused for space or I/O (default 5 000 ms). */
   storagePauseMs?: number;
 }
@@ -38,6 +45,7 @@ export type WorkerEvent =
   | { type: 'job:lease-lost'; job: Job }
   | { type: 'worker:reclaimed'; count: number }
   | { type: 'worker:paused'; reason: string }
+  | { type: 'circuit:changed'; circuit: CircuitState }
   | { type: 'worker:resumed' }
   | { type: 'worker:error'; error: unknown };
 
@@ -51,6 +59,8 @@ export interface WorkerOptions {
   onEvent?: (event: WorkerEvent) => void;
   /** Told of writes refused for space or I/O; the worker pauses on them. */
   storage?: StorageHealth;
+  /** Backs off a remote that keeps not answering (see circuit.ts); none by default. */
+  circuits?: Circuits;
 }
 
 /**
@@ -146,12 +156,14 @@ export class Worker {
       let claimed: Job[] = [];
       if (free > 0) {
         try {
-          claimed = await claimJobs(store.db, store.dialect, {
-            workerId: this.id,
-            limit: free,
-            leaseMs: settings.leaseMs,
-            now: this.now(),
-          });
+          claimed = settings.perKind
+            ? await this.claimEachKind(free, settings.perKind)
+            : await claimJobs(store.db, store.dialect, {
+                workerId: this.id,
+                limit: free,
+                leaseMs: settings.leaseMs,
+                now: this.now(),
+              });
           this.resume();
         } catch (error) {
           if (!this.pauseFor(error)) this.emit({ type: 'worker:error', error });
@@ -163,6 +175,44 @@ export class Worker {
         await wake.wait(settings.pollMs);
       }
     }
+  }
+
+  /**
+   * Claims for each kind that has free slots of its own, the license first, skipping a remote
+   * whose circuit is open and letting a single job through one that is half-open.
+   */
+  private async claimEachKind(
+    free: number,
+    perKind: Readonly<Record<JobKind, number>>,
+  ): Promise<Job[]> {
+    const { store, settings, circuits } = this.options;
+    const runningOf = (kind: JobKind) =>
+      [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
+    const claimed: Job[] = [];
+    for (const kind of stepKinds) {
+      let limit = Math.min(perKind[kind] - runningOf(kind), free - claimed.length);
+      const remote = stepRemote[kind];
+      if (circuits && remote) {
+        if (!circuits.allows(remote)) continue;
+        if (circuits.state(remote).state === 'half-open') limit = runningOf(kind) > 0 ? 0 : 1;
+      }
+      if (limit <= 0) continue;
+      claimed.push(
+        ...(await claimJobs(store.db, store.dialect, {
+          workerId: this.id,
+          limit,
+          leaseMs: settings.leaseMs,
+          now: this.now(),
+          kind,
+        })),
+      );
+    }
+    return claimed;
+  }
+
+  private observeRemote(job: Job, verdict: FailureVerdict | 'success'): void {
+    const change = this.options.circuits?.record(stepRemote[job.kind], verdict);
+    if (change) this.emit({ type: 'circuit:changed', circuit: change });
   }
 
   private launch(job: Job): void {
@@ -181,6 +231,7 @@ export class Worker {
     this.emit({ type: 'job:start', job });
     try {
       await handlers[job.kind].run(job, signal);
+      this.observeRemote(job, 'success');
       const kept = await completeJob(db, job.id, this.id, this.now());
       this.emit(
         kept
@@ -215,6 +266,7 @@ export class Worker {
       return;
     }
     const verdict = classify(error);
+    this.observeRemote(job, verdict);
     if (!verdict.permanent && job.attempts < job.maxAttempts) {
       const runAt = this.now() + retryDelayMs(job.attempts, settings.backoff, verdict.retryAfterMs);
       if (await rescheduleJob(db, job.id, this.id, verdict.message, runAt, this.now())) {

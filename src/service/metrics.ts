@@ -1,10 +1,11 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { WorkerEvent } from '../jobs/worker.js';
+import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
 
 /** Prometheus metrics: the process's own, jobs by kind and result, and the queue's depth. */
-export function createMetrics(store: Store, storage: StorageHealth) {
+export function createMetrics(store: Store, storage: StorageHealth, circuits?: Circuits) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lifeline_' });
   const jobs = new Counter({
@@ -65,6 +66,18 @@ export function createMetrics(store: Store, storage: StorageHealth) {
     registers: [registry],
     collect() {
       this.set(storage.failureCount);
+    },
+  });
+  new Gauge({
+    name: 'lifeline_remote_circuit_open',
+    help: "1 while a remote's steps are backed off for not answering (circuit open or half-open), else 0.",
+    labelNames: ['remote'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const circuit of circuits?.states() ?? []) {
+        this.set({ remote: circuit.remote }, circuit.state === 'closed' ? 0 : 1);
+      }
     },
   });
   const observeWorker = (event: WorkerEvent) => {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
+import { Circuits } from '../jobs/circuit.js';
 import { Worker } from '../jobs/worker.js';
 import { WakeSignal } from '../jobs/wake-signal.js';
 import { requestPipeline } from '../requests/pipeline.js';
@@ -117,7 +118,8 @@ export async function startService(
   const wake = new WakeSignal();
   const storage = new StorageHealth(() => processClock.now());
   const clock = await databaseClock(processClock, store, config, logger);
-  const metrics = createMetrics(store, storage);
+  const circuits = options.roles.worker ? new Circuits(() => clock.now()) : undefined;
+  const metrics = createMetrics(store, storage, circuits);
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
   const stopListening = options.roles.worker
@@ -156,6 +158,7 @@ export async function startService(
       wake,
       settings: {
         concurrency: config.values.LIFELINE_WORKER_CONCURRENCY,
+        perKind: config.values.LIFELINE_STEP_CONCURRENCY,
         leaseMs: config.values.LIFELINE_JOB_LEASE_MS,
         pollMs: config.values.LIFELINE_JOB_POLL_MS,
         backoff: {
@@ -165,6 +168,7 @@ export async function startService(
       },
       now: () => clock.now(),
       storage,
+      circuits,
       onEvent: (event) => {
         metrics.observeWorker(event);
         if (event.type === 'job:retry') {
@@ -182,6 +186,15 @@ export async function startService(
             { job: event.job.kind, request: event.job.requestId, error: event.verdict.message },
             'job failed for good',
           );
+        } else if (event.type === 'circuit:changed') {
+          const { remote, state, retryAt } = event.circuit;
+          if (state === 'closed')
+            logger.warn({ remote }, `${remote}: answering again; circuit closed`);
+          else
+            logger.error(
+              { remote, retryAt: retryAt && new Date(retryAt).toISOString() },
+              `${remote}: keeps not answering; its steps are backed off as a whole (circuit open)`,
+            );
         } else if (event.type === 'worker:paused') {
           logger.error(
             { reason: event.reason },
@@ -245,6 +258,7 @@ export async function startService(
       consoleDirectory,
       metrics: metrics.registry,
       storage,
+      ...(circuits && { circuits }),
       ...(publicUrl && { publicUrl }),
     });
     url = await app.listen({

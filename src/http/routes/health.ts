@@ -26,7 +26,20 @@ export function healthRoutes(ctx: HttpContext): FastifyPluginCallback {
       // A recent refused write counts too: a small probe may fit where a request does not.
       const storage = ctx.storage.problem();
       if (storage) return notReady(storage);
-      return { status: 'ready', database: ctx.store.dialect };
+      // A remote that does not answer leaves the service ready (requests are accepted and
+      // their licenses made); its circuit says which steps wait.
+      return {
+        status: 'ready',
+        database: ctx.store.dialect,
+        ...(ctx.circuits && {
+          remotes: ctx.circuits.states().map((circuit) => ({
+            ...circuit,
+            ...(circuit.retryAt !== undefined && {
+              retryAt: new Date(circuit.retryAt).toISOString(),
+            }),
+          })),
+        }),
+      };
     });
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       return reply.type(ctx.metrics.contentType).send(await ctx.metrics.metrics());
