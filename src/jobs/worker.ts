@@ -79,6 +79,8 @@ export class Worker {
   private heartbeat: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  /** Jobs a full disk kept this worker from handing back: handed back once writes work. */
+  private readonly handBack = new Set<string>();
   /** Set while the storage refuses writes: no claims until this instant. */
   private pausedUntil: number | undefined;
 
@@ -157,7 +159,7 @@ export class Worker {
       if (free > 0) {
         try {
           claimed = settings.perKind
-            ? await this.claimEachKind(free, settings.perKind)
+            ? await this.claimWithinLimits(free, settings.perKind)
             : await claimJobs(store.db, store.dialect, {
                 workerId: this.id,
                 limit: free,
@@ -178,36 +180,39 @@ export class Worker {
   }
 
   /**
-   * Claims for each kind that has free slots of its own, the license first, skipping a remote
-   * whose circuit is open and letting a single job through one that is half-open.
+   * One claim within every kind's own slots, like the claim without them: of the kinds with a
+   * free slot (and an open circuit's remote left out, a half-open one given one job), at most as
+   * many jobs as the fullest of them has slots left, so no kind can get more than its share.
+   * Fewer than asked means nothing more is due; as many means the loop claims again at once.
    */
-  private async claimEachKind(
+  private async claimWithinLimits(
     free: number,
     perKind: Readonly<Record<JobKind, number>>,
   ): Promise<Job[]> {
     const { store, settings, circuits } = this.options;
     const runningOf = (kind: JobKind) =>
       [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
-    const claimed: Job[] = [];
+    const eligible: JobKind[] = [];
+    let limit = free;
     for (const kind of stepKinds) {
-      let limit = Math.min(perKind[kind] - runningOf(kind), free - claimed.length);
+      let slots = Math.min(perKind[kind] - runningOf(kind), free);
       const remote = stepRemote[kind];
       if (circuits && remote) {
         if (!circuits.allows(remote)) continue;
-        if (circuits.state(remote).state === 'half-open') limit = runningOf(kind) > 0 ? 0 : 1;
+        if (circuits.state(remote).state === 'half-open') slots = runningOf(kind) > 0 ? 0 : 1;
       }
-      if (limit <= 0) continue;
-      claimed.push(
-        ...(await claimJobs(store.db, store.dialect, {
-          workerId: this.id,
-          limit,
-          leaseMs: settings.leaseMs,
-          now: this.now(),
-          kind,
-        })),
-      );
+      if (slots <= 0) continue;
+      eligible.push(kind);
+      limit = Math.min(limit, slots);
     }
-    return claimed;
+    if (eligible.length === 0) return [];
+    return claimJobs(store.db, store.dialect, {
+      workerId: this.id,
+      limit,
+      leaseMs: settings.leaseMs,
+      now: this.now(),
+      ...(eligible.length < stepKinds.length && { kinds: eligible }),
+    });
   }
 
   private observeRemote(job: Job, verdict: FailureVerdict | 'success'): void {
@@ -242,7 +247,9 @@ export class Worker {
       if (this.pauseFor(error)) {
         // The disk, not the step, failed: hand the job back with its attempt, to run again
         // once writes work. If even that write fails, the lease lapses and it is swept back.
-        await releaseJobs(db, [job.id], this.id, this.now(), this.now()).catch(() => undefined);
+        await releaseJobs(db, [job.id], this.id, this.now(), this.now()).catch(() => {
+          this.handBack.add(job.id);
+        });
         return;
       }
       try {
@@ -301,6 +308,15 @@ export class Worker {
     if (this.pausedUntil === undefined) return;
     this.pausedUntil = undefined;
     this.emit({ type: 'worker:resumed' });
+    const ids = [...this.handBack];
+    this.handBack.clear();
+    // Otherwise they would wait for their lease to lapse before anyone runs them again.
+    void releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now())
+      .then(() => this.options.wake.notify())
+      .catch((error: unknown) => {
+        for (const id of ids) this.handBack.add(id);
+        this.emit({ type: 'worker:error', error });
+      });
   }
 
   /** Whether the worker is waiting for its storage to take writes again. */

@@ -20,9 +20,9 @@ import type { Job, JobKind } from '../job.js';
 export async function claimJobs(
   db: Kysely<Database>,
   dialect: StoreDialect,
-  options: { workerId: string; limit: number; leaseMs: number; now: number; kind?: JobKind },
+  options: { workerId: string; limit: number; leaseMs: number; now: number; kinds?: JobKind[] },
 ): Promise<Job[]> {
-  const { workerId, limit, leaseMs, now, kind } = options;
+  const { workerId, limit, leaseMs, now, kinds } = options;
   const rows = await db
     .with('claimable', (qb) =>
       qb
@@ -30,7 +30,7 @@ export async function claimJobs(
         .select('id')
         .where('state', '=', 'pending')
         .where('run_at', '<=', now)
-        .$if(kind !== undefined, (select) => select.where('kind', '=', kind ?? ''))
+        .$if(kinds !== undefined, (select) => select.where('kind', 'in', kinds ?? []))
         .orderBy('run_at')
         .limit(limit)
         .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked()),
