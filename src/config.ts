@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultEmergencyLicenseSettings, type EmergencyLicenseSettings } from './license/index.js';
 import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
+import { parseStepConcurrency } from './jobs/step-limits.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -93,7 +94,7 @@ export const configSchema = z.object({
       error: 'LIFELINE_WINDOW_COUNTS_FROM must be grace_end or expiry',
     })
     .default(defaultPolicySettings.windowCountsFrom),
-  LIFELINE_MAX_USER_COUNT: whole('LIFELINE_MAX_USER_COUNT', 1).default(
+  LIFELINE_MAX_USER_COUNT: whole('LIFELINE_MAX_USER_COUNT', 1, 2_147_483_647).default(
     defaultPolicySettings.maxUserCount,
   ),
   LIFELINE_REPEAT_PERIOD_DAYS: whole('LIFELINE_REPEAT_PERIOD_DAYS', 0, 3_650).default(
@@ -111,20 +112,39 @@ export const configSchema = z.object({
     .default(defaultEmergencyLicenseSettings.licenseeCompany),
 
   LIFELINE_WORKER_CONCURRENCY: whole('LIFELINE_WORKER_CONCURRENCY', 1, 256).default(8),
+  /** Slots per kind of step, over the defaults (src/jobs/step-limits.ts): `send_email=2,post_notice=1`. */
+  LIFELINE_STEP_CONCURRENCY: optionalText.transform((text, ctx) => {
+    try {
+      return parseStepConcurrency(text);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `LIFELINE_STEP_CONCURRENCY: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return z.NEVER;
+    }
+  }),
   LIFELINE_JOB_LEASE_MS: whole('LIFELINE_JOB_LEASE_MS', 500).default(30_000),
   LIFELINE_JOB_POLL_MS: whole('LIFELINE_JOB_POLL_MS', 10).default(1_000),
   LIFELINE_RETRY_BASE_MS: whole('LIFELINE_RETRY_BASE_MS', 1).default(1_000),
   LIFELINE_RETRY_MAX_MS: whole('LIFELINE_RETRY_MAX_MS', 1).default(600_000),
+  /** How far this machine's clock may be from the database's before start and doctor say so. */
+  LIFELINE_MAX_CLOCK_SKEW_MS: whole('LIFELINE_MAX_CLOCK_SKEW_MS', 0).default(30_000),
 
   /** The shared secret of the Zendesk sidebar app (its secure `shared_secret` setting). */
-  LIFELINE_ZENDESK_APP_SECRET: optionalText,
+  LIFELINE_ZENDESK_APP_SECRET: optionalText.refine(
+    (secret) => secret === undefined || Buffer.byteLength(secret) >= 32,
+    'LIFELINE_ZENDESK_APP_SECRET must be at least 32 bytes (a random string such as `openssl rand -hex 32`): anyone who guesses it can sign in as any agent',
+  ),
   /** The JWT audience the sidebar app signs for; default: the public URL, else `lifeline`. */
   LIFELINE_ZENDESK_APP_AUDIENCE: optionalText,
   /** The Zendesk subdomain URL the app's tokens must come from (`iss`), e.g. https://acme.zendesk.com. */
   LIFELINE_ZENDESK_APP_ISSUER: optionalText,
 
   /** API calls per minute per caller, counted in the database (shared by all processes). */
-  LIFELINE_RATE_LIMIT_PER_MINUTE: whole('LIFELINE_RATE_LIMIT_PER_MINUTE', 1).default(600),
+  LIFELINE_RATE_LIMIT_PER_MINUTE: whole('LIFELINE_RATE_LIMIT_PER_MINUTE', 1, 2_147_483_647).default(
+    600,
+  ),
   /** Console sessions last this long (hours). */
   LIFELINE_SESSION_HOURS: whole('LIFELINE_SESSION_HOURS', 1, 24 * 30).default(12),
   /** Send the session cookie only over HTTPS (default: when LIFELINE_PUBLIC_URL is https). */

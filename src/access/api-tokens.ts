@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { storageFailureCode } from '../store/storage-failure.js';
 import type { Principal, Role } from './principal.js';
 
 const prefix = 'llt_';
@@ -52,12 +53,19 @@ export async function principalForToken(
   // is repeated in the UPDATE so that, of many calls arriving at once (in any process), one
   // writes and the others, having waited for its row lock, find nothing left to do.
   if (row.last_used_at === null || now - Number(row.last_used_at) > 60_000) {
-    await db
-      .updateTable('api_tokens')
-      .set({ last_used_at: now })
-      .where('id', '=', row.id)
-      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]))
-      .execute();
+    try {
+      await db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('id', '=', row.id)
+        .where((eb) =>
+          eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)]),
+        )
+        .execute();
+    } catch (error) {
+      // With the disk full, a missed touch must not refuse the call: it is only a hint.
+      if (!storageFailureCode(error)) throw error;
+    }
   }
   return { kind: 'token', name: row.name, role: row.role === 'admin' ? 'admin' : 'engineer' };
 }

@@ -25,6 +25,8 @@ export const zendeskAppClaim = {
 } as const;
 
 const clockToleranceSeconds = 30;
+/** How far ahead of this clock a token's `iat` may be (Zendesk's clock, a little fast). */
+const futureIssueLeewaySeconds = 60;
 const defaultMaxLifetimeSeconds = 3_600;
 
 /**
@@ -52,6 +54,16 @@ export async function principalForZendeskAppToken(
       requiredClaims: ['exp'],
       clockTolerance: clockToleranceSeconds,
     });
+    // A token "issued" later than now was not made by Zendesk's proxy for this call: refuse it
+    // rather than let it live longer than its `exp` suggests.
+    if (
+      typeof payload.iat === 'number' &&
+      payload.iat > Date.now() / 1000 + futureIssueLeewaySeconds
+    ) {
+      return {
+        reason: `the token's iat lies more than ${futureIssueLeewaySeconds} s in the future`,
+      };
+    }
     const maxLifetime = settings.maxLifetimeSeconds ?? defaultMaxLifetimeSeconds;
     // A long-lived token would work outside Zendesk for that long: the app asks for minutes.
     if (

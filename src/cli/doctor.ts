@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import type { ReadinessCheck } from '../delivery/delivery-error.js';
 import { checkReadiness } from '../service/readiness.js';
+import { runningServiceChecks } from '../service/running-service-checks.js';
 import { printJson } from './output.js';
 
 /** `lifeline doctor`: the readiness check to run before every weekend. Exit 1 if anything is broken. */
@@ -36,6 +37,7 @@ export function registerDoctorCommand(program: Command): void {
           },
         ];
       }
+      checks.push(...(await runningServiceChecks(process.env.LIFELINE_URL)));
       const ok = checks.every((check) => check.ok);
       if (options.json) printJson({ ok, checks });
       else {

@@ -1,11 +1,13 @@
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { ensurePrivateDirectory } from '../store/private-files.js';
 import { configOrExit } from './config-or-exit.js';
 import { fail } from './output.js';
 
 /** Runs `work` against the configured database (migrated), closing it afterwards. */
 export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const config = configOrExit();
+  ensurePrivateDirectory(config.dataDir);
   const store = openStore(config.databaseUrl);
   try {
     await migrateToLatest(store);

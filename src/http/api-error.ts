@@ -27,6 +27,11 @@ export const apiErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send JSON (application/json).' },
   RATE_LIMITED: { status: 429, meaning: 'Too many calls; wait for Retry-After seconds.' },
   INTERNAL: { status: 500, meaning: 'A fault on our side; it is logged with the request id.' },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    meaning:
+      'The database cannot write (disk full or failing): nothing was recorded; reads still work; retry after Retry-After seconds.',
+  },
   NOT_READY: {
     status: 503,
     meaning: 'The database is unreachable or busy; retry after Retry-After seconds.',

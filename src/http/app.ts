@@ -4,7 +4,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify from 'fastify';
+import Fastify, { type FastifyError } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -15,6 +15,7 @@ import { errorBody } from './api-error.js';
 import { authenticate } from './auth/authenticate.js';
 import { rateLimit } from './auth/rate-limit.js';
 import { handleError } from './error-handler.js';
+import { refuseNulCharacters } from './refuse-nul.js';
 import type { HttpContext } from './http-context.js';
 import { eligibilityRoutes } from './routes/eligibility.js';
 import { healthRoutes } from './routes/health.js';
@@ -39,7 +40,11 @@ export async function buildHttpApp(ctx: HttpContext) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    ctx.storage.noteError(error);
+    return handleError(error, request, reply);
+  });
+  app.addHook('preValidation', refuseNulCharacters);
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)
@@ -48,9 +53,15 @@ export async function buildHttpApp(ctx: HttpContext) {
       ),
   );
 
+  // Over plain HTTP (a deployment without TLS in front, or one whose proxy speaks plain HTTP
+  // to the browser), asking the browser to upgrade its requests to https leaves the console a
+  // blank page, and HSTS would lock the host name out: both only when the public URL is https.
+  const https = ctx.publicUrl?.startsWith('https:') ?? false;
   await app.register(fastifyHelmet, {
+    hsts: https ? { maxAge: 31_536_000 } : false,
     contentSecurityPolicy: {
       directives: {
+        upgradeInsecureRequests: https ? [] : null,
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
@@ -83,7 +94,7 @@ export async function buildHttpApp(ctx: HttpContext) {
     api.addHook('onRequest', authenticate(ctx));
     api.addHook(
       'onRequest',
-      rateLimit(ctx.store, ctx.rateLimitPerMinute, () => ctx.clock.now()),
+      rateLimit(ctx.store, ctx.rateLimitPerMinute, () => ctx.clock.now(), ctx.storage),
     );
     await api.register(requestRoutes(ctx));
     await api.register(eligibilityRoutes(ctx));

@@ -4,7 +4,11 @@ import { IdempotencyKeyReused } from '../requests/submit-request.js';
 import { InvalidCursor } from '../requests/request-view.js';
 import { NothingToRetry } from '../requests/retry-request.js';
 import { NoLicenseToResend } from '../requests/resend-license.js';
+import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { ApiError, errorBody, type ApiErrorCode, type ApiErrorDetail } from './api-error.js';
+
+/** How long a client waits before writing again when the disk is full. */
+const storageRetryAfterSeconds = 30;
 
 const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'The body is not valid JSON.' },
@@ -58,12 +62,34 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return send(error.statusCode, 'VALIDATION_FAILED', error.message);
   }
+  const storage = storageFailureCode(error);
+  if (storage) {
+    // A full or failing disk: an outage that ends when space is freed, not a fault of the call.
+    // Nothing of this call was recorded (its transaction rolled back); reads still work.
+    request.log.error({ err: error }, 'storage failure: a write was refused');
+    void reply.header('retry-after', storageRetryAfterSeconds);
+    return send(
+      503,
+      'STORAGE_UNAVAILABLE',
+      `${storageFailureSentence(storage)} Nothing of this call was recorded: try again in a minute. Finding and reading requests still works.`,
+    );
+  }
   if (isDatabaseBusy(error)) {
     // Every connection is taken (a burst larger than the pool) or SQLite is locked: a moment
     // later the same call succeeds, so say so rather than report a fault.
     request.log.warn({ err: error }, 'database busy');
     void reply.header('retry-after', 1);
     return send(503, 'NOT_READY', 'The service is busy right now; try again in a second.');
+  }
+  if (isValueTheDatabaseRefuses(error)) {
+    // The schemas bound what they let through; this is the net under them (a NUL byte, a number
+    // out of a column's range): the caller's value, not our fault.
+    request.log.warn({ err: error }, 'the database refused a value');
+    return send(
+      400,
+      'VALIDATION_FAILED',
+      'A value in this call cannot be stored (out of range, or a character such as NUL that is not text): check the numbers and text you sent.',
+    );
   }
   request.log.error({ err: error }, 'unexpected error');
   return send(
@@ -75,6 +101,16 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 
 function issuePath(instancePath: string): string[] {
   return instancePath.split('/').filter((part) => part !== '');
+}
+
+/** PostgreSQL's class 22 (data exception: out of range, invalid text, NUL); SQLite's TOOBIG. */
+function isValueTheDatabaseRefuses(error: FastifyError): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) ||
+    code === 'SQLITE_TOOBIG' ||
+    code === 'SQLITE_MISMATCH'
+  );
 }
 
 function isDatabaseBusy(error: FastifyError): boolean {

@@ -5,7 +5,9 @@ import type { ZendeskAppTokenSettings } from '../access/zendesk-app-token.js';
 import type { VerificationKey } from '../license/index.js';
 import type { PolicySettings } from '../policy/index.js';
 import type { SubmitContext } from '../requests/submit-request.js';
+import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
+import type { StorageHealth } from '../store/storage-health.js';
 
 /** What the HTTP app needs from the composition root. */
 export interface HttpContext {
@@ -21,6 +23,10 @@ export interface HttpContext {
   /** Built console assets (index.html and its files), served at `/`. */
   consoleDirectory?: string;
   metrics: Registry;
+  /** Writes refused for space or I/O, seen by this process: for `/readyz`. */
+  storage: StorageHealth;
+  /** The worker's remotes, when this process runs one: shown in `/readyz`. */
+  circuits?: Circuits;
   /** Public base URL, for links (tracker issue, notice) and the OpenAPI servers list. */
   publicUrl?: string;
 }

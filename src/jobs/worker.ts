@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../store/database.js';
+import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
 import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
 import { RunLater } from './job-handler.js';
-import type { Job } from './job.js';
+import type { Job, JobKind } from './job.js';
+import type { CircuitState, Circuits } from './circuit.js';
+import { stepKinds, stepRemote } from './step-limits.js';
 import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
@@ -24,6 +28,13 @@ export interface WorkerSettings {
   /** Poll interval when no wake-up arrives (default 1 000 ms). */
   pollMs: number;
   backoff: BackoffSettings;
+  /**
+   * Jobs of each kind run at once (step-limits.ts), within `concurrency`: a hung remote holds
+   * only its own step's slots. Without it, any kind takes any free slot.
+   */
+  perKind?: Readonly<Record<JobKind, number>>;
+  /** How long the worker waits before claiming again after a write refused for space or I/O (default 5 000 ms). */
+  storagePauseMs?: number;
 }
 
 export type WorkerEvent =
@@ -33,6 +44,9 @@ export type WorkerEvent =
   | { type: 'job:failed'; job: Job; verdict: FailureVerdict }
   | { type: 'job:lease-lost'; job: Job }
   | { type: 'worker:reclaimed'; count: number }
+  | { type: 'worker:paused'; reason: string }
+  | { type: 'circuit:changed'; circuit: CircuitState }
+  | { type: 'worker:resumed' }
   | { type: 'worker:error'; error: unknown };
 
 export interface WorkerOptions {
@@ -43,6 +57,10 @@ export interface WorkerOptions {
   wake: WakeSignal;
   now?: () => number;
   onEvent?: (event: WorkerEvent) => void;
+  /** Told of writes refused for space or I/O; the worker pauses on them. */
+  storage?: StorageHealth;
+  /** Backs off a remote that keeps not answering (see circuit.ts); none by default. */
+  circuits?: Circuits;
 }
 
 /**
@@ -61,6 +79,10 @@ export class Worker {
   private heartbeat: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  /** Jobs a full disk kept this worker from handing back: handed back once writes work. */
+  private readonly handBack = new Set<string>();
+  /** Set while the storage refuses writes: no claims until this instant. */
+  private pausedUntil: number | undefined;
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -129,17 +151,24 @@ export class Worker {
     const { store, settings, wake } = this.options;
     while (!this.stopping) {
       const free = settings.concurrency - this.running.size;
+      if (this.pausedUntil !== undefined && this.now() < this.pausedUntil) {
+        await wake.wait(Math.max(10, this.pausedUntil - this.now()));
+        continue;
+      }
       let claimed: Job[] = [];
       if (free > 0) {
         try {
-          claimed = await claimJobs(store.db, store.dialect, {
-            workerId: this.id,
-            limit: free,
-            leaseMs: settings.leaseMs,
-            now: this.now(),
-          });
+          claimed = settings.perKind
+            ? await this.claimWithinLimits(free, settings.perKind)
+            : await claimJobs(store.db, store.dialect, {
+                workerId: this.id,
+                limit: free,
+                leaseMs: settings.leaseMs,
+                now: this.now(),
+              });
+          this.resume();
         } catch (error) {
-          this.emit({ type: 'worker:error', error });
+          if (!this.pauseFor(error)) this.emit({ type: 'worker:error', error });
         }
       }
       // A claim that completed as the drain began is running work: it gets the grace period.
@@ -148,6 +177,47 @@ export class Worker {
         await wake.wait(settings.pollMs);
       }
     }
+  }
+
+  /**
+   * One claim within every kind's own slots, like the claim without them: of the kinds with a
+   * free slot (and an open circuit's remote left out, a half-open one given one job), at most as
+   * many jobs as the fullest of them has slots left, so no kind can get more than its share.
+   * Fewer than asked means nothing more is due; as many means the loop claims again at once.
+   */
+  private async claimWithinLimits(
+    free: number,
+    perKind: Readonly<Record<JobKind, number>>,
+  ): Promise<Job[]> {
+    const { store, settings, circuits } = this.options;
+    const runningOf = (kind: JobKind) =>
+      [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
+    const eligible: JobKind[] = [];
+    let limit = free;
+    for (const kind of stepKinds) {
+      let slots = Math.min(perKind[kind] - runningOf(kind), free);
+      const remote = stepRemote[kind];
+      if (circuits && remote) {
+        if (!circuits.allows(remote)) continue;
+        if (circuits.state(remote).state === 'half-open') slots = runningOf(kind) > 0 ? 0 : 1;
+      }
+      if (slots <= 0) continue;
+      eligible.push(kind);
+      limit = Math.min(limit, slots);
+    }
+    if (eligible.length === 0) return [];
+    return claimJobs(store.db, store.dialect, {
+      workerId: this.id,
+      limit,
+      leaseMs: settings.leaseMs,
+      now: this.now(),
+      ...(eligible.length < stepKinds.length && { kinds: eligible }),
+    });
+  }
+
+  private observeRemote(job: Job, verdict: FailureVerdict | 'success'): void {
+    const change = this.options.circuits?.record(stepRemote[job.kind], verdict);
+    if (change) this.emit({ type: 'circuit:changed', circuit: change });
   }
 
   private launch(job: Job): void {
@@ -166,6 +236,7 @@ export class Worker {
     this.emit({ type: 'job:start', job });
     try {
       await handlers[job.kind].run(job, signal);
+      this.observeRemote(job, 'success');
       const kept = await completeJob(db, job.id, this.id, this.now());
       this.emit(
         kept
@@ -173,6 +244,14 @@ export class Worker {
           : { type: 'job:lease-lost', job },
       );
     } catch (error) {
+      if (this.pauseFor(error)) {
+        // The disk, not the step, failed: hand the job back with its attempt, to run again
+        // once writes work. If even that write fails, the lease lapses and it is swept back.
+        await releaseJobs(db, [job.id], this.id, this.now(), this.now()).catch(() => {
+          this.handBack.add(job.id);
+        });
+        return;
+      }
       try {
         await this.settleFailure(job, error, classify, settings);
       } catch (settleError) {
@@ -194,6 +273,7 @@ export class Worker {
       return;
     }
     const verdict = classify(error);
+    this.observeRemote(job, verdict);
     if (!verdict.permanent && job.attempts < job.maxAttempts) {
       const runAt = this.now() + retryDelayMs(job.attempts, settings.backoff, verdict.retryAfterMs);
       if (await rescheduleJob(db, job.id, this.id, verdict.message, runAt, this.now())) {
@@ -211,6 +291,37 @@ export class Worker {
     } else {
       this.emit({ type: 'job:lease-lost', job });
     }
+  }
+
+  /** Pauses claiming when `error` is a storage failure; answers whether it was one. */
+  private pauseFor(error: unknown): boolean {
+    const code = storageFailureCode(error);
+    if (!code) return false;
+    this.options.storage?.noteError(error);
+    const first = this.pausedUntil === undefined;
+    this.pausedUntil = this.now() + (this.options.settings.storagePauseMs ?? 5_000);
+    if (first) this.emit({ type: 'worker:paused', reason: storageFailureSentence(code) });
+    return true;
+  }
+
+  private resume(): void {
+    if (this.pausedUntil === undefined) return;
+    this.pausedUntil = undefined;
+    this.emit({ type: 'worker:resumed' });
+    const ids = [...this.handBack];
+    this.handBack.clear();
+    // Otherwise they would wait for their lease to lapse before anyone runs them again.
+    void releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now())
+      .then(() => this.options.wake.notify())
+      .catch((error: unknown) => {
+        for (const id of ids) this.handBack.add(id);
+        this.emit({ type: 'worker:error', error });
+      });
+  }
+
+  /** Whether the worker is waiting for its storage to take writes again. */
+  get paused(): boolean {
+    return this.pausedUntil !== undefined;
   }
 
   private async renew(): Promise<void> {

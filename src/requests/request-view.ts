@@ -200,5 +200,9 @@ function decodeCursor(cursor: string | undefined): { createdAt: number; id: stri
   const match = /^(\d+):([0-9a-f-]{36})$/.exec(text);
   if (!match)
     throw new InvalidCursor('cursor is not one this service gave out; start again without it');
-  return { createdAt: Number(match[1]), id: match[2] ?? '' };
+  const createdAt = Number(match[1]);
+  // An instant no bigint column holds would fail in the query, not here.
+  if (!Number.isSafeInteger(createdAt))
+    throw new InvalidCursor('cursor is not one this service gave out; start again without it');
+  return { createdAt, id: match[2] ?? '' };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EvidenceInput } from '../policy/index.js';
+import { integerColumnMax, integerColumnMin } from '../store/column-bounds.js';
 
 /**
  * What an engineer submits, from the sidebar app, the console, the CLI or the API. One schema
@@ -13,9 +14,15 @@ const plan = z.enum(['starter', 'premium', 'ultimate'], {
 export const ticketSchema = z
   .object({
     id: z
-      .union([z.string().trim().min(1).max(64), z.number().int().positive()], {
-        error: 'ticket.id must be the ticket number or id',
-      })
+      .union(
+        [
+          z.string().trim().min(1).max(64),
+          z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+        ],
+        {
+          error: 'ticket.id must be the ticket number or id',
+        },
+      )
       .transform(String),
     url: z.url({
       protocol: /^https?$/,
@@ -48,6 +55,7 @@ export const evidenceSchema = z
       .number({ error: 'licensedUsers must be a number' })
       .int('licensedUsers must be a whole number')
       .min(1, 'licensedUsers must be at least 1')
+      .max(integerColumnMax, `licensedUsers must be at most ${integerColumnMax}`)
       .optional(),
     screenshotsAttached: z
       .boolean({ error: 'screenshotsAttached must be true or false' })
@@ -119,7 +127,13 @@ export const submissionSchema = z
       .email({ error: "customerEmail must be the customer's email address" })
       .max(254)
       .transform((email) => email.trim().toLowerCase()),
-    userCount: z.number({ error: 'userCount must be a number' }).finite(),
+    // Fractions, zero and negatives pass here so the policy records them with its sentence;
+    // what no column can hold is not a number of users anyone meant.
+    userCount: z
+      .number({ error: 'userCount must be a number' })
+      .finite()
+      .min(integerColumnMin, `userCount must be a number of users (at most ${integerColumnMax})`)
+      .max(integerColumnMax, `userCount must be a number of users (at most ${integerColumnMax})`),
     evidence: evidenceSchema,
     note: z.string().max(2_000).optional(),
   })

@@ -12,6 +12,7 @@ import {
   type PolicySettings,
 } from '../policy/index.js';
 import { lockNames } from '../store/advisory-locks.js';
+import { fitsIntegerColumn } from '../store/column-bounds.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { decisionView, type DecisionView } from './decision-view.js';
@@ -179,7 +180,7 @@ async function record(
       requested_by: requestedBy,
       channel: requester.channel,
       customer_email: submission.customerEmail,
-      user_count: Number.isSafeInteger(submission.userCount) ? submission.userCount : 0,
+      user_count: fitsIntegerColumn(submission.userCount) ? submission.userCount : 0,
       evidence_kind: 'licenseFile' in submission.evidence ? 'license_file' : 'screenshots',
       note: submission.note ?? null,
       idempotency_key: key,

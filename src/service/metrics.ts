@@ -1,9 +1,11 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { WorkerEvent } from '../jobs/worker.js';
+import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
+import type { StorageHealth } from '../store/storage-health.js';
 
 /** Prometheus metrics: the process's own, jobs by kind and result, and the queue's depth. */
-export function createMetrics(store: Store) {
+export function createMetrics(store: Store, storage: StorageHealth, circuits?: Circuits) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lifeline_' });
   const jobs = new Counter({
@@ -48,6 +50,34 @@ export function createMetrics(store: Store) {
         .execute();
       this.reset();
       for (const row of rows) this.set({ state: row.state }, Number(row.count));
+    },
+  });
+  new Gauge({
+    name: 'lifeline_storage_failing',
+    help: '1 while writes are refused for space or I/O (a refused write in the last 30 s), else 0.',
+    registers: [registry],
+    collect() {
+      this.set(storage.problem() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'lifeline_storage_failures',
+    help: 'Writes refused for space or I/O since the process started.',
+    registers: [registry],
+    collect() {
+      this.set(storage.failureCount);
+    },
+  });
+  new Gauge({
+    name: 'lifeline_remote_circuit_open',
+    help: "1 while a remote's steps are backed off for not answering (circuit open or half-open), else 0.",
+    labelNames: ['remote'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const circuit of circuits?.states() ?? []) {
+        this.set({ remote: circuit.remote }, circuit.state === 'closed' ? 0 : 1);
+      }
     },
   });
   const observeWorker = (event: WorkerEvent) => {

@@ -2,11 +2,58 @@ import { sql } from 'kysely';
 import type { Config } from '../config.js';
 import type { ReadinessCheck } from '../delivery/delivery-error.js';
 import { buildEmergencyLicense, decodeLicense, signLicense } from '../license/index.js';
-import { openStore } from '../store/database.js';
+import { openStore, type Store } from '../store/database.js';
+import { probeWrite } from '../store/probe-write.js';
+import { clockSkewSentence, measureClockOffset } from '../store/database-clock.js';
+import { systemClock } from '../clock.js';
+import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { buildAdapters } from './adapters.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigner, VENDOR_KEY_ADVICE } from './signing-keys.js';
+
+/** Whether the database takes a write: a full disk refuses writes while reads still work. */
+async function writeCheck(store: Store): Promise<ReadinessCheck> {
+  try {
+    await probeWrite(store, Date.now());
+    return { name: 'database writes', ok: true, detail: 'a write commits' };
+  } catch (error) {
+    const code = storageFailureCode(error);
+    return {
+      name: 'database writes',
+      ok: false,
+      detail: code ? storageFailureSentence(code) : `a write fails: ${message(error)}`,
+      fix: code
+        ? "free space on the disk that holds the database (LIFELINE_DATA_DIR, or the PostgreSQL server's)"
+        : 'check that the database user may write (DATABASE_URL)',
+    };
+  }
+}
+
+/** Whether this machine's clock agrees with the database's, which leases are judged by. */
+async function clockCheck(store: Store, maxSkewMs: number): Promise<ReadinessCheck> {
+  const offset = await measureClockOffset(store, systemClock);
+  if (offset === undefined) {
+    return {
+      name: 'clock',
+      ok: true,
+      detail: "SQLite: this machine's clock is the only one (leases and rate limits follow it)",
+    };
+  }
+  if (Math.abs(offset) > maxSkewMs) {
+    return {
+      name: 'clock',
+      ok: false,
+      detail: clockSkewSentence(offset, maxSkewMs),
+      fix: 'sync this machine’s clock with NTP (timedatectl set-ntp true, chrony)',
+    };
+  }
+  return {
+    name: 'clock',
+    ok: true,
+    detail: `within ${Math.abs(offset)} ms of the database's (at most LIFELINE_MAX_CLOCK_SKEW_MS = ${maxSkewMs})`,
+  };
+}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -82,6 +129,8 @@ export async function checkReadiness(
       ok: true,
       detail: `${store.description} answers${applied.length > 0 ? `; applied ${applied.join(', ')}` : ', schema up to date'}`,
     });
+    checks.push(await writeCheck(store));
+    checks.push(await clockCheck(store, config.values.LIFELINE_MAX_CLOCK_SKEW_MS));
     let adapters;
     try {
       adapters = buildAdapters(config, store, logger);

@@ -3,12 +3,16 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
+import { Circuits } from '../jobs/circuit.js';
 import { Worker } from '../jobs/worker.js';
 import { WakeSignal } from '../jobs/wake-signal.js';
 import { requestPipeline } from '../requests/pipeline.js';
 import type { PipelineContext } from '../requests/pipeline-context.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import { openStore, type Store } from '../store/database.js';
+import { clockSkewSentence, DatabaseClock } from '../store/database-clock.js';
+import { ensurePrivateDirectory } from '../store/private-files.js';
+import { StorageHealth } from '../store/storage-health.js';
 import {
   migrateToLatest,
   pendingMigrations,
@@ -43,13 +47,46 @@ export interface RunningService {
 
 const consoleDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+/** How often a process measures its clock against the database's again. */
+const clockSyncMs = 60_000;
+
+/**
+ * The clock leases, the tracker lock and rate limits are judged by: the database's (see
+ * DatabaseClock), measured at start and every minute. A clock further off than
+ * LIFELINE_MAX_CLOCK_SKEW_MS is said loudly, at start and whenever it is measured so.
+ */
+async function databaseClock(
+  processClock: Clock,
+  store: Store,
+  config: Config,
+  logger: Logger,
+): Promise<DatabaseClock & { stopSyncing(): void }> {
+  const clock = new DatabaseClock(processClock, store);
+  const maxSkewMs = config.values.LIFELINE_MAX_CLOCK_SKEW_MS;
+  const sync = async () => {
+    try {
+      const offset = await clock.sync();
+      if (Math.abs(offset) > maxSkewMs) {
+        logger.error({ clockOffsetMs: offset }, clockSkewSentence(offset, maxSkewMs));
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'could not compare this clock with the database’s');
+    }
+  };
+  await sync();
+  const timer = setInterval(() => void sync(), clockSyncMs);
+  timer.unref();
+  return Object.assign(clock, { stopSyncing: () => clearInterval(timer) });
+}
+
 /** The composition root of the service: reads nothing itself, wires everything from `config`. */
 export async function startService(
   config: Config,
   options: ServiceOptions,
 ): Promise<RunningService> {
-  const clock = options.clock ?? systemClock;
+  const processClock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.values.LIFELINE_LOG_LEVEL);
+  ensurePrivateDirectory(config.dataDir);
   const store = openStore(config.databaseUrl, { max: config.values.DATABASE_POOL_MAX });
   try {
     await refuseNewerSchema(store);
@@ -80,7 +117,10 @@ export async function startService(
   }
   const adapters = buildAdapters(config, store, logger);
   const wake = new WakeSignal();
-  const metrics = createMetrics(store);
+  const storage = new StorageHealth(() => processClock.now());
+  const clock = await databaseClock(processClock, store, config, logger);
+  const circuits = options.roles.worker ? new Circuits(() => clock.now()) : undefined;
+  const metrics = createMetrics(store, storage, circuits);
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
   const stopListening = options.roles.worker
@@ -119,6 +159,7 @@ export async function startService(
       wake,
       settings: {
         concurrency: config.values.LIFELINE_WORKER_CONCURRENCY,
+        perKind: config.values.LIFELINE_STEP_CONCURRENCY,
         leaseMs: config.values.LIFELINE_JOB_LEASE_MS,
         pollMs: config.values.LIFELINE_JOB_POLL_MS,
         backoff: {
@@ -127,6 +168,8 @@ export async function startService(
         },
       },
       now: () => clock.now(),
+      storage,
+      circuits,
       onEvent: (event) => {
         metrics.observeWorker(event);
         if (event.type === 'job:retry') {
@@ -144,6 +187,22 @@ export async function startService(
             { job: event.job.kind, request: event.job.requestId, error: event.verdict.message },
             'job failed for good',
           );
+        } else if (event.type === 'circuit:changed') {
+          const { remote, state, retryAt } = event.circuit;
+          if (state === 'closed')
+            logger.warn({ remote }, `${remote}: answering again; circuit closed`);
+          else
+            logger.error(
+              { remote, retryAt: retryAt && new Date(retryAt).toISOString() },
+              `${remote}: keeps not answering; its steps are backed off as a whole (circuit open)`,
+            );
+        } else if (event.type === 'worker:paused') {
+          logger.error(
+            { reason: event.reason },
+            'worker paused: writes are refused; it claims again by itself once they work',
+          );
+        } else if (event.type === 'worker:resumed') {
+          logger.warn('worker resumed: writes work again');
         } else if (event.type === 'worker:error') {
           logger.error({ err: event.error }, 'worker error');
         }
@@ -199,6 +258,8 @@ export async function startService(
       rateLimitPerMinute: config.values.LIFELINE_RATE_LIMIT_PER_MINUTE,
       consoleDirectory,
       metrics: metrics.registry,
+      storage,
+      ...(circuits && { circuits }),
       ...(publicUrl && { publicUrl }),
     });
     url = await app.listen({
@@ -234,6 +295,7 @@ export async function startService(
       stopped ??= (async () => {
         // Claim nothing new from the first moment, even while the API finishes its calls.
         worker?.drain();
+        clock.stopSyncing();
         await app?.close();
         await worker?.stop(graceMs);
         await stopListening();

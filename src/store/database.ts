@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type pg from 'pg';
 import type { StoreDialect } from './dialect.js';
 import { pgModule } from './pg-module.js';
+import { ensurePrivateDatabaseFiles } from './private-files.js';
 import type { Database } from './schema.js';
 
 export interface Store {
@@ -59,7 +60,10 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
     };
   }
   const path = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    ensurePrivateDatabaseFiles(path);
+  }
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
@@ -98,13 +102,23 @@ export function redactUrl(url: string): string {
  * SQLite fails the transaction at once with SQLITE_BUSY_SNAPSHOT, without waiting, and we saw
  * hundreds of those (answered 500) in a minute with two processes. An immediate transaction
  * takes the lock first, so the busy timeout applies and it waits its turn.
+ *
+ * And a ROLLBACK after SQLite already rolled back by itself becomes a no-op (see `prepare`).
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, capacity = 500): SqliteDatabaseLike {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(query: string) {
-      const text = query === 'begin' ? 'begin immediate' : query;
+      // SQLite rolls a transaction back by itself when a write fails for space or I/O
+      // (SQLITE_FULL, SQLITE_IOERR): kysely's own ROLLBACK would then fail with "no
+      // transaction is active" and hide the error that says the disk is full.
+      const text =
+        query === 'begin'
+          ? 'begin immediate'
+          : query === 'rollback' && !sqlite.inTransaction
+            ? 'select 1'
+            : query;
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text);

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT, type JWTPayload } from 'jose';
 import { principalForZendeskAppToken } from '../../src/access/zendesk-app-token.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { testDatabases } from '../support/databases.js';
 
@@ -151,6 +152,21 @@ for (const database of testDatabases) {
       await expectRefused(await sign(appClaims(), { alg: 'HS512' }));
     });
 
+    it('refuses a token issued in the future, beyond a minute of leeway', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const later = (seconds: number) =>
+        new SignJWT(appClaims())
+          .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+          .setIssuedAt(now + seconds)
+          .setExpirationTime(now + seconds + 300)
+          .sign(new TextEncoder().encode(secret));
+      await expectRefused(await later(600));
+      const slightlyFast = await lifeline.api('/api/v1/requests?limit=1', {
+        token: await later(20),
+      });
+      assert.equal(slightlyFast.status, 200);
+    });
+
     it('refuses a tampered payload', async () => {
       const [header, , signature] = (await sign(appClaims())).split('.');
       const now = Math.floor(Date.now() / 1000);
@@ -165,6 +181,16 @@ for (const database of testDatabases) {
 }
 
 describe('Zendesk app token settings', () => {
+  it('refuses a shared secret shorter than 32 bytes, naming the setting', () => {
+    assert.throws(
+      () => loadConfig({ LIFELINE_ZENDESK_APP_SECRET: 'short-secret' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /LIFELINE_ZENDESK_APP_SECRET must be at least 32 bytes/.test(error.message),
+    );
+    assert.ok(loadConfig({ LIFELINE_ZENDESK_APP_SECRET: 'x'.repeat(32) }));
+  });
+
   it('does not require an issuer when none is configured', async () => {
     const { iss: _iss, ...claims } = appClaims();
     const result = await principalForZendeskAppToken(await sign(claims), { secret, audience });

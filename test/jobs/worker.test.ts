@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
 import { RunLater, type FailureClassifier, type JobHandler } from '../../src/jobs/job-handler.js';
 import type { Job, JobKind } from '../../src/jobs/job.js';
 import { claimJobs } from '../../src/jobs/sql/claim-jobs.js';
@@ -29,6 +30,21 @@ const kinds: JobKind[] = [
   'post_notice',
   'note_ticket',
 ];
+
+/** SQLite's own "database or disk is full", from a database that may not grow. */
+function realDiskFullError(): Error {
+  const sqlite = new SqliteDatabase(':memory:');
+  try {
+    sqlite.exec('create table t (x text)');
+    sqlite.pragma(`max_page_count = ${Number(sqlite.pragma('page_count', { simple: true }))}`);
+    for (;;) sqlite.prepare('insert into t values (?)').run('x'.repeat(4_000));
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw error;
+  } finally {
+    sqlite.close();
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -130,6 +146,33 @@ for (const database of testDatabases) {
         events.map((e) => e.type).filter((type) => type !== 'job:start'),
         ['job:retry', 'job:retry', 'job:success'],
       );
+    });
+
+    it('pauses on a full disk, gives the attempt back, and resumes by itself', async () => {
+      await addJobs(store, 1, { maxAttempts: 1 });
+      let runs = 0;
+      const { events, worker } = startWorker(
+        {
+          run() {
+            runs += 1;
+            return runs === 1 ? Promise.reject(realDiskFullError()) : Promise.resolve();
+          },
+        },
+        { settings: { storagePauseMs: 100 } },
+      );
+      await waitFor(() => allSettled(), 'the job to succeed');
+      const [row] = await jobRows(store);
+      // One attempt allowed, and still it succeeded: the full disk did not use it up.
+      assert.equal(row?.attempts, 1);
+      assert.equal(runs, 2);
+      const types = events.map((e) => e.type).filter((type) => type !== 'job:start');
+      assert.deepEqual(types, ['worker:paused', 'worker:resumed', 'job:success']);
+      const paused = events.find((e) => e.type === 'worker:paused');
+      assert.match(
+        paused?.type === 'worker:paused' ? paused.reason : '',
+        /disk is full \(SQLITE_FULL\)/,
+      );
+      assert.equal(worker.paused, false);
     });
 
     it('fails a step at once on a permanent error and records the failure once', async () => {

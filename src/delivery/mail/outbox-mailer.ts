@@ -77,7 +77,8 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
     const name = known.get(key) ?? `${stamp(clock())}-${key}.eml`;
     const temporary = join(directory, `.${name}.${randomUUID()}.tmp`);
     try {
-      const file = await open(temporary, 'wx', 0o640);
+      // A message carries a signed license: readable by the service's user alone.
+      const file = await open(temporary, 'wx', 0o600);
       try {
         await file.writeFile(message);
         await file.sync();
@@ -90,7 +91,8 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
       await rm(temporary, { force: true });
       throw error;
     }
-    return join(directory, name);
+    // The receipt is shown in the request's deliveries: the file's name, not the server's path.
+    return name;
   }
 
   async function send(mail: OutgoingMail): Promise<SentMail> {
@@ -102,7 +104,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
     try {
       return { messageId: mail.messageId, receipt: await current };
     } catch (error) {
-      throw fileError(error, directory, directorySetting);
+      throw fileError(error, directorySetting);
     } finally {
       if (writing.get(key) === current) writing.delete(key);
     }
@@ -193,10 +195,11 @@ function fileKey(name: string): string | undefined {
 }
 
 /** A full disk clears up by itself; a missing permission or a file in the way does not. */
-function fileError(error: unknown, directory: string, directorySetting: string): DeliveryError {
+function fileError(error: unknown, directorySetting: string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = `Could not write the email to the outbox ${directory}: ${errorMessage(error)}`;
+  // The message reaches the request's timeline and API answers: no server path in it.
+  const message = `Could not write the email to the mail outbox (in ${directorySetting}): ${withoutPaths(errorMessage(error))}`;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
     return new DeliveryError(
       'configuration',
@@ -208,6 +211,11 @@ function fileError(error: unknown, directory: string, directorySetting: string):
     );
   }
   return new DeliveryError('transient', message, { code: 'OUTBOX_WRITE_FAILED', cause: error });
+}
+
+/** `ENOSPC: no space left on device, open '/var/…'` → `ENOSPC: no space left on device`. */
+function withoutPaths(message: string): string {
+  return message.replace(/, \w+ '[^']*'( -> '[^']*')?$/, '').replace(/'\/[^']*'/g, 'a file');
 }
 
 function errorMessage(error: unknown): string {

@@ -66,7 +66,11 @@ export function createSmtpMailer(settings: SmtpSettings, options: SmtpMailerOpti
 
   async function send(mail: OutgoingMail): Promise<SentMail> {
     try {
-      const info = await transporter.sendMail(toNodemailerMessage(mail));
+      const info = await withDeadline(
+        transporter.sendMail(toNodemailerMessage(mail)),
+        settings.timeouts.sendMs,
+        settings.server,
+      );
       const receipt = scrubSecrets(info.response.trim(), context);
       logger?.info({ messageId: mail.messageId, server: settings.server, receipt }, 'email sent');
       return { messageId: mail.messageId, receipt };
@@ -186,4 +190,39 @@ function readDkimKey(file: string): string {
     );
   }
   return pem;
+}
+
+/**
+ * A hard deadline for the whole send. The connection, greeting and socket timeouts each restart
+ * with every byte, and a message queued behind a pooled connection has none of its own: a server
+ * that answers slowly enough could hold a worker's slot for ever. Past the deadline the attempt
+ * is a transient failure (the job retries with backoff; the Message-ID stays the same, so a copy
+ * the server still delivers late is recognisably the same message).
+ */
+async function withDeadline<T>(
+  sending: Promise<T>,
+  deadlineMs: number,
+  server: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DeliveryError(
+            'transient',
+            `${server} did not finish taking the message within ${Math.round(deadlineMs / 1000)} s (SMTP_SEND_TIMEOUT_MS)`,
+            { code: 'SMTP_TIMEOUT' },
+          ),
+        ),
+      deadlineMs,
+    );
+    timer.unref();
+  });
+  try {
+    return await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
+    sending.catch(() => undefined);
+  }
 }

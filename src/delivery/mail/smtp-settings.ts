@@ -89,6 +89,8 @@ export const smtpEnvSchema = z.object({
   SMTP_GREETING_TIMEOUT_MS: optionalMilliseconds('SMTP_GREETING_TIMEOUT_MS'),
   /** Idle time on an open connection before it is dropped. Default 30 s. */
   SMTP_SOCKET_TIMEOUT_MS: optionalMilliseconds('SMTP_SOCKET_TIMEOUT_MS'),
+  /** The whole send, however the server trickles its answers. */
+  SMTP_SEND_TIMEOUT_MS: optionalMilliseconds('SMTP_SEND_TIMEOUT_MS'),
 });
 
 export type SmtpEnv = z.infer<typeof smtpEnvSchema>;
@@ -110,7 +112,7 @@ export interface SmtpSettings {
   requireTls: boolean;
   pool: boolean;
   dkim?: { domain: string; selector: string; privateKeyFile: string };
-  timeouts: { connectionMs: number; greetingMs: number; socketMs: number };
+  timeouts: { connectionMs: number; greetingMs: number; socketMs: number; sendMs: number };
 }
 
 export class SmtpSettingsError extends Error {
@@ -201,6 +203,7 @@ export function toSmtpSettings(env: SmtpEnv): SmtpSettings | undefined {
       connectionMs: env.SMTP_CONNECTION_TIMEOUT_MS ?? 10_000,
       greetingMs: env.SMTP_GREETING_TIMEOUT_MS ?? 10_000,
       socketMs: env.SMTP_SOCKET_TIMEOUT_MS ?? 30_000,
+      sendMs: env.SMTP_SEND_TIMEOUT_MS ?? 60_000,
     },
   };
 }

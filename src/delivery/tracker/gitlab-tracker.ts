@@ -17,7 +17,8 @@ import { hasRequestMarker, withRequestMarker } from './request-marker.js';
 import type { Tracker, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
 
 const issueReply = z.object({
-  iid: z.number().int(),
+  // Kept in a 32-bit integer column: a reply beyond it is a broken reply, not a number to store.
+  iid: z.number().int().min(1).max(2_147_483_647),
   title: z.string(),
   description: z.string().nullable(),
   /** `opened` or `closed` (`locked` exists for merge requests only). */

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Store } from '../../store/database.js';
+import type { StorageHealth } from '../../store/storage-health.js';
 import { ApiError } from '../api-error.js';
 
 const windowMs = 60_000;
@@ -30,12 +31,27 @@ export async function countCall(
   return { count: Number(row.count), resetMs: windowStart + windowMs - now };
 }
 
-export function rateLimit(store: Store, limitPerMinute: number, now: () => number) {
+export function rateLimit(
+  store: Store,
+  limitPerMinute: number,
+  now: () => number,
+  storage: StorageHealth,
+) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const caller = request.principal
       ? `${request.principal.kind}:${request.principal.name}`
       : `ip:${request.ip}`;
-    const { count, resetMs } = await countCall(store, caller, now());
+    let counted: { count: number; resetMs: number };
+    try {
+      counted = await countCall(store, caller, now());
+    } catch (error) {
+      // The counter is a write: with the disk full it would turn every read into a 503.
+      // Fail open for it then; the calls that write fail on their own, with a sentence.
+      if (!storage.noteError(error)) throw error;
+      request.log.warn({ err: error }, 'rate-limit counter not written (storage failure)');
+      return;
+    }
+    const { count, resetMs } = counted;
     void reply.header('x-ratelimit-limit', limitPerMinute);
     void reply.header('x-ratelimit-remaining', Math.max(0, limitPerMinute - count));
     if (count > limitPerMinute) {

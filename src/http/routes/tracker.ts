@@ -1,7 +1,9 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { ApiError } from '../api-error.js';
 import { principalOf } from '../auth/authenticate.js';
+import { integerColumnMax } from '../../store/column-bounds.js';
 import type { TrackerIssueRow } from '../../store/schema.js';
 import type { HttpContext } from '../http-context.js';
 
@@ -30,12 +32,11 @@ export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         let q = ctx.store.db.selectFrom('tracker_issues').selectAll();
         if (request.query.state) q = q.where('state', '=', request.query.state);
         if (request.query.search) {
+          // `%` and `_` in the search are literal. PostgreSQL's LIKE escapes with a backslash by
+          // default, SQLite's with nothing: say ESCAPE on both.
           const term = `%${request.query.search.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-          q = q.where((eb) =>
-            eb.or([
-              eb(eb.fn('lower', ['title']), 'like', eb.val(term)),
-              eb(eb.fn('lower', ['description']), 'like', eb.val(term)),
-            ]),
+          q = q.where(
+            sql<boolean>`(lower(title) like ${term} escape '\\' or lower(description) like ${term} escape '\\')`,
           );
         }
         const rows = await q.orderBy('number', 'desc').limit(request.query.limit).execute();
@@ -48,7 +49,16 @@ export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'One tracker issue',
           tags: ['tracker'],
-          params: z.object({ number: z.coerce.number().int().min(1) }),
+          params: z.object({
+            number: z.coerce
+              .number({ error: 'number must be a tracker issue number' })
+              .int('number must be a tracker issue number')
+              .min(1, 'number must be a tracker issue number (1 or more)')
+              .max(
+                integerColumnMax,
+                `number must be a tracker issue number (at most ${integerColumnMax})`,
+              ),
+          }),
         },
       },
       async (request) => {

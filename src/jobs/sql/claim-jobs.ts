@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { StoreDialect } from '../../store/dialect.js';
 import type { Database } from '../../store/schema.js';
 import { jobFromRow } from '../job-row.js';
-import type { Job } from '../job.js';
+import type { Job, JobKind } from '../job.js';
 
 /**
  * Claims up to `limit` due pending jobs in one statement, oldest first, through the
@@ -20,9 +20,9 @@ import type { Job } from '../job.js';
 export async function claimJobs(
   db: Kysely<Database>,
   dialect: StoreDialect,
-  options: { workerId: string; limit: number; leaseMs: number; now: number },
+  options: { workerId: string; limit: number; leaseMs: number; now: number; kinds?: JobKind[] },
 ): Promise<Job[]> {
-  const { workerId, limit, leaseMs, now } = options;
+  const { workerId, limit, leaseMs, now, kinds } = options;
   const rows = await db
     .with('claimable', (qb) =>
       qb
@@ -30,6 +30,7 @@ export async function claimJobs(
         .select('id')
         .where('state', '=', 'pending')
         .where('run_at', '<=', now)
+        .$if(kinds !== undefined, (select) => select.where('kind', 'in', kinds ?? []))
         .orderBy('run_at')
         .limit(limit)
         .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked()),

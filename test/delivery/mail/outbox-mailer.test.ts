@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,13 +32,15 @@ describe('the outbox mailer', () => {
     await mailer.close();
 
     assert.equal(sent.messageId, mail.messageId);
+    // The file's name, not the server's path: receipts are shown in API answers.
     assert.equal(
-      basename(sent.receipt),
+      sent.receipt,
       '2026-11-28T09-15-31-250Z-6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10-d2.eml',
     );
+    assert.equal((await stat(join(directory, sent.receipt))).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(directory), [basename(sent.receipt)]);
 
-    const raw = await readFile(sent.receipt);
+    const raw = await readFile(join(directory, sent.receipt));
     assert.ok(raw.includes('\r\n'), 'CRLF line ends');
     const parsed = await simpleParser(raw);
     assert.equal(parsed.messageId, mail.messageId);
@@ -68,7 +70,7 @@ describe('the outbox mailer', () => {
 
     assert.equal(second.receipt, first.receipt);
     assert.deepEqual(await readdir(directory), [basename(first.receipt)]);
-    const parsed = await simpleParser(await readFile(first.receipt));
+    const parsed = await simpleParser(await readFile(join(directory, first.receipt)));
     assert.equal(parsed.subject, 'Second attempt');
   });
 
@@ -125,5 +127,8 @@ describe('the outbox mailer', () => {
     assert.ok(error instanceof DeliveryError);
     assert.equal(error.kind, 'configuration');
     assert.equal(error.code, 'OUTBOX_NOT_WRITABLE');
+    // The message reaches the request's timeline and API answers: no server path in it.
+    assert.doesNotMatch(error.message, new RegExp(root));
+    assert.match(error.message, /LIFELINE_OUTBOX_DIR/);
   });
 });

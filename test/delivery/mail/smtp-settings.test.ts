@@ -37,7 +37,7 @@ describe('parseSmtpSettings', () => {
       from: FROM,
       requireTls: true,
       pool: true,
-      timeouts: { connectionMs: 10_000, greetingMs: 10_000, socketMs: 30_000 },
+      timeouts: { connectionMs: 10_000, greetingMs: 10_000, socketMs: 30_000, sendMs: 60_000 },
     });
   });
 
@@ -105,13 +105,19 @@ describe('parseSmtpSettings', () => {
       SMTP_CONNECTION_TIMEOUT_MS: '2500',
       SMTP_GREETING_TIMEOUT_MS: '3000',
       SMTP_SOCKET_TIMEOUT_MS: '4000',
+      SMTP_SEND_TIMEOUT_MS: '9000',
       DKIM_DOMAIN: 'example.com',
       DKIM_SELECTOR: 'lifeline',
       DKIM_PRIVATE_KEY_FILE: '/etc/lifeline/dkim.pem',
     });
     assert.equal(settings?.pool, false);
     assert.equal(settings?.replyTo, 'help@example.com');
-    assert.deepEqual(settings?.timeouts, { connectionMs: 2500, greetingMs: 3000, socketMs: 4000 });
+    assert.deepEqual(settings?.timeouts, {
+      connectionMs: 2500,
+      greetingMs: 3000,
+      socketMs: 4000,
+      sendMs: 9000,
+    });
     assert.deepEqual(settings?.dkim, {
       domain: 'example.com',
       selector: 'lifeline',

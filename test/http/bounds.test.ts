@@ -1,0 +1,84 @@
+/**
+ * Numbers beyond what a column holds are refused by the schema with a sentence (400), on both
+ * databases alike: PostgreSQL's 32-bit integer columns used to answer 500.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { screenshotBody } from '../support/requests.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { testDatabases } from '../support/databases.js';
+
+const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+
+for (const database of testDatabases) {
+  describe(`numbers at the edge of the columns (${database.name})`, () => {
+    let lifeline: TestService;
+    before(async () => {
+      lifeline = await startTestService(
+        { LIFELINE_RATE_LIMIT_PER_MINUTE: '100000' },
+        { database, roles: { api: true, worker: false } },
+      );
+    });
+    after(() => lifeline.stop());
+
+    it('refuses a user count of 2³¹ with a sentence naming the field', async () => {
+      const answer = await lifeline.api('/api/v1/requests', {
+        body: screenshotBody({ expiredOn }, { userCount: 2 ** 31 }),
+      });
+      assert.equal(answer.status, 400, JSON.stringify(answer.body));
+      assert.equal(answer.body.error.details[0].field, 'body.userCount');
+      assert.match(answer.body.error.message, /at most 2147483647/);
+    });
+
+    it('records 2³¹ − 1 users as a rejection by the policy', async () => {
+      const answer = await lifeline.api('/api/v1/requests', {
+        body: screenshotBody(
+          { expiredOn },
+          { userCount: 2 ** 31 - 1, customerEmail: 'max@bounds.example' },
+        ),
+      });
+      assert.equal(answer.status, 422, JSON.stringify(answer.body));
+      const stored = await lifeline.api(`/api/v1/requests/${answer.body.id}`);
+      assert.equal(stored.body.state, 'rejected');
+      assert.equal(stored.body.userCount, 2 ** 31 - 1);
+    });
+
+    it('refuses licensed users beyond the column', async () => {
+      const answer = await lifeline.api('/api/v1/eligibility', {
+        body: screenshotBody({ expiredOn, licensedUsers: 2 ** 40 }),
+      });
+      assert.equal(answer.status, 400);
+      assert.equal(answer.body.error.details[0].field, 'body.evidence.licensedUsers');
+    });
+
+    it('answers 400 for a tracker issue number beyond the column and 404 at its edge', async () => {
+      const beyond = await lifeline.api('/api/v1/tracker/issues/2147483648');
+      assert.equal(beyond.status, 400);
+      assert.match(beyond.body.error.message, /at most 2147483647/);
+      const edge = await lifeline.api('/api/v1/tracker/issues/2147483647');
+      assert.equal(edge.status, 404);
+    });
+
+    it('answers 400 for a cursor naming an instant beyond any column', async () => {
+      const cursor = Buffer.from(`99999999999999999999:${crypto.randomUUID()}`).toString(
+        'base64url',
+      );
+      const answer = await lifeline.api(`/api/v1/requests?cursor=${cursor}`);
+      assert.equal(answer.status, 400);
+      assert.equal(answer.body.error.code, 'INVALID_CURSOR');
+    });
+
+    it('answers 4xx for text the database cannot hold (a NUL byte)', async () => {
+      const answer = await lifeline.api('/api/v1/requests', {
+        body: screenshotBody(
+          { expiredOn },
+          { note: 'a\u0000b', customerEmail: 'nul@bounds.example' },
+        ),
+      });
+      assert.equal(answer.status, 400, String(answer.status));
+      assert.equal(answer.body.error.details[0].field, 'body.note');
+      const search = await lifeline.api('/api/v1/requests?ticket=a%00b');
+      assert.equal(search.status, 400);
+    });
+  });
+}
