@@ -192,6 +192,13 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Failed sign-ins in the current window, per `account:NAME` and per `address:IP`. */
+export interface SignInFailureTable {
+  key: string;
+  window_start: number;
+  failures: number;
+}
+
 /** One row (id 1): the newest audit entry's number and hash. */
 export interface AuditHeadTable {
   id: number;
@@ -220,6 +227,7 @@ export interface Database {
   rate_limits: RateLimitTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  sign_in_failures: SignInFailureTable;
 }
 
 export type RequestRow = Selectable<RequestTable>;

@@ -10,6 +10,12 @@ import {
   type SessionCredential,
 } from '../../access/console-sessions.js';
 import type { Role } from '../../access/principal.js';
+import {
+  clearAccountFailures,
+  recordSignInFailure,
+  signInWaitMs,
+  throttleKeys,
+} from '../../access/sign-in-throttle.js';
 import { recordAudit } from '../../audit/audit-store.js';
 import { ApiError } from '../api-error.js';
 import { sessionCookieName } from '../auth/authenticate.js';
@@ -57,6 +63,23 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       async (request, reply) => {
         const body = request.body;
         const now = ctx.clock.now();
+        const keys = throttleKeys(request.ip, 'username' in body ? body.username : undefined);
+        const waitMs = await signInWaitMs(ctx.store.db, keys, now);
+        if (waitMs > 0) {
+          const seconds = Math.ceil(waitMs / 1000);
+          await audit(
+            request,
+            'username' in body ? body.username : 'unknown token',
+            'none',
+            'session.sign_in_failed',
+            { with: 'token' in body ? 'token' : 'password', reason: 'throttled' },
+          );
+          void reply.header('retry-after', seconds);
+          throw new ApiError(
+            'RATE_LIMITED',
+            `Too many failed sign-ins from here or for this account: try again in ${Math.ceil(seconds / 60)} min.`,
+          );
+        }
         let who: SignedIn | undefined;
         if ('token' in body) {
           const token = await activeToken(ctx.store.db, body.token, now);
@@ -91,6 +114,7 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             };
         }
         if (!who) {
+          await recordSignInFailure(ctx.store.db, keys, now);
           await audit(
             request,
             'token' in body ? 'unknown token' : body.username,
@@ -105,6 +129,7 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
               : 'Wrong username or password.',
           );
         }
+        await clearAccountFailures(ctx.store.db, keys);
         const session = await openSession(
           ctx.store.db,
           { ...who, address: request.ip },

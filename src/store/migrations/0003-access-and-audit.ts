@@ -8,7 +8,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   password or role, which ends the sessions opened before;
  * - console sessions are bound to the credential that opened them (the old ones are dropped:
  *   they named no credential, so nobody could tell what to check them against);
- * - the hash-chained audit log and its head row, which serialises appends.
+ * - the hash-chained audit log and its head row, which serialises appends;
+ * - failed sign-ins per account and per address, counted where every process sees them.
  */
 export function accessAndAuditSchema(): Migration {
   return {
@@ -96,11 +97,18 @@ export function accessAndAuditSchema(): Migration {
         .addColumn('seq', 'bigint', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
+      await db.schema
+        .createTable('sign_in_failures')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('window_start', 'bigint', (c) => c.notNull())
+        .addColumn('failures', 'integer', (c) => c.notNull())
+        .execute();
       await sql`insert into audit_head (id, seq, hash) values (1, 0, ${'0'.repeat(64)})`.execute(
         db,
       );
     },
     async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('sign_in_failures').ifExists().execute();
       await db.schema.dropTable('audit_head').ifExists().execute();
       await db.schema.dropTable('audit_log').ifExists().execute();
     },
