@@ -5,6 +5,7 @@ import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
 import { AccessChangeRefused } from './api-tokens.js';
+import { passwordProblem } from './password-strength.js';
 import { isRole, type Role } from './principal.js';
 
 const scryptAsync = promisify(scrypt) as (
@@ -60,13 +61,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** The password rule, checked before anything is stored. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < 10) return 'The password must be at least 10 characters.';
-  if (password.length > 500) return 'The password must be at most 500 characters.';
-  return undefined;
-}
-
 export interface ConsoleUserView {
   id: string;
   username: string;
@@ -86,7 +80,7 @@ export async function createConsoleUser(
 ): Promise<ConsoleUserView> {
   const name = username.trim();
   if (!name) throw new AccessChangeRefused('A console account needs a username.');
-  const problem = passwordProblem(password);
+  const problem = await passwordProblem(password, name);
   if (problem) throw new AccessChangeRefused(problem);
   const passwordHash = await hashPassword(password);
   const id = randomUUID();
@@ -193,7 +187,8 @@ export async function updateConsoleUser(
   if (change.role === undefined && change.password === undefined)
     throw new AccessChangeRefused('Give a new role, a new password, or both.');
   if (change.password !== undefined) {
-    const problem = passwordProblem(change.password);
+    const { username } = await findUser(db, idOrUsername);
+    const problem = await passwordProblem(change.password, username);
     if (problem) throw new AccessChangeRefused(problem);
   }
   const passwordHash =

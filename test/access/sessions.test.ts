@@ -118,6 +118,15 @@ for (const database of testDatabases) {
       );
     });
 
+    it('refuses a password that is easy to guess', async () => {
+      const weak = await lifeline.api('/api/v1/users', {
+        token: admin(),
+        body: { username: 'weak', password: 'password12', role: 'engineer' },
+      });
+      assert.equal(weak.status, 400);
+      assert.match(weak.body.error.message, /too easy to guess/);
+    });
+
     it('ends a user’s sessions when the account is disabled', async () => {
       const id = await makeUser('dana');
       const session = await signIn({ username: 'dana', password: 'first passphrase here' });
