@@ -45,7 +45,7 @@ function cli(
 }
 
 for (const database of testDatabases) {
-  describe(`the audit log's hash chain (${database.name})`, { timeout: 60_000 }, () => {
+  describe(`the audit log's hash chain (${database.name})`, { timeout: 240_000 }, () => {
     let jobs: JobDatabase;
     before(async () => {
       jobs = await openJobDatabase(database);
