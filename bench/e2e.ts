@@ -57,7 +57,7 @@ export async function benchEndToEnd(
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dataDir, 'lifeline.db')}`;
   const store = openStore(databaseUrl);
   await migrateToLatest(store);
-  const { token } = await createApiToken(store.db, 'bench', 'engineer', Date.now());
+  const { token } = await createApiToken(store.db, { name: 'bench', role: 'engineer' }, Date.now());
   // The compiled build, as production runs it (see deploy/): tsx's loader thread would add its
   // own heap to the resident memory measured here.
   await buildService();

@@ -69,7 +69,11 @@ export async function benchPostgresThroughput(
   const store = openStore(database.url, { max: 2 });
   try {
     await migrateToLatest(store);
-    const { token } = await createApiToken(store.db, 'bench', 'engineer', Date.now());
+    const { token } = await createApiToken(
+      store.db,
+      { name: 'bench', role: 'engineer' },
+      Date.now(),
+    );
     const start = (args: string[]) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-bench-pg-'));
       directories.push(dataDir);

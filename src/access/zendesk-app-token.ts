@@ -78,7 +78,14 @@ export async function principalForZendeskAppToken(
         reason: `the token has no ${zendeskAppClaim.agentEmail} claim with the agent's email`,
       };
     }
-    return { principal: { kind: 'zendesk', name: agent.trim().toLowerCase(), role: 'engineer' } };
+    return {
+      principal: {
+        kind: 'zendesk',
+        name: agent.trim().toLowerCase(),
+        role: 'engineer',
+        credential: 'Zendesk app',
+      },
+    };
   } catch (error) {
     const reason = error instanceof joseErrors.JOSEError ? error.code : 'unreadable token';
     return { reason };

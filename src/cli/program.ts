@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLicenseCommands } from './license.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerMigrateCommand(program);
   registerAccessCommands(program);
+  registerAuditCommands(program);
   registerRequestCommands(program);
   registerDoctorCommand(program);
   return program;

@@ -50,7 +50,7 @@ export function registerRequestCommands(program: Command): void {
     .option('--billable-users <n>', 'the "Billable users" card of Admin Area › Subscription')
     .option('--screenshots-attached', 'confirm both screenshots are attached to the ticket')
     .option('--note <text>')
-    .option('--requested-by <username>', 'the engineer asking (default: the token name)')
+    .option('--requested-by <person>', 'with a service token only: the person it acts for')
     .option('--idempotency-key <key>', 'makes a repeated call return the first answer')
     .option('--wait', 'follow the request until it succeeds or fails')
     .option('--json', 'print the answer as JSON')

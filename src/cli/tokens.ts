@@ -1,7 +1,20 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { createApiToken, listApiTokens, revokeApiToken } from '../access/api-tokens.js';
-import { createConsoleUser } from '../access/console-accounts.js';
+import {
+  AccessChangeRefused,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+} from '../access/api-tokens.js';
+import {
+  createConsoleUser,
+  disableConsoleUser,
+  listConsoleUsers,
+  updateConsoleUser,
+} from '../access/console-accounts.js';
+import { endSession, listSessions } from '../access/console-sessions.js';
 import { roles, type Role } from '../access/principal.js';
+import type { AuditActor } from '../audit/audit-entry.js';
 import { fail, printJson, say } from './output.js';
 import { withStore } from './with-store.js';
 
@@ -10,9 +23,61 @@ function roleOption(value: string): Role {
   return value as Role;
 }
 
+const roleHelp = `${roles.join(', ')}`;
+
+/**
+ * The CLI works on the database itself, so whoever runs it is whoever can reach the database:
+ * the audit log records the operating-system user as an operator at `local`.
+ */
+export function cliActor(): AuditActor {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // no user name in this environment (a container without /etc/passwd entry)
+  }
+  return { actor: `${name} (CLI)`, role: 'operator', address: 'local' };
+}
+
+/** Runs an access change, turning a refusal into the CLI's one-line failure. */
+async function change<T>(work: Parameters<typeof withStore<T>>[0]): Promise<T> {
+  return withStore(async (store) => {
+    try {
+      return await work(store);
+    } catch (error) {
+      if (error instanceof AccessChangeRefused) fail(error.message);
+      throw error;
+    }
+  });
+}
+
+function parseExpiry(options: { expiresInDays?: string; expiresAt?: string }): number | undefined {
+  if (options.expiresInDays !== undefined) {
+    const days = Number(options.expiresInDays);
+    if (!Number.isInteger(days) || days < 1)
+      fail('--expires-in-days must be a whole number of days, at least 1');
+    return Date.now() + days * 86_400_000;
+  }
+  if (options.expiresAt !== undefined) {
+    const at = Date.parse(options.expiresAt);
+    if (Number.isNaN(at)) fail('--expires-at must be a date (YYYY-MM-DD) or an ISO date-time');
+    return at;
+  }
+  return undefined;
+}
+
+async function readPassword(passwordStdin: boolean | undefined): Promise<string> {
+  const password = passwordStdin
+    ? (await readStdin()).replace(/\r?\n$/, '')
+    : process.env.LIFELINE_NEW_PASSWORD;
+  if (!password)
+    fail('give the password on stdin with --password-stdin, or in LIFELINE_NEW_PASSWORD');
+  return password;
+}
+
 /**
  * Access, managed on the data directory (or DATABASE_URL) directly: no server needed, so the
- * first token can be made before anything runs.
+ * first token can be made before anything runs. Every change is in the audit log.
  */
 export function registerAccessCommands(program: Command): void {
   const tokens = program
@@ -20,67 +85,154 @@ export function registerAccessCommands(program: Command): void {
     .description('API tokens (shown once, stored as a hash).');
   tokens
     .command('create')
-    .requiredOption('--name <name>', 'who or what uses it, e.g. an engineer or "zendesk-bridge"')
-    .option('--role <role>', 'engineer or admin', 'engineer')
-    .option('--json', 'print {id, name, role, token} as JSON')
-    .action(async (options: { name: string; role: string; json?: boolean }) => {
-      const role = roleOption(options.role);
-      const created = await withStore((store) =>
-        createApiToken(store.db, options.name, role, Date.now()),
-      );
-      if (options.json)
-        printJson({ id: created.id, name: options.name, role, token: created.token });
-      else {
-        say(`Token for ${options.name} (${role}); it is shown only this once:`);
-        process.stdout.write(`${created.token}\n`);
-      }
-    });
+    .requiredOption(
+      '--name <name>',
+      'a unique name: who or what uses it, e.g. "sam-laptop" or "zendesk-bridge"',
+    )
+    .option('--owner <person>', 'the person it acts as (default: the name)')
+    .option('--role <role>', roleHelp, 'engineer')
+    .option('--expires-in-days <n>', 'stop working after this many days')
+    .option('--expires-at <date>', 'stop working at this date or date-time')
+    .option('--json', 'print {id, name, owner, role, expiresAt, token} as JSON')
+    .action(
+      async (options: {
+        name: string;
+        owner?: string;
+        role: string;
+        expiresInDays?: string;
+        expiresAt?: string;
+        json?: boolean;
+      }) => {
+        const role = roleOption(options.role);
+        const expiresAt = parseExpiry(options);
+        const created = await change((store) =>
+          createApiToken(
+            store.db,
+            {
+              name: options.name,
+              role,
+              ...(options.owner && { owner: options.owner }),
+              ...(expiresAt && { expiresAt }),
+            },
+            Date.now(),
+            cliActor(),
+          ),
+        );
+        const expires = expiresAt ? new Date(expiresAt).toISOString() : null;
+        if (options.json)
+          printJson({
+            id: created.id,
+            name: created.name,
+            owner: created.owner,
+            role,
+            expiresAt: expires,
+            token: created.token,
+          });
+        else {
+          say(
+            `Token ${created.name} for ${created.owner} (${role}${expires ? `, until ${expires}` : ''}); it is shown only this once:`,
+          );
+          process.stdout.write(`${created.token}\n`);
+        }
+      },
+    );
   tokens
     .command('list')
     .option('--json', 'as JSON')
     .action(async (options: { json?: boolean }) => {
-      const rows = await withStore((store) => listApiTokens(store.db));
-      const view = rows.map((row) => ({
-        id: row.id,
-        name: row.name,
-        role: row.role,
-        createdAt: new Date(Number(row.created_at)).toISOString(),
-        lastUsedAt:
-          row.last_used_at === null ? null : new Date(Number(row.last_used_at)).toISOString(),
-        revoked: row.revoked_at !== null,
-      }));
+      const view = await withStore((store) => listApiTokens(store.db));
       if (options.json) printJson(view);
       else
         for (const t of view)
           process.stdout.write(
-            `${t.id}  ${t.name}  ${t.role}${t.revoked ? '  (revoked)' : ''}  last used ${t.lastUsedAt ?? 'never'}\n`,
+            `${t.id}  ${t.name}  ${t.owner}  ${t.role}${t.revokedAt ? '  (revoked)' : ''}${t.expiresAt ? `  expires ${t.expiresAt}` : ''}  last used ${t.lastUsedAt ?? 'never'}\n`,
           );
     });
-  tokens.command('revoke <idOrName>').action(async (idOrName: string) => {
-    const count = await withStore((store) => revokeApiToken(store.db, idOrName, Date.now()));
-    if (count === 0) fail(`no active token with id or name ${idOrName}`);
-    say(`Revoked ${count} token${count === 1 ? '' : 's'}.`);
-  });
+  tokens
+    .command('revoke <idOrName>')
+    .description('revoke one token, by id or by its unique name; its console sessions end')
+    .action(async (idOrName: string) => {
+      const revoked = await change((store) =>
+        revokeApiToken(store.db, idOrName, Date.now(), cliActor()),
+      );
+      say(`Revoked token ${revoked.name} (${revoked.id}); its console sessions ended.`);
+    });
 
   const users = program.command('users').description('Local console accounts (password sign-in).');
   users
     .command('create')
     .requiredOption('--username <username>')
-    .option('--role <role>', 'engineer or admin', 'engineer')
+    .option('--role <role>', roleHelp, 'engineer')
     .option('--password-stdin', 'read the password from stdin (else LIFELINE_NEW_PASSWORD)')
     .action(async (options: { username: string; role: string; passwordStdin?: boolean }) => {
       const role = roleOption(options.role);
-      const password = options.passwordStdin
-        ? (await readStdin()).trim()
-        : process.env.LIFELINE_NEW_PASSWORD;
-      if (!password || password.length < 10)
-        fail(
-          'the password must be at least 10 characters (stdin with --password-stdin, or LIFELINE_NEW_PASSWORD)',
-        );
-      await withStore((store) =>
-        createConsoleUser(store.db, options.username, password, role, Date.now()),
+      const password = await readPassword(options.passwordStdin);
+      await change((store) =>
+        createConsoleUser(store.db, options.username, password, role, Date.now(), cliActor()),
       );
       say(`Console account ${options.username} (${role}) is ready.`);
+    });
+  users
+    .command('list')
+    .option('--json', 'as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const view = await withStore((store) => listConsoleUsers(store.db));
+      if (options.json) printJson(view);
+      else
+        for (const u of view)
+          process.stdout.write(
+            `${u.id}  ${u.username}  ${u.role}  ${u.source}${u.disabledAt ? '  (disabled)' : ''}\n`,
+          );
+    });
+  users
+    .command('update <idOrUsername>')
+    .description("change an account's role or password; its console sessions end")
+    .option('--role <role>', roleHelp)
+    .option('--password-stdin', 'read the new password from stdin')
+    .action(async (who: string, options: { role?: string; passwordStdin?: boolean }) => {
+      const role = options.role === undefined ? undefined : roleOption(options.role);
+      const password = options.passwordStdin ? await readPassword(true) : undefined;
+      if (!role && !password) fail('give --role, --password-stdin, or both');
+      const user = await change((store) =>
+        updateConsoleUser(
+          store.db,
+          who,
+          { ...(role && { role }), ...(password && { password }) },
+          Date.now(),
+          cliActor(),
+        ),
+      );
+      say(`Console account ${user.username} changed (${user.role}); its sessions ended.`);
+    });
+  users
+    .command('disable <idOrUsername>')
+    .description('disable an account; its console sessions end')
+    .action(async (who: string) => {
+      const user = await change((store) =>
+        disableConsoleUser(store.db, who, Date.now(), cliActor()),
+      );
+      say(`Console account ${user.username} is disabled; its sessions ended.`);
+    });
+
+  const sessions = program.command('sessions').description('Open console sessions.');
+  sessions
+    .command('list')
+    .option('--json', 'as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const view = await withStore((store) => listSessions(store.db, Date.now()));
+      if (options.json) printJson(view);
+      else
+        for (const s of view)
+          process.stdout.write(
+            `${s.id}  ${s.person}  ${s.role}  ${s.credential}  from ${s.address ?? '?'}  until ${s.expiresAt}\n`,
+          );
+    });
+  sessions
+    .command('revoke <id>')
+    .description('end one session (its id from sessions list)')
+    .action(async (id: string) => {
+      await change((store) => endSession(store.db, id, Date.now(), cliActor()));
+      say(`Session ${id} ended.`);
     });
 }
 

@@ -18,6 +18,10 @@ export const apiErrorCodes = {
     status: 409,
     meaning: 'The Idempotency-Key was used for a different body.',
   },
+  CONFLICT: {
+    status: 409,
+    meaning: 'The name is taken, ambiguous, or the change was already made.',
+  },
   NOTHING_TO_RETRY: { status: 409, meaning: 'The request has no failed step.' },
   NO_LICENSE_TO_RESEND: {
     status: 409,

@@ -12,11 +12,15 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorBody } from './api-error.js';
+import { rolesTableMarkdown } from '../access/permissions.js';
 import { authenticate } from './auth/authenticate.js';
+import { authorize, documentAccess } from './auth/authorize.js';
 import { rateLimit } from './auth/rate-limit.js';
 import { handleError } from './error-handler.js';
 import { refuseNulCharacters } from './refuse-nul.js';
 import type { HttpContext } from './http-context.js';
+import { accessRoutes } from './routes/access.js';
+import { auditRoutes } from './routes/audit.js';
 import { eligibilityRoutes } from './routes/eligibility.js';
 import { healthRoutes } from './routes/health.js';
 import { licenseRoutes } from './routes/licenses.js';
@@ -77,8 +81,7 @@ export async function buildHttpApp(ctx: HttpContext) {
       info: {
         title: 'Lifeline API',
         version: '1',
-        description:
-          'Emergency GitLab licenses for customers whose paid license just ran out. Authenticate with `Authorization: Bearer <token>`.',
+        description: `Emergency GitLab licenses for customers whose paid license just ran out. Authenticate with \`Authorization: Bearer <token>\`. A caller whose role may not use a route gets 403 with a sentence saying which roles may.\n\n${rolesTableMarkdown()}`,
       },
       ...(ctx.publicUrl && { servers: [{ url: ctx.publicUrl }] }),
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -91,12 +94,16 @@ export async function buildHttpApp(ctx: HttpContext) {
   await app.register(healthRoutes(ctx));
   await app.register(sessionRoutes(ctx));
   await app.register(async (api) => {
+    api.addHook('onRoute', documentAccess);
     api.addHook('onRequest', authenticate(ctx));
     api.addHook(
       'onRequest',
       rateLimit(ctx.store, ctx.rateLimitPerMinute, () => ctx.clock.now(), ctx.storage),
     );
+    api.addHook('onRequest', authorize());
     await api.register(requestRoutes(ctx));
+    await api.register(accessRoutes(ctx));
+    await api.register(auditRoutes(ctx));
     await api.register(eligibilityRoutes(ctx));
     await api.register(trackerRoutes(ctx));
     await api.register(licenseRoutes(ctx));

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AccessChangeRefused } from '../access/api-tokens.js';
 import { IdempotencyKeyReused } from '../requests/submit-request.js';
 import { InvalidCursor } from '../requests/request-view.js';
 import { NothingToRetry } from '../requests/retry-request.js';
@@ -55,6 +56,11 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return send(409, 'IDEMPOTENCY_KEY_REUSED', error.message);
   if (error instanceof NothingToRetry) return send(409, 'NOTHING_TO_RETRY', error.message);
   if (error instanceof NoLicenseToResend) return send(409, 'NO_LICENSE_TO_RESEND', error.message);
+  if (error instanceof AccessChangeRefused) {
+    if (error.kind === 'conflict') return send(409, 'CONFLICT', error.message);
+    if (error.kind === 'not_found') return send(404, 'NOT_FOUND', error.message);
+    return send(400, 'VALIDATION_FAILED', error.message);
+  }
   if (error instanceof InvalidCursor) return send(400, 'INVALID_CURSOR', error.message);
   const known = error.code ? fastifyCodes[error.code] : undefined;
   if (known) return send(error.statusCode ?? 400, known.code, known.message);

@@ -1,12 +1,29 @@
 import type { Principal } from '../access/principal.js';
 import type { Requester } from '../requests/submission.js';
+import { ApiError } from './api-error.js';
+import { requireAction } from './auth/authorize.js';
 
 /**
- * Who is recorded as asking. The sidebar app and the console know the engineer, and that wins
- * over anything in the body; an API token may act for an engineer named in `requestedBy`.
+ * Who is recorded as asking: always the authenticated person (the token's owner, the console
+ * user, the Zendesk agent). Only a `service` token, an integration acting for people, names the
+ * person in `requestedBy`, and is recorded as "PERSON via TOKEN"; anyone else naming someone is
+ * refused, and a service that names nobody too, since it acts for nobody of its own.
  */
 export function requesterFor(principal: Principal, requestedBy: string | undefined): Requester {
+  if (requestedBy !== undefined) requireAction(principal, 'actForSomeone');
   if (principal.kind === 'zendesk') return { name: principal.name, channel: 'zendesk' };
   if (principal.kind === 'session') return { name: principal.name, channel: 'console' };
-  return { name: requestedBy ?? principal.name, channel: 'api' };
+  if (principal.role === 'service') {
+    if (!requestedBy)
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        'A service token acts for a person: name them in requestedBy.',
+        [{ field: 'body.requestedBy', message: 'required for a service token' }],
+      );
+    return {
+      name: `${requestedBy} via ${principal.tokenName ?? principal.credential}`,
+      channel: 'api',
+    };
+  }
+  return { name: principal.name, channel: 'api' };
 }

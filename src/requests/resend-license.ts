@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import { appendAudit } from '../audit/audit-store.js';
+import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
 import { ensureDelivery } from './deliveries.js';
 import { sendEmailJob } from './job-plan.js';
@@ -18,6 +20,7 @@ export async function resendLicense(
   to: string | undefined,
   actor: string,
   now: number,
+  audit?: AuditActor,
 ): Promise<{ deliveryId: string; to: string }> {
   return db.transaction().execute(async (trx) => {
     const request = await trx
@@ -56,6 +59,22 @@ export async function resendLicense(
       },
       now,
     );
+    if (audit)
+      await appendAudit(
+        trx,
+        audit,
+        {
+          action: 'request.resent',
+          target: `request ${requestId}`,
+          requestId,
+          details: {
+            to: destination,
+            deliveryId,
+            customerAddress: destination === request.customer_email,
+          },
+        },
+        now,
+      );
     return { deliveryId, to: destination };
   });
 }

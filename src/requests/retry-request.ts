@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { NewJob } from '../jobs/job.js';
+import { appendAudit } from '../audit/audit-store.js';
+import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
 import {
   emailDeliveryId,
@@ -28,6 +30,7 @@ export async function retryRequest(
   requestId: string,
   actor: string,
   now: number,
+  audit?: AuditActor,
 ): Promise<{ retried: string[] }> {
   return db.transaction().execute(async (trx) => {
     const request = await trx
@@ -114,6 +117,18 @@ export async function retryRequest(
       { requestId, kind: 'request.retried', message: `Retried: ${retried.join(', ')}.`, actor },
       now,
     );
+    if (audit)
+      await appendAudit(
+        trx,
+        audit,
+        {
+          action: 'request.retried',
+          target: `request ${requestId}`,
+          requestId,
+          details: { retried },
+        },
+        now,
+      );
     return { retried };
   });
 }

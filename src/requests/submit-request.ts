@@ -11,6 +11,8 @@ import {
   type CustomerKeys,
   type PolicySettings,
 } from '../policy/index.js';
+import { appendAudit } from '../audit/audit-store.js';
+import type { AuditActor } from '../audit/audit-entry.js';
 import { lockNames } from '../store/advisory-locks.js';
 import { fitsIntegerColumn } from '../store/column-bounds.js';
 import type { Store } from '../store/database.js';
@@ -69,6 +71,7 @@ export async function submitRequest(
   submission: Submission,
   requester: Requester,
   idempotencyKey?: string,
+  audit?: AuditActor,
 ): Promise<SubmitResult> {
   const today = ctx.clock.today();
   const bodyFingerprint = sha256Hex(canonicalJson(submission));
@@ -93,7 +96,7 @@ export async function submitRequest(
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, requester, key, bodyFingerprint, keys);
+      return record(trx, ctx, submission, requester, key, bodyFingerprint, keys, audit);
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -140,6 +143,7 @@ async function record(
   key: string,
   bodyFingerprint: string,
   keys: CustomerKeys,
+  audit: AuditActor | undefined,
 ): Promise<SubmitResult> {
   const now = ctx.clock.now();
   const today = ctx.clock.today();
@@ -238,5 +242,26 @@ async function record(
     );
     await enqueueJobs(trx, [generateLicenseJob(id), trackerSyncJob(id, 1)], now);
   }
+  // Last, so the audit log's head is held only for the end of the transaction.
+  if (audit)
+    await appendAudit(
+      trx,
+      audit,
+      {
+        action: 'request.created',
+        target: `request ${id}`,
+        requestId: id,
+        details: {
+          requestedBy,
+          ticket: submission.ticket.id,
+          customerEmail: submission.customerEmail,
+          userCount: submission.userCount,
+          decision: decision.eligible ? 'eligible' : 'rejected',
+          summary: decision.summary,
+          policyVersion: decision.policyVersion,
+        },
+      },
+      now,
+    );
   return { status, body, replayed: false };
 }

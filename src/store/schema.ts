@@ -131,30 +131,79 @@ export interface JobTable {
 
 export interface ApiTokenTable {
   id: string;
+  /** Unique: what `tokens revoke NAME` and the audit log name it by. */
   name: string;
+  /** The person the token acts as (for a service token: who answers for the integration). */
+  owner: string;
+  /** engineer | approver | admin | service */
   role: string;
   token_hash: string;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  expires_at: number | null;
 }
 
 export interface ConsoleUserTable {
   id: string;
   username: string;
+  /** Empty for accounts that sign in through single sign-on only. */
   password_hash: string;
   role: string;
   created_at: number;
+  disabled_at: number | null;
+  /** Bumped by every change of password, role or disabling: older sessions no longer match. */
+  session_version: number;
+  /** local | oidc */
+  source: string;
 }
 
 export interface ConsoleSessionTable {
   /** SHA-256 of the session cookie's value. */
   id: string;
-  principal: string;
+  /** What the admin API and the audit log name the session by (the cookie's hash stays inside). */
+  public_id: string;
+  person: string;
   role: string;
+  /** token | user: the credential the session was opened with, re-checked on every call. */
+  credential_kind: string;
+  credential_id: string;
+  /** The user's session version when the session opened (1 for tokens). */
+  credential_version: number;
   csrf_token: string;
+  address: string | null;
   created_at: number;
   expires_at: number;
+}
+
+/** The hash-chained audit log (src/audit/). */
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  actor: string;
+  role: string;
+  address: string;
+  action: string;
+  target: string | null;
+  request_id: string | null;
+  /** JSON object. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Failed sign-ins in the current window, per `account:NAME` and per `address:IP`. */
+export interface SignInFailureTable {
+  key: string;
+  window_start: number;
+  failures: number;
+}
+
+/** One row (id 1): the newest audit entry's number and hash. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
 }
 
 /** Rate-limit counters shared by every service process. */
@@ -176,6 +225,9 @@ export interface Database {
   console_users: ConsoleUserTable;
   console_sessions: ConsoleSessionTable;
   rate_limits: RateLimitTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  sign_in_failures: SignInFailureTable;
 }
 
 export type RequestRow = Selectable<RequestTable>;
@@ -188,3 +240,6 @@ export type TimelineEventRow = Selectable<TimelineEventTable>;
 export type TrackerIssueRow = Selectable<TrackerIssueTable>;
 export type JobRow = Selectable<JobTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type ConsoleUserRow = Selectable<ConsoleUserTable>;
+export type ConsoleSessionRow = Selectable<ConsoleSessionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -85,16 +85,20 @@ for (const database of testDatabases) {
       const list = await lifeline.api('/api/v1/requests', { token });
       assert.equal(list.status, 200);
 
-      const created = await lifeline.api('/api/v1/requests', {
+      const body = {
+        ticket: { id: '4321', url: 'https://acme.zendesk.com/agent/tickets/4321' },
+        customerEmail: 'ops@acme.example',
+        userCount: 500,
+        evidence: { licenseFile, maximumUsers: 480 },
+      };
+      // The agent cannot name someone else as the requester.
+      const impersonating = await lifeline.api('/api/v1/requests', {
         token,
-        body: {
-          ticket: { id: '4321', url: 'https://acme.zendesk.com/agent/tickets/4321' },
-          requestedBy: 'someone-else',
-          customerEmail: 'ops@acme.example',
-          userCount: 500,
-          evidence: { licenseFile, maximumUsers: 480 },
-        },
+        body: { ...body, requestedBy: 'someone-else' },
       });
+      assert.equal(impersonating.status, 403);
+      assert.match(impersonating.body.error.message, /may not name another person in requestedBy/);
+      const created = await lifeline.api('/api/v1/requests', { token, body });
       assert.equal(created.status, 202, JSON.stringify(created.body));
       const detail = await lifeline.api(`/api/v1/requests/${created.body.id}`, { token });
       assert.equal(detail.body.requestedBy, 'sam.agent@vendor.example');
@@ -198,6 +202,7 @@ describe('Zendesk app token settings', () => {
       kind: 'zendesk',
       name: 'sam.agent@vendor.example',
       role: 'engineer',
+      credential: 'Zendesk app',
     });
   });
 

@@ -45,7 +45,8 @@ describe('web console', { timeout: 60_000 }, () => {
       ),
       launchChromium(),
     ]);
-    await createConsoleUser(lifeline.service.store.db, 'robin', password, 'engineer', Date.now());
+    // An approver: the resend below goes to another address than the request's own.
+    await createConsoleUser(lifeline.service.store.db, 'robin', password, 'approver', Date.now());
     context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       locale: 'en-US',

@@ -73,7 +73,8 @@ describe('lifeline request, against a running service', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
     const serviceEnv = { LIFELINE_DATA_DIR: dataDir, LIFELINE_JOB_POLL_MS: '50' };
     const token = await lifeline(
-      ['tokens', 'create', '--name', 'night-shift', '--json'],
+      // An approver: the resend below goes to another address than the request's own.
+      ['tokens', 'create', '--name', 'night-shift', '--role', 'approver', '--json'],
       serviceEnv,
     );
     assert.equal(token.code, 0, token.stderr);

@@ -27,7 +27,11 @@ const crashPoints = [
 async function prepare(dataDir: string): Promise<string> {
   const store = openStore(`sqlite:${join(dataDir, 'lifeline.db')}`);
   await migrateToLatest(store);
-  const { token } = await createApiToken(store.db, 'crash-test', 'engineer', Date.now());
+  const { token } = await createApiToken(
+    store.db,
+    { name: 'crash-test', role: 'engineer' },
+    Date.now(),
+  );
   await store.close();
   return token;
 }

@@ -66,7 +66,7 @@ for (const database of testDatabases) {
 
       const request = await finished(created.body.id);
       assert.equal(request.state, 'succeeded');
-      assert.equal(request.requestedBy, 'oncall-engineer');
+      assert.equal(request.requestedBy, 'test-engineer');
       assert.equal(request.license.plan, 'ultimate');
       assert.equal(request.license.trial, true);
       assert.equal(request.license.userCount, 250);
@@ -367,7 +367,9 @@ for (const database of testDatabases) {
         body: screenshotBody({}, { customerEmail: 'lost@mail.example' }),
       });
       const request = await finished(created.body.id);
+      // To another address than the request's own: an approver's call.
       const resend = await lifeline.api(`/api/v1/requests/${created.body.id}/resend`, {
+        token: lifeline.tokens.approver,
         body: { email: 'Other@Mail.Example' },
       });
       assert.equal(resend.status, 202);

@@ -177,7 +177,9 @@ for (const database of testDatabases) {
       );
       assert.ok(failNotice, 'the licensing team hears of the failure');
 
+      // To another address than the request's own: an approver's call.
       const resend = await lifeline.api(`/api/v1/requests/${created.body.id}/resend`, {
+        token: lifeline.tokens.approver,
         body: { email: 'admin@bounced.example' },
       });
       assert.equal(resend.status, 202);

@@ -93,7 +93,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (migrated.code !== 0) throw new Error(`lifeline migrate failed:\n${migrated.stderr}`);
 
   const store = openStore(options.databaseUrl, { max: 4 });
-  const { token } = await createApiToken(store.db, 'scale-test', 'engineer', Date.now());
+  const { token } = await createApiToken(
+    store.db,
+    { name: 'scale-test', role: 'service' },
+    Date.now(),
+  );
 
   const apis = Array.from({ length: options.apis }, () =>
     spawn(['serve', '--no-worker'], { ...baseEnv(), ...options.apiEnv }),

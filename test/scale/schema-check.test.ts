@@ -41,13 +41,16 @@ for (const database of testDatabases) {
     it('refuses to serve an unmigrated database when auto-migration is off', async () => {
       const serve = await runLifeline(['serve'], env);
       assert.notEqual(serve.code, 0);
-      assert.match(serve.stderr, /needs migrations 0001-initial: run "lifeline migrate" first/);
+      assert.match(
+        serve.stderr,
+        /needs migrations 0001-initial, 0003-access-and-audit: run "lifeline migrate" first/,
+      );
     });
 
     it('applies the migrations with lifeline migrate, once', async () => {
       const first = await runLifeline(['migrate'], env);
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stderr, /Applied 0001-initial/);
+      assert.match(first.stderr, /Applied 0001-initial, 0003-access-and-audit/);
       const second = await runLifeline(['migrate'], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stderr, /is up to date/);

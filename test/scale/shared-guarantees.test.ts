@@ -84,7 +84,11 @@ if (adminUrl) {
       // The limit is per calendar minute: start early in one, so the burst stays inside it.
       const intoMinute = Date.now() % 60_000;
       if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_500 - intoMinute));
-      const { token } = await createApiToken(cluster.store.db, 'burst', 'engineer', Date.now());
+      const { token } = await createApiToken(
+        cluster.store.db,
+        { name: 'burst', role: 'engineer' },
+        Date.now(),
+      );
       const statuses = await Promise.all(
         Array.from({ length: 2 * limitPerMinute }, async (_, i) => {
           const response = await fetch(`${cluster.urls[i % 2]}/api/v1/requests?limit=1`, {

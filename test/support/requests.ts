@@ -24,7 +24,6 @@ export function eligibleBody(overrides: Record<string, unknown> = {}) {
       id: String(ticketNumber),
       url: `https://support.example.com/agent/tickets/${ticketNumber}`,
     },
-    requestedBy: 'oncall-engineer',
     customerEmail: 'jane@acme.example',
     userCount: 500,
     evidence: { licenseFile: expiredPremiumLicense },

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiToken } from '../../src/access/api-tokens.js';
+import { roles, type Role } from '../../src/access/principal.js';
 import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/service/logger.js';
@@ -16,6 +17,8 @@ export interface TestService {
   url: string;
   token: string;
   adminToken: string;
+  /** One token per role, named `test-ROLE`. */
+  tokens: Record<Role, string>;
   dataDir: string;
   service: RunningService;
   /** fetch against the service with the engineer token. */
@@ -68,18 +71,20 @@ export async function startTestService(
     logger: createLogger(config.values.LIFELINE_LOG_LEVEL, options.logs),
     ...(options.clock && { clock: options.clock }),
   });
-  const { token } = await createApiToken(service.store.db, 'test-engineer', 'engineer', Date.now());
-  const { token: adminToken } = await createApiToken(
-    service.store.db,
-    'test-admin',
-    'admin',
-    Date.now(),
-  );
+  const tokens = {} as Record<Role, string>;
+  for (const role of roles) {
+    tokens[role] = (
+      await createApiToken(service.store.db, { name: `test-${role}`, role }, Date.now())
+    ).token;
+  }
+  const token = tokens.engineer;
+  const adminToken = tokens.admin;
   const url = service.url ?? '';
   return {
     url,
     token,
     adminToken,
+    tokens,
     dataDir,
     service,
     async api(path, init = {}) {

@@ -9,7 +9,9 @@ import { submitRequest } from '../../requests/submit-request.js';
 import { loadLicense } from '../../requests/request-records.js';
 import { storedLicenseFileName } from '../../requests/license-file.js';
 import { ApiError } from '../api-error.js';
+import { recordAudit } from '../../audit/audit-store.js';
 import { principalOf } from '../auth/authenticate.js';
+import { auditActorOf, requireAction } from '../auth/authorize.js';
 import type { HttpContext } from '../http-context.js';
 import { requesterFor } from '../requester.js';
 
@@ -60,6 +62,7 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           request.body,
           requester,
           request.headers['idempotency-key'],
+          auditActorOf(request, requester.name),
         );
         if (result.replayed) void reply.header('idempotent-replayed', 'true');
         return reply.status(result.status).send(result.body);
@@ -76,7 +79,6 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         },
       },
       async (request) => {
-        principalOf(request);
         const { email, ticket, state, since, limit, cursor } = request.query;
         return searchRequests(ctx.store.db, {
           limit,
@@ -99,7 +101,6 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         },
       },
       async (request) => {
-        principalOf(request);
         const detail = await requestDetail(ctx.store.db, request.params.id);
         if (!detail) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
         return detail;
@@ -116,13 +117,23 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         },
       },
       async (request, reply) => {
-        principalOf(request);
         const license = await loadLicense(ctx.store.db, request.params.id);
         if (!license)
           throw new ApiError(
             'NOT_FOUND',
             'This request has no license (rejected, failed before one was made, or not made yet).',
           );
+        await recordAudit(
+          ctx.store.db,
+          auditActorOf(request),
+          {
+            action: 'license.downloaded',
+            target: `request ${request.params.id}`,
+            requestId: request.params.id,
+            details: { fingerprint: license.fingerprint },
+          },
+          ctx.clock.now(),
+        );
         return reply
           .type('application/octet-stream')
           .header('content-disposition', `attachment; filename="${storedLicenseFileName(license)}"`)
@@ -145,12 +156,23 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       },
       async (request, reply) => {
         const principal = principalOf(request);
+        const to = request.body?.email?.toLowerCase();
+        if (to !== undefined) {
+          const own = await ctx.store.db
+            .selectFrom('requests')
+            .select('customer_email')
+            .where('id', '=', request.params.id)
+            .executeTakeFirst();
+          if (!own) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
+          if (own.customer_email !== to) requireAction(principal, 'resendElsewhere');
+        }
         const result = await resendLicense(
           ctx.store.db,
           request.params.id,
-          request.body?.email?.toLowerCase(),
+          to,
           principal.name,
           ctx.clock.now(),
+          auditActorOf(request),
         );
         ctx.submit.wake.notify();
         return reply.status(202).send(result);
@@ -175,6 +197,7 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           request.params.id,
           principal.name,
           ctx.clock.now(),
+          auditActorOf(request),
         );
         ctx.submit.wake.notify();
         return reply.status(202).send(result);

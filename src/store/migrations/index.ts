@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { initialSchema } from './0001-initial.js';
+import { accessAndAuditSchema } from './0003-access-and-audit.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -9,5 +10,6 @@ import { initialSchema } from './0001-initial.js';
 export function allMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
+    '0003-access-and-audit': accessAndAuditSchema(),
   };
 }

@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LifelineApi } from '../shared/api.js';
 import type { SessionAnswer } from '../shared/api-types.js';
 import { consoleTransport } from './console-transport.js';
+import { SessionsPage, TokensPage, UsersPage } from './access-pages.js';
+import { AuditPage } from './audit-page.js';
 import { InspectPage } from './inspect-page.js';
 import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
@@ -53,6 +55,12 @@ export function ConsoleApp() {
     }
   }
 
+  // The menu offers what the role may do (the API refuses the rest with a sentence anyway).
+  const role = session.user.role;
+  const admin = role === 'admin';
+  const licensing = !admin;
+  const current = (page: Route['page']) => (route.page === page ? 'page' : undefined);
+
   return (
     <>
       <a
@@ -68,20 +76,42 @@ export function ConsoleApp() {
           Lifeline
         </a>
         <nav aria-label="Main">
-          <a
-            href={links.requests()}
-            aria-current={
-              route.page === 'requests' || route.page === 'request' ? 'page' : undefined
-            }
-          >
-            Requests
-          </a>
-          <a href={links.newRequest()} aria-current={route.page === 'new' ? 'page' : undefined}>
-            New request
-          </a>
-          <a href={links.inspect()} aria-current={route.page === 'inspect' ? 'page' : undefined}>
-            License inspector
-          </a>
+          {licensing && (
+            <>
+              <a
+                href={links.requests()}
+                aria-current={
+                  route.page === 'requests' || route.page === 'request' ? 'page' : undefined
+                }
+              >
+                Requests
+              </a>
+              <a href={links.newRequest()} aria-current={current('new')}>
+                New request
+              </a>
+              <a href={links.inspect()} aria-current={current('inspect')}>
+                License inspector
+              </a>
+            </>
+          )}
+          {admin && (
+            <>
+              <a href={links.tokens()} aria-current={current('tokens')}>
+                Tokens
+              </a>
+              <a href={links.users()} aria-current={current('users')}>
+                Users
+              </a>
+              <a href={links.sessions()} aria-current={current('sessions')}>
+                Sessions
+              </a>
+            </>
+          )}
+          {(admin || role === 'approver') && (
+            <a href={links.audit()} aria-current={current('audit')}>
+              Audit log
+            </a>
+          )}
         </nav>
         <div class="who">
           <span data-testid="signed-in-as">{session.user.name}</span>
@@ -107,5 +137,13 @@ function Page({ route, api }: { route: Route; api: LifelineApi }) {
       return <NewRequestPage api={api} />;
     case 'inspect':
       return <InspectPage api={api} />;
+    case 'tokens':
+      return <TokensPage api={api} />;
+    case 'users':
+      return <UsersPage api={api} />;
+    case 'sessions':
+      return <SessionsPage api={api} />;
+    case 'audit':
+      return <AuditPage api={api} />;
   }
 }

@@ -5,7 +5,11 @@ export type Route =
   | { page: 'requests'; query: URLSearchParams }
   | { page: 'request'; id: string }
   | { page: 'new' }
-  | { page: 'inspect' };
+  | { page: 'inspect' }
+  | { page: 'tokens' }
+  | { page: 'users' }
+  | { page: 'sessions' }
+  | { page: 'audit' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
@@ -14,6 +18,10 @@ export function parseRoute(hash: string): Route {
     return { page: 'request', id: decodeURIComponent(parts[1]) };
   if (parts[0] === 'new') return { page: 'new' };
   if (parts[0] === 'inspect') return { page: 'inspect' };
+  if (parts[0] === 'tokens') return { page: 'tokens' };
+  if (parts[0] === 'users') return { page: 'users' };
+  if (parts[0] === 'sessions') return { page: 'sessions' };
+  if (parts[0] === 'audit') return { page: 'audit' };
   return { page: 'requests', query: new URLSearchParams(search) };
 }
 
@@ -37,4 +45,8 @@ export const links = {
   request: (id: string) => `#/requests/${encodeURIComponent(id)}`,
   newRequest: () => '#/new',
   inspect: () => '#/inspect',
+  tokens: () => '#/tokens',
+  users: () => '#/users',
+  sessions: () => '#/sessions',
+  audit: () => '#/audit',
 };

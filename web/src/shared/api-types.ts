@@ -63,9 +63,78 @@ export type InspectAnswer =
 
 export type PreflightAnswer = PreflightResult;
 
+export type Role = 'engineer' | 'approver' | 'admin' | 'service';
+
 export interface SessionAnswer {
-  user: { name: string; role: 'engineer' | 'admin' };
+  user: { name: string; role: Role };
   csrfToken: string;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  owner: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedToken {
+  id: string;
+  name: string;
+  owner: string;
+  role: Role;
+  expiresAt: string | null;
+  /** Shown once: the service keeps only its hash. */
+  token: string;
+}
+
+export interface ConsoleUser {
+  id: string;
+  username: string;
+  role: Role;
+  source: string;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface ConsoleSession {
+  id: string;
+  person: string;
+  role: Role;
+  credential: string;
+  address: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  address: string;
+  action: string;
+  target: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  nextCursor: string | null;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  request?: string;
+  since?: string;
+  cursor?: string;
 }
 
 export interface ApiErrorBody {

@@ -1,5 +1,11 @@
 import type {
+  AuditPage,
+  AuditQuery,
   ApiErrorBody,
+  ConsoleUser,
+  ConsoleSession,
+  CreatedToken,
+  TokenView,
   Decision,
   InspectAnswer,
   PreflightAnswer,
@@ -12,8 +18,10 @@ import type {
 } from './api-types.js';
 
 /** One HTTP exchange with Lifeline: `fetch` in the console, Zendesk's `client.request` in the sidebar. */
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 export type Transport = (request: {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: Method;
   /** From `/api/v1/…`, with its query string. */
   path: string;
   body?: unknown;
@@ -47,7 +55,7 @@ export class LifelineApi {
   constructor(private readonly transport: Transport) {}
 
   private async call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: Method,
     path: string,
     body?: unknown,
     accept: number[] = [],
@@ -155,5 +163,56 @@ export class LifelineApi {
 
   async signOut(): Promise<void> {
     await this.call('DELETE', '/api/v1/session');
+  }
+
+  // The admin's calls: tokens, users, sessions.
+  async listTokens(): Promise<TokenView[]> {
+    return (await this.call<{ items: TokenView[] }>('GET', '/api/v1/tokens')).body.items;
+  }
+
+  async createToken(input: {
+    name: string;
+    owner?: string;
+    role: string;
+    expiresAt?: string;
+  }): Promise<CreatedToken> {
+    return (await this.call<CreatedToken>('POST', '/api/v1/tokens', input)).body;
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+  }
+
+  async listUsers(): Promise<ConsoleUser[]> {
+    return (await this.call<{ items: ConsoleUser[] }>('GET', '/api/v1/users')).body.items;
+  }
+
+  async createUser(input: { username: string; password: string; role: string }): Promise<void> {
+    await this.call('POST', '/api/v1/users', input);
+  }
+
+  async updateUser(id: string, change: { role?: string; password?: string }): Promise<void> {
+    await this.call('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, change);
+  }
+
+  async disableUser(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/users/${encodeURIComponent(id)}`);
+  }
+
+  async listSessions(): Promise<ConsoleSession[]> {
+    return (await this.call<{ items: ConsoleSession[] }>('GET', '/api/v1/sessions')).body.items;
+  }
+
+  async endSession(id: string): Promise<void> {
+    await this.call('DELETE', `/api/v1/sessions/${encodeURIComponent(id)}`);
+  }
+
+  async listAudit(query: AuditQuery = {}): Promise<AuditPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    return (await this.call<AuditPage>('GET', `/api/v1/audit${search ? `?${search}` : ''}`)).body;
   }
 }

@@ -4,7 +4,7 @@
  */
 export interface ZafRequestOptions {
   url: string;
-  type: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  type: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   contentType?: string;
   data?: string;
   headers?: Record<string, string>;

@@ -1,0 +1,191 @@
+import { sql, type Kysely } from 'kysely';
+import type { AuditLogRow, Database } from '../store/schema.js';
+import type { AuditActor, AuditEntry, AuditEvent } from './audit-entry.js';
+import { entryHash, findChainBreak, type ChainBreak } from './chain.js';
+
+/**
+ * Appends one entry, inside the caller's transaction, so the entry exists exactly when what it
+ * records committed. The head row is updated first: on PostgreSQL that takes its row lock until
+ * the transaction ends (a second append waits, then sees the new head); SQLite runs one write
+ * transaction at a time. Call it last in a transaction, so the lock is held briefly.
+ */
+export async function appendAudit(
+  trx: Kysely<Database>,
+  who: AuditActor,
+  event: AuditEvent,
+  now: number,
+): Promise<AuditEntry> {
+  const head = await trx
+    .updateTable('audit_head')
+    .set({ seq: sql`seq + 1` })
+    .where('id', '=', 1)
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  const content = {
+    seq: Number(head.seq),
+    at: new Date(now).toISOString(),
+    actor: who.actor,
+    role: who.role,
+    address: who.address,
+    action: event.action,
+    target: event.target ?? null,
+    requestId: event.requestId ?? null,
+    details: event.details ?? {},
+  };
+  const hash = entryHash(head.hash, content);
+  await trx
+    .insertInto('audit_log')
+    .values({
+      seq: content.seq,
+      at: now,
+      actor: content.actor,
+      role: content.role,
+      address: content.address,
+      action: content.action,
+      target: content.target,
+      request_id: content.requestId,
+      details: JSON.stringify(content.details),
+      prev_hash: head.hash,
+      hash,
+    })
+    .execute();
+  await trx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+  return { ...content, prevHash: head.hash, hash };
+}
+
+/** Appends in a transaction of its own: for actions that write nothing else (a download). */
+export function recordAudit(
+  db: Kysely<Database>,
+  who: AuditActor,
+  event: AuditEvent,
+  now: number,
+): Promise<AuditEntry> {
+  return db.transaction().execute((trx) => appendAudit(trx, who, event, now));
+}
+
+export function auditEntryFromRow(row: AuditLogRow): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    at: new Date(Number(row.at)).toISOString(),
+    actor: row.actor,
+    role: row.role,
+    address: row.address,
+    action: row.action,
+    target: row.target,
+    requestId: row.request_id,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export interface AuditVerification {
+  entries: number;
+  head: { seq: number; hash: string };
+  broken?: ChainBreak;
+}
+
+/**
+ * Walks the whole chain in order, a page at a time, and checks the head row points at its end
+ * (a log cut short after its last entry shows there). Only a copy of the head kept elsewhere
+ * (the daily notice) catches a log rewritten from the first entry with a new head.
+ */
+export async function verifyAuditLog(
+  db: Kysely<Database>,
+  pageSize = 1_000,
+): Promise<AuditVerification> {
+  let previous = { seq: 0, hash: '0'.repeat(64) };
+  let count = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', previous.seq)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    const entries = rows.map(auditEntryFromRow);
+    const broken = findChainBreak(previous, entries);
+    if (broken) return { entries: count, head: previous, broken };
+    count += entries.length;
+    const last = entries.at(-1);
+    if (!last || entries.length < pageSize) {
+      if (last) previous = { seq: last.seq, hash: last.hash };
+      break;
+    }
+    previous = { seq: last.seq, hash: last.hash };
+  }
+  const head = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  if (head && (Number(head.seq) !== previous.seq || head.hash !== previous.hash)) {
+    return {
+      entries: count,
+      head: previous,
+      broken: {
+        seq: Number(head.seq) > previous.seq ? previous.seq + 1 : Number(head.seq),
+        reason: `the head names entry ${Number(head.seq)}, the log ends at entry ${previous.seq}: entries were removed from its end or the head was changed`,
+      },
+    };
+  }
+  return { entries: count, head: previous };
+}
+
+export interface AuditSearch {
+  actor?: string;
+  action?: string;
+  requestId?: string;
+  /** Epoch ms: entries at or after. */
+  since?: number;
+  /** Entries older than this number (the previous page's `nextCursor`). */
+  before?: number;
+  limit: number;
+}
+
+/** Newest first, keyset by entry number so pages never shift. */
+export async function searchAudit(
+  db: Kysely<Database>,
+  search: AuditSearch,
+): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+  let q = db.selectFrom('audit_log').selectAll();
+  if (search.actor) q = q.where('actor', '=', search.actor);
+  if (search.action) q = q.where('action', '=', search.action);
+  if (search.requestId) q = q.where('request_id', '=', search.requestId);
+  if (search.since !== undefined) q = q.where('at', '>=', search.since);
+  if (search.before !== undefined) q = q.where('seq', '<', search.before);
+  const rows = await q
+    .orderBy('seq', 'desc')
+    .limit(search.limit + 1)
+    .execute();
+  const items = rows.slice(0, search.limit).map(auditEntryFromRow);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor: rows.length > search.limit && last ? String(last.seq) : null,
+  };
+}
+
+/** Every entry from `since` (epoch ms) on, oldest first, a page at a time: the export. */
+export async function* auditEntriesSince(
+  db: Kysely<Database>,
+  since: number,
+  pageSize = 1_000,
+): AsyncGenerator<AuditEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .where('at', '>=', since)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) yield auditEntryFromRow(row);
+    const last = rows.at(-1);
+    if (!last || rows.length < pageSize) return;
+    after = Number(last.seq);
+  }
+}
