@@ -43,7 +43,8 @@ for (const database of testDatabases) {
     });
 
     it('finds a percent sign and a backslash only where they are', async () => {
-      assert.deepEqual(await titles('%'), []);
+      // The descriptions say "10%" (the seat rule), never "%@": unescaped, it would find every address.
+      assert.deepEqual(await titles('%@'), []);
       assert.deepEqual(await titles('\\'), []);
       assert.equal((await titles('score@')).length, 2);
     });
