@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 
 /**
  * The data directory and the database hold every signed license and the API tokens' hashes:
@@ -9,6 +9,8 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 export function ensurePrivateDirectory(path: string): void {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   try {
+    // A sticky folder (/tmp, /var/tmp) is shared by design: narrowing it would lock others out.
+    if ((statSync(path).mode & 0o1000) !== 0) return;
     chmodSync(path, 0o700);
   } catch {
     // Not ours to change (a shared mount): its owner chose the mode.

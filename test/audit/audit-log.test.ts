@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { dirname } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { recordAudit, verifyAuditLog } from '../../src/audit/audit-store.js';
@@ -13,6 +15,8 @@ import { openJobDatabase, type JobDatabase } from '../jobs/job-store.js';
 import { testDatabases } from '../support/databases.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const privateDataDir = mkdtempSync(join(tmpdir(), 'lifeline-audit-cli-'));
+after(() => rmSync(privateDataDir, { recursive: true, force: true }));
 const who = { actor: 'sam', role: 'engineer', address: '192.0.2.7' };
 const at = Date.parse('2026-11-28T10:00:00Z');
 
@@ -29,9 +33,10 @@ function cli(
         env: {
           ...process.env,
           DATABASE_URL: databaseUrl,
+          // Never a shared folder such as /tmp: the CLI makes its data directory private.
           LIFELINE_DATA_DIR: databaseUrl.startsWith('sqlite:')
             ? dirname(databaseUrl.slice(7))
-            : '/tmp',
+            : privateDataDir,
         },
       },
       (error, stdout, stderr) =>

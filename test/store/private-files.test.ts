@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ensurePrivateDirectory } from '../../src/store/private-files.js';
 import { startTestService } from '../support/service.js';
 import { screenshotBody } from '../support/requests.js';
 import { eventually } from '../support/service.js';
@@ -76,5 +77,15 @@ describe('private files', () => {
     } finally {
       await lifeline.stop();
     }
+  });
+
+  it('leaves a shared sticky folder such as /tmp as it is', () => {
+    const shared = join(root, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    ensurePrivateDirectory(shared);
+    assert.equal(statSync(shared).mode & 0o1777, 0o1777);
+    ensurePrivateDirectory(join(shared, 'data'));
+    assert.equal(mode(join(shared, 'data')), 0o700);
   });
 });
