@@ -71,7 +71,7 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
     .where('id', '=', requestId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const [license, decision, deliveries, timeline] = await Promise.all([
+  const [license, decision, deliveries, timeline, waiting] = await Promise.all([
     db.selectFrom('licenses').selectAll().where('request_id', '=', requestId).executeTakeFirst(),
     db
       .selectFrom('decisions')
@@ -90,7 +90,15 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
       .where('request_id', '=', requestId)
       .orderBy('id')
       .execute(),
+    db
+      .selectFrom('jobs')
+      .select(['delivery_id', 'run_at'])
+      .where('request_id', '=', requestId)
+      .where('state', '=', 'pending')
+      .where('delivery_id', 'is not', null)
+      .execute(),
   ]);
+  const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
   return {
     ...requestSummary(row, license),
     decision: decision ? decisionView(JSON.parse(decision.document) as Decision) : null,
@@ -99,7 +107,12 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
       channel: d.channel,
       purpose: d.purpose,
       destination: d.destination,
-      state: d.state,
+      state: deliveryState(d),
+      /** When the next try is due, while the delivery is pending or retrying. */
+      nextAttemptAt:
+        d.state === 'pending' && nextAttempt.has(d.id)
+          ? new Date(nextAttempt.get(d.id) ?? 0).toISOString()
+          : null,
       attempts: Number(d.attempts),
       lastError: d.last_error,
       remoteReply: d.remote_reply,
@@ -116,6 +129,21 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
 }
 
 export type RequestDetail = NonNullable<Awaited<ReturnType<typeof requestDetail>>>;
+
+/**
+ * A delivery as people need to hear it: `retrying` is a pending one whose last attempt failed, so
+ * no screen says "on its way" while the mail server keeps refusing.
+ */
+export type DeliveryState = 'pending' | 'retrying' | 'delivered' | 'failed';
+
+function deliveryState(delivery: {
+  state: string;
+  attempts: number;
+  last_error: string | null;
+}): DeliveryState {
+  if (delivery.state === 'delivered' || delivery.state === 'failed') return delivery.state;
+  return Number(delivery.attempts) > 0 && delivery.last_error !== null ? 'retrying' : 'pending';
+}
 
 export interface RequestSearch {
   email?: string;

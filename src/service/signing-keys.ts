@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import {
@@ -69,7 +69,7 @@ export async function setUpSigner(
     }
   } else if (keyFile) {
     setup = {
-      signer: keyFileSigner(readKeyFile(keyFile), `key file ${keyFile}`),
+      signer: keyFileSigner(readKeyFile(keyFile), `key file ${basename(keyFile)}`),
       development: false,
     };
   } else {
@@ -140,7 +140,7 @@ function developmentSigner(config: Config): LicenseSigner {
     writeFileSync(publicPath, pair.publicPem);
   }
   const key = loadSigningKey(readFileSync(privatePath, 'utf8'));
-  return keyFileSigner(key, `development key ${privatePath}`);
+  return keyFileSigner(key, `development key ${basename(privatePath)} in the data directory`);
 }
 
 function checkPinnedFingerprint(signer: LicenseSigner, pinned: string | undefined): void {

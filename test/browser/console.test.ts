@@ -11,6 +11,7 @@ import { buildWeb } from '../../scripts/build-web.js';
 import { createConsoleUser } from '../../src/access/console-accounts.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
+import { screenshotBody } from '../support/requests.js';
 import { startTestService, testPublicKeyFile, type TestService } from '../support/service.js';
 import { launchChromium, screenshot, unlabelledControls } from './support/chromium.js';
 
@@ -205,6 +206,32 @@ describe('web console', { timeout: 60_000 }, () => {
     await screenshot(page, 'console-inspector');
   });
 
+  it('says the email is failing and when it tries again, and offers the license meanwhile', async () => {
+    smtp.failNext(450, 'Mailbox busy, try again later', 11);
+    const created = await lifeline.api('/api/v1/requests', {
+      // Screenshot values: a customer of its own, not a repeat of Acme's license file.
+      body: screenshotBody({}, { customerEmail: 'busy@busy-customer.example', userCount: 480 }),
+    });
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    const id = created.body.id as string;
+    await page.goto(`${lifeline.url}/#/requests/${encodeURIComponent(id)}`);
+    const failing = page.locator('[data-testid=outcome][data-state=email-failing]');
+    await failing.waitFor({ timeout: 15_000 });
+    const said = await failing.innerText();
+    assert.match(said, /The email to busy@busy-customer\.example is failing: .*Mailbox busy/);
+    assert.match(said, /Lifeline tries again at .*\(attempt \d+\)/);
+    assert.doesNotMatch(said, /on its way/);
+    assert.equal(
+      await failing
+        .getByRole('link', { name: 'download the license to attach it to the ticket' })
+        .getAttribute('href'),
+      `/api/v1/requests/${encodeURIComponent(id)}/license`,
+    );
+    await screenshot(page, 'console-email-failing');
+    // Once the server takes it, the page says so by itself.
+    await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 30_000 });
+  });
+
   it('shows why a request failed, lists it first, and retries it', async () => {
     smtp.failNext(550, 'No such user here');
     await nav('New request').click();
@@ -246,8 +273,9 @@ describe('web console', { timeout: 60_000 }, () => {
     await attention.getByRole('link', { name: 'admin@globex.example' }).click();
     await page.getByRole('button', { name: 'Retry from the failed step' }).click();
     await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 15_000 });
-    const messages = await smtp.waitForMessages(3);
-    assert.deepEqual(messages[2]?.envelope.rcptTo, ['admin@globex.example']);
+    // The first license, its resend, the one that got through after 450s, and this retry.
+    const messages = await smtp.waitForMessages(4);
+    assert.deepEqual(messages[3]?.envelope.rcptTo, ['admin@globex.example']);
   });
 
   it('signs out', async () => {

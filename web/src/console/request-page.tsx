@@ -72,7 +72,10 @@ function RequestDetails({
         <a href={links.requests()}>Requests</a> › #{request.ticket.id}
       </p>
       <PageTitle>{`Request for ${request.customerEmail}`}</PageTitle>
-      <RequestHeadline request={request} />
+      <RequestHeadline
+        request={request}
+        licenseLink={`/api/v1/requests/${encodeURIComponent(request.id)}/license`}
+      />
       {request.failure && request.state === 'failed' && <FailureNotice failure={request.failure} />}
 
       <dl class="facts facts-wide">

@@ -46,7 +46,56 @@ export function FailureNotice({ failure }: { failure: NonNullable<RequestDetail[
   );
 }
 
-export function RequestHeadline({ request }: { request: RequestDetail }) {
+/** The license email while its last attempt failed: the one thing that must not read "on its way". */
+export function failingEmail(request: RequestDetail) {
+  if (request.state !== 'issuing') return undefined;
+  return request.deliveries.find(
+    (delivery) =>
+      delivery.channel === 'email' &&
+      delivery.purpose === 'license' &&
+      delivery.state === 'retrying',
+  );
+}
+
+export function RequestHeadline({
+  request,
+  licenseLink,
+}: {
+  request: RequestDetail;
+  /** Where the license can be downloaded, where the page can offer it. */
+  licenseLink?: string;
+}) {
+  const failing = failingEmail(request);
+  if (failing) {
+    return (
+      <div
+        class="outcome outcome-failing"
+        data-testid="outcome"
+        data-state="email-failing"
+        role="alert"
+      >
+        <p>
+          <StateBadge state={request.state} />{' '}
+          <strong>The email to {failing.destination} is failing:</strong>{' '}
+          {failing.lastError ?? 'the mail server refused it'}.{' '}
+          {failing.nextAttemptAt
+            ? `Lifeline tries again at ${dateTime(failing.nextAttemptAt)} (attempt ${failing.attempts + 1}).`
+            : 'Lifeline tries again shortly.'}
+        </p>
+        <p>
+          The license exists. Meanwhile,{' '}
+          {licenseLink ? (
+            <a href={licenseLink} download>
+              download the license to attach it to the ticket
+            </a>
+          ) : (
+            'open this request in the Lifeline console and download the license to attach it to the ticket'
+          )}
+          .
+        </p>
+      </div>
+    );
+  }
   return (
     <p class="outcome" data-testid="outcome" data-state={request.state}>
       <StateBadge state={request.state} /> {outcomeSentence(request)}
@@ -98,7 +147,12 @@ export function Deliveries({ deliveries }: { deliveries: RequestDetail['deliveri
                 {delivery.channel} <span class="muted">({delivery.purpose})</span>
               </td>
               <td>{delivery.destination}</td>
-              <td>{deliveryStateLabels[delivery.state] ?? delivery.state}</td>
+              <td>
+                {deliveryStateLabels[delivery.state] ?? delivery.state}
+                {delivery.nextAttemptAt && delivery.state === 'retrying' && (
+                  <span class="muted"> (next try {dateTime(delivery.nextAttemptAt)})</span>
+                )}
+              </td>
               <td>{delivery.attempts}</td>
               <td class="wrap">
                 {delivery.lastError ?? delivery.remoteReply ?? delivery.receipt ?? '—'}

@@ -33,7 +33,8 @@ export function useRequest(api: LifelineApi, id: string, intervalMs = 1_500) {
 
   const moving =
     request !== undefined &&
-    (!isSettled(request.state) || request.deliveries.some((d) => d.state === 'pending'));
+    (!isSettled(request.state) ||
+      request.deliveries.some((d) => d.state === 'pending' || d.state === 'retrying'));
   useEffect(() => {
     if (!moving) return;
     const timer = setInterval(() => void load(), intervalMs);
