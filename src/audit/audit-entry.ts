@@ -16,7 +16,8 @@ export type AuditAction =
   | 'request.created'
   | 'request.resent'
   | 'request.retried'
-  | 'license.downloaded';
+  | 'license.downloaded'
+  | 'license.signed';
 
 /** Who did it, as proven by their credential. */
 export interface AuditActor {

@@ -1,12 +1,16 @@
 /**
- * Every license signature, with the key that made it: recorded in the request's timeline as
- * `license.signed` in the transaction that stores the license, and listed for an audit log by
- * `listLicenseSignatures`. A signature whose license lost a race (two attempts of one request)
+ * Every license signature, with the key that made it: recorded in the request's timeline and as
+ * a `license.signed` entry of the audit log, in the transaction that stores the license, and
+ * listed by `listLicenseSignatures`. A signature whose license lost a race (two attempts of one request)
  * is recorded too, as not kept: it was made, so it is accounted for, but it was never sent.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { appendAudit } from '../audit/audit-store.js';
 import { recordEvent } from './timeline.js';
+
+/** Signatures are made by the worker on the request's behalf: the requester is on the request. */
+const SIGNING_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local' };
 
 export interface LicenseSignature {
   requestId: string;
@@ -36,6 +40,22 @@ export async function recordSignature(
         ? `Signed the license with key ${signature.keyFingerprint.slice(0, 16)}… (${signature.signer}).`
         : `Signed a license with key ${signature.keyFingerprint.slice(0, 16)}… (${signature.signer}); another attempt's license was kept, this one was never sent.`,
       data: {
+        licenseFingerprint: signature.licenseFingerprint,
+        keyFingerprint: signature.keyFingerprint,
+        signer: signature.signer,
+        kept: signature.kept,
+      },
+    },
+    now,
+  );
+  await appendAudit(
+    db,
+    SIGNING_ACTOR,
+    {
+      action: 'license.signed',
+      target: `key ${signature.keyFingerprint}`,
+      requestId: signature.requestId,
+      details: {
         licenseFingerprint: signature.licenseFingerprint,
         keyFingerprint: signature.keyFingerprint,
         signer: signature.signer,

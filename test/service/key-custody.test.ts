@@ -87,6 +87,19 @@ describe('key custody', () => {
     assert.equal(signatures[0]!.keyFingerprint, testKey.fingerprint);
     assert.equal(signatures[0]!.licenseFingerprint, request.license.fingerprint);
     assert.equal(signatures[0]!.kept, true);
+    // And in the hash-chained audit log, with the key and the request.
+    const audited = await lifeline.service.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'license.signed')
+      .where('request_id', '=', created.body.id)
+      .execute();
+    assert.equal(audited.length, 1);
+    assert.equal(audited[0]!.target, `key ${testKey.fingerprint}`);
+    assert.equal(
+      (JSON.parse(audited[0]!.details) as { licenseFingerprint: string }).licenseFingerprint,
+      request.license.fingerprint,
+    );
     const stored = await lifeline.service.store.db
       .selectFrom('licenses')
       .select('key_fingerprint')
