@@ -3,6 +3,7 @@
  * vanish from the bundle), so the console and the sidebar break at compile time when an answer
  * changes shape.
  */
+import type { AuditEntry as StoredAuditEntry } from '../../../src/audit/audit-entry.js';
 import type { LicenseAttributes } from '../../../src/license/attributes.js';
 import type { LicenseStatus } from '../../../src/license/status.js';
 import type {
@@ -110,19 +111,8 @@ export interface ConsoleSession {
   expiresAt: string;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  role: string;
-  address: string;
-  action: string;
-  target: string | null;
-  requestId: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** One audit entry, as `GET /api/v1/audit` answers it: the service's own type. */
+export type AuditEntry = StoredAuditEntry;
 
 export interface AuditPage {
   items: AuditEntry[];
