@@ -30,11 +30,10 @@ export interface Adapters {
   destinations: { mail: string; tracker: string; notice: string; ticket: string };
 }
 
-/**
- * The outside world, as configured: each system is optional, and what is not configured keeps
- * the embedded behaviour (mail outbox, built-in tracker, timeline-only notices and notes).
- */
-export function buildAdapters(config: Config, store: Store, logger: Logger): Adapters {
+type MailAdapter = Pick<Adapters, 'mailer' | 'mail'> & { destination: string };
+
+/** Mail: SMTP when configured, else the outbox folder in the data directory. */
+export function buildMail(config: Config, logger: Logger): MailAdapter {
   const env = config.env;
   const smtp = parseSmtpSettings(env);
   const outboxDirectory = join(config.dataDir, 'outbox');
@@ -43,29 +42,64 @@ export function buildAdapters(config: Config, store: Store, logger: Logger): Ada
     : createOutboxMailer({ directory: outboxDirectory, directorySetting: 'LIFELINE_DATA_DIR' });
   const from = smtp?.from ?? env.LIFELINE_MAIL_FROM ?? DEFAULT_OUTBOX_MAIL_FROM;
   const replyTo = smtp?.replyTo ?? env.LIFELINE_MAIL_REPLY_TO;
-
-  const gitlab = parseGitLabSettings(env);
-  const tracker = gitlab ? new GitLabTracker(gitlab) : createBuiltinTracker(store);
-
-  const slack = parseSlackSettings(env);
-  const notice = slack ? createSlackNotice(slack) : timelineNotice();
-
-  const zendesk = parseZendeskSettings(env);
-  const ticketDesk = zendesk ? createZendeskTicketDesk(zendesk) : timelineTicketDesk();
-
   return {
     mailer,
     mail: { from, ...(replyTo && { replyTo }), messageIdDomain: messageIdDomainOf(from) },
-    tracker,
-    notice,
-    ticketDesk,
+    destination: smtp ? `SMTP ${smtp.server}` : `outbox ${outboxDirectory}`,
+  };
+}
+
+/** The request tracker: a GitLab project when configured, else the built-in one. */
+export function buildTracker(
+  config: Config,
+  store: Store,
+): { tracker: Tracker; destination: string } {
+  const gitlab = parseGitLabSettings(config.env);
+  return gitlab
+    ? { tracker: new GitLabTracker(gitlab), destination: `GitLab ${gitlab.url}/${gitlab.project}` }
+    : { tracker: createBuiltinTracker(store), destination: 'built-in tracker' };
+}
+
+/** The licensing channel: Slack when configured, else the request's timeline only. */
+export function buildNotice(config: Config): { notice: NoticeChannel; destination: string } {
+  const slack = parseSlackSettings(config.env);
+  return slack
+    ? {
+        notice: createSlackNotice(slack),
+        destination: `Slack ${slack.channel ?? 'incoming webhook'}`,
+      }
+    : { notice: timelineNotice(), destination: 'timeline only (Slack not configured)' };
+}
+
+/** The ticket desk: Zendesk when configured, else the request's timeline only. */
+export function buildTicketDesk(config: Config): { ticketDesk: TicketDesk; destination: string } {
+  const zendesk = parseZendeskSettings(config.env);
+  return zendesk
+    ? { ticketDesk: createZendeskTicketDesk(zendesk), destination: `Zendesk ${zendesk.url}` }
+    : { ticketDesk: timelineTicketDesk(), destination: 'timeline only (Zendesk not configured)' };
+}
+
+/**
+ * The outside world, as configured: each system is optional, and what is not configured keeps
+ * the embedded behaviour (mail outbox, built-in tracker, timeline-only notices and notes).
+ * Each system is built on its own so `doctor` can check the others when one is misconfigured.
+ */
+export function buildAdapters(config: Config, store: Store, logger: Logger): Adapters {
+  const mail = buildMail(config, logger);
+  const tracker = buildTracker(config, store);
+  const notice = buildNotice(config);
+  const ticket = buildTicketDesk(config);
+  return {
+    mailer: mail.mailer,
+    mail: mail.mail,
+    tracker: tracker.tracker,
+    notice: notice.notice,
+    ticketDesk: ticket.ticketDesk,
     destinations: {
-      mail: smtp ? `SMTP ${smtp.server}` : `outbox ${outboxDirectory}`,
-      tracker: gitlab ? `GitLab ${gitlab.url}/${gitlab.project}` : 'built-in tracker',
-      notice: slack
-        ? `Slack ${slack.channel ?? 'incoming webhook'}`
-        : 'timeline only (Slack not configured)',
-      ticket: zendesk ? `Zendesk ${zendesk.url}` : 'timeline only (Zendesk not configured)',
+      mail: mail.destination,
+      tracker: tracker.destination,
+      notice: notice.destination,
+      ticket: ticket.destination,
     },
   };
 }

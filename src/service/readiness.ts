@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { ReadinessCheck } from '../delivery/delivery-error.js';
 import { buildEmergencyLicense, decodeLicense, signLicense } from '../license/index.js';
@@ -8,7 +9,7 @@ import { clockSkewSentence, measureClockOffset } from '../store/database-clock.j
 import { systemClock } from '../clock.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { migrateToLatest } from '../store/migrate.js';
-import { buildAdapters } from './adapters.js';
+import { buildMail, buildNotice, buildTicketDesk, buildTracker } from './adapters.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigner, VENDOR_KEY_ADVICE } from './signing-keys.js';
 
@@ -131,36 +132,7 @@ export async function checkReadiness(
     });
     checks.push(await writeCheck(store));
     checks.push(await clockCheck(store, config.values.LIFELINE_MAX_CLOCK_SKEW_MS));
-    let adapters;
-    try {
-      adapters = buildAdapters(config, store, logger);
-    } catch (error) {
-      checks.push({
-        name: 'integrations',
-        ok: false,
-        detail: message(error),
-        fix: 'fix the settings named above',
-      });
-    }
-    if (adapters) {
-      const groups = await Promise.all(
-        [
-          adapters.mailer.check({
-            ...(options.sendTestTo && { sendTestTo: options.sendTestTo }),
-            from: adapters.mail.from,
-          }),
-          adapters.tracker.check(),
-          adapters.notice.check(),
-          adapters.ticketDesk.check(),
-        ].map((check) =>
-          check.catch((error: unknown): ReadinessCheck[] => [
-            { name: 'integration', ok: false, detail: message(error) },
-          ]),
-        ),
-      );
-      checks.push(...groups.flat());
-      await adapters.mailer.close();
-    }
+    checks.push(...(await integrationChecks(config, store, logger, options)));
   } catch (error) {
     checks.push({
       name: 'database',
@@ -172,4 +144,61 @@ export async function checkReadiness(
     await store.close();
   }
   return checks;
+}
+
+/**
+ * Each outside system is built and checked on its own, so one bad setting (a mail port, a
+ * GitLab URL) is reported beside the others' results instead of hiding them.
+ */
+async function integrationChecks(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  options: { sendTestTo?: string },
+): Promise<ReadinessCheck[]> {
+  const systems: { name: string; settings: string; check: () => Promise<ReadinessCheck[]> }[] = [
+    {
+      name: 'mail',
+      settings: 'the SMTP_* / LIFELINE_MAIL_* settings',
+      check: async () => {
+        const { mailer, mail } = buildMail(config, logger);
+        try {
+          return await mailer.check({
+            ...(options.sendTestTo && { sendTestTo: options.sendTestTo }),
+            from: mail.from,
+          });
+        } finally {
+          await mailer.close();
+        }
+      },
+    },
+    {
+      name: 'tracker',
+      settings: 'the GITLAB_* settings',
+      check: () => buildTracker(config, store).tracker.check(),
+    },
+    {
+      name: 'notice',
+      settings: 'the SLACK_* settings',
+      check: () => buildNotice(config).notice.check(),
+    },
+    {
+      name: 'ticket desk',
+      settings: 'the ZENDESK_* settings',
+      check: () => buildTicketDesk(config).ticketDesk.check(),
+    },
+  ];
+  const groups = await Promise.all(
+    systems.map((system) =>
+      system.check().catch((error: unknown): ReadinessCheck[] => [
+        {
+          name: system.name,
+          ok: false,
+          detail: message(error),
+          fix: `fix ${system.settings} named above (see the README configuration reference)`,
+        },
+      ]),
+    ),
+  );
+  return groups.flat();
 }
