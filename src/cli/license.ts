@@ -27,6 +27,9 @@ import type {
   VerificationKey,
 } from '../license/index.js';
 import { parseNamedKeyFile } from '../signing/key-names.js';
+import { createLogger } from '../service/logger.js';
+import { setUpEvidenceKeys, setUpSigner } from '../service/signing-keys.js';
+import { configOrExit } from './config-or-exit.js';
 import { describeFsError, readSigningKeyFile, readVerificationKeyFile } from './keys.js';
 import { registerPreflightCommand } from './license-preflight.js';
 import { parseInstant } from './instant-option.js';
@@ -72,7 +75,7 @@ export function registerLicenseCommands(program: Command): void {
     .argument('<file>', 'the .gitlab-license file, or - for stdin')
     .option(
       '--public-key <file>',
-      'a PEM public key to read it with, as FILE or NAME=FILE (e.g. production=license_key.pub); repeat to try several',
+      'a PEM public key to read it with, as FILE or NAME=FILE (e.g. production=license_key.pub); repeat to try several (default: the keys the service reads evidence with)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--json', 'print the result as JSON on stdout')
@@ -174,15 +177,17 @@ async function inspectLicense(file: string, options: InspectOptions): Promise<vo
   const today = readToday(options.today);
   if (typeof today !== 'string') return refuse('USAGE', today.message);
   const keyPaths = options.publicKey ?? [];
-  if (keyPaths.length === 0) {
-    return refuse('USAGE', 'give at least one --public-key FILE to read the license with.');
-  }
   const keys: VerificationKey[] = [];
   for (const [index, entry] of keyPaths.entries()) {
     const { name, path } = parseNamedKeyFile(entry, index);
     const key = readVerificationKeyFile(path, name);
     if ('code' in key) return refuse(key.code, key.message);
     keys.push(key);
+  }
+  if (keys.length === 0) {
+    const configured = await configuredEvidenceKeys();
+    if ('message' in configured) return refuse('KEYS_UNAVAILABLE', configured.message);
+    keys.push(...configured.keys);
   }
   let input: Buffer;
   try {
@@ -211,6 +216,28 @@ async function inspectLicense(file: string, options: InspectOptions): Promise<vo
   }
   process.stdout.write(renderTable(result.license, status, result.key));
   process.stdout.write(renderLife(life));
+}
+
+/**
+ * The keys the service itself reads customers' licenses with (LIFELINE_EVIDENCE_PUBLIC_KEY_FILES,
+ * or the signing key's public half), from the same configuration the service reads.
+ */
+async function configuredEvidenceKeys(): Promise<
+  { keys: VerificationKey[] } | { message: string }
+> {
+  const config = configOrExit();
+  try {
+    const { signer } = await setUpSigner(config, createLogger('silent'));
+    try {
+      return { keys: setUpEvidenceKeys(config.values.LIFELINE_EVIDENCE_PUBLIC_KEY_FILES, signer) };
+    } finally {
+      await signer.close();
+    }
+  } catch (error) {
+    return {
+      message: `the configured keys cannot be read (${error instanceof Error ? error.message : String(error)}); give --public-key FILE instead.`,
+    };
+  }
 }
 
 function renderTable(

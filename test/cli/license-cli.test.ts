@@ -311,6 +311,37 @@ describe('lifeline license inspect', () => {
     assert.match(table.stdout, /^Key +[0-9a-f]{64} \(test\)$/m);
   });
 
+  it('reads with the keys the service is configured with when no --public-key is given', async () => {
+    const configured = await lifeline(
+      ['license', 'inspect', `${fixtures}/expired-trial-100.gitlab-license`, '--json'],
+      {
+        env: {
+          LIFELINE_DATA_DIR: work,
+          LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: `production=${otherPublicKey},test=${publicKey}`,
+        },
+      },
+    );
+    assert.equal(configured.code, 0, configured.stderr);
+    const output = JSON.parse(configured.stdout) as { keyFingerprint: string; keyName: string };
+    assert.equal(output.keyFingerprint, testKey.fingerprint);
+    assert.equal(output.keyName, 'test');
+
+    const unreadable = await lifeline(
+      ['license', 'inspect', `${fixtures}/expired-trial-100.gitlab-license`, '--json'],
+      {
+        env: {
+          LIFELINE_DATA_DIR: work,
+          LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: join(work, 'missing.pub'),
+        },
+      },
+    );
+    assertOneLineFailure(unreadable, /the configured keys cannot be read.*give --public-key FILE/);
+    assert.equal(
+      (JSON.parse(unreadable.stdout) as { error: { code: string } }).error.code,
+      'KEYS_UNAVAILABLE',
+    );
+  });
+
   it('fails with a code on stdout (--json) and one line on stderr', async () => {
     const cases: [args: string[], code: string][] = [
       [[`${fixtures}/other-key.gitlab-license`, '--public-key', publicKey], 'WRONG_KEY'],
@@ -325,7 +356,6 @@ describe('lifeline license inspect', () => {
         [`${fixtures}/expired-trial-100.gitlab-license`, '--public-key', `${fixtures}/README.md`],
         'KEY_UNREADABLE',
       ],
-      [[`${fixtures}/expired-trial-100.gitlab-license`], 'USAGE'],
       [
         [
           `${fixtures}/expired-trial-100.gitlab-license`,
