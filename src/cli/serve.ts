@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { anyoneCanSignIn } from '../access/first-run.js';
 import { startService, type RunningService } from '../service/start.js';
 import { configOrExit } from './config-or-exit.js';
 import { fail, say } from './output.js';
@@ -35,10 +36,7 @@ async function run(roles: { api: boolean; worker: boolean }, graceSeconds: numbe
   } catch (error) {
     fail(`could not start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (service.url)
-    say(
-      `Lifeline is listening on ${service.url} (console at ${service.url}/, API reference at ${service.url}/docs)`,
-    );
+  if (service.url) say(await startLine(service, service.url));
   // The worker's timers do not hold the process (so tests and embedders can exit): without an
   // HTTP server or a PostgreSQL connection, `lifeline worker` on SQLite would exit at once.
   // It stays until the drain below ends in process.exit.
@@ -63,4 +61,15 @@ async function run(roles: { api: boolean; worker: boolean }, graceSeconds: numbe
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+/** One line for the person who just typed `npm start`: where it is, where mail goes, what next. */
+async function startLine(service: RunningService, url: string): Promise<string> {
+  const next = (await anyoneCanSignIn(service.store))
+    ? `sign in to the console at ${url}/`
+    : 'make the first credential: ./bin/lifeline tokens create --name my-laptop --owner "$(whoami)" --role engineer';
+  return (
+    `Lifeline is listening on ${url} (console at ${url}/, API reference at ${url}/docs); ` +
+    `mail goes to ${service.destinations.mail}. Next: ${next}`
+  );
 }

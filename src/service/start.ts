@@ -19,7 +19,7 @@ import {
   refuseNewerSchema,
   SchemaError,
 } from '../store/migrate.js';
-import { buildAdapters } from './adapters.js';
+import { buildAdapters, type Adapters } from './adapters.js';
 import { classifyFailure } from './failure-verdict.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -41,6 +41,8 @@ export interface RunningService {
   app?: HttpApp;
   worker?: Worker;
   logger: Logger;
+  /** Where mail, tracker issues, notices and ticket notes go, in words. */
+  destinations: Adapters['destinations'];
   /** Stops taking work, drains what is running (within `graceMs`), and closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -288,6 +290,7 @@ export async function startService(
     config,
     store,
     logger,
+    destinations: adapters.destinations,
     ...(url && { url }),
     ...(app && { app }),
     ...(worker && { worker }),
