@@ -48,7 +48,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return send(
       400,
       'VALIDATION_FAILED',
-      `The ${where} is not valid: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+      `${placeWords[where] ?? `The ${where}`} needs fixing: ${details.map((d) => `${d.field} ${lowerFirst(d.message)}`).join('; ')}.`,
       details,
     );
   }
@@ -104,6 +104,17 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     `Something went wrong on our side (request ${request.id}); it has been logged.`,
   );
 }
+
+/** Where a call went wrong, in the words of the person who made it. */
+const placeWords: Record<string, string> = {
+  body: 'The request body',
+  params: 'The address (a value in the path)',
+  querystring: 'The query string',
+  headers: 'A header',
+};
+
+const lowerFirst = (text: string) =>
+  text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
 
 function issuePath(instancePath: string): string[] {
   return instancePath.split('/').filter((part) => part !== '');

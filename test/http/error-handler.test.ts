@@ -5,6 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { apiErrorCodes } from '../../src/http/api-error.js';
 import { handleError } from '../../src/http/error-handler.js';
 
@@ -39,6 +45,33 @@ describe('the error boundary', () => {
     assert.equal(answer.statusCode, 500);
     assert.equal(answer.json().error.code, 'INTERNAL');
     assert.doesNotMatch(answer.body, /secret internals|app\.ts/);
+  });
+
+  it('says where a call went wrong in words, not in framework words ("The params is not valid")', async () => {
+    const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    app.setErrorHandler(handleError);
+    app.get(
+      '/things/:id',
+      {
+        schema: {
+          params: z.object({ id: z.string().regex(/^\d+$/, 'Must be digits.') }),
+          querystring: z.object({ limit: z.coerce.number().int().max(10).optional() }),
+        },
+      },
+      () => ({}),
+    );
+    const path = await app.inject('/things/abc');
+    assert.equal(path.statusCode, 400);
+    assert.equal(
+      path.json().error.message,
+      'The address (a value in the path) needs fixing: params.id must be digits.',
+    );
+    const query = await app.inject('/things/1?limit=99');
+    assert.equal(query.statusCode, 400);
+    assert.match(query.json().error.message, /^The query string needs fixing: querystring\.limit /);
+    assert.doesNotMatch(query.body, /The querystring is not valid/);
   });
 
   it('documents every code with a status', () => {
