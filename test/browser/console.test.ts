@@ -278,6 +278,45 @@ describe('web console', { timeout: 60_000 }, () => {
     assert.deepEqual(messages[3]?.envelope.rcptTo, ['admin@globex.example']);
   });
 
+  it('fits a 360 px phone: no sideways scrolling, the State column always in view', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    // Every row's State cell lies inside the screen (a table header or a card label).
+    const stateColumnsInView = (table: string) =>
+      page.getByRole('table', { name: table }).evaluate((element) => {
+        const column = [...element.querySelectorAll('th')].findIndex(
+          (cell) => cell.textContent?.trim() === 'State',
+        );
+        return [
+          ...new Set(
+            [...element.querySelectorAll('tbody tr')].map((row) => {
+              const box = row.children[column]?.getBoundingClientRect();
+              return box !== undefined && box.width > 0 && box.right <= window.innerWidth;
+            }),
+          ),
+        ];
+      });
+    try {
+      await nav('Requests').click();
+      await page.getByRole('table', { name: 'All requests' }).waitFor();
+      assert.equal(await overflow(), 0, 'the requests list scrolls sideways');
+      assert.deepEqual(await stateColumnsInView('All requests'), [true]);
+      await screenshot(page, 'console-requests-360');
+
+      await page
+        .getByRole('table', { name: 'All requests' })
+        .getByRole('link', { name: 'admin@globex.example' })
+        .click();
+      await page.getByRole('table', { name: 'Deliveries' }).waitFor();
+      assert.equal(await overflow(), 0, 'the request page scrolls sideways');
+      assert.deepEqual(await stateColumnsInView('Deliveries'), [true]);
+      await screenshot(page, 'console-request-360');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -184,7 +184,7 @@ export function RequestsPage({ api, query }: { api: LifelineApi; query: URLSearc
 function RequestTable({ items, label }: { items: RequestSummary[]; label: string }) {
   return (
     <div class="table-wrap">
-      <table class="requests" aria-label={label}>
+      <table class="requests stack" aria-label={label}>
         <thead>
           <tr>
             <th scope="col">Customer</th>
@@ -197,15 +197,15 @@ function RequestTable({ items, label }: { items: RequestSummary[]; label: string
         <tbody>
           {items.map((item) => (
             <tr key={item.id} data-request-id={item.id}>
-              <td>
+              <td data-label="Customer">
                 <a href={links.request(item.id)}>{item.customerEmail}</a>
               </td>
-              <td>#{item.ticket.id}</td>
-              <td>{item.userCount}</td>
-              <td>
+              <td data-label="Ticket">#{item.ticket.id}</td>
+              <td data-label="Users">{item.userCount}</td>
+              <td data-label="State">
                 <StateBadge state={item.state} />
               </td>
-              <td>
+              <td data-label="Requested">
                 {dateTime(item.createdAt)}
                 <span class="muted"> by {item.requestedBy}</span>
               </td>

@@ -130,7 +130,7 @@ export function Deliveries({ deliveries }: { deliveries: RequestDetail['deliveri
   if (deliveries.length === 0) return <p class="muted">Nothing delivered yet.</p>;
   return (
     <div class="table-wrap">
-      <table class="deliveries">
+      <table class="deliveries stack" aria-label="Deliveries">
         <thead>
           <tr>
             <th scope="col">What</th>
@@ -143,18 +143,18 @@ export function Deliveries({ deliveries }: { deliveries: RequestDetail['deliveri
         <tbody>
           {deliveries.map((delivery) => (
             <tr key={delivery.id}>
-              <td>
+              <td data-label="What">
                 {delivery.channel} <span class="muted">({delivery.purpose})</span>
               </td>
-              <td>{delivery.destination}</td>
-              <td>
+              <td data-label="To">{delivery.destination}</td>
+              <td data-label="State">
                 {deliveryStateLabels[delivery.state] ?? delivery.state}
                 {delivery.nextAttemptAt && delivery.state === 'retrying' && (
                   <span class="muted"> (next try {dateTime(delivery.nextAttemptAt)})</span>
                 )}
               </td>
-              <td>{delivery.attempts}</td>
-              <td class="wrap">
+              <td data-label="Attempts">{delivery.attempts}</td>
+              <td data-label="Answer" class="wrap">
                 {delivery.lastError ?? delivery.remoteReply ?? delivery.receipt ?? '—'}
               </td>
             </tr>
