@@ -159,7 +159,19 @@ describe('web console', { timeout: 60_000 }, () => {
       new URL((await download.getAttribute('href')) ?? '', lifeline.url).toString(),
     );
     assert.equal(file.status(), 200);
-    assert.match(await file.text(), /^[A-Za-z0-9+/=\s-]+$/);
+    const licenseText = await file.text();
+    assert.match(licenseText, /^[A-Za-z0-9+/=\s-]+$/);
+
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: lifeline.url,
+    });
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await page.getByRole('button', { name: 'Copy the license' }).click();
+    await page.getByRole('status').getByText('Copied the license.').waitFor();
+    assert.equal(await clipboard(), licenseText);
+    await page.getByRole('button', { name: 'Copy the request id' }).click();
+    await page.getByRole('status').getByText('Copied the request id.').waitFor();
+    assert.equal(await clipboard(), new URL(page.url()).hash.split('/').pop());
 
     await page.getByLabel('Resend the same license to').fill('it@acme.example');
     await page.getByRole('button', { name: 'Resend the license' }).click();

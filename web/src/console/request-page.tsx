@@ -6,6 +6,7 @@ import { DecisionView } from '../shared/decision-view.js';
 import { dateTime, planLabel, users } from '../shared/format.js';
 import { Deliveries, FailureNotice, RequestHeadline, Timeline } from '../shared/request-outcome.js';
 import { useRequest } from '../shared/use-request.js';
+import { CopyButton } from '../shared/copy-button.js';
 import { PageTitle } from './page-title.js';
 import { links } from './router.js';
 
@@ -79,6 +80,11 @@ function RequestDetails({
       {request.failure && request.state === 'failed' && <FailureNotice failure={request.failure} />}
 
       <dl class="facts facts-wide">
+        <dt>Request id</dt>
+        <dd>
+          <code>{request.id}</code>
+          <CopyButton what="request id" value={request.id} />
+        </dd>
         <dt>Ticket</dt>
         <dd>
           <a href={request.ticket.url} target="_blank" rel="noopener">
@@ -103,6 +109,7 @@ function RequestDetails({
               <a href={`/api/v1/requests/${encodeURIComponent(request.id)}/license`} download>
                 Download the license file
               </a>
+              <CopyButton what="license" text={() => licenseText(request.id)} />
             </>
           ) : (
             <span class="muted">none</span>
@@ -120,6 +127,9 @@ function RequestDetails({
                 `#${request.trackerIssue.number}`
               )}{' '}
               {request.trackerIssue.title} <span class="muted">({request.trackerIssue.state})</span>
+              {request.trackerIssue.url && (
+                <CopyButton what="tracker link" value={request.trackerIssue.url} />
+              )}
             </>
           ) : (
             <span class="muted">none yet</span>
@@ -204,4 +214,11 @@ function RequestDetails({
       </section>
     </>
   );
+}
+
+/** The license file's text, fetched as the download link would (and audited as a download). */
+async function licenseText(id: string): Promise<string> {
+  const answer = await fetch(`/api/v1/requests/${encodeURIComponent(id)}/license`);
+  if (!answer.ok) throw new Error(`HTTP ${answer.status}`);
+  return answer.text();
 }
