@@ -254,4 +254,82 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     assert.deepEqual(calls, [], 'nothing reached Lifeline');
     await page.close();
   });
+
+  it('reads the ticket: lists its screenshots, uses its license file in one click, drafts the reply', async () => {
+    const attachment = (filename: string, contentType: string) => ({
+      filename,
+      contentType,
+      contentUrl: `https://acme.zendesk.com/attachments/token/${filename}/?name=${filename}`,
+    });
+    const license = attachment('license.gitlab-license', 'application/octet-stream');
+    const { page, sets, invokes } = await openSidebar(
+      context,
+      installation({
+        ticket: { id: 7001, requester: { email: 'ops@acme.example', name: 'Olga Ops' } },
+        comments: [
+          {
+            id: 1,
+            value: 'Our instance is read-only!',
+            imageAttachments: [
+              attachment('subscription.png', 'image/png'),
+              attachment('expired-banner.png', 'image/png'),
+            ],
+            nonImageAttachments: [license],
+          },
+        ],
+        attachmentContents: { [license.contentUrl]: licenseFile },
+      }),
+    );
+    const onTicket = page.getByRole('region', { name: 'On this ticket' });
+    await onTicket.getByText('2 screenshots on the ticket:').waitFor();
+    assert.match(await onTicket.innerText(), /subscription\.png[\s\S]*expired-banner\.png/);
+
+    await onTicket
+      .getByRole('button', { name: 'Use license.gitlab-license as the evidence' })
+      .click();
+    await onTicket.getByText('Using license.gitlab-license as the evidence.').waitFor();
+    assert.equal(
+      (await page.getByLabel('License file', { exact: true }).inputValue()).trim(),
+      licenseFile.trim(),
+    );
+    await page
+      .getByTestId('license-view')
+      .getByText(/480 users/)
+      .first()
+      .waitFor();
+
+    await onTicket.getByText('Ask the customer for the evidence').click();
+    const reply = onTicket.getByLabel('Public reply');
+    assert.match(
+      await reply.inputValue(),
+      /^Hi Olga,[\s\S]*Admin Area › Subscription[\s\S]*\.gitlab-license/,
+    );
+    await reply.fill('Hi Olga, please send the two screenshots. Thanks!');
+    await onTicket.getByRole('button', { name: 'Put it in the public reply' }).click();
+    await onTicket.getByText('The request for evidence is in the public reply').waitFor();
+    assert.deepEqual(sets, [{ path: 'comment.type', value: 'publicReply' }]);
+    assert.deepEqual(invokes, [
+      { name: 'comment.appendText', args: ['Hi Olga, please send the two screenshots. Thanks!'] },
+    ]);
+    await assertFitsSidebar(page);
+    await screenshot(page, 'sidebar-ticket-evidence');
+    await page.close();
+  });
+
+  it('says before sending that the ticket has no screenshots and no license file', async () => {
+    const { page } = await openSidebar(
+      context,
+      installation({
+        ticket: { id: 7002, requester: { email: 'it@initech.example', name: 'Ian' } },
+        comments: [{ id: 1, value: 'Help', imageAttachments: [], nonImageAttachments: [] }],
+      }),
+    );
+    const onTicket = page.getByRole('region', { name: 'On this ticket' });
+    await onTicket.getByTestId('no-screenshots').waitFor();
+    assert.match(
+      await onTicket.innerText(),
+      /No screenshots on this ticket yet[\s\S]*No license file on this ticket/,
+    );
+    await page.close();
+  });
 });

@@ -7,6 +7,7 @@ import type { ZafClient, ZafRequestOptions, ZafResponse } from '../../../web/src
 
 export type HostCall =
   | { op: 'get'; paths: string[] }
+  | { op: 'set'; path: string; value: unknown }
   | { op: 'context' }
   | { op: 'metadata' }
   | { op: 'invoke'; name: string; args: unknown[] }
@@ -33,6 +34,7 @@ const client: ZafClient = {
     host({ op: 'get', paths: Array.isArray(paths) ? paths : [paths] }) as Promise<
       Record<string, unknown>
     >,
+  set: (path, value) => host({ op: 'set', path, value }),
   context: () => host({ op: 'context' }) as ReturnType<ZafClient['context']>,
   metadata: () => host({ op: 'metadata' }) as ReturnType<ZafClient['metadata']>,
   invoke: (name, ...args) => host({ op: 'invoke', name, args }),

@@ -23,6 +23,15 @@ export interface ZendeskInstallation {
   settings: Record<string, string>;
   ticket: { id: number; requester: { email: string; name: string } };
   currentUser: { id: number; name: string; email: string; role: string };
+  /** The ticket's comments as the framework's `ticket.comments` gives them. */
+  comments?: {
+    id: number;
+    value: string;
+    imageAttachments: { filename: string; contentType: string; contentUrl: string }[];
+    nonImageAttachments: { filename: string; contentType: string; contentUrl: string }[];
+  }[];
+  /** What Zendesk serves at each attachment's contentUrl (through the agent's session). */
+  attachmentContents?: Record<string, string>;
 }
 
 export interface ProxiedCall {
@@ -37,6 +46,9 @@ export interface OpenSidebar {
   /** What went through the Zendesk proxy, in order. */
   calls: ProxiedCall[];
   resizes: unknown[];
+  /** What the app set (`client.set`) and invoked (`client.invoke`), in order. */
+  sets: { path: string; value: unknown }[];
+  invokes: { name: string; args: unknown[] }[];
   /** URLs the page tried to reach that are neither the app nor the SDK. */
   refused: string[];
 }
@@ -79,7 +91,14 @@ export async function openSidebar(
   );
   const whitelist = manifest.domainWhitelist ?? [];
   const page = await context.newPage();
-  const opened: OpenSidebar = { page, calls: [], resizes: [], refused: [] };
+  const opened: OpenSidebar = {
+    page,
+    calls: [],
+    resizes: [],
+    sets: [],
+    invokes: [],
+    refused: [],
+  };
 
   await page.route('**/*', async (route) => {
     const url = route.request().url();
@@ -110,6 +129,7 @@ export async function openSidebar(
           'ticket.requester.email': installation.ticket.requester.email,
           'ticket.requester.name': installation.ticket.requester.name,
           currentUser: installation.currentUser,
+          'ticket.comments': installation.comments ?? [],
         };
         return Object.fromEntries(call.paths.map((path) => [path, values[path]]));
       }
@@ -130,13 +150,23 @@ export async function openSidebar(
           version: '1.0.0',
           settings: publicSettings,
         };
+      case 'set':
+        opened.sets.push({ path: call.path, value: call.value });
+        return { [call.path]: call.value };
       case 'invoke':
         if (call.name === 'resize') opened.resizes.push(call.args[0]);
+        else opened.invokes.push({ name: call.name, args: call.args });
         return {};
       case 'on':
         return undefined;
-      case 'request':
+      case 'request': {
+        const attachment = installation.attachmentContents?.[call.options.url];
+        if (attachment !== undefined) {
+          opened.calls.push({ method: call.options.type, url: call.options.url, status: 200 });
+          return { ok: true, response: { status: 200, responseText: attachment } };
+        }
         return proxy(call.options, installation.settings, secure, whitelist, opened.calls);
+      }
     }
   });
 

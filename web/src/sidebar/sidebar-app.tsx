@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { SubmitAnswer } from '../shared/api-types.js';
+import type { RequestFormValues } from '../shared/form-state.js';
 import { RequestForm } from '../shared/request-form.js';
 import { EarlierRequests } from './earlier-requests.js';
 import { RequestFollower } from './request-follower.js';
 import type { SidebarContext } from './sidebar-context.js';
+import { TicketEvidencePanel } from './ticket-evidence.js';
 
 type View = { view: 'form' } | { view: 'following'; id: string; justSent: boolean };
 
@@ -12,6 +14,16 @@ export function SidebarApp({ context }: { context: SidebarContext }) {
   const [view, setView] = useState<View>({ view: 'form' });
   const [formKey, setFormKey] = useState(0);
   const [listKey, setListKey] = useState(0);
+  const [fromTicket, setFromTicket] = useState<Partial<RequestFormValues>>({});
+  const onEvidence = (found: { licenseFile?: string; screenshotsFound: boolean }) =>
+    setFromTicket((current) => ({
+      ...current,
+      screenshotsAttached: found.screenshotsFound,
+      ...(found.licenseFile !== undefined && {
+        evidenceKind: 'licenseFile' as const,
+        licenseFile: found.licenseFile,
+      }),
+    }));
 
   const submitted = (answer: SubmitAnswer) => {
     setListKey((key) => key + 1);
@@ -41,12 +53,18 @@ export function SidebarApp({ context }: { context: SidebarContext }) {
             context={context}
             onOpen={(id) => setView({ view: 'following', id, justSent: false })}
           />
+          <TicketEvidencePanel
+            client={context.client}
+            customerName={context.requesterName}
+            onEvidence={onEvidence}
+          />
           <RequestForm
             key={formKey}
             api={context.api}
             ticketFixed
             requestedBy={context.agent.email}
             initial={{
+              ...fromTicket,
               ticketId: context.ticketId,
               ticketUrl: context.ticketUrl,
               customerEmail: context.requesterEmail,

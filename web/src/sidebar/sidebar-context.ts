@@ -6,6 +6,9 @@ export interface SidebarContext extends AppIdentity {
   api: LifelineApi;
   ticketUrl: string;
   requesterEmail: string;
+  requesterName: string;
+  /** The app framework, for what the ticket holds (comments, attachments) and the reply. */
+  client: ZafClient;
   /** The console page of a request, for a click from the sidebar. */
   requestLink: (id: string) => string;
 }
@@ -13,7 +16,7 @@ export interface SidebarContext extends AppIdentity {
 /** Reads what the ticket already knows (ticket, requester, agent) and the app's settings. */
 export async function loadSidebarContext(client: ZafClient): Promise<SidebarContext> {
   const [data, context, metadata] = await Promise.all([
-    client.get(['ticket.id', 'ticket.requester.email', 'currentUser']),
+    client.get(['ticket.id', 'ticket.requester.email', 'ticket.requester.name', 'currentUser']),
     client.context(),
     client.metadata(),
   ]);
@@ -48,6 +51,9 @@ export async function loadSidebarContext(client: ZafClient): Promise<SidebarCont
     ticketUrl: `${accountUrl}/agent/tickets/${ticketId}`,
     requesterEmail:
       typeof data['ticket.requester.email'] === 'string' ? data['ticket.requester.email'] : '',
+    requesterName:
+      typeof data['ticket.requester.name'] === 'string' ? data['ticket.requester.name'] : '',
+    client,
     requestLink: (id) => `${lifelineUrl}/#/requests/${encodeURIComponent(id)}`,
   };
 }

@@ -50,6 +50,7 @@ export interface ZafMetadata {
 
 export interface ZafClient {
   get(paths: string | string[]): Promise<Record<string, unknown>>;
+  set(path: string, value: unknown): Promise<unknown>;
   context(): Promise<ZafContext>;
   metadata(): Promise<ZafMetadata>;
   request(options: ZafRequestOptions): Promise<unknown>;
