@@ -311,6 +311,12 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     assert.deepEqual(invokes, [
       { name: 'comment.appendText', args: ['Hi Olga, please send the two screenshots. Thanks!'] },
     ]);
+    // Zendesk Garden's look: its blue-700 for the primary action, its 14 px body text.
+    const look = await page.getByRole('button', { name: 'Send request' }).evaluate((button) => ({
+      background: getComputedStyle(button).backgroundColor,
+      fontSize: getComputedStyle(document.body).fontSize,
+    }));
+    assert.deepEqual(look, { background: 'rgb(31, 115, 183)', fontSize: '14px' });
     await assertFitsSidebar(page);
     await screenshot(page, 'sidebar-ticket-evidence');
     await page.close();
