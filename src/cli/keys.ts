@@ -14,7 +14,7 @@ import {
   loadVerificationKey,
 } from '../license/index.js';
 import type { SigningKey, VerificationKey } from '../license/index.js';
-import { fail, say } from './output.js';
+import { fail, printJson, say } from './output.js';
 
 export const PRIVATE_KEY_FILE = 'license_key.pem';
 export const PUBLIC_KEY_FILE = 'license_key.pub';
@@ -23,6 +23,7 @@ interface GenerateOptions {
   out: string;
   force?: boolean;
   bits: string;
+  json?: boolean;
 }
 
 export function registerKeyCommands(program: Command): void {
@@ -35,6 +36,7 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption('--out <dir>', 'the folder to write the two files to (created if missing)')
     .option('--force', 'replace existing key files', false)
     .option('--bits <n>', 'RSA key size', '2048')
+    .option('--json', 'print {privateKey, publicKey, fingerprint} as JSON')
     .action((options: GenerateOptions) => generateKeys(options));
 }
 
@@ -67,6 +69,10 @@ function generateKeys(options: GenerateOptions): void {
     fail(`could not write the key files to ${dir}: ${describeFsError(error)}.`);
   }
   const { fingerprint } = loadVerificationKey(pair.publicPem);
+  if (options.json) {
+    printJson({ privateKey: privatePath, publicKey: publicPath, fingerprint });
+    return;
+  }
   say(`Private key: ${privatePath} (mode 0600; keep it secret, it signs licenses)`);
   say(`Public key:  ${publicPath} (install it on GitLab as .license_encryption_key.pub)`);
   say(`Fingerprint: ${fingerprint} (sha256 of the public key)`);

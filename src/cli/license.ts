@@ -43,6 +43,7 @@ interface CreateOptions {
   out?: string;
   force?: boolean;
   at?: string;
+  json?: boolean;
 }
 
 interface InspectOptions {
@@ -67,6 +68,10 @@ export function registerLicenseCommands(program: Command): void {
     .option(
       '--at <ISO_INSTANT>',
       'make it as if issued at this instant, e.g. 2026-12-05T18:00:00Z (default: now)',
+    )
+    .option(
+      '--json',
+      'print {license, fingerprint, userCount, activeFrom, lastFullDay, expiresAt, out} as JSON',
     )
     .action((options: CreateOptions) => createLicense(options));
   license
@@ -106,9 +111,24 @@ function createLicense(options: CreateOptions): void {
     `Emergency license: Ultimate trial for ${attributes.restrictions?.active_user_count} users, ` +
     `${options.email.trim()}, active from ${attributes.issued_at}, ${validThrough(licensePeriod(attributes))}; ` +
     `sha256 ${licenseFingerprint(text)}, key ${key.fingerprint.slice(0, 16)}.`;
+  const period = licensePeriod(attributes);
+  const json = () =>
+    printJson({
+      license: text,
+      fingerprint: licenseFingerprint(text),
+      keyFingerprint: key.fingerprint,
+      userCount: attributes.restrictions?.active_user_count ?? null,
+      activeFrom: attributes.issued_at,
+      lastFullDay: period.lastFullDay,
+      expiresAt: attributes.expires_at ?? null,
+      out: options.out ?? null,
+    });
   if (options.out === undefined) {
-    process.stdout.write(text);
-    say(summary);
+    if (options.json) json();
+    else {
+      process.stdout.write(text);
+      say(summary);
+    }
     return;
   }
   try {
@@ -118,8 +138,11 @@ function createLicense(options: CreateOptions): void {
       (error as { code?: unknown }).code === 'EEXIST' ? ' (pass --force to replace it)' : '';
     fail(`cannot write ${options.out}: ${describeFsError(error)}${hint}.`);
   }
-  say(summary);
-  say(`Written to ${options.out}`);
+  if (options.json) json();
+  else {
+    say(summary);
+    say(`Written to ${options.out}`);
+  }
 }
 
 /**

@@ -151,11 +151,13 @@ export function registerAccessCommands(program: Command): void {
   tokens
     .command('revoke <idOrName>')
     .description('revoke one token, by id or by its unique name; its console sessions end')
-    .action(async (idOrName: string) => {
+    .option('--json', 'print {id, name, revoked} as JSON')
+    .action(async (idOrName: string, options: { json?: boolean }) => {
       const revoked = await change((store) =>
         revokeApiToken(store.db, idOrName, Date.now(), cliActor()),
       );
-      say(`Revoked token ${revoked.name} (${revoked.id}); its console sessions ended.`);
+      if (options.json) printJson({ id: revoked.id, name: revoked.name, revoked: true });
+      else say(`Revoked token ${revoked.name} (${revoked.id}); its console sessions ended.`);
     });
 
   const users = program.command('users').description('Local console accounts (password sign-in).');
@@ -164,14 +166,23 @@ export function registerAccessCommands(program: Command): void {
     .requiredOption('--username <username>')
     .option('--role <role>', roleHelp, 'engineer')
     .option('--password-stdin', 'read the password from stdin (else LIFELINE_NEW_PASSWORD)')
-    .action(async (options: { username: string; role: string; passwordStdin?: boolean }) => {
-      const role = roleOption(options.role);
-      const password = await readPassword(options.passwordStdin);
-      await change((store) =>
-        createConsoleUser(store.db, options.username, password, role, Date.now(), cliActor()),
-      );
-      say(`Console account ${options.username} (${role}) is ready.`);
-    });
+    .option('--json', 'print {username, role} as JSON')
+    .action(
+      async (options: {
+        username: string;
+        role: string;
+        passwordStdin?: boolean;
+        json?: boolean;
+      }) => {
+        const role = roleOption(options.role);
+        const password = await readPassword(options.passwordStdin);
+        await change((store) =>
+          createConsoleUser(store.db, options.username, password, role, Date.now(), cliActor()),
+        );
+        if (options.json) printJson({ username: options.username, role });
+        else say(`Console account ${options.username} (${role}) is ready.`);
+      },
+    );
   users
     .command('list')
     .option('--json', 'as JSON')
@@ -189,29 +200,36 @@ export function registerAccessCommands(program: Command): void {
     .description("change an account's role or password; its console sessions end")
     .option('--role <role>', roleHelp)
     .option('--password-stdin', 'read the new password from stdin')
-    .action(async (who: string, options: { role?: string; passwordStdin?: boolean }) => {
-      const role = options.role === undefined ? undefined : roleOption(options.role);
-      const password = options.passwordStdin ? await readPassword(true) : undefined;
-      if (!role && !password) fail('give --role, --password-stdin, or both');
-      const user = await change((store) =>
-        updateConsoleUser(
-          store.db,
-          who,
-          { ...(role && { role }), ...(password && { password }) },
-          Date.now(),
-          cliActor(),
-        ),
-      );
-      say(`Console account ${user.username} changed (${user.role}); its sessions ended.`);
-    });
+    .option('--json', 'print {username, role, sessionsEnded} as JSON')
+    .action(
+      async (who: string, options: { role?: string; passwordStdin?: boolean; json?: boolean }) => {
+        const role = options.role === undefined ? undefined : roleOption(options.role);
+        const password = options.passwordStdin ? await readPassword(true) : undefined;
+        if (!role && !password) fail('give --role, --password-stdin, or both');
+        const user = await change((store) =>
+          updateConsoleUser(
+            store.db,
+            who,
+            { ...(role && { role }), ...(password && { password }) },
+            Date.now(),
+            cliActor(),
+          ),
+        );
+        if (options.json)
+          printJson({ username: user.username, role: user.role, sessionsEnded: true });
+        else say(`Console account ${user.username} changed (${user.role}); its sessions ended.`);
+      },
+    );
   users
     .command('disable <idOrUsername>')
     .description('disable an account; its console sessions end')
-    .action(async (who: string) => {
+    .option('--json', 'print {username, disabled} as JSON')
+    .action(async (who: string, options: { json?: boolean }) => {
       const user = await change((store) =>
         disableConsoleUser(store.db, who, Date.now(), cliActor()),
       );
-      say(`Console account ${user.username} is disabled; its sessions ended.`);
+      if (options.json) printJson({ username: user.username, disabled: true });
+      else say(`Console account ${user.username} is disabled; its sessions ended.`);
     });
 
   const sessions = program.command('sessions').description('Open console sessions.');
@@ -230,9 +248,11 @@ export function registerAccessCommands(program: Command): void {
   sessions
     .command('revoke <id>')
     .description('end one session (its id from sessions list)')
-    .action(async (id: string) => {
+    .option('--json', 'print {id, ended} as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
       await change((store) => endSession(store.db, id, Date.now(), cliActor()));
-      say(`Session ${id} ended.`);
+      if (options.json) printJson({ id, ended: true });
+      else say(`Session ${id} ended.`);
     });
 }
 
