@@ -281,6 +281,18 @@ describe('web console', { timeout: 60_000 }, () => {
       .getByRole('link', { name: 'ops@acme.example' })
       .waitFor();
     await screenshot(page, 'console-requests');
+    const layout = await page.evaluate(() => ({
+      labelTops: [...document.querySelectorAll('.filters label')].map((label) =>
+        Math.round(label.getBoundingClientRect().top),
+      ),
+      bodyReachesBottom: document.body.getBoundingClientRect().height >= window.innerHeight,
+    }));
+    assert.equal(
+      new Set(layout.labelTops).size,
+      1,
+      `filter labels in one line: ${layout.labelTops.join(', ')}`,
+    );
+    assert.ok(layout.bodyReachesBottom, 'the page background stops mid-screen');
 
     await attention.getByRole('link', { name: 'admin@globex.example' }).click();
     await page.getByRole('button', { name: 'Retry from the failed step' }).click();
