@@ -1,6 +1,7 @@
 import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
 import type { JobHandler } from '../../jobs/job-handler.js';
-import type { CalendarDate } from '../../license/calendar-date.js';
+import { addDays, type CalendarDate } from '../../license/calendar-date.js';
+import { scheduleCover } from '../cover-announcements.js';
 import { storedLicenseFileName } from '../license-file.js';
 import { announceOutcome, markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
@@ -78,6 +79,23 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
               now,
             );
             await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
+            // From here the request waits for the customer's real renewal.
+            await scheduleCover(
+              trx,
+              request.id,
+              { state: 'pending', endsOn: license.expires_at as CalendarDate, lineage: 0 },
+              ctx.cover,
+              now,
+            );
+            await recordEvent(
+              trx,
+              {
+                requestId: request.id,
+                kind: 'cover.pending',
+                message: `Waiting for the customer’s renewal: the temporary license works through ${addDays(license.expires_at as CalendarDate, -1)}.`,
+              },
+              now,
+            );
           }
         }),
       );
