@@ -84,7 +84,7 @@ export function coverSchedule(
   const at = (day: CalendarDate) => Date.parse(`${day}T00:00:00Z`);
   const reminders = [...new Set(settings.reminderDays)]
     .sort((a, b) => b - a)
-    .map((daysBefore) => ({
+    .map((daysBefore): { event: CoverEvent; runAt: number } => ({
       event: { kind: 'reminder', daysBefore, lineage },
       runAt: at(addDays(endsOn, -daysBefore)),
     }))
