@@ -8,6 +8,7 @@ import {
   coverDeliveryId,
   coverReminderJob,
   noticeJob,
+  sendEmailJob,
   ticketNoteJob,
   trackerCommentJob,
 } from './job-plan.js';
@@ -31,6 +32,8 @@ export async function announceCover(
   event: CoverEvent,
   destinations: CoverDestinations,
   now: number,
+  /** For a reminder with LIFELINE_REMINDER_EMAIL_CUSTOMER=on: the customer's address. */
+  emailCustomer?: string,
 ): Promise<boolean> {
   const key = coverEventKey(event);
   const notice = coverDeliveryId(requestId, 'notice', key);
@@ -62,15 +65,21 @@ export async function announceCover(
   for (const delivery of deliveries) {
     await ensureDelivery(db, { ...delivery, requestId, purpose: key }, now);
   }
-  await enqueueJobs(
-    db,
-    [
-      noticeJob(requestId, notice),
-      ticketNoteJob(requestId, ticket),
-      trackerCommentJob(requestId, tracker),
-    ],
-    now,
-  );
+  const jobs = [
+    noticeJob(requestId, notice),
+    ticketNoteJob(requestId, ticket),
+    trackerCommentJob(requestId, tracker),
+  ];
+  if (emailCustomer !== undefined && event.kind === 'reminder') {
+    const email = coverDeliveryId(requestId, 'email', key);
+    await ensureDelivery(
+      db,
+      { id: email, requestId, channel: 'email', purpose: key, destination: emailCustomer },
+      now,
+    );
+    jobs.push(sendEmailJob(requestId, email));
+  }
+  await enqueueJobs(db, jobs, now);
   return true;
 }
 

@@ -5,6 +5,8 @@
  * an extension is an approver's, never the requester's, and is made once.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addDays, encodeLicense, type CalendarDate } from '../../src/license/index.js';
 import type { LicenseAttributes } from '../../src/license/index.js';
@@ -122,6 +124,7 @@ async function secondWorker(
     LIFELINE_RETRY_BASE_MS: '50',
     LIFELINE_RETRY_MAX_MS: '500',
     LIFELINE_LOG_LEVEL: 'silent',
+    LIFELINE_REMINDER_EMAIL_CUSTOMER: 'on',
   });
   assert.ok(database.name);
   return startService(config, {
@@ -137,7 +140,10 @@ for (const database of testDatabases) {
     let lifeline: TestService;
     let other: RunningService;
     before(async () => {
-      lifeline = await startTestService({ LIFELINE_JOB_POLL_MS: '20' }, { database, clock });
+      lifeline = await startTestService(
+        { LIFELINE_JOB_POLL_MS: '20', LIFELINE_REMINDER_EMAIL_CUSTOMER: 'on' },
+        { database, clock },
+      );
       other = await secondWorker(lifeline, clock, database);
     });
     after(async () => {
@@ -199,7 +205,12 @@ for (const database of testDatabases) {
           .execute();
         assert.deepEqual(
           rows.map((row) => `${row.channel}:${row.state}`),
-          ['notice:delivered', 'ticket:delivered', 'tracker:delivered'],
+          [
+            ...(key.startsWith('reminder') ? ['email:delivered'] : []),
+            'notice:delivered',
+            'ticket:delivered',
+            'tracker:delivered',
+          ],
           key,
         );
         const posted = (await events(lifeline, id, 'notice.posted')).filter((e) =>
@@ -231,6 +242,19 @@ for (const database of testDatabases) {
         jobs.map((job) => job.state),
         ['succeeded', 'succeeded', 'succeeded'],
       );
+
+      const outbox = join(lifeline.dataDir, 'outbox');
+      const reminderMails = readdirSync(outbox)
+        .filter((name) => /_email_reminder-\dd-L0\.eml$/.test(name))
+        .map((name) => readFileSync(join(outbox, name), 'utf8'));
+      assert.equal(reminderMails.length, 2, 'one customer email per reminder');
+      assert.match(reminderMails[0] ?? '', /^To: it@hooli\.example/m);
+      assert.doesNotMatch(reminderMails[0] ?? '', /Content-Disposition: attachment/i);
+      const metrics = await fetch(`${lifeline.url}/metrics`).then((r) => r.text());
+      assert.match(metrics, /^lifeline_covers\{state="lapsed"\} 1$/m);
+      assert.match(metrics, /^lifeline_covers\{state="pending"\} 0$/m);
+      assert.match(metrics, /^lifeline_cover_reminders_sent\{event="reminder"\} 2$/m);
+      assert.match(metrics, /^lifeline_cover_reminders_sent\{event="lapsed"\} 1$/m);
     });
   });
 

@@ -22,7 +22,7 @@ export function coverReminderStep(ctx: PipelineContext): JobHandler {
       await db.transaction().execute(async (trx) => {
         const request = await trx
           .selectFrom('requests')
-          .select(['cover_state', 'cover_ends_on', 'extensions'])
+          .select(['cover_state', 'cover_ends_on', 'extensions', 'customer_email'])
           .where('id', '=', job.requestId)
           .executeTakeFirst();
         if (!request || !isWaiting(request.cover_state)) return;
@@ -50,7 +50,9 @@ export function coverReminderStep(ctx: PipelineContext): JobHandler {
           );
           return;
         }
-        if (!(await announceCover(trx, job.requestId, event, ctx.destinations, now))) return;
+        const customer = ctx.cover.emailCustomer ? request.customer_email : undefined;
+        if (!(await announceCover(trx, job.requestId, event, ctx.destinations, now, customer)))
+          return;
         await recordEvent(
           trx,
           {
