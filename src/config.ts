@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultEmergencyLicenseSettings, type EmergencyLicenseSettings } from './license/index.js';
 import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
 import { parseStepConcurrency } from './jobs/step-limits.js';
+import { defaultCoverSettings, parseReminderDays, type CoverSettings } from './requests/cover.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -111,6 +112,30 @@ export const configSchema = z.object({
     .min(1)
     .default(defaultEmergencyLicenseSettings.licenseeCompany),
 
+  /** Days before a temporary license ends that a cover still waiting for its renewal is reminded of. */
+  LIFELINE_REMINDER_DAYS: z
+    .string()
+    .default(defaultCoverSettings.reminderDays.join(','))
+    .transform((text, ctx) => {
+      try {
+        return parseReminderDays(text);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `LIFELINE_REMINDER_DAYS: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  /** `on`: reminders also email the customer that the license ends and the renewal is in hand. */
+  LIFELINE_REMINDER_EMAIL_CUSTOMER: z
+    .enum(['on', 'off'], { error: 'LIFELINE_REMINDER_EMAIL_CUSTOMER must be on or off' })
+    .default('off')
+    .transform((value) => value === 'on'),
+  LIFELINE_EXTENSIONS_MAX: whole('LIFELINE_EXTENSIONS_MAX', 0, 10).default(
+    defaultCoverSettings.extensionsMax,
+  ),
+
   LIFELINE_WORKER_CONCURRENCY: whole('LIFELINE_WORKER_CONCURRENCY', 1, 256).default(8),
   /** Slots per kind of step, over the defaults (src/jobs/step-limits.ts): `send_email=2,post_notice=1`. */
   LIFELINE_STEP_CONCURRENCY: optionalText.transform((text, ctx) => {
@@ -162,6 +187,7 @@ export interface Config {
   databaseUrl: string;
   policy: PolicySettings;
   license: EmergencyLicenseSettings;
+  cover: CoverSettings;
   /** The environment the adapters read their own settings from. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -203,6 +229,11 @@ export function loadConfig(
       durationDays: values.LIFELINE_LICENSE_DURATION_DAYS,
       licenseeName: values.LIFELINE_LICENSEE_NAME,
       licenseeCompany: values.LIFELINE_LICENSEE_COMPANY,
+    },
+    cover: {
+      reminderDays: values.LIFELINE_REMINDER_DAYS,
+      emailCustomer: values.LIFELINE_REMINDER_EMAIL_CUSTOMER,
+      extensionsMax: values.LIFELINE_EXTENSIONS_MAX,
     },
     env: merged,
   };

@@ -25,6 +25,14 @@ export const routeAccess = {
     what: 'resend a license (to the request’s own customer address; to another: approver)',
   },
   'POST /api/v1/requests/:id/retry': { roles: licensing, what: 'retry a request' },
+  'POST /api/v1/requests/:id/renewal': {
+    roles: licensing,
+    what: 'record a renewal (with the customer’s license file; without it: approver)',
+  },
+  'POST /api/v1/requests/:id/extension': {
+    roles: ['approver'],
+    what: 'extend a request’s cover with a new temporary license',
+  },
   'GET /api/v1/tracker/issues': { roles: licensing, what: 'see tracker issues' },
   'GET /api/v1/tracker/issues/:number': { roles: licensing, what: 'see tracker issues' },
   'POST /api/v1/licenses/inspect': { roles: licensing, what: 'inspect licenses' },
@@ -50,6 +58,8 @@ export type RouteKey = keyof typeof routeAccess;
 export const actionAccess = {
   /** Resending a license to an address other than the request's own customer address. */
   resendElsewhere: { roles: ['approver'], what: 'resend a license to another address' },
+  /** Marking a renewal done without the customer's license file, with a reason. */
+  markRenewed: { roles: ['approver'], what: 'mark a renewal done without the license file' },
   /** Naming, in `requestedBy`, the person a call is made for. */
   actForSomeone: { roles: ['service'], what: 'name another person in requestedBy' },
 } as const satisfies Record<string, RouteAccess>;

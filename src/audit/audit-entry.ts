@@ -16,6 +16,8 @@ export type AuditAction =
   | 'request.created'
   | 'request.resent'
   | 'request.retried'
+  | 'request.renewed'
+  | 'request.extended'
   | 'license.downloaded'
   | 'license.signed';
 

@@ -187,6 +187,84 @@ export function registerRequestCommands(program: Command): void {
       if (options.json) printJson(result);
       say(`Retrying: ${result.retried.join(', ')}.`);
     });
+
+  registerCoverCommands(request);
+}
+
+/** `request renew` and `request extend`: after delivery, the cover. */
+function registerCoverCommands(request: Command): void {
+  request
+    .command('renew <id>')
+    .description(
+      'Record the customer’s renewal from their new license file (or, approvers only, mark it done with --reason).',
+    )
+    .option('--license-file <path>', 'the customer’s new .gitlab-license file')
+    .option('--reason <text>', 'why the renewal is done without the file (approvers)')
+    .option('--json', 'print the answer as JSON')
+    .action(
+      async (id: string, options: { licenseFile?: string; reason?: string; json?: boolean }) => {
+        if ((options.licenseFile === undefined) === (options.reason === undefined))
+          fail('give either --license-file PATH or --reason TEXT (approvers), not both');
+        let body: { licenseFile: string } | { reason: string };
+        if (options.licenseFile !== undefined) {
+          let licenseFile: string;
+          try {
+            licenseFile = readFileSync(options.licenseFile, 'utf8');
+          } catch (error) {
+            fail(
+              `cannot read ${options.licenseFile}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+          }
+          body = { licenseFile };
+        } else {
+          body = { reason: options.reason ?? '' };
+        }
+        const renewal = expectStatus(
+          await callApi<NonNullable<RequestDetail['renewal']>>(
+            'POST',
+            `/api/v1/requests/${encodeURIComponent(id)}/renewal`,
+            body,
+          ),
+          200,
+        );
+        if (options.json) printJson(renewal);
+        say(
+          renewal.source === 'license_file'
+            ? `Renewal recorded: ${renewal.plan}, ${renewal.userCount} users, ${renewal.startsOn} to ${renewal.expiresOn}. The channel, the ticket and the tracker issue are being told.`
+            : 'Renewal marked done. The channel, the ticket and the tracker issue are being told.',
+        );
+      },
+    );
+
+  request
+    .command('extend <id>')
+    .description(
+      'Extend a cover still waiting for its renewal with a new temporary license (approvers; not your own request).',
+    )
+    .requiredOption('--reason <text>', 'why the renewal needs more time')
+    .option('--users <n>', 'seats of the new license (default: the first license’s)')
+    .option('--json', 'print the answer as JSON')
+    .action(async (id: string, options: { reason: string; users?: string; json?: boolean }) => {
+      const users = options.users === undefined ? undefined : Number(options.users);
+      if (users !== undefined && !Number.isInteger(users))
+        fail(`--users must be a whole number, not "${options.users}"`);
+      const result = expectStatus(
+        await callApi<{
+          lineage: number;
+          fingerprint: string;
+          userCount: number;
+          expiresAt: string;
+        }>('POST', `/api/v1/requests/${encodeURIComponent(id)}/extension`, {
+          reason: options.reason,
+          ...(users !== undefined && { userCount: users }),
+        }),
+        201,
+      );
+      if (options.json) printJson(result);
+      say(
+        `Extended: license ${result.lineage + 1} of this request, ${result.userCount} users, expires at 00:00 on ${result.expiresAt} (server time); it is being emailed to the customer.`,
+      );
+    });
 }
 
 async function waitForOutcome(id: string): Promise<RequestDetail> {
@@ -232,6 +310,15 @@ function printRequest(detail: RequestDetail): void {
   if (detail.license)
     lines.push(
       `  license     ${detail.license.plan}${detail.license.trial ? ' trial' : ''}, ${detail.license.userCount} users, works through ${detail.license.lastFullDay} (expires at 00:00 on ${detail.license.expiresAt}, server time)`,
+    );
+  if (detail.licenses.length > 1)
+    for (const license of detail.licenses)
+      lines.push(
+        `  license ${license.lineageIndex + 1}   ${license.userCount} users, works through ${license.lastFullDay}, SHA-256 ${license.fingerprint.slice(0, 16)}…`,
+      );
+  if (detail.renewal)
+    lines.push(
+      `  cover       ${detail.renewal.state}${detail.renewal.state === 'renewed' && detail.renewal.plan ? `: ${detail.renewal.plan}, ${detail.renewal.userCount} users, ${detail.renewal.startsOn} to ${detail.renewal.expiresOn}` : detail.renewal.reason ? `: ${detail.renewal.reason}` : detail.renewal.temporaryLicenseLastFullDay ? `, temporary license works through ${detail.renewal.temporaryLicenseLastFullDay}` : ''}`,
     );
   if (detail.trackerIssue)
     lines.push(

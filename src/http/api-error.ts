@@ -27,6 +27,16 @@ export const apiErrorCodes = {
     status: 409,
     meaning: 'The request has no license (rejected, or not generated yet).',
   },
+  RENEWAL_REFUSED: {
+    status: 422,
+    meaning:
+      'The license file is not a renewal of this request: a trial, another customer’s, or it starts after the temporary license ends.',
+  },
+  EXTENSION_REFUSED: {
+    status: 422,
+    meaning:
+      'The extension asks for something outside the policy (a user count beyond its ceiling).',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is larger than the service accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send JSON (application/json).' },
   RATE_LIMITED: { status: 429, meaning: 'Too many calls; wait for Retry-After seconds.' },

@@ -25,6 +25,7 @@ import { eligibilityRoutes } from './routes/eligibility.js';
 import { healthRoutes } from './routes/health.js';
 import { licenseRoutes } from './routes/licenses.js';
 import { requestRoutes } from './routes/requests.js';
+import { coverRoutes } from './routes/cover.js';
 import { sessionRoutes } from './routes/session.js';
 import { trackerRoutes } from './routes/tracker.js';
 
@@ -102,6 +103,7 @@ export async function buildHttpApp(ctx: HttpContext) {
     );
     api.addHook('onRequest', authorize());
     await api.register(requestRoutes(ctx));
+    await api.register(coverRoutes(ctx));
     await api.register(accessRoutes(ctx));
     await api.register(auditRoutes(ctx));
     await api.register(eligibilityRoutes(ctx));

@@ -6,6 +6,8 @@ import { InvalidCursor } from '../requests/request-view.js';
 import { NothingToRetry } from '../requests/retry-request.js';
 import { NoLicenseToResend } from '../requests/resend-license.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
+import { ExtensionRefused } from '../requests/extend-license.js';
+import { CoverNotOpen, RenewalRefused } from '../requests/record-renewal.js';
 import { ApiError, errorBody, type ApiErrorCode, type ApiErrorDetail } from './api-error.js';
 
 /** How long a client waits before writing again when the disk is full. */
@@ -60,6 +62,13 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     if (error.kind === 'conflict') return send(409, 'CONFLICT', error.message);
     if (error.kind === 'not_found') return send(404, 'NOT_FOUND', error.message);
     return send(400, 'VALIDATION_FAILED', error.message);
+  }
+  if (error instanceof CoverNotOpen) return send(409, 'CONFLICT', error.message);
+  if (error instanceof RenewalRefused) return send(422, 'RENEWAL_REFUSED', error.message);
+  if (error instanceof ExtensionRefused) {
+    if (error.status === 403) return send(403, 'FORBIDDEN', error.message);
+    if (error.status === 409) return send(409, 'CONFLICT', error.message);
+    return send(422, 'EXTENSION_REFUSED', error.message);
   }
   if (error instanceof InvalidCursor) return send(400, 'INVALID_CURSOR', error.message);
   const known = error.code ? fastifyCodes[error.code] : undefined;

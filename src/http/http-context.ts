@@ -5,6 +5,8 @@ import type { ZendeskAppTokenSettings } from '../access/zendesk-app-token.js';
 import type { VerificationKey } from '../license/index.js';
 import type { PolicySettings } from '../policy/index.js';
 import type { SubmitContext } from '../requests/submit-request.js';
+import type { ExtensionContext } from '../requests/extend-license.js';
+import type { RenewalContext } from '../requests/record-renewal.js';
 import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
@@ -27,6 +29,8 @@ export interface HttpContext {
   storage: StorageHealth;
   /** The worker's remotes, when this process runs one: shown in `/readyz`. */
   circuits?: Circuits;
+  /** Recording renewals and extending covers (issue 15). */
+  cover: { renewal: RenewalContext; extension: ExtensionContext };
   /** Public base URL, for links (tracker issue, notice) and the OpenAPI servers list. */
   publicUrl?: string;
 }

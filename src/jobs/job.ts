@@ -8,7 +8,15 @@
  * - unique key: at most one job with a given key ever exists, so enqueueing twice is harmless.
  */
 export type JobKind =
-  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
+  | 'generate_license'
+  | 'send_email'
+  | 'sync_tracker_issue'
+  | 'post_notice'
+  | 'note_ticket'
+  /** A reminder or the lapse of a cover, due at its day (src/requests/cover.ts). */
+  | 'cover_reminder'
+  /** A comment on the request's tracker issue (cover news). */
+  | 'comment_tracker_issue';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -51,25 +51,30 @@ function recentMatches(
   value: string,
   since: CalendarDate,
 ) {
-  return db
-    .selectFrom('requests')
-    .leftJoin('licenses', 'licenses.request_id', 'requests.id')
-    .select([
-      'requests.id',
-      'requests.created_at',
-      'requests.created_on',
-      'requests.customer_email',
-      'requests.customer_domain',
-      'requests.customer_company',
-      'requests.subscription_id',
-      'requests.ticket_url',
-      'requests.state',
-      'licenses.id as license_id',
-    ])
-    .where(`requests.${column}`, '=', value)
-    .where('requests.created_on', '>=', since)
-    .where('requests.state', '!=', 'rejected')
-    .orderBy('requests.created_at', 'desc')
-    .limit(50)
-    .execute();
+  return (
+    db
+      .selectFrom('requests')
+      // The first license only: an extension must not count the request twice.
+      .leftJoin('licenses', (join) =>
+        join.onRef('licenses.request_id', '=', 'requests.id').on('licenses.lineage_index', '=', 0),
+      )
+      .select([
+        'requests.id',
+        'requests.created_at',
+        'requests.created_on',
+        'requests.customer_email',
+        'requests.customer_domain',
+        'requests.customer_company',
+        'requests.subscription_id',
+        'requests.ticket_url',
+        'requests.state',
+        'licenses.id as license_id',
+      ])
+      .where(`requests.${column}`, '=', value)
+      .where('requests.created_on', '>=', since)
+      .where('requests.state', '!=', 'rejected')
+      .orderBy('requests.created_at', 'desc')
+      .limit(50)
+      .execute()
+  );
 }

@@ -60,3 +60,35 @@ export function ticketNoteJob(requestId: string, deliveryId: string, round = 0):
     uniqueKey: `note_ticket:${deliveryId}:${round}`,
   };
 }
+
+/** The deliveries of one cover event (a reminder, the lapse, the renewal, an extension). */
+export const coverDeliveryId = (
+  requestId: string,
+  channel: 'notice' | 'ticket' | 'tracker' | 'email',
+  eventKey: string,
+) => `${requestId}:${channel}:${eventKey}`;
+
+/**
+ * A reminder or the lapse, due at its day. The job's delivery id carries the event key (there
+ * is no delivery of its own: the job makes the event's deliveries when it runs).
+ */
+export function coverReminderJob(requestId: string, eventKey: string, runAt: number): NewJob {
+  return {
+    kind: 'cover_reminder',
+    requestId,
+    deliveryId: eventKey,
+    runAt,
+    maxAttempts: 20,
+    uniqueKey: `cover_reminder:${requestId}:${eventKey}`,
+  };
+}
+
+export function trackerCommentJob(requestId: string, deliveryId: string, round = 0): NewJob {
+  return {
+    kind: 'comment_tracker_issue',
+    requestId,
+    deliveryId,
+    maxAttempts: 20,
+    uniqueKey: `comment_tracker_issue:${deliveryId}:${round}`,
+  };
+}

@@ -21,4 +21,19 @@ export interface RequestOutcome {
   failure?: { step: string; message: string; nextAction: string };
   /** A link to the request in the Lifeline console, when the public URL is configured. */
   requestUrl?: string;
+  /**
+   * Set when this is news of the cover after delivery (a reminder, the lapse, the renewal, an
+   * extension) rather than of the issue itself: adapters render it instead.
+   */
+  cover?: CoverNotice;
+}
+
+export interface CoverNotice {
+  event: 'reminder' | 'lapsed' | 'renewed' | 'extended';
+  /** The event's stable key (e.g. `reminder-3d-L0`): how a note added before a crash is found. */
+  key: string;
+  /** One line: what happened. */
+  headline: string;
+  /** Plain sentences, safe for nothing: each adapter escapes them for its destination. */
+  lines: string[];
 }

@@ -7,6 +7,7 @@ import type { FailureClassifier } from '../jobs/job-handler.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { EmergencyLicenseSettings, LicenseSigner } from '../license/index.js';
 import type { Store } from '../store/database.js';
+import type { CoverSettings } from './cover.js';
 
 /** Everything the steps of a request need, handed in by the composition root. */
 export interface PipelineContext {
@@ -28,7 +29,9 @@ export interface PipelineContext {
    */
   trackerLockMs: number;
   /** Where notices and notes go, for the delivery records. */
-  destinations: { notice: string; ticket: string };
+  destinations: { notice: string; ticket: string; tracker: string };
+  /** Reminders, the lapse and extensions of a delivered request's cover. */
+  cover: CoverSettings;
   /** The request's page in the console, when the public URL is configured. */
   requestUrl(requestId: string): string | undefined;
   /**

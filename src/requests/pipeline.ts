@@ -1,6 +1,8 @@
 import type { JobHandlers } from '../jobs/job-handler.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
+import { commentTrackerIssueStep } from './steps/comment-tracker-issue.js';
+import { coverReminderStep } from './steps/cover-reminder.js';
 import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
@@ -13,5 +15,7 @@ export function requestPipeline(ctx: PipelineContext): JobHandlers {
     sync_tracker_issue: syncTrackerIssueStep(ctx),
     post_notice: postNoticeStep(ctx),
     note_ticket: noteTicketStep(ctx),
+    cover_reminder: coverReminderStep(ctx),
+    comment_tracker_issue: commentTrackerIssueStep(ctx),
   };
 }

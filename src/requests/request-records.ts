@@ -10,15 +10,33 @@ export async function loadRequest(
   return db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirst();
 }
 
+/**
+ * The request's current license (the newest of its lineage: an extension replaces the first),
+ * or the one at `lineageIndex`.
+ */
 export async function loadLicense(
   db: Kysely<Database>,
   requestId: string,
+  lineageIndex?: number,
 ): Promise<LicenseRow | undefined> {
   return db
     .selectFrom('licenses')
     .selectAll()
     .where('request_id', '=', requestId)
+    .$if(lineageIndex !== undefined, (q) => q.where('lineage_index', '=', lineageIndex ?? 0))
+    .orderBy('lineage_index', 'desc')
+    .limit(1)
     .executeTakeFirst();
+}
+
+/** Every license of the request, in order: the first, then each extension. */
+export async function loadLicenses(db: Kysely<Database>, requestId: string): Promise<LicenseRow[]> {
+  return db
+    .selectFrom('licenses')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('lineage_index')
+    .execute();
 }
 
 export async function loadDecision(

@@ -2,7 +2,10 @@ import type { Kysely } from 'kysely';
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import type { Decision } from '../policy/index.js';
 import type { Database, RequestRow } from '../store/schema.js';
+import type { CoverState } from './cover.js';
 import { decisionView } from './decision-view.js';
+import { parseRenewal } from './renewal.js';
+import { loadLicenses } from './request-records.js';
 import type { RequestState } from './request.js';
 
 /** How a request reads in answers and in the console: one shape for the list and the page. */
@@ -52,6 +55,7 @@ export function requestSummary(
             /** False while a change of the request has not reached the tracker yet. */
             upToDate: Number(row.tracker_synced_revision ?? 0) >= Number(row.revision),
           },
+    renewal: renewalView(row),
     failure: row.failed_step
       ? {
           step: row.failed_step,
@@ -64,6 +68,34 @@ export function requestSummary(
 
 export type RequestSummary = ReturnType<typeof requestSummary>;
 
+/**
+ * The cover and its renewal, once the license was delivered (null before): the state, the day
+ * the current temporary license ends, and the recorded renewal's plan, seats and dates.
+ */
+function renewalView(row: RequestRow) {
+  if (row.cover_state === null) return null;
+  const recorded = parseRenewal(row.renewal);
+  const endsOn = row.cover_ends_on as CalendarDate | null;
+  return {
+    state: row.cover_state as CoverState,
+    temporaryLicenseEndsOn: endsOn,
+    temporaryLicenseLastFullDay: endsOn ? addDays(endsOn, -1) : null,
+    extensions: Number(row.extensions),
+    ...(recorded && {
+      source: recorded.source,
+      recordedBy: recorded.recordedBy,
+      recordedAt: recorded.recordedAt,
+      ...(recorded.reason !== undefined && { reason: recorded.reason }),
+      ...(recorded.plan !== undefined && { plan: recorded.plan }),
+      ...(recorded.userCount !== undefined && { userCount: recorded.userCount }),
+      ...(recorded.startsOn !== undefined && { startsOn: recorded.startsOn }),
+      ...(recorded.expiresOn !== undefined && { expiresOn: recorded.expiresOn }),
+      ...(recorded.company !== undefined && { company: recorded.company }),
+      ...(recorded.fingerprint !== undefined && { fingerprint: recorded.fingerprint }),
+    }),
+  };
+}
+
 export async function requestDetail(db: Kysely<Database>, requestId: string) {
   const row = await db
     .selectFrom('requests')
@@ -71,8 +103,8 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
     .where('id', '=', requestId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const [license, decision, deliveries, timeline, waiting] = await Promise.all([
-    db.selectFrom('licenses').selectAll().where('request_id', '=', requestId).executeTakeFirst(),
+  const [licenses, decision, deliveries, timeline, waiting] = await Promise.all([
+    loadLicenses(db, requestId),
     db
       .selectFrom('decisions')
       .select('document')
@@ -100,7 +132,16 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
   ]);
   const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
   return {
-    ...requestSummary(row, license),
+    ...requestSummary(row, licenses.at(-1)),
+    /** Every license of the request, in order: the first, then each extension. */
+    licenses: licenses.map((license) => ({
+      lineageIndex: Number(license.lineage_index),
+      fingerprint: license.fingerprint,
+      userCount: Number(license.user_count),
+      issuedAt: license.issued_at,
+      expiresAt: license.expires_at,
+      lastFullDay: addDays(license.expires_at as CalendarDate, -1),
+    })),
     decision: decision ? decisionView(JSON.parse(decision.document) as Decision) : null,
     deliveries: deliveries.map((d) => ({
       id: d.id,
@@ -159,7 +200,12 @@ export interface RequestSearch {
 export async function searchRequests(db: Kysely<Database>, search: RequestSearch) {
   let query = db
     .selectFrom('requests')
-    .leftJoin('licenses', 'licenses.request_id', 'requests.id')
+    // The current license: an extension's lineage index is the request's count of extensions.
+    .leftJoin('licenses', (join) =>
+      join
+        .onRef('licenses.request_id', '=', 'requests.id')
+        .onRef('licenses.lineage_index', '=', 'requests.extensions'),
+    )
     .selectAll('requests')
     .select([
       'licenses.fingerprint as l_fingerprint',

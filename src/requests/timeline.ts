@@ -23,7 +23,14 @@ export type TimelineKind =
   | 'notice.failed'
   | 'ticket.noted'
   | 'ticket.failed'
-  | 'delivery.retried';
+  | 'delivery.retried'
+  | 'cover.pending'
+  | 'cover.reminded'
+  | 'cover.lapsed'
+  | 'cover.renewed'
+  | 'cover.extended'
+  | 'tracker.commented'
+  | 'tracker.comment_failed';
 
 export interface TimelineEntry {
   requestId: string;

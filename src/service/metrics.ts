@@ -1,6 +1,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { WorkerEvent } from '../jobs/worker.js';
 import type { Circuits } from '../jobs/circuit.js';
+import { coverStates } from '../requests/cover.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
 
@@ -50,6 +51,46 @@ export function createMetrics(store: Store, storage: StorageHealth, circuits?: C
         .execute();
       this.reset();
       for (const row of rows) this.set({ state: row.state }, Number(row.count));
+    },
+  });
+  new Gauge({
+    name: 'lifeline_covers',
+    help: 'Delivered requests by cover state (pending, extended, renewed, lapsed).',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const rows = await store.db
+        .selectFrom('requests')
+        .select(['cover_state', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('cover_state', 'is not', null)
+        .groupBy('cover_state')
+        .execute();
+      this.reset();
+      for (const state of coverStates) this.set({ state }, 0);
+      for (const row of rows) this.set({ state: row.cover_state ?? '' }, Number(row.count));
+    },
+  });
+  // Counted in the database, not per process: every worker's reminders, once each.
+  new Gauge({
+    name: 'lifeline_cover_reminders_sent',
+    help: 'Cover reminders sent (event reminder) and covers lapsed (event lapsed), since the start of the database.',
+    labelNames: ['event'],
+    registers: [registry],
+    async collect() {
+      const rows = await store.db
+        .selectFrom('timeline_events')
+        .select(['kind', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('kind', 'in', ['cover.reminded', 'cover.lapsed'])
+        .groupBy('kind')
+        .execute();
+      this.reset();
+      this.set({ event: 'reminder' }, 0);
+      this.set({ event: 'lapsed' }, 0);
+      for (const row of rows)
+        this.set(
+          { event: row.kind === 'cover.reminded' ? 'reminder' : 'lapsed' },
+          Number(row.count),
+        );
     },
   });
   new Gauge({

@@ -143,7 +143,12 @@ export async function startService(
     wake,
     classify: classifyFailure,
     trackerLockMs: config.values.LIFELINE_JOB_LEASE_MS,
-    destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
+    destinations: {
+      notice: adapters.destinations.notice,
+      ticket: adapters.destinations.ticket,
+      tracker: adapters.destinations.tracker,
+    },
+    cover: config.cover,
     requestUrl: (id) => (publicUrl ? `${publicUrl}/#/requests/${id}` : undefined),
     ...(crashAt && {
       crashPoint: (point: string) => {
@@ -260,6 +265,21 @@ export async function startService(
       rateLimitPerMinute: config.values.LIFELINE_RATE_LIMIT_PER_MINUTE,
       consoleDirectory,
       metrics: metrics.registry,
+      cover: {
+        renewal: {
+          evidenceKeys,
+          policy: config.policy,
+          destinations: pipeline.destinations,
+        },
+        extension: {
+          signer,
+          licenseSettings: config.license,
+          cover: config.cover,
+          destinations: pipeline.destinations,
+          maxUserCount: config.policy.maxUserCount,
+          moment: () => clock.moment(),
+        },
+      },
       storage,
       ...(circuits && { circuits }),
       ...(publicUrl && { publicUrl }),

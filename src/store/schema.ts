@@ -43,6 +43,14 @@ export interface RequestTable {
   tracker_synced_revision: number | null;
   /** A short mutex so two workers never talk to the tracker for the same request at once. */
   tracker_lock_until: number | null;
+  /** After delivery: pending | renewed | lapsed | extended (src/requests/cover.ts); null before. */
+  cover_state: string | null;
+  /** The day the current temporary license ends (its expires_at). */
+  cover_ends_on: string | null;
+  /** The recorded renewal (JSON, src/requests/renewal.ts). */
+  renewal: string | null;
+  /** Extensions made so far (LIFELINE_EXTENSIONS_MAX). */
+  extensions: Generated<number>;
 }
 
 export interface DecisionTable {
@@ -58,8 +66,10 @@ export interface DecisionTable {
 
 export interface LicenseTable {
   id: string;
-  /** Unique: at most one license per request, ever. */
+  /** With lineage_index unique: one license per request and lineage position, ever. */
   request_id: string;
+  /** 0 for the first license, 1 for the first extension, … */
+  lineage_index: Generated<number>;
   text: string;
   fingerprint: string;
   plan: string;
@@ -108,6 +118,14 @@ export interface TrackerIssueTable {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+}
+
+/** Comments on the built-in tracker's issues, one per (issue, key). */
+export interface TrackerIssueCommentTable {
+  issue_number: number;
+  key: string;
+  body: string;
+  created_at: number;
 }
 
 export interface JobTable {
@@ -220,6 +238,7 @@ export interface Database {
   deliveries: DeliveryTable;
   timeline_events: TimelineEventTable;
   tracker_issues: TrackerIssueTable;
+  tracker_issue_comments: TrackerIssueCommentTable;
   jobs: JobTable;
   api_tokens: ApiTokenTable;
   console_users: ConsoleUserTable;

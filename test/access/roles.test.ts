@@ -54,6 +54,15 @@ for (const database of testDatabases) {
         path: `/api/v1/requests/${requestId}/retry`,
         body: {},
       }),
+      'POST /api/v1/requests/:id/renewal': () => ({
+        path: `/api/v1/requests/${requestId}/renewal`,
+        body: { licenseFile: 'not a license' },
+      }),
+      // Too short a reason: past the gate, refused by the body's schema, the cover untouched.
+      'POST /api/v1/requests/:id/extension': () => ({
+        path: `/api/v1/requests/${requestId}/extension`,
+        body: { reason: 'x' },
+      }),
       'GET /api/v1/tracker/issues': () => ({ path: '/api/v1/tracker/issues' }),
       'GET /api/v1/tracker/issues/:number': () => ({ path: '/api/v1/tracker/issues/1' }),
       'POST /api/v1/licenses/inspect': () => ({
@@ -120,6 +129,21 @@ for (const database of testDatabases) {
         }
       });
     }
+
+    it('lets only an approver mark a renewal done without the license file', async () => {
+      const path = `/api/v1/requests/${requestId}/renewal`;
+      for (const role of ['engineer', 'service'] as const) {
+        const marked = await lifeline.api(path, {
+          token: lifeline.tokens[role],
+          body: { reason: 'Renewed by phone' },
+        });
+        assert.equal(marked.status, 403, role);
+        assert.match(
+          marked.body.error.message,
+          /may not mark a renewal done without the license file: this needs approver/,
+        );
+      }
+    });
 
     it('lets only an approver resend to another address than the request’s own', async () => {
       const path = `/api/v1/requests/${requestId}/resend`;

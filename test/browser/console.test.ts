@@ -11,7 +11,7 @@ import { buildWeb } from '../../scripts/build-web.js';
 import { createConsoleUser } from '../../src/access/console-accounts.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
-import { screenshotBody } from '../support/requests.js';
+import { expiredTrialLicense, screenshotBody } from '../support/requests.js';
 import { startTestService, testPublicKeyFile, type TestService } from '../support/service.js';
 import { launchChromium, screenshot, unlabelledControls } from './support/chromium.js';
 
@@ -183,6 +183,27 @@ describe('web console', { timeout: 60_000 }, () => {
       messages[0]?.attachments[0]?.content.toString(),
       'the same license, never a new one',
     );
+  });
+
+  it('refuses a trial as the renewal with a sentence, then marks the renewal done as an approver', async () => {
+    const cover = page.getByTestId('cover');
+    await cover.getByText('Waiting for the customer’s renewal').waitFor();
+    // robin asked for this license: an approver, but not the one to extend it.
+    await cover.getByRole('form', { name: 'Extend the cover' }).waitFor();
+    await cover.getByLabel('The customer’s new license').fill(expiredTrialLicense);
+    await cover.getByRole('button', { name: 'Record the renewal' }).click();
+    await cover
+      .getByRole('alert')
+      .getByText(/trial, not a renewal/)
+      .waitFor();
+
+    await cover.getByLabel('Done without the file (approvers): why').fill('Renewed by phone');
+    await cover.getByRole('button', { name: 'Mark the renewal done' }).click();
+    await cover.getByRole('status').getByText('Renewal marked done.').waitFor();
+    await cover.getByTestId('cover-state').getByText('Renewed').waitFor();
+    assert.match(await cover.innerText(), /Marked done without the file: Renewed by phone/);
+    assert.equal(await cover.getByRole('form', { name: 'Extend the cover' }).count(), 0);
+    assert.deepEqual(await unlabelledControls(page), []);
   });
 
   it('inspects a license, and says why one cannot be read', async () => {

@@ -137,6 +137,38 @@ describe('lifeline request, against a running service', () => {
     assert.match(run.stderr, /^lifeline: .+\(NOTHING_TO_RETRY\)$/m);
   });
 
+  it('records the renewal, refusing a file that is not one, and never extends the requester’s own', async () => {
+    const neither = await lifeline(['request', 'renew', id], env);
+    assert.equal(neither.code, 1);
+    assert.match(neither.stderr, /give either --license-file PATH or --reason TEXT/);
+
+    const notRenewal = await lifeline(
+      [
+        'request',
+        'renew',
+        id,
+        '--license-file',
+        join(root, 'test/fixtures/gitlab-license/expired-trial-100.gitlab-license'),
+      ],
+      env,
+    );
+    assert.equal(notRenewal.code, 1);
+    assert.match(notRenewal.stderr, /\(RENEWAL_REFUSED\)$/m);
+
+    const extend = await lifeline(['request', 'extend', id, '--reason', 'Renewal is late'], env);
+    assert.equal(extend.code, 1);
+    assert.match(extend.stderr, /another approver must extend it/);
+
+    const marked = await lifeline(
+      ['request', 'renew', id, '--reason', 'Renewed by phone, order 123'],
+      env,
+    );
+    assert.equal(marked.code, 0, marked.stderr);
+    assert.match(marked.stderr, /Renewal marked done/);
+    const show = await lifeline(['request', 'show', id], env);
+    assert.match(show.stdout, /^ {2}cover {7}renewed: Renewed by phone, order 123$/m);
+  });
+
   it('exits 2 with GitLab’s seat refusal and the smallest count it accepts', async () => {
     const args = createArgs('admin@peak.example', 16);
     args[args.indexOf('--maximum-users') + 1] = '300';

@@ -13,7 +13,8 @@
  * Endpoints: GET /user, GET /personal_access_tokens/self, GET /projects/:id,
  * GET|POST /projects/:id/issues (search, in, state, labels, per_page, page, order_by, sort),
  * GET|PUT /projects/:id/issues/:iid (title, description, labels, add_labels, remove_labels,
- * confidential, state_event). `:id` is the numeric id or the URL-encoded path.
+ * confidential, state_event), GET|POST /projects/:id/issues/:iid/notes (body; newest first).
+ * `:id` is the numeric id or the URL-encoded path.
  * Authentication: `PRIVATE-TOKEN: <token>` or `Authorization: Bearer <token>`; anything else
  * gets 401 `{"message":"401 Unauthorized"}`. Writes without the `api` scope get 403
  * `insufficient_scope`. Unknown project or issue: 404 `{"message":"404 Project Not Found"}` /
@@ -42,6 +43,8 @@ export interface FakeGitLabIssue {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** The issue's comments (notes), oldest first. */
+  notes: { id: number; body: string; created_at: string }[];
 }
 
 export interface FakeGitLabOptions {
@@ -118,7 +121,24 @@ export async function startGitLabServer(options: FakeGitLabOptions = {}): Promis
     if (rest.length === 1 && request.method === 'GET') return listIssues(request.query);
     if (rest.length === 1 && request.method === 'POST') return createIssue(fields(request));
     const issue = issues.find((candidate) => String(candidate.iid) === rest[1]);
-    if (rest.length !== 2 || !issue) return notFound('404 Issue Not Found');
+    if (!issue || rest.length < 2) return notFound('404 Issue Not Found');
+    if (rest.length === 3 && rest[2] === 'notes') {
+      if (request.method === 'GET') return ok([...issue.notes].reverse());
+      if (request.method === 'POST') {
+        const body = fields(request).body;
+        if (typeof body !== 'string' || body.trim() === '') {
+          return { status: 400, json: { message: { body: ["can't be blank"] } } };
+        }
+        const note = {
+          id: 5000 + issue.notes.length + issue.iid * 100,
+          body,
+          created_at: new Date().toISOString(),
+        };
+        issue.notes.push(note);
+        return { status: 201, json: note };
+      }
+    }
+    if (rest.length !== 2) return notFound('404 Not Found');
     if (request.method === 'GET') return ok(issue);
     if (request.method === 'PUT') return updateIssue(issue, fields(request));
     return { status: 405, json: { message: '405 Method Not Allowed' } };
@@ -184,6 +204,7 @@ export async function startGitLabServer(options: FakeGitLabOptions = {}): Promis
       created_at: now,
       updated_at: now,
       closed_at: null,
+      notes: [],
     };
     issues.push(issue);
     return { status: 201, json: issue };

@@ -25,6 +25,7 @@ const SECTION_TEXT_MAX = 3000;
 const FIELD_TEXT_MAX = 2000;
 
 export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
+  if (outcome.cover) return renderSlackCoverNotice(outcome, outcome.cover);
   const issued = outcome.outcome === 'issued';
   const heading = issued ? 'Emergency license issued' : 'Emergency license FAILED';
   const fields: TextObject[] = [
@@ -60,6 +61,35 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
 
   return { text: fallbackText(outcome), blocks };
+}
+
+/** News of the cover (reminder, lapse, renewal, extension), with the ticket and the tracker issue. */
+function renderSlackCoverNotice(
+  outcome: RequestOutcome,
+  cover: NonNullable<RequestOutcome['cover']>,
+): SlackMessage {
+  const fields: TextObject[] = [
+    field('Ticket', link(outcome.ticket.url, `#${outcome.ticket.id}`)),
+    field('Customer email', escapeText(outcome.customerEmail)),
+    field('Seats', String(outcome.userCount)),
+    field('Works through', worksThrough(outcome) ?? 'unknown'),
+    field('Tracker issue', trackerLink(outcome)),
+  ];
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(cover.headline, 150) } },
+    { type: 'section', fields },
+  ];
+  if (cover.lines.length > 0) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(cover.lines.map(escapeText).join('\n'), SECTION_TEXT_MAX) },
+    });
+  }
+  const context = [`Lifeline request \`${escapeText(outcome.requestId)}\``];
+  if (outcome.requestUrl) context.push(link(outcome.requestUrl, 'open in Lifeline'));
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
+  const text = `${escapeText(cover.headline)} (${escapeText(outcome.customerEmail)}): ticket ${escapeText(outcome.ticket.url)}${outcome.trackerIssue?.url ? `, tracker issue ${escapeText(outcome.trackerIssue.url)}` : ''}`;
+  return { text, blocks };
 }
 
 /** The one way every place words a license's end (see license/gitlab-upload/license-life.ts). */

@@ -11,10 +11,17 @@ export interface ZendeskNote {
   /** Plain text that identifies this note among the ticket's comments. */
   key: string;
   /** The tag added to the ticket alongside the note. */
-  tag: 'emergency_license_issued' | 'emergency_license_failed';
+  tag:
+    | 'emergency_license_issued'
+    | 'emergency_license_failed'
+    | 'emergency_license_renewed'
+    | 'emergency_license_reminder'
+    | 'emergency_license_lapsed'
+    | 'emergency_license_extended';
 }
 
 export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
+  if (outcome.cover) return renderCoverNote(outcome, outcome.cover);
   const issued = outcome.outcome === 'issued';
   const rows: string[] = [
     item('Outcome', issued ? 'license issued' : 'failed, no license was sent'),
@@ -56,11 +63,44 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   };
 }
 
+/** News of the cover after delivery: the renewal, a reminder, the lapse or an extension. */
+function renderCoverNote(
+  outcome: RequestOutcome,
+  cover: NonNullable<RequestOutcome['cover']>,
+): ZendeskNote {
+  const rows = [
+    item('Customer email', escapeHtml(outcome.customerEmail)),
+    item('Seats', String(outcome.userCount)),
+  ];
+  if (outcome.expiresAt && outcome.lastFullDay) {
+    rows.push(
+      item(
+        'Works through',
+        `${outcome.lastFullDay} (expires at 00:00 on ${outcome.expiresAt}, server time)`,
+      ),
+    );
+  }
+  if (outcome.trackerIssue) {
+    const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;
+    rows.push(item('Tracker issue', link(outcome.trackerIssue.url, label)));
+  }
+  if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
+  const key = noteKey(outcome);
+  const parts = [
+    `<p><strong>${escapeHtml(cover.headline)}</strong></p>`,
+    ...cover.lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    `<ul>${rows.join('')}</ul>`,
+    `<p>${escapeHtml(key)}</p>`,
+  ];
+  return { html: parts.join('\n'), key, tag: `emergency_license_${cover.event}` };
+}
+
 /**
  * `Lifeline request <id> (issued)` or `(failed at <step>)`: a second failure at another step, or
  * the success after a failure, is a new note; the same one again is not.
  */
 export function noteKey(outcome: RequestOutcome): string {
+  if (outcome.cover) return `Lifeline request ${outcome.requestId} (${outcome.cover.key})`;
   const what =
     outcome.outcome === 'issued'
       ? 'issued'

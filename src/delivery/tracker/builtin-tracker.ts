@@ -1,6 +1,6 @@
 import type { Store } from '../../store/database.js';
 import type { ReadinessCheck } from '../delivery-error.js';
-import type { Tracker, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
+import type { Tracker, TrackerComment, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
 
 /**
  * The tracker that ships with Lifeline: issues kept in its own database, one per request (the
@@ -44,6 +44,19 @@ export function createBuiltinTracker(store: Store, now: () => number = Date.now)
         title: row.title,
         state: row.state === 'closed' ? 'closed' : 'open',
       };
+    },
+    async comment(issue: TrackerIssueRef, comment: TrackerComment): Promise<{ ref: string }> {
+      await db
+        .insertInto('tracker_issue_comments')
+        .values({
+          issue_number: issue.number,
+          key: comment.key,
+          body: comment.body,
+          created_at: now(),
+        })
+        .onConflict((oc) => oc.columns(['issue_number', 'key']).doNothing())
+        .execute();
+      return { ref: `#${issue.number} (${comment.key})` };
     },
     check(): Promise<ReadinessCheck[]> {
       return Promise.resolve([

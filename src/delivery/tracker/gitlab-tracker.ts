@@ -14,7 +14,7 @@ import type { NotFoundMeaning } from '../http/classify-http-failure.js';
 import type { RemoteService } from '../http/remote-service.js';
 import type { GitLabSettings } from './gitlab-settings.js';
 import { hasRequestMarker, withRequestMarker } from './request-marker.js';
-import type { Tracker, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
+import type { Tracker, TrackerComment, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
 
 const issueReply = z.object({
   // Kept in a 32-bit integer column: a reply beyond it is a broken reply, not a number to store.
@@ -26,6 +26,11 @@ const issueReply = z.object({
   web_url: z.string(),
 });
 type GitLabIssue = z.output<typeof issueReply>;
+
+const noteReply = z.object({ id: z.number(), body: z.string() });
+
+/** The hidden line that makes a comment findable by its key (HTML comments do not render). */
+const commentMarker = (key: string) => `<!-- lifeline-comment: ${key.replace(/[^\w.:-]/g, '')} -->`;
 
 const userReply = z.object({ id: z.number(), username: z.string() });
 const tokenReply = z.object({ name: z.string(), scopes: z.array(z.string()) });
@@ -104,6 +109,36 @@ export class GitLabTracker implements Tracker {
     // GitLab cannot create a closed issue; a crash before this close is healed by the next
     // upsert, which finds the issue by its marker.
     return await this.settle(created, draft);
+  }
+
+  async comment(issue: TrackerIssueRef, comment: TrackerComment): Promise<{ ref: string }> {
+    const marker = commentMarker(comment.key);
+    const notesPath = `${this.projectPath}/issues/${issue.number}/notes`;
+    const notFound = (): NotFoundMeaning => ({
+      kind: 'permanent',
+      code: 'GITLAB_ISSUE_NOT_FOUND',
+      message: `GitLab issue #${issue.number} no longer exists in ${this.settings.project}`,
+    });
+    const listUrl = this.url(notesPath);
+    listUrl.searchParams.set('per_page', '100');
+    listUrl.searchParams.set('sort', 'desc');
+    const existing = await this.call(
+      { method: 'GET', url: listUrl, action: `reading the comments of #${issue.number}`, notFound },
+      z.array(noteReply),
+    );
+    const found = existing.find((note) => note.body.includes(marker));
+    if (found) return { ref: `#${issue.number} note ${found.id}` };
+    const created = await this.call(
+      {
+        method: 'POST',
+        url: this.url(notesPath),
+        json: { body: `${comment.body}\n\n${marker}` },
+        action: `commenting on tracker issue #${issue.number}`,
+        notFound,
+      },
+      noteReply,
+    );
+    return { ref: `#${issue.number} note ${created.id}` };
   }
 
   async check(): Promise<ReadinessCheck[]> {

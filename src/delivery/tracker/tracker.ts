@@ -9,6 +9,12 @@ export interface TrackerIssueDraft {
   state: 'open' | 'closed';
 }
 
+export interface TrackerComment {
+  key: string;
+  /** Markdown. */
+  body: string;
+}
+
 export interface TrackerIssueRef {
   number: number;
   url?: string;
@@ -25,5 +31,10 @@ export interface TrackerIssueRef {
 export interface Tracker {
   readonly name: 'builtin' | 'gitlab';
   upsert(draft: TrackerIssueDraft, known?: TrackerIssueRef): Promise<TrackerIssueRef>;
+  /**
+   * Adds a comment (Markdown) to an existing issue, once per `key`: the key is kept in the
+   * comment, and a comment that already carries it is not added again (a retry after a crash).
+   */
+  comment(issue: TrackerIssueRef, comment: TrackerComment): Promise<{ ref: string }>;
   check(): Promise<ReadinessCheck[]>;
 }

@@ -6,6 +6,8 @@ import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-re
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
+import { parseCoverEventKey } from '../cover.js';
+import { coverOutcomeOf } from '../cover-records.js';
 import { recordAfterDelivery } from './record-after-delivery.js';
 
 interface Announcement {
@@ -28,13 +30,14 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
       if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
       if (!request) return;
-      const license = await loadLicense(db, job.requestId);
-      const outcome = outcomeOf(
-        request,
-        license,
-        delivery.purpose === 'failed' ? 'failed' : 'issued',
-        ctx.requestUrl(request.id),
-      );
+      const outcome = parseCoverEventKey(delivery.purpose)
+        ? await coverOutcomeOf(db, request, delivery.purpose, ctx.requestUrl(request.id))
+        : outcomeOf(
+            request,
+            await loadLicense(db, job.requestId),
+            delivery.purpose === 'failed' ? 'failed' : 'issued',
+            ctx.requestUrl(request.id),
+          );
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
       const now = ctx.clock.now();
       await recordAfterDelivery(() =>
@@ -45,7 +48,7 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
             {
               requestId: request.id,
               kind: announcement.done,
-              message: `${announcement.what} (${outcome.outcome}): ${sent.destination}.`,
+              message: `${announcement.what} (${outcome.cover?.key ?? outcome.outcome}): ${sent.destination}.`,
               data: { deliveryId: delivery.id, ref: sent.ref },
             },
             now,

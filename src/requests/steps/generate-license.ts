@@ -20,7 +20,7 @@ import { canMove, type RequestState } from '../request.js';
 
 /**
  * Makes the request's license, once. The license is encoded outside the transaction (it is
- * CPU work) and stored with `ON CONFLICT DO NOTHING` on the request id: if two attempts race
+ * CPU work) and stored with `ON CONFLICT DO NOTHING` on the request id and lineage index 0: if two attempts race
  * (a lease taken over from a slow worker), only one license is ever stored, and only a stored
  * license is ever sent. In the same transaction the email delivery and its job are created, and
  * the signature is recorded with the key that made it (src/requests/signatures.ts).
@@ -31,7 +31,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
     async run(job) {
       const request = await loadRequest(db, job.requestId);
       if (!request || request.state === 'rejected' || request.state === 'succeeded') return;
-      const existing = await loadLicense(db, request.id);
+      const existing = await loadLicense(db, request.id, 0);
       const now = ctx.clock.now();
       let candidate:
         | {
@@ -66,6 +66,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
             .values({
               id: randomUUID(),
               request_id: request.id,
+              lineage_index: 0,
               text: candidate.text,
               fingerprint: candidate.fingerprint,
               plan: candidate.attributes.restrictions?.plan ?? 'starter',
@@ -76,12 +77,13 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
               key_fingerprint: ctx.signer.fingerprint,
               created_at: now,
             })
-            .onConflict((oc) => oc.column('request_id').doNothing())
+            .onConflict((oc) => oc.columns(['request_id', 'lineage_index']).doNothing())
             .execute();
           const kept = await trx
             .selectFrom('licenses')
             .select('fingerprint')
             .where('request_id', '=', request.id)
+            .where('lineage_index', '=', 0)
             .executeTakeFirstOrThrow();
           await recordSignature(
             trx,
@@ -117,6 +119,7 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
             .selectFrom('licenses')
             .select(['expires_at', 'fingerprint', 'key_fingerprint'])
             .where('request_id', '=', request.id)
+            .where('lineage_index', '=', 0)
             .executeTakeFirstOrThrow();
           await changeRequest(
             trx,

@@ -1,6 +1,10 @@
 import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
 import type { JobHandler } from '../../jobs/job-handler.js';
-import type { CalendarDate } from '../../license/calendar-date.js';
+import { addDays, type CalendarDate } from '../../license/calendar-date.js';
+import { renderCoverReminderEmail } from '../../delivery/mail/cover-reminder-email.js';
+import { parseCoverEventKey } from '../cover.js';
+import { scheduleCover } from '../cover-announcements.js';
+import { licenseOfEvent } from '../cover-records.js';
 import { storedLicenseFileName } from '../license-file.js';
 import { announceOutcome, markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
@@ -27,20 +31,33 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
       const license = await loadLicense(db, job.requestId);
       if (!request || !license) throw new Error('The request has no license to send yet.');
       const fileName = storedLicenseFileName(license);
-      const mail = renderLicenseEmail({
-        requestId: request.id,
-        deliveryId: delivery.id,
-        messageIdDomain: ctx.mail.messageIdDomain,
-        from: ctx.mail.from,
-        ...(ctx.mail.replyTo && { replyTo: ctx.mail.replyTo }),
-        to: delivery.destination,
-        ticket: { id: request.ticket_id, url: request.ticket_url },
-        userCount: Number(license.user_count),
-        issuedAt: license.issued_at as CalendarDate,
-        expiresAt: license.expires_at as CalendarDate,
-        licenseText: license.text,
-        licenseFileName: fileName,
-      });
+      const reminder = parseCoverEventKey(delivery.purpose);
+      const mail = reminder
+        ? renderCoverReminderEmail({
+            requestId: request.id,
+            deliveryId: delivery.id,
+            messageIdDomain: ctx.mail.messageIdDomain,
+            from: ctx.mail.from,
+            ...(ctx.mail.replyTo && { replyTo: ctx.mail.replyTo }),
+            to: delivery.destination,
+            ticket: { id: request.ticket_id, url: request.ticket_url },
+            expiresAt: ((await licenseOfEvent(db, request.id, delivery.purpose)) ?? license)
+              .expires_at as CalendarDate,
+          })
+        : renderLicenseEmail({
+            requestId: request.id,
+            deliveryId: delivery.id,
+            messageIdDomain: ctx.mail.messageIdDomain,
+            from: ctx.mail.from,
+            ...(ctx.mail.replyTo && { replyTo: ctx.mail.replyTo }),
+            to: delivery.destination,
+            ticket: { id: request.ticket_id, url: request.ticket_url },
+            userCount: Number(license.user_count),
+            issuedAt: license.issued_at as CalendarDate,
+            expiresAt: license.expires_at as CalendarDate,
+            licenseText: license.text,
+            licenseFileName: fileName,
+          });
       ctx.crashPoint?.('send_email:before_send');
       const sent = await attemptDelivery(ctx, delivery.id, () => ctx.mailer.send(mail));
       ctx.crashPoint?.('send_email:after_send');
@@ -53,7 +70,9 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
             {
               requestId: request.id,
               kind: 'email.sent',
-              message: `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : ''}.`,
+              message: reminder
+                ? `Emailed ${delivery.destination} that the temporary license ends soon and the renewal is in hand (${delivery.purpose}).`
+                : `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : delivery.purpose === 'extension' ? ' (extension)' : ''}.`,
               data: { deliveryId: delivery.id, messageId: sent.messageId, mailer: ctx.mailer.name },
             },
             now,
@@ -78,6 +97,23 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
               now,
             );
             await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
+            // From here the request waits for the customer's real renewal.
+            await scheduleCover(
+              trx,
+              request.id,
+              { state: 'pending', endsOn: license.expires_at as CalendarDate, lineage: 0 },
+              ctx.cover,
+              now,
+            );
+            await recordEvent(
+              trx,
+              {
+                requestId: request.id,
+                kind: 'cover.pending',
+                message: `Waiting for the customer’s renewal: the temporary license works through ${addDays(license.expires_at as CalendarDate, -1)}.`,
+              },
+              now,
+            );
           }
         }),
       );

@@ -134,10 +134,25 @@ describe('GitLabTracker against the fake GitLab', () => {
       created_at: '2026-01-01T00:00:00Z',
       updated_at: '2026-01-01T00:00:00Z',
       closed_at: null,
+      notes: [],
     });
     const ref = await tracker.upsert(draft());
     assert.equal(ref.number, 2);
     assert.equal(gitlab.issues.length, 2);
+  });
+
+  it('comments on an issue once per key, however often it is asked', async () => {
+    const created = await tracker.upsert(draft());
+    const first = await tracker.comment(created, { key: 'reminder-3d-L0', body: 'Ends soon.' });
+    const again = await tracker.comment(created, { key: 'reminder-3d-L0', body: 'Ends soon.' });
+    await tracker.comment(created, { key: 'lapsed-L0', body: 'Lapsed.' });
+    const notes = gitlab.issues[0]?.notes ?? [];
+    assert.equal(notes.length, 2);
+    assert.equal(first.ref, again.ref);
+    assert.match(
+      notes[0]?.body ?? '',
+      /^Ends soon\.\n\n<!-- lifeline-comment: reminder-3d-L0 -->$/,
+    );
   });
 
   it('falls back to the marker when the recorded issue no longer exists', async () => {

@@ -121,18 +121,18 @@ export function ConsoleApp() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} api={api} />
+        <Page route={route} api={api} role={role} />
       </main>
     </>
   );
 }
 
-function Page({ route, api }: { route: Route; api: LifelineApi }) {
+function Page({ route, api, role }: { route: Route; api: LifelineApi; role: string }) {
   switch (route.page) {
     case 'requests':
       return <RequestsPage api={api} query={route.query} />;
     case 'request':
-      return <RequestPage api={api} id={route.id} />;
+      return <RequestPage api={api} id={route.id} role={role} />;
     case 'new':
       return <NewRequestPage api={api} />;
     case 'inspect':

@@ -7,11 +7,12 @@ import { dateTime, planLabel, users } from '../shared/format.js';
 import { Deliveries, FailureNotice, RequestHeadline, Timeline } from '../shared/request-outcome.js';
 import { useRequest } from '../shared/use-request.js';
 import { CopyButton } from '../shared/copy-button.js';
+import { CoverPanel } from './cover-panel.js';
 import { PageTitle } from './page-title.js';
 import { links } from './router.js';
 
 /** One request: the outcome, what failed and what to do, resend and retry, the decision, deliveries and timeline. */
-export function RequestPage({ api, id }: { api: LifelineApi; id: string }) {
+export function RequestPage({ api, id, role }: { api: LifelineApi; id: string; role: string }) {
   const { request, error, reload } = useRequest(api, id);
   if (error && !request) {
     return (
@@ -25,17 +26,19 @@ export function RequestPage({ api, id }: { api: LifelineApi; id: string }) {
     );
   }
   if (!request) return <p class="muted">Loading…</p>;
-  return <RequestDetails api={api} request={request} reload={reload} />;
+  return <RequestDetails api={api} request={request} reload={reload} role={role} />;
 }
 
 function RequestDetails({
   api,
   request,
   reload,
+  role,
 }: {
   api: LifelineApi;
   request: RequestDetail;
   reload: () => Promise<void>;
+  role: string;
 }) {
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string }>();
   const [busy, setBusy] = useState(false);
@@ -197,6 +200,8 @@ function RequestDetails({
           )
         )}
       </section>
+
+      {request.renewal && <CoverPanel api={api} request={request} reload={reload} role={role} />}
 
       {request.decision && (
         <section aria-labelledby="decision-heading">

@@ -133,6 +133,19 @@ export class LifelineApi {
     );
   }
 
+  /** Records the renewal: the customer's new license file, or (approvers) a reason without one. */
+  async recordRenewal(
+    id: string,
+    body: { licenseFile: string } | { reason: string },
+  ): Promise<void> {
+    await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/renewal`, body);
+  }
+
+  /** Extends a waiting cover with a new temporary license (approvers, not the requester). */
+  async extendCover(id: string, body: { reason: string; userCount?: number }): Promise<void> {
+    await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/extension`, body);
+  }
+
   async retry(id: string): Promise<void> {
     await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/retry`, {});
   }
