@@ -143,9 +143,14 @@ function classify(error: unknown): Error {
     return new SignInNotProven(
       `the provider answered ${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
     );
-  if (error instanceof TypeError || (error instanceof Error && error.name === 'TimeoutError'))
+  if (error instanceof TypeError || (error as { code?: unknown } | null)?.code === 'OAUTH_TIMEOUT')
     return new IdentityProviderUnavailable(
       `The identity provider did not answer: ${messageOf(error)}`,
     );
-  return new SignInNotProven(messageOf(error));
+  // openid-client's message is general ("unexpected JWT claim value encountered"); the cause
+  // says which check failed (`unexpected JWT "aud" (audience) claim value`).
+  const cause = error instanceof Error ? error.cause : undefined;
+  return new SignInNotProven(
+    cause instanceof Error ? `${messageOf(error)}: ${cause.message}` : messageOf(error),
+  );
 }

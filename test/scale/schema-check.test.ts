@@ -50,7 +50,10 @@ for (const database of testDatabases) {
     it('applies the migrations with lifeline migrate, once', async () => {
       const first = await runLifeline(['migrate'], env);
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stderr, /Applied 0001-initial, 0003-access-and-audit, 0005-single-sign-on/);
+      assert.match(
+        first.stderr,
+        /Applied 0001-initial, 0003-access-and-audit, 0005-single-sign-on/,
+      );
       const second = await runLifeline(['migrate'], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stderr, /is up to date/);
