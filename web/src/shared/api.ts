@@ -13,6 +13,7 @@ import type {
   RequestPage,
   RequestQuery,
   SessionAnswer,
+  SignInOptions,
   SubmissionInput,
   SubmitAnswer,
 } from './api-types.js';
@@ -153,6 +154,11 @@ export class LifelineApi {
 
   async session(): Promise<SessionAnswer> {
     return (await this.call<SessionAnswer>('GET', '/api/v1/session')).body;
+  }
+
+  /** Single sign-on offered, password sign-in allowed: outside /api/v1, asked before signing in. */
+  async signInOptions(): Promise<SignInOptions> {
+    return (await this.call<SignInOptions>('GET', '/auth/options')).body;
   }
 
   async signIn(
