@@ -236,6 +236,20 @@ for (const database of testDatabases) {
       assert.equal(failure.details.sessionsEnded, 1);
     });
 
+    it('says so when the person cancels at the provider', async () => {
+      const agent = new CookieAgent();
+      const started = await agent.fetch(`${lifelineUrl()}/auth/oidc/start`);
+      const form = await agent.follow(started.location ?? '');
+      const action = /action="([^"]+)"/.exec(form.text)?.[1] ?? '';
+      const abort = new URL(`${action}/abort`, setup.idp.issuer).href;
+      const back = await agent.follow(abort, (next) => next.startsWith(setup.callbackUrl));
+      assert.ok(back.location?.startsWith(setup.callbackUrl));
+      const cancelled = await agent.fetch(back.location);
+      assert.equal(cancelled.status, 400);
+      assert.match(cancelled.text, /did not sign you in \(it answered access_denied\)/);
+      assert.equal((await lastFailure()).details.reason, 'provider answered access_denied');
+    });
+
     it('refuses a sign-in that comes back after its 10 minutes, on a clock that jumps', async () => {
       const agent = new CookieAgent();
       const callback = await signInAtProvider(agent, setup, 'alice');
@@ -288,5 +302,44 @@ describe('local accounts turned off', { timeout: 60_000 }, () => {
       () => loadConfig({ LIFELINE_LOCAL_ACCOUNTS: 'off' }),
       /LIFELINE_LOCAL_ACCOUNTS=off needs single sign-on/,
     );
+  });
+});
+
+describe('single sign-on keeps its secrets out of the log', { timeout: 60_000 }, () => {
+  it('logs no client secret, code, state, flow cookie or session cookie', async () => {
+    const lines: string[] = [];
+    const setup = await startSsoSetup({
+      env: { LIFELINE_LOG_LEVEL: 'trace' },
+      logs: { write: (line) => void lines.push(line) },
+    });
+    try {
+      setup.idp.groups.set('alice', ['licensing']);
+      setup.idp.groups.set('mallory', ['marketing']);
+      const agent = new CookieAgent();
+      const callback = new URL(await signInAtProvider(agent, setup, 'alice'));
+      const flowCookie = agent.cookie(setup.lifeline.url, 'lifeline_oidc') ?? '';
+      assert.ok(flowCookie);
+      assert.equal((await agent.fetch(callback.href)).status, 303);
+      assert.equal((await agent.fetch(callback.href)).status, 400);
+      const refused = new CookieAgent();
+      assert.equal(
+        (await refused.fetch(await signInAtProvider(refused, setup, 'mallory'))).status,
+        403,
+      );
+      const log = lines.join('');
+      assert.match(log, /auth\/oidc\/callback/, 'the calls are logged');
+      for (const secret of [
+        setup.idp.clientSecret,
+        callback.searchParams.get('code') ?? '',
+        callback.searchParams.get('state') ?? '',
+        flowCookie,
+        agent.cookie(setup.lifeline.url, 'lifeline_session') ?? '',
+      ]) {
+        assert.ok(secret.length > 10);
+        assert.equal(log.includes(secret), false, 'a secret is in the log');
+      }
+    } finally {
+      await setup.stop();
+    }
   });
 });

@@ -19,7 +19,12 @@ export interface SsoSetup {
 }
 
 export async function startSsoSetup(
-  options: { database?: TestDatabase; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    database?: TestDatabase;
+    env?: Record<string, string>;
+    clock?: Clock;
+    logs?: { write(line: string): void };
+  } = {},
 ): Promise<SsoSetup> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -40,6 +45,7 @@ export async function startSsoSetup(
     {
       ...(options.database && { database: options.database }),
       ...(options.clock && { clock: options.clock }),
+      ...(options.logs && { logs: options.logs }),
     },
   );
   return {

@@ -129,6 +129,17 @@ export function oidcRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
               : 'This sign-in was not started from this browser, or was already used, so Lifeline does not accept it.',
           );
         }
+        const declined = new URLSearchParams(query).get('error');
+        if (declined) {
+          // The person cancelled, or the provider would not sign them in for this application.
+          await auditFailure(request, `provider answered ${declined.slice(0, 100)}`);
+          return refuse(
+            reply,
+            400,
+            `The identity provider did not sign you in (it answered ${declined.slice(0, 100)}).`,
+            'Start again from the sign-in page; if the provider refuses you, ask its admin for access to Lifeline.',
+          );
+        }
         let identity;
         try {
           identity = await sso.client.identify(query, pending);
