@@ -80,6 +80,23 @@ describe('access pages in the console', { timeout: 120_000 }, () => {
     await expectSignedOut(other);
   });
 
+  it('creates a token that expires on the day the admin picks', async () => {
+    await nav(admin, 'Tokens').click();
+    await admin.getByLabel('Name (unique)').fill('ci-runner');
+    await admin.getByLabel('Role').selectOption('engineer');
+    await admin.getByLabel('Expires on (optional, at 00:00 UTC)').fill('2099-01-31');
+    await admin.getByRole('button', { name: 'Create token' }).click();
+    await admin.getByTestId('new-token').waitFor();
+    const row = admin.getByRole('row').filter({ hasText: 'ci-runner' });
+    await row.getByRole('cell', { name: '2099-01-31 00:00 UTC' }).waitFor();
+    assert.deepEqual(await unlabelledControls(admin), []);
+    const listed = await lifeline.api('/api/v1/tokens', { token: lifeline.tokens.admin });
+    const token = (listed.body.items as Array<{ name: string; expiresAt: string | null }>).find(
+      (item) => item.name === 'ci-runner',
+    );
+    assert.equal(token?.expiresAt, '2099-01-31T00:00:00.000Z');
+  });
+
   it('ends a user’s session when the admin changes their role, and when it disables them', async () => {
     await nav(admin, 'Users').click();
     await admin.getByLabel('Username').fill('dana');
