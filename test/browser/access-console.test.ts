@@ -142,6 +142,30 @@ describe('access pages in the console', { timeout: 120_000 }, () => {
     await expectSignedOut(other);
   });
 
+  it('lets a user change their own password, then sign in with the new one', async () => {
+    await createConsoleUser(
+      lifeline.service.store.db,
+      'quinn',
+      userPassword,
+      'engineer',
+      Date.now(),
+    );
+    await signInWithPassword(other, 'quinn', userPassword);
+    await other.getByRole('link', { name: 'Change password' }).click();
+    await other.getByRole('heading', { name: 'Change your password' }).waitFor();
+    assert.deepEqual(await unlabelledControls(other), []);
+    await other.getByLabel('Current password').fill('not my password');
+    await other.getByLabel('New password', { exact: true }).fill('quinn’s new passphrase here');
+    await other.getByLabel('New password again').fill('quinn’s new passphrase here');
+    await other.getByRole('button', { name: 'Change password' }).click();
+    await other.getByRole('alert').getByText('The current password is not right.').waitFor();
+    await other.getByLabel('Current password').fill(userPassword);
+    await other.getByRole('button', { name: 'Change password' }).click();
+    await other.getByText('Your password is changed: sign in with the new one.').waitFor();
+    await signInWithPassword(other, 'quinn', 'quinn’s new passphrase here');
+    assert.equal(await other.getByTestId('signed-in-as').innerText(), 'quinn');
+  });
+
   it('lists who did what on the audit page, filtered by action', async () => {
     await nav(admin, 'Audit log').click();
     await admin.getByLabel('Action').fill('token.revoked');

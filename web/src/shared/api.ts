@@ -167,6 +167,10 @@ export class LifelineApi {
     return (await this.call<SessionAnswer>('POST', '/api/v1/session', credentials)).body;
   }
 
+  async changeOwnPassword(body: { currentPassword: string; newPassword: string }): Promise<void> {
+    await this.call('POST', '/api/v1/account/password', body);
+  }
+
   async signOut(): Promise<void> {
     await this.call('DELETE', '/api/v1/session');
   }
