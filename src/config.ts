@@ -5,6 +5,7 @@ import { defaultEmergencyLicenseSettings, type EmergencyLicenseSettings } from '
 import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
 import { parseStepConcurrency } from './jobs/step-limits.js';
 import { defaultCoverSettings, parseReminderDays, type CoverSettings } from './requests/cover.js';
+import { isLoopback, parseRoleMap, type OidcSettings } from './access/oidc-settings.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -175,6 +176,30 @@ export const configSchema = z.object({
   /** Send the session cookie only over HTTPS (default: when LIFELINE_PUBLIC_URL is https). */
   LIFELINE_SECURE_COOKIES: optionalText,
 
+  /** Console single sign-on (OpenID Connect): the identity provider's issuer URL. */
+  LIFELINE_OIDC_ISSUER: optionalText.pipe(
+    z
+      .url({
+        error: 'LIFELINE_OIDC_ISSUER must be a URL (the issuer, e.g. https://login.example.com)',
+      })
+      .optional(),
+  ),
+  LIFELINE_OIDC_CLIENT_ID: optionalText,
+  /** Absent: a public client (PKCE only). Never logged. */
+  LIFELINE_OIDC_CLIENT_SECRET: optionalText,
+  /** Default: LIFELINE_PUBLIC_URL + /auth/oidc/callback. */
+  LIFELINE_OIDC_REDIRECT_URL: optionalText.pipe(
+    z.url({ error: 'LIFELINE_OIDC_REDIRECT_URL must be a URL' }).optional(),
+  ),
+  LIFELINE_OIDC_SCOPES: z.string().trim().min(1).default('openid profile email'),
+  LIFELINE_OIDC_ROLE_CLAIM: z.string().trim().min(1).default('groups'),
+  /** `lifeline-engineers=engineer,licensing=approver,lifeline-admins=admin` (first match wins). */
+  LIFELINE_OIDC_ROLE_MAP: optionalText,
+  /** `off`: no password sign-in; the console offers single sign-on only. */
+  LIFELINE_LOCAL_ACCOUNTS: z
+    .enum(['on', 'off'], { error: 'LIFELINE_LOCAL_ACCOUNTS must be on or off' })
+    .default('on'),
+
   /** Fault injection for the crash tests: kill the process at this named point. Never set in production. */
   LIFELINE_CRASH_AT: optionalText,
 });
@@ -188,6 +213,10 @@ export interface Config {
   policy: PolicySettings;
   license: EmergencyLicenseSettings;
   cover: CoverSettings;
+  /** The console's single sign-on, when configured. */
+  oidc?: OidcSettings;
+  /** Whether local accounts may sign in with a password (LIFELINE_LOCAL_ACCOUNTS). */
+  localAccounts: boolean;
   /** The environment the adapters read their own settings from. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -212,6 +241,7 @@ export function loadConfig(
   }
   const values = result.data;
   const dataDir = resolve(values.LIFELINE_DATA_DIR);
+  const oidc = oidcSettings(values);
   return {
     values,
     dataDir,
@@ -235,7 +265,63 @@ export function loadConfig(
       emailCustomer: values.LIFELINE_REMINDER_EMAIL_CUSTOMER,
       extensionsMax: values.LIFELINE_EXTENSIONS_MAX,
     },
+    ...(oidc && { oidc }),
+    localAccounts: values.LIFELINE_LOCAL_ACCOUNTS === 'on',
     env: merged,
+  };
+}
+
+/** The single sign-on settings belong together: all the needed ones, or none. */
+function oidcSettings(values: ConfigValues): OidcSettings | undefined {
+  const issuer = values.LIFELINE_OIDC_ISSUER;
+  const clientId = values.LIFELINE_OIDC_CLIENT_ID;
+  const problems: string[] = [];
+  if (!issuer && !clientId) {
+    if (values.LIFELINE_LOCAL_ACCOUNTS === 'off')
+      throw new ConfigError(
+        'Invalid configuration:\n  - LIFELINE_LOCAL_ACCOUNTS=off needs single sign-on (LIFELINE_OIDC_ISSUER, LIFELINE_OIDC_CLIENT_ID, LIFELINE_OIDC_ROLE_MAP): otherwise nobody could sign in to the console',
+      );
+    return undefined;
+  }
+  if (!issuer) problems.push('LIFELINE_OIDC_ISSUER is needed with LIFELINE_OIDC_CLIENT_ID');
+  if (!clientId) problems.push('LIFELINE_OIDC_CLIENT_ID is needed with LIFELINE_OIDC_ISSUER');
+  if (issuer && !issuer.startsWith('https:') && !isLoopback(issuer))
+    problems.push(
+      'LIFELINE_OIDC_ISSUER must be https:// (plain http only on this machine, for tests)',
+    );
+  const publicUrl = values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
+  const redirectUrl =
+    values.LIFELINE_OIDC_REDIRECT_URL ?? (publicUrl && `${publicUrl}/auth/oidc/callback`);
+  if (!redirectUrl)
+    problems.push(
+      'single sign-on needs LIFELINE_PUBLIC_URL or LIFELINE_OIDC_REDIRECT_URL: the address the identity provider sends people back to',
+    );
+  let roleMap: OidcSettings['roleMap'] = [];
+  if (!values.LIFELINE_OIDC_ROLE_MAP)
+    problems.push(
+      'LIFELINE_OIDC_ROLE_MAP is needed with single sign-on, e.g. lifeline-engineers=engineer,licensing=approver,lifeline-admins=admin: without it nobody would get a role',
+    );
+  else {
+    try {
+      roleMap = parseRoleMap(values.LIFELINE_OIDC_ROLE_MAP);
+    } catch (error) {
+      problems.push(
+        `LIFELINE_OIDC_ROLE_MAP: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  if (!values.LIFELINE_OIDC_SCOPES.split(/\s+/).includes('openid'))
+    problems.push('LIFELINE_OIDC_SCOPES must include openid');
+  if (problems.length > 0 || !issuer || !clientId || !redirectUrl)
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  return {
+    issuer,
+    clientId,
+    ...(values.LIFELINE_OIDC_CLIENT_SECRET && { clientSecret: values.LIFELINE_OIDC_CLIENT_SECRET }),
+    redirectUrl,
+    scopes: values.LIFELINE_OIDC_SCOPES,
+    roleClaim: values.LIFELINE_OIDC_ROLE_CLAIM,
+    roleMap,
   };
 }
 

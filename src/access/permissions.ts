@@ -48,6 +48,10 @@ export const routeAccess = {
   'POST /api/v1/users': { roles: adminOnly, what: 'create console users' },
   'PATCH /api/v1/users/:id': { roles: adminOnly, what: 'change a user’s role or password' },
   'DELETE /api/v1/users/:id': { roles: adminOnly, what: 'disable console users' },
+  'POST /api/v1/account/password': {
+    roles: ['engineer', 'approver', 'admin'],
+    what: 'change their own password',
+  },
   'GET /api/v1/sessions': { roles: adminOnly, what: 'list console sessions' },
   'DELETE /api/v1/sessions/:id': { roles: adminOnly, what: 'end console sessions' },
 } as const satisfies Record<string, RouteAccess>;

@@ -26,6 +26,7 @@ import { healthRoutes } from './routes/health.js';
 import { licenseRoutes } from './routes/licenses.js';
 import { requestRoutes } from './routes/requests.js';
 import { coverRoutes } from './routes/cover.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { sessionRoutes } from './routes/session.js';
 import { trackerRoutes } from './routes/tracker.js';
 
@@ -94,6 +95,7 @@ export async function buildHttpApp(ctx: HttpContext) {
 
   await app.register(healthRoutes(ctx));
   await app.register(sessionRoutes(ctx));
+  await app.register(oidcRoutes(ctx));
   await app.register(async (api) => {
     api.addHook('onRoute', documentAccess);
     api.addHook('onRequest', authenticate(ctx));

@@ -10,6 +10,7 @@ import type { RenewalContext } from '../requests/record-renewal.js';
 import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
+import type { SingleSignOn } from './routes/oidc.js';
 
 /** What the HTTP app needs from the composition root. */
 export interface HttpContext {
@@ -21,6 +22,10 @@ export interface HttpContext {
   evidenceKeys: readonly VerificationKey[];
   zendeskApp?: ZendeskAppTokenSettings;
   session: { ttlMs: number; secureCookies: boolean };
+  /** The console's single sign-on, when configured. */
+  sso?: SingleSignOn;
+  /** Whether local accounts may sign in with a password (LIFELINE_LOCAL_ACCOUNTS). */
+  localAccounts: boolean;
   rateLimitPerMinute: number;
   /** Built console assets (index.html and its files), served at `/`. */
   consoleDirectory?: string;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
+import { OidcClient } from '../access/oidc-client.js';
 import { Circuits } from '../jobs/circuit.js';
 import { Worker } from '../jobs/worker.js';
 import { WakeSignal } from '../jobs/wake-signal.js';
@@ -262,6 +263,10 @@ export async function startService(
           ? config.values.LIFELINE_SECURE_COOKIES === 'true'
           : (publicUrl?.startsWith('https:') ?? false),
       },
+      ...(config.oidc && {
+        sso: { client: new OidcClient(config.oidc), settings: config.oidc },
+      }),
+      localAccounts: config.localAccounts,
       rateLimitPerMinute: config.values.LIFELINE_RATE_LIMIT_PER_MINUTE,
       consoleDirectory,
       metrics: metrics.registry,

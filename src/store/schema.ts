@@ -174,6 +174,21 @@ export interface ConsoleUserTable {
   session_version: number;
   /** local | oidc */
   source: string;
+  /** For `oidc` accounts: the identity provider and its subject, which name the person. */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+}
+
+/** A single sign-on under way: made by `/auth/oidc/start`, used once by its callback. */
+export interface OidcSignInTable {
+  /** SHA-256 of the `state` sent to the identity provider. */
+  state_hash: string;
+  /** SHA-256 of the cookie the flow's browser holds: a callback from another browser is refused. */
+  browser_hash: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface ConsoleSessionTable {
@@ -247,6 +262,7 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   sign_in_failures: SignInFailureTable;
+  oidc_sign_ins: OidcSignInTable;
 }
 
 export type RequestRow = Selectable<RequestTable>;

@@ -94,6 +94,10 @@ for (const database of testDatabases) {
         body: { role: 'engineer' },
       }),
       'DELETE /api/v1/users/:id': () => ({ path: `/api/v1/users/${missing}` }),
+      'POST /api/v1/account/password': () => ({
+        path: '/api/v1/account/password',
+        body: { currentPassword: 'whatever it was', newPassword: 'a brand new passphrase' },
+      }),
       'GET /api/v1/sessions': () => ({ path: '/api/v1/sessions' }),
       'DELETE /api/v1/sessions/:id': () => ({ path: `/api/v1/sessions/${missing}` }),
     };

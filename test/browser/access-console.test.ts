@@ -80,6 +80,23 @@ describe('access pages in the console', { timeout: 120_000 }, () => {
     await expectSignedOut(other);
   });
 
+  it('creates a token that expires on the day the admin picks', async () => {
+    await nav(admin, 'Tokens').click();
+    await admin.getByLabel('Name (unique)').fill('ci-runner');
+    await admin.getByLabel('Role').selectOption('engineer');
+    await admin.getByLabel('Expires on (optional, at 00:00 UTC)').fill('2099-01-31');
+    await admin.getByRole('button', { name: 'Create token' }).click();
+    await admin.getByTestId('new-token').waitFor();
+    const row = admin.getByRole('row').filter({ hasText: 'ci-runner' });
+    await row.getByRole('cell', { name: '2099-01-31 00:00 UTC' }).waitFor();
+    assert.deepEqual(await unlabelledControls(admin), []);
+    const listed = await lifeline.api('/api/v1/tokens', { token: lifeline.tokens.admin });
+    const token = (listed.body.items as Array<{ name: string; expiresAt: string | null }>).find(
+      (item) => item.name === 'ci-runner',
+    );
+    assert.equal(token?.expiresAt, '2099-01-31T00:00:00.000Z');
+  });
+
   it('ends a user’s session when the admin changes their role, and when it disables them', async () => {
     await nav(admin, 'Users').click();
     await admin.getByLabel('Username').fill('dana');
@@ -123,6 +140,30 @@ describe('access pages in the console', { timeout: 120_000 }, () => {
     });
     assert.equal(changed.status, 200);
     await expectSignedOut(other);
+  });
+
+  it('lets a user change their own password, then sign in with the new one', async () => {
+    await createConsoleUser(
+      lifeline.service.store.db,
+      'quinn',
+      userPassword,
+      'engineer',
+      Date.now(),
+    );
+    await signInWithPassword(other, 'quinn', userPassword);
+    await other.getByRole('link', { name: 'Change password' }).click();
+    await other.getByRole('heading', { name: 'Change your password' }).waitFor();
+    assert.deepEqual(await unlabelledControls(other), []);
+    await other.getByLabel('Current password').fill('not my password');
+    await other.getByLabel('New password', { exact: true }).fill('quinn’s new passphrase here');
+    await other.getByLabel('New password again').fill('quinn’s new passphrase here');
+    await other.getByRole('button', { name: 'Change password' }).click();
+    await other.getByRole('alert').getByText('The current password is not right.').waitFor();
+    await other.getByLabel('Current password').fill(userPassword);
+    await other.getByRole('button', { name: 'Change password' }).click();
+    await other.getByText('Your password is changed: sign in with the new one.').waitFor();
+    await signInWithPassword(other, 'quinn', 'quinn’s new passphrase here');
+    assert.equal(await other.getByTestId('signed-in-as').innerText(), 'quinn');
   });
 
   it('lists who did what on the audit page, filtered by action', async () => {

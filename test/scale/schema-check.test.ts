@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/database.js';
+import { allMigrations } from '../../src/store/migrations/index.js';
 import { testDatabases } from '../support/databases.js';
 import { testSigningKeyFile } from '../support/service.js';
 import { runLifeline } from './cluster.js';
+
+/** Every migration this Lifeline has, in the order they apply (the same on both databases). */
+const migrationNames = Object.keys(allMigrations('sqlite')).sort().join(', ');
 
 for (const database of testDatabases) {
   describe(`lifeline migrate and the schema check at start (${database.name})`, () => {
@@ -43,17 +47,14 @@ for (const database of testDatabases) {
       assert.notEqual(serve.code, 0);
       assert.match(
         serve.stderr,
-        /needs migrations 0001-initial, 0003-access-and-audit, 0008-cover-and-renewal: run "lifeline migrate" first/,
+        new RegExp(`needs migrations ${migrationNames}: run "lifeline migrate" first`),
       );
     });
 
     it('applies the migrations with lifeline migrate, once', async () => {
       const first = await runLifeline(['migrate'], env);
       assert.equal(first.code, 0, first.stderr);
-      assert.match(
-        first.stderr,
-        /Applied 0001-initial, 0003-access-and-audit, 0008-cover-and-renewal/,
-      );
+      assert.match(first.stderr, new RegExp(`Applied ${migrationNames}`));
       const second = await runLifeline(['migrate'], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stderr, /is up to date/);

@@ -2,6 +2,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../access/api-tokens.js';
 import {
+  authenticateConsoleUser,
   createConsoleUser,
   disableConsoleUser,
   listConsoleUsers,
@@ -9,6 +10,9 @@ import {
 } from '../../access/console-accounts.js';
 import { endSession, listSessions } from '../../access/console-sessions.js';
 import { roles, type Role } from '../../access/principal.js';
+import { recordSignInFailure, signInWaitMs, throttleKeys } from '../../access/sign-in-throttle.js';
+import { ApiError } from '../api-error.js';
+import { principalOf } from '../auth/authenticate.js';
 import { auditActorOf } from '../auth/authorize.js';
 import type { HttpContext } from '../http-context.js';
 
@@ -168,6 +172,54 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       async (request, reply) => {
         await endSession(ctx.store.db, request.params.id, ctx.clock.now(), auditActorOf(request));
         return reply.status(204).send();
+      },
+    );
+    app.post(
+      '/api/v1/account/password',
+      {
+        schema: {
+          summary: 'Change your own password (ends your sessions: sign in again with the new one)',
+          tags: ['access'],
+          body: z
+            .object({
+              currentPassword: z.string().min(1).max(500),
+              newPassword: z.string().min(1).max(500),
+            })
+            .strict(),
+        },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        if (principal.kind !== 'session' || principal.credential !== `user ${principal.name}`)
+          throw new ApiError(
+            'VALIDATION_FAILED',
+            'Only a console account signed in with its password has one to change; a token or single sign-on has none here.',
+          );
+        // The current password is a guess like any sign-in: counted by the same throttle.
+        const now = ctx.clock.now();
+        const keys = throttleKeys(request.ip, principal.name);
+        if ((await signInWaitMs(ctx.store.db, keys, now)) > 0)
+          throw new ApiError(
+            'RATE_LIMITED',
+            'Too many wrong passwords for this account: try again in a few minutes.',
+          );
+        const user = await authenticateConsoleUser(
+          ctx.store.db,
+          principal.name,
+          request.body.currentPassword,
+        );
+        if (!user) {
+          await recordSignInFailure(ctx.store.db, keys, now);
+          throw new ApiError('FORBIDDEN', 'The current password is not right.');
+        }
+        await updateConsoleUser(
+          ctx.store.db,
+          user.id,
+          { password: request.body.newPassword },
+          now,
+          auditActorOf(request),
+        );
+        return { changed: true, signInAgain: true };
       },
     );
     done();

@@ -63,6 +63,16 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       async (request, reply) => {
         const body = request.body;
         const now = ctx.clock.now();
+        if ('username' in body && !ctx.localAccounts) {
+          await audit(request, body.username, 'none', 'session.sign_in_failed', {
+            with: 'password',
+            reason: 'local accounts off',
+          });
+          throw new ApiError(
+            'FORBIDDEN',
+            'Password sign-in is turned off on this Lifeline (LIFELINE_LOCAL_ACCOUNTS=off): sign in with single sign-on.',
+          );
+        }
         const keys = throttleKeys(request.ip, 'username' in body ? body.username : undefined);
         const waitMs = await signInWaitMs(ctx.store.db, keys, now);
         if (waitMs > 0) {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { initialSchema } from './0001-initial.js';
 import { accessAndAuditSchema } from './0003-access-and-audit.js';
+import { singleSignOnSchema } from './0005-single-sign-on.js';
 import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
 
 /**
@@ -12,6 +13,7 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
   return {
     '0001-initial': initialSchema(dialect),
     '0003-access-and-audit': accessAndAuditSchema(),
+    '0005-single-sign-on': singleSignOnSchema(),
     '0008-cover-and-renewal': coverAndRenewalSchema(dialect),
   };
 }

@@ -47,15 +47,25 @@ export function TokensPage({ api }: { api: LifelineApi }) {
   const [name, setName] = useState('');
   const [owner, setOwner] = useState('');
   const [role, setRole] = useState('engineer');
+  const [expiresOn, setExpiresOn] = useState('');
   const [created, setCreated] = useState<CreatedToken>();
 
   const create = (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
     setCreated(undefined);
     void change(async () => {
-      setCreated(await api.createToken({ name, role, ...(owner.trim() && { owner }) }));
+      setCreated(
+        await api.createToken({
+          name,
+          role,
+          ...(owner.trim() && { owner }),
+          // The day's start in UTC, as the list shows it: no browser time zone in between.
+          ...(expiresOn && { expiresAt: `${expiresOn}T00:00:00.000Z` }),
+        }),
+      );
       setName('');
       setOwner('');
+      setExpiresOn('');
     });
   };
 
@@ -79,6 +89,15 @@ export function TokensPage({ api }: { api: LifelineApi }) {
         <div class="field">
           <label for="token-role">Role</label>
           <RoleSelect id="token-role" value={role} onChange={setRole} />
+        </div>
+        <div class="field">
+          <label for="token-expires">Expires on (optional, at 00:00 UTC)</label>
+          <input
+            id="token-expires"
+            type="date"
+            value={expiresOn}
+            onInput={(e) => setExpiresOn(e.currentTarget.value)}
+          />
         </div>
         <div class="filter-actions">
           <button type="submit" class="primary">
@@ -108,6 +127,7 @@ export function TokensPage({ api }: { api: LifelineApi }) {
               <th scope="col">Owner</th>
               <th scope="col">Role</th>
               <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
               <th scope="col">State</th>
             </tr>
           </thead>
@@ -118,6 +138,7 @@ export function TokensPage({ api }: { api: LifelineApi }) {
                 <td>{token.owner}</td>
                 <td>{token.role}</td>
                 <td>{token.lastUsedAt ? dateTime(token.lastUsedAt) : 'never'}</td>
+                <td>{token.expiresAt ? dateTime(token.expiresAt) : 'never'}</td>
                 <td>
                   {token.revokedAt ? (
                     'revoked'

@@ -9,6 +9,7 @@ import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
 import { RequestsPage } from './requests-page.js';
 import { links, useRoute, type Route } from './router.js';
+import { PasswordPage } from './password-page.js';
 import { SignInPage } from './sign-in-page.js';
 
 type SessionState =
@@ -115,13 +116,30 @@ export function ConsoleApp() {
         </nav>
         <div class="who">
           <span data-testid="signed-in-as">{session.user.name}</span>
+          <a href={links.password()} aria-current={current('password')}>
+            Change password
+          </a>
           <button type="button" class="link-button" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page route={route} api={api} role={role} />
+        {route.page === 'password' ? (
+          <PasswordPage
+            api={api}
+            onChanged={() => {
+              sessionRef.current.csrfToken = undefined;
+              location.hash = links.requests();
+              setSession({
+                state: 'signed-out',
+                notice: 'Your password is changed: sign in with the new one.',
+              });
+            }}
+          />
+        ) : (
+          <Page route={route} api={api} role={role} />
+        )}
       </main>
     </>
   );
@@ -145,5 +163,7 @@ function Page({ route, api, role }: { route: Route; api: LifelineApi; role: stri
       return <SessionsPage api={api} />;
     case 'audit':
       return <AuditPage api={api} />;
+    case 'password':
+      return null;
   }
 }

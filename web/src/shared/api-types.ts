@@ -66,6 +66,12 @@ export type PreflightAnswer = PreflightResult;
 
 export type Role = 'engineer' | 'approver' | 'admin' | 'service';
 
+/** How this Lifeline lets people into the console (`GET /auth/options`). */
+export interface SignInOptions {
+  sso: boolean;
+  localAccounts: boolean;
+}
+
 export interface SessionAnswer {
   user: { name: string; role: Role };
   csrfToken: string;

@@ -13,6 +13,7 @@ import type {
   RequestPage,
   RequestQuery,
   SessionAnswer,
+  SignInOptions,
   SubmissionInput,
   SubmitAnswer,
 } from './api-types.js';
@@ -168,10 +169,19 @@ export class LifelineApi {
     return (await this.call<SessionAnswer>('GET', '/api/v1/session')).body;
   }
 
+  /** Single sign-on offered, password sign-in allowed: outside /api/v1, asked before signing in. */
+  async signInOptions(): Promise<SignInOptions> {
+    return (await this.call<SignInOptions>('GET', '/auth/options')).body;
+  }
+
   async signIn(
     credentials: { token: string } | { username: string; password: string },
   ): Promise<SessionAnswer> {
     return (await this.call<SessionAnswer>('POST', '/api/v1/session', credentials)).body;
+  }
+
+  async changeOwnPassword(body: { currentPassword: string; newPassword: string }): Promise<void> {
+    await this.call('POST', '/api/v1/account/password', body);
   }
 
   async signOut(): Promise<void> {
