@@ -15,7 +15,14 @@ export {
 export type { EvidenceInput, EvidenceReading, SubscriptionFacts } from './evidence.js';
 export { readEvidence } from './evidence.js';
 export type { CustomerKeys } from './customer-keys.js';
-export { customerKeys, emailDomainOf, normaliseCompany } from './customer-keys.js';
+export {
+  customerKeys,
+  emailDomainOf,
+  isPublicEmailDomain,
+  normaliseCompany,
+  normaliseMailbox,
+  registrableDomain,
+} from './customer-keys.js';
 export type { RuleName, RuleOutcome } from './rule-outcome.js';
 export { ruleOrder } from './rule-outcome.js';
 export type { EarlierEmergency } from './rules/repeat.js';

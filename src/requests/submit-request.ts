@@ -6,6 +6,7 @@ import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
 import {
   customerKeys,
+  emailDomainOf,
   decide,
   readEvidence,
   type CustomerKeys,
@@ -113,6 +114,7 @@ function submissionLockNames(keys: CustomerKeys, key: string): string[] {
   return [
     `submission:${key}`,
     `customer-email:${keys.email}`,
+    ...(keys.mailbox ? [`customer-mailbox:${keys.mailbox}`] : []),
     ...(keys.emailDomain ? [`customer-domain:${keys.emailDomain}`] : []),
     ...(keys.company ? [`customer-company:${keys.company}`] : []),
     ...(keys.subscriptionId ? [`customer-subscription:${keys.subscriptionId}`] : []),
@@ -190,7 +192,8 @@ async function record(
       idempotency_key: key,
       body_fingerprint: bodyFingerprint,
       first_response: JSON.stringify({ status, body }),
-      customer_domain: keys.emailDomain ?? null,
+      customer_domain: emailDomainOf(keys.email) ?? null,
+      customer_mailbox: keys.mailbox ?? null,
       customer_company: keys.company ?? null,
       subscription_id: keys.subscriptionId ?? null,
       created_on: today,
