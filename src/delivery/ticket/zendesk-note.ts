@@ -4,7 +4,7 @@
  * is how a retry recognises a note it already added before a crash.
  */
 import type { RequestOutcome } from '../../requests/outcome.js';
-import { escapeHtml, htmlLink } from '../mail/escape-html.js';
+import { htmlLink, htmlText } from '../safe-text/index.js';
 
 export interface ZendeskNote {
   html: string;
@@ -18,7 +18,7 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   const issued = outcome.outcome === 'issued';
   const rows: string[] = [
     item('Outcome', issued ? 'license issued' : 'failed, no license was sent'),
-    item('Customer email', escapeHtml(outcome.customerEmail)),
+    item('Customer email', htmlText(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
   if (outcome.expiresAt && outcome.lastFullDay) {
@@ -29,7 +29,7 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
       ),
     );
   }
-  rows.push(item('Requested by', escapeHtml(outcome.requestedBy)));
+  rows.push(item('Requested by', htmlText(outcome.requestedBy)));
   if (outcome.trackerIssue) {
     const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;
     rows.push(item('Tracker issue', link(outcome.trackerIssue.url, label)));
@@ -42,13 +42,13 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   ];
   if (!issued && outcome.failure) {
     parts.push(
-      `<p><strong>Failed step:</strong> ${escapeHtml(outcome.failure.step)}<br>` +
-        `<strong>Error:</strong> ${escapeHtml(outcome.failure.message)}<br>` +
-        `<strong>Next:</strong> ${escapeHtml(outcome.failure.nextAction)}</p>`,
+      `<p><strong>Failed step:</strong> ${htmlText(outcome.failure.step)}<br>` +
+        `<strong>Error:</strong> ${htmlText(outcome.failure.message)}<br>` +
+        `<strong>Next:</strong> ${htmlText(outcome.failure.nextAction)}</p>`,
     );
   }
   const key = noteKey(outcome);
-  parts.push(`<p>${escapeHtml(key)}</p>`);
+  parts.push(`<p>${htmlText(key)}</p>`);
   return {
     html: parts.join('\n'),
     key,
@@ -76,7 +76,7 @@ export function isNoteWithKey(
   return (
     (comment.body?.includes(key) ?? false) ||
     (comment.plain_body?.includes(key) ?? false) ||
-    (comment.html_body?.includes(escapeHtml(key)) ?? false)
+    (comment.html_body?.includes(htmlText(key)) ?? false)
   );
 }
 
@@ -85,5 +85,5 @@ function item(label: string, valueHtml: string): string {
 }
 
 function link(url: string | undefined, label: string): string {
-  return url ? htmlLink(url, label) : escapeHtml(label);
+  return url ? htmlLink(url, label) : htmlText(label);
 }
