@@ -29,3 +29,5 @@ export type { EarlierEmergency } from './rules/repeat.js';
 export { graceEndsOn, windowStartsOn } from './rules/window.js';
 export type { Decision, DecisionInput, LicenseTerms } from './decide.js';
 export { decide, replayDecision } from './decide.js';
+export type { TicketAttachment, TicketEvidence } from './ticket-evidence.js';
+export { isImage } from './ticket-evidence.js';

@@ -65,6 +65,8 @@ function usersCard(field: string, card: string) {
     .max(2_000_000_000, `${field} is not a plausible number of users`);
 }
 
+const screenshotFields = ['plan', 'expiredOn', 'licensedUsers', 'screenshotsAttached'] as const;
+
 export const evidenceSchema = z
   .object({
     licenseFile: z.string().trim().min(1).max(100_000).optional(),
@@ -104,9 +106,9 @@ export const evidenceSchema = z
       });
     }
     if (evidence.licenseFile !== undefined) return;
-    const missing = (['plan', 'expiredOn', 'licensedUsers', 'screenshotsAttached'] as const).filter(
-      (field) => evidence[field] === undefined,
-    );
+    const missing = screenshotFields.filter((field) => evidence[field] === undefined);
+    // None at all: the license file attached to the ticket is the evidence (read from Zendesk).
+    if (missing.length === screenshotFields.length) return;
     for (const field of missing) {
       ctx.addIssue({
         code: 'custom',
@@ -128,6 +130,9 @@ export const evidenceSchema = z
         ...(evidence.expiredOn && { expiredOn: evidence.expiredOn }),
         ...(evidence.licensedUsers !== undefined && { licensedUsers: evidence.licensedUsers }),
       };
+    }
+    if (screenshotFields.every((field) => evidence[field] === undefined)) {
+      return { ...usage, fromTicket: true };
     }
     return {
       ...usage,
