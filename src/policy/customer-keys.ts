@@ -1,16 +1,26 @@
+import { getDomain, getDomainWithoutSuffix } from 'tldts';
 import type { SubscriptionFacts } from './evidence.js';
 import type { PolicySettings } from './settings.js';
 
 /**
  * The ways one customer can be recognised across emergencies. Two requests are for the same
- * customer when any key they both have is equal: an email domain (absent for public mail
- * providers, where only the exact email counts), the licensee company, or the subscription id.
+ * customer when any key they both have is equal: the registrable domain of the email (absent for
+ * public mail providers), the normalised mailbox, the licensee company, or the subscription id.
  */
 export interface CustomerKeys {
-  /** Trimmed and lowercased. */
+  /** Trimmed and lowercased, as given. */
   email: string;
-  /** Absent for public mail domains (gmail.com …) and malformed addresses. */
+  /**
+   * The registrable domain (public-suffix list): `eu.acme.example` and `acme.example` are one
+   * customer, `x.co.uk` and `y.co.uk` two. Absent for public mail domains and malformed addresses.
+   */
   emailDomain?: string;
+  /**
+   * The mailbox the address delivers to, with what providers ignore dropped: case, a `+tag`, dots
+   * at Gmail, and provider aliases (`googlemail.com` is `gmail.com`). What tells apart two people
+   * at a public provider, where the domain says nothing.
+   */
+  mailbox?: string;
   /** Normalised with normaliseCompany. */
   company?: string;
   subscriptionId?: string;
@@ -25,6 +35,8 @@ export function customerKeys(
   const keys: CustomerKeys = { email };
   const domain = emailDomainOf(email);
   if (domain !== undefined && !isPublicEmailDomain(domain, settings)) keys.emailDomain = domain;
+  const mailbox = normaliseMailbox(email);
+  if (mailbox !== undefined) keys.mailbox = mailbox;
   const company = facts?.company === undefined ? undefined : normaliseCompany(facts.company);
   if (company !== undefined) keys.company = company;
   const subscriptionId = facts?.subscriptionId?.trim();
@@ -32,21 +44,80 @@ export function customerKeys(
   return keys;
 }
 
-/** The part after the last `@`, lowercased, without a trailing dot; undefined when there is none. */
+/**
+ * The registrable domain of an address (`admin@eu.acme.example` → `acme.example`,
+ * `a@shop.x.co.uk` → `x.co.uk`), lowercased; undefined when the address has none. Private
+ * suffixes count as suffixes, so two customers on `*.github.io` stay two.
+ */
 export function emailDomainOf(email: string): string | undefined {
+  const host = hostOf(email);
+  return host === undefined ? undefined : registrableDomain(host);
+}
+
+/** The registrable domain of a host name, or undefined when it has none (`localhost`). */
+export function registrableDomain(host: string): string | undefined {
+  const name = host.trim().toLowerCase().replace(/\.+$/, '');
+  if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(name)) return undefined;
+  return getDomain(name, { allowPrivateDomains: true }) ?? undefined;
+}
+
+/** The part after the last `@`, lowercased, without a trailing dot. */
+function hostOf(email: string): string | undefined {
   const at = email.lastIndexOf('@');
   if (at < 1) return undefined;
-  const domain = email
+  const host = email
     .slice(at + 1)
     .trim()
     .toLowerCase()
     .replace(/\.+$/, '');
-  return /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(domain) ? domain : undefined;
+  return /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(host) ? host : undefined;
 }
 
+/** Domains that deliver to the same mailboxes as another: the alias is read as the main one. */
+const mailboxDomainAliases: Readonly<Record<string, string>> = {
+  'googlemail.com': 'gmail.com',
+  'protonmail.com': 'proton.me',
+  'protonmail.ch': 'proton.me',
+  'pm.me': 'proton.me',
+  'me.com': 'icloud.com',
+  'mac.com': 'icloud.com',
+};
+
+/** Providers that ignore dots in the local part. */
+const dotBlindDomains = new Set(['gmail.com']);
+
+/**
+ * The mailbox an address delivers to: `B.o.b+1@GoogleMail.com` → `bob@gmail.com`. Case and a
+ * `+tag` are dropped everywhere (every large provider delivers `bob+x@` to `bob@`); dots only
+ * where the provider ignores them. Undefined for an address without a local part and a domain.
+ */
+export function normaliseMailbox(email: string): string | undefined {
+  const address = String(email).trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  const host = hostOf(address);
+  if (at < 1 || host === undefined) return undefined;
+  const domain = mailboxDomainAliases[host] ?? host;
+  let local = address.slice(0, at);
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  if (dotBlindDomains.has(domain)) local = local.replace(/\./g, '');
+  return local === '' ? undefined : `${local}@${domain}`;
+}
+
+/**
+ * Whether a domain belongs to a mail provider shared by unrelated people. The list names
+ * registrable domains (`gmail.com`) or a provider under every suffix (`hotmail.*`, `yahoo.*`);
+ * a subdomain of a listed domain (`mail.yahoo.co.jp`) is the provider too.
+ */
 export function isPublicEmailDomain(domain: string, settings: PolicySettings): boolean {
-  const wanted = domain.toLowerCase();
-  return settings.publicEmailDomains.some((listed) => listed.trim().toLowerCase() === wanted);
+  const wanted = domain.trim().toLowerCase();
+  const registrable = registrableDomain(wanted) ?? wanted;
+  const stem = getDomainWithoutSuffix(registrable, { allowPrivateDomains: true }) ?? undefined;
+  return settings.publicEmailDomains.some((entry) => {
+    const listed = entry.trim().toLowerCase();
+    if (listed.endsWith('.*')) return stem !== undefined && listed.slice(0, -2) === stem;
+    return listed === wanted || listed === registrable;
+  });
 }
 
 /** Words that say what kind of company it is, not which one: "Acme Inc." is "Acme Ltd". */

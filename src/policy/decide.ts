@@ -5,6 +5,8 @@ import type { CustomerKeys } from './customer-keys.js';
 import { customerKeys, emailDomainOf } from './customer-keys.js';
 import type { EvidenceInput, EvidenceReading, SubscriptionFacts } from './evidence.js';
 import { readEvidence } from './evidence.js';
+import type { TicketEvidence } from './ticket-evidence.js';
+import { withTicketEvidence } from './ticket-evidence.js';
 import type { RuleName, RuleOutcome } from './rule-outcome.js';
 import { notChecked, ruleOrder } from './rule-outcome.js';
 import { checkPaidPlan } from './rules/paid-plan.js';
@@ -26,6 +28,8 @@ export interface DecisionInput {
   evidence: EvidenceInput;
   /** Candidates from the store; decide() keeps those that match the customer and the period. */
   earlierEmergencies: EarlierEmergency[];
+  /** What the ticket showed (its attachments), when a desk that reads tickets is configured. */
+  ticketEvidence?: TicketEvidence;
 }
 
 export interface Decision {
@@ -80,7 +84,9 @@ export function decide(
   );
 
   const outcomes: Record<RuleName, RuleOutcome> = {
-    evidence: guardedRule('evidence', () => evidenceOutcome(reading)),
+    evidence: guardedRule('evidence', () =>
+      withTicketEvidence(evidenceOutcome(reading), reading, input.ticketEvidence),
+    ),
     paid_plan: guardedRule('paid_plan', () => checkPaidPlan(facts, policy)),
     window: guardedRule('window', () =>
       todayKnown

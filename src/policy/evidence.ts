@@ -22,6 +22,8 @@ export type EvidenceInput = SubscriptionUsage &
         licensedUsers: number;
         screenshotsAttached: boolean;
       }
+    /** Nothing given: the license file on the ticket, when Lifeline finds one there. */
+    | { fromTicket: true }
   );
 
 /** The two user cards of Admin Area › Subscription. */
@@ -71,6 +73,14 @@ export function readEvidence(
   evidence: EvidenceInput,
   evidenceKeys: readonly VerificationKey[],
 ): EvidenceReading {
+  if ('fromTicket' in evidence) {
+    return {
+      ok: false,
+      code: 'EVIDENCE_MISSING',
+      message:
+        'No evidence was given and the ticket has no .gitlab-license attachment that Lifeline could read: attach the customer’s license file to the ticket, or enter the values from their two screenshots.',
+    };
+  }
   const reading =
     'licenseFile' in evidence && typeof evidence.licenseFile === 'string'
       ? readLicenseFile(evidence, evidenceKeys)

@@ -15,10 +15,19 @@ export {
 export type { EvidenceInput, EvidenceReading, SubscriptionFacts } from './evidence.js';
 export { readEvidence } from './evidence.js';
 export type { CustomerKeys } from './customer-keys.js';
-export { customerKeys, emailDomainOf, normaliseCompany } from './customer-keys.js';
+export {
+  customerKeys,
+  emailDomainOf,
+  isPublicEmailDomain,
+  normaliseCompany,
+  normaliseMailbox,
+  registrableDomain,
+} from './customer-keys.js';
 export type { RuleName, RuleOutcome } from './rule-outcome.js';
 export { ruleOrder } from './rule-outcome.js';
 export type { EarlierEmergency } from './rules/repeat.js';
 export { graceEndsOn, windowStartsOn } from './rules/window.js';
 export type { Decision, DecisionInput, LicenseTerms } from './decide.js';
 export { decide, replayDecision } from './decide.js';
+export type { TicketAttachment, TicketEvidence } from './ticket-evidence.js';
+export { isImage } from './ticket-evidence.js';

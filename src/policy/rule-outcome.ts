@@ -1,3 +1,5 @@
+import type { TicketAttachment } from './ticket-evidence.js';
+
 /** The rules of the policy, in the order every decision lists them. */
 export const ruleOrder = [
   'evidence',
@@ -16,7 +18,7 @@ export interface RuleOutcome {
   passed: boolean;
   /**
    * UPPER_SNAKE and stable. evidence: EVIDENCE_OK, EVIDENCE_UNREADABLE, EVIDENCE_INVALID,
-   * SCREENSHOTS_MISSING; paid_plan: PAID_PLAN, PROSPECT_TRIAL, NOT_PAID_PLAN; window: IN_WINDOW,
+   * SCREENSHOTS_MISSING, SCREENSHOTS_NOT_ON_TICKET, EVIDENCE_MISSING, ZENDESK_UNREACHABLE; paid_plan: PAID_PLAN, PROSPECT_TRIAL, NOT_PAID_PLAN; window: IN_WINDOW,
    * GRACE_STILL_RUNNING, WINDOW_PASSED; user_count: USER_COUNT_OK, USER_COUNT_INVALID,
    * USER_COUNT_ABOVE_CEILING; seats: SEATS_OK, SEATS_OK_PREVIOUS_USER_COUNT,
    * SEATS_REFUSED_BY_GITLAB; repeat: NO_REPEAT, REPEAT. Any rule: NOT_CHECKED (facts missing),
@@ -30,6 +32,13 @@ export interface RuleOutcome {
   suggestedUserCount?: number;
   /** For SEATS_OK_PREVIOUS_USER_COUNT: the license's restrictions.previous_user_count. */
   previousUserCount?: number;
+  /**
+   * The rule could not be evaluated (ZENDESK_UNREACHABLE): not passed, but not a verdict on the
+   * customer either.
+   */
+  notChecked?: boolean;
+  /** For the evidence rule: the ticket's attachments it looked at (the screenshots, the file). */
+  attachments?: TicketAttachment[];
 }
 
 /** The outcome of a rule that needs facts the evidence did not give. */

@@ -15,7 +15,10 @@ export interface PolicySettings {
   repeatPeriodDays: number;
   /** Plans that count as paid (a trial of any plan never does). */
   paidPlans: LicensePlan[];
-  /** Mail providers shared by unrelated people: repeats are never matched by these domains. */
+  /**
+   * Mail providers shared by unrelated people: repeats are never matched by these domains, only
+   * by the mailbox. Registrable domains, or `name.*` for a provider under every suffix.
+   */
   publicEmailDomains: string[];
   /** Who to escalate to when the window has passed, named in the "too late" sentence. */
   escalationContact: string;
@@ -24,32 +27,31 @@ export interface PolicySettings {
 export const defaultPublicEmailDomains: readonly string[] = [
   '126.com',
   '163.com',
-  'aol.com',
+  'aol.*',
   'fastmail.com',
   'gmail.com',
-  'gmx.com',
-  'gmx.de',
-  'gmx.net',
+  'gmx.*',
   'googlemail.com',
   'hey.com',
-  'hotmail.com',
+  'hotmail.*',
   'icloud.com',
-  'live.com',
+  'live.*',
   'mac.com',
   'mail.com',
   'mail.ru',
   'me.com',
   'msn.com',
-  'outlook.com',
+  'outlook.*',
+  'pm.me',
   'proton.me',
+  'protonmail.ch',
   'protonmail.com',
   'qq.com',
   'tutanota.com',
   'web.de',
-  'yahoo.co.uk',
-  'yahoo.com',
-  'yandex.com',
-  'yandex.ru',
+  'yahoo.*',
+  'yandex.*',
+  'ymail.com',
   'zoho.com',
 ];
 
@@ -87,12 +89,13 @@ export function normalisePolicySettings(settings: PolicySettings): PolicySetting
 }
 
 /**
- * The revision of the rules themselves: 2 added GitLab's seat check. A decision recorded under
+ * The revision of the rules themselves: 2 added GitLab's seat check, 3 matched repeats by
+ * registrable domain and normalised mailbox. A decision recorded under
  * another revision replays under today's rules, and its version says that it was made otherwise.
  */
-export const RULES_REVISION = 2;
+export const RULES_REVISION = 3;
 
-/** A short, stable name for a policy: `p2-` and 8 hex digits of the canonical settings' SHA-256. */
+/** A short, stable name for a policy: `p3-` and 8 hex digits of the canonical settings' SHA-256. */
 export function policyVersion(settings: PolicySettings): string {
   const canonical = canonicalJson(normalisePolicySettings(settings));
   return `p${RULES_REVISION}-${createHash('sha256').update(canonical).digest('hex').slice(0, 8)}`;

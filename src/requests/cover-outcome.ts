@@ -4,6 +4,7 @@ import { parseCoverEventKey } from './cover.js';
 import type { CoverNotice, RequestOutcome } from './outcome.js';
 import { parseRenewal } from './renewal.js';
 import { outcomeOf } from './request-outcome.js';
+import { gitlabText } from '../delivery/safe-text/index.js';
 
 /** What an extension was made with, from its timeline entry. */
 export interface ExtensionFacts {
@@ -101,6 +102,7 @@ export function coverTrackerComment(outcome: RequestOutcome): string {
   return lines.join('\n');
 }
 
+/** Untrusted text in the tracker comment: the one GitLab encoder (no quick action, no mention). */
 function markdownText(text: string): string {
-  return text.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return gitlabText(text);
 }

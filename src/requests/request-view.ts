@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
-import type { Decision } from '../policy/index.js';
+import { registrableDomain, type CustomerKeys, type Decision } from '../policy/index.js';
 import type { Database, RequestRow } from '../store/schema.js';
 import type { CoverState } from './cover.js';
 import { decisionView } from './decision-view.js';
@@ -188,6 +188,12 @@ function deliveryState(delivery: {
 
 export interface RequestSearch {
   email?: string;
+  /**
+   * Requests for the same customer as these keys, matched as the repeat rule matches (by the
+   * mailbox, and the registrable domain where the policy counts it); the company and the
+   * subscription are left to the rule, which sees the evidence.
+   */
+  customer?: CustomerKeys;
   ticket?: string;
   state?: RequestState;
   /** Requests created on or after this day (YYYY-MM-DD). */
@@ -217,9 +223,26 @@ export async function searchRequests(db: Kysely<Database>, search: RequestSearch
     ]);
   if (search.email) {
     const email = search.email.trim().toLowerCase();
+    // Rows keep the registrable domain: `@eu.acme.example` finds the whole of acme.example.
     query = email.startsWith('@')
-      ? query.where('requests.customer_domain', '=', email.slice(1))
+      ? query.where(
+          'requests.customer_domain',
+          '=',
+          registrableDomain(email.slice(1)) ?? email.slice(1),
+        )
       : query.where('requests.customer_email', '=', email);
+  }
+  const customer = search.customer;
+  if (customer) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('requests.customer_email', '=', customer.email),
+        ...(customer.mailbox ? [eb('requests.customer_mailbox', '=', customer.mailbox)] : []),
+        ...(customer.emailDomain
+          ? [eb('requests.customer_domain', '=', customer.emailDomain)]
+          : []),
+      ]),
+    );
   }
   if (search.ticket) query = query.where('requests.ticket_id', '=', search.ticket.trim());
   if (search.state) query = query.where('requests.state', '=', search.state);

@@ -6,6 +6,7 @@ import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
 import {
   customerKeys,
+  emailDomainOf,
   decide,
   readEvidence,
   type CustomerKeys,
@@ -25,6 +26,8 @@ import { generateLicenseJob, trackerDeliveryId, trackerSyncJob } from './job-pla
 import type { RequestState } from './request.js';
 import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
+import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';
+import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
 
 export interface SubmitContext {
   store: Store;
@@ -34,6 +37,8 @@ export interface SubmitContext {
   wake: WakeSignal;
   /** Where the tracker issue goes, for the delivery record ("built-in tracker", "GitLab group/project"). */
   trackerDestination: string;
+  /** The desk holding the tickets, when it can read their attachments (Zendesk). */
+  ticketDesk?: TicketDesk;
 }
 
 export interface SubmitAnswer {
@@ -80,7 +85,13 @@ export async function submitRequest(
   const earlier = await replay(ctx.store.db, key, bodyFingerprint);
   if (earlier) return earlier;
 
-  const reading = readEvidence(submission.evidence, ctx.evidenceKeys);
+  const gathered = await gatherTicketEvidence(
+    ctx.ticketDesk,
+    submission.ticket.id,
+    submission.evidence,
+    ctx.evidenceKeys,
+  );
+  const reading = readEvidence(gathered.evidence, ctx.evidenceKeys);
   const keys = customerKeys(
     submission.customerEmail,
     reading.ok ? reading.facts : undefined,
@@ -96,7 +107,7 @@ export async function submitRequest(
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, requester, key, bodyFingerprint, keys, audit);
+      return record(trx, ctx, submission, gathered, requester, key, bodyFingerprint, keys, audit);
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -113,6 +124,7 @@ function submissionLockNames(keys: CustomerKeys, key: string): string[] {
   return [
     `submission:${key}`,
     `customer-email:${keys.email}`,
+    ...(keys.mailbox ? [`customer-mailbox:${keys.mailbox}`] : []),
     ...(keys.emailDomain ? [`customer-domain:${keys.emailDomain}`] : []),
     ...(keys.company ? [`customer-company:${keys.company}`] : []),
     ...(keys.subscriptionId ? [`customer-subscription:${keys.subscriptionId}`] : []),
@@ -139,6 +151,7 @@ async function record(
   trx: Kysely<Database>,
   ctx: SubmitContext,
   submission: Submission,
+  gathered: GatheredEvidence,
   requester: Requester,
   key: string,
   bodyFingerprint: string,
@@ -158,8 +171,9 @@ async function record(
       today,
       customerEmail: submission.customerEmail,
       userCount: submission.userCount,
-      evidence: submission.evidence,
+      evidence: gathered.evidence,
       earlierEmergencies,
+      ...(gathered.ticketEvidence && { ticketEvidence: gathered.ticketEvidence }),
     },
     ctx.evidenceKeys,
     ctx.policy,
@@ -185,12 +199,13 @@ async function record(
       channel: requester.channel,
       customer_email: submission.customerEmail,
       user_count: fitsIntegerColumn(submission.userCount) ? submission.userCount : 0,
-      evidence_kind: 'licenseFile' in submission.evidence ? 'license_file' : 'screenshots',
+      evidence_kind: 'licenseFile' in gathered.evidence ? 'license_file' : 'screenshots',
       note: submission.note ?? null,
       idempotency_key: key,
       body_fingerprint: bodyFingerprint,
       first_response: JSON.stringify({ status, body }),
-      customer_domain: keys.emailDomain ?? null,
+      customer_domain: emailDomainOf(keys.email) ?? null,
+      customer_mailbox: keys.mailbox ?? null,
       customer_company: keys.company ?? null,
       subscription_id: keys.subscriptionId ?? null,
       created_on: today,

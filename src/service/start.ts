@@ -226,6 +226,7 @@ export async function startService(
     evidenceKeys,
     wake,
     trackerDestination: adapters.destinations.tracker,
+    ticketDesk: adapters.ticketDesk,
   };
 
   if (

@@ -28,8 +28,10 @@ export interface RequestTable {
   body_fingerprint: string;
   /** The first answer (status + JSON body) for idempotent replays. */
   first_response: string | null;
-  /** Identity used to notice repeats. */
+  /** Identity used to notice repeats: the registrable domain of the email (public ones too). */
   customer_domain: string | null;
+  /** The normalised mailbox (normaliseMailbox): what a public provider's customer is known by. */
+  customer_mailbox: string | null;
   customer_company: string | null;
   subscription_id: string | null;
   created_on: string;

@@ -7,6 +7,8 @@
  *   zendesk.url, zendesk.email, zendesk.apiToken    // ZENDESK_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN
  *   zendesk.tickets.get(4711)                       // FakeZendeskTicket: tags, status, comments
  *   zendesk.addTicket(4800, { tags: ['vip'], status: 'closed' })
+ *   zendesk.attach(4800, [{ fileName: 'a.png', contentType: 'image/png', content: bytes }])
+ *                                                   // a customer's comment with attachments
  *   zendesk.requests                                // every request (see RecordedRequest)
  *   zendesk.failNext(429, { retryAfter: 60 })       // script failures (see FailureScript)
  *   await zendesk.stop()
@@ -19,7 +21,10 @@
  * visibility)}, `ticket.tags` (replaces all tags), `ticket.status`; `additional_tags` is ignored,
  * as on Zendesk's single-ticket update); GET /api/v2/tickets/{id}/comments (`sort_order`);
  * PUT (adds) / POST (sets) / DELETE (removes) /api/v2/tickets/{id}/tags. A closed ticket
- * refuses updates with 422 RecordInvalid.
+ * refuses updates with 422 RecordInvalid. Comments carry `attachments` as Zendesk documents
+ * them (id, file_name, content_url, mapped_content_url, content_type, size, width, height,
+ * inline, deleted, malware_access_override, malware_scan_result, thumbnails); GET on a
+ * `content_url` (`/attachments/token/{token}/?name=…`, agent credentials) answers the file.
  */
 import {
   startScriptedServer,
@@ -39,6 +44,30 @@ export interface FakeZendeskComment {
   plain_body: string;
   public: boolean;
   created_at: string;
+  attachments: FakeZendeskAttachment[];
+}
+
+/** An attachment as the Ticket Comments API lists it. */
+export interface FakeZendeskAttachment {
+  id: number;
+  file_name: string;
+  content_url: string;
+  mapped_content_url: string;
+  content_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  inline: boolean;
+  deleted: boolean;
+  malware_access_override: boolean;
+  malware_scan_result: string;
+  thumbnails: unknown[];
+}
+
+export interface FakeAttachmentFile {
+  fileName: string;
+  contentType: string;
+  content: Buffer | string;
 }
 
 export interface FakeZendeskTicket {
@@ -64,6 +93,8 @@ export interface FakeZendesk {
   apiToken: string;
   tickets: Map<number, FakeZendeskTicket>;
   addTicket(id: number, fields?: Partial<Omit<FakeZendeskTicket, 'id'>>): FakeZendeskTicket;
+  /** Adds a public comment from the customer carrying these files; returns their attachments. */
+  attach(ticketId: number, files: FakeAttachmentFile[]): FakeZendeskAttachment[];
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
   stop(): Promise<void>;
@@ -89,6 +120,45 @@ export async function startZendeskServer(options: FakeZendeskOptions = {}): Prom
   };
   addTicket(4711);
   addTicket(4712);
+  let baseUrl = '';
+  const files = new Map<string, { contentType: string; content: Buffer }>();
+  const attach = (ticketId: number, given: FakeAttachmentFile[]): FakeZendeskAttachment[] => {
+    const ticket = tickets.get(ticketId) ?? addTicket(ticketId);
+    const attachments = given.map((file): FakeZendeskAttachment => {
+      const id = 900000 + nextId++;
+      const token = `tok${id}`;
+      const content = Buffer.from(file.content);
+      files.set(token, { contentType: file.contentType, content });
+      const url = `${baseUrl}/attachments/token/${token}/?name=${encodeURIComponent(file.fileName)}`;
+      const image = file.contentType.startsWith('image/');
+      return {
+        id,
+        file_name: file.fileName,
+        content_url: url,
+        mapped_content_url: url,
+        content_type: file.contentType,
+        size: content.length,
+        width: image ? 1280 : null,
+        height: image ? 800 : null,
+        inline: false,
+        deleted: false,
+        malware_access_override: false,
+        malware_scan_result: 'malware_not_found',
+        thumbnails: [],
+      };
+    });
+    ticket.comments.push({
+      id: 700000 + nextId++,
+      author_id: 12345,
+      body: 'Here are the screenshots and the license file.',
+      html_body: '<p>Here are the screenshots and the license file.</p>',
+      plain_body: 'Here are the screenshots and the license file.',
+      public: true,
+      created_at: new Date().toISOString(),
+      attachments,
+    });
+    return attachments;
+  };
 
   const handle = (request: RecordedRequest): FakeReply => {
     const path = request.path.replace(/\.json$/, '');
@@ -99,6 +169,17 @@ export async function startZendeskServer(options: FakeZendeskOptions = {}): Prom
       });
     }
     if (auth !== 'agent') return { status: 401, json: { error: "Couldn't authenticate you" } };
+    const file = /^\/attachments\/token\/([^/]+)\/?$/.exec(request.path);
+    if (file && request.method === 'GET') {
+      const stored = files.get(file[1] ?? '');
+      if (!stored)
+        return { status: 404, json: { error: 'RecordNotFound', description: 'Not found' } };
+      return {
+        status: 200,
+        text: stored.content.toString('utf8'),
+        headers: { 'Content-Type': stored.contentType },
+      };
+    }
     if (path === '/api/v2/users/me' && request.method === 'GET') {
       return ok({
         user: {
@@ -155,6 +236,7 @@ export async function startZendeskServer(options: FakeZendeskOptions = {}): Prom
           plain_body: text,
           public: comment.public === undefined ? true : comment.public === true,
           created_at: new Date().toISOString(),
+          attachments: [],
         };
         ticket.comments.push(saved);
         events.push({
@@ -183,7 +265,8 @@ export async function startZendeskServer(options: FakeZendeskOptions = {}): Prom
         ? { error: 'ServerError', description: 'Something went wrong' }
         : { error: 'Error', description: `HTTP ${status}` },
   );
-  return { ...server, email, apiToken, tickets, addTicket };
+  baseUrl = server.url;
+  return { ...server, email, apiToken, tickets, addTicket, attach };
 }
 
 function authenticate(

@@ -45,7 +45,9 @@ for (const database of testDatabases) {
     it('finds a percent sign and a backslash only where they are', async () => {
       // The descriptions say "10%" (the seat rule), never "%@": unescaped, it would find every address.
       assert.deepEqual(await titles('%@'), []);
-      assert.deepEqual(await titles('\\'), []);
+      // Descriptions escape markdown (`score\@…`): a backslash matches only a backslash.
+      assert.deepEqual(await titles('\\.'), []);
+      assert.equal((await titles('score\\@')).length, 2);
       assert.equal((await titles('score@')).length, 2);
     });
   });

@@ -68,6 +68,7 @@ export async function addRequest(store: Store, now = Date.now()): Promise<string
       body_fingerprint: id,
       first_response: null,
       customer_domain: null,
+      customer_mailbox: null,
       customer_company: null,
       subscription_id: null,
       created_on: '2026-11-28',

@@ -4,7 +4,9 @@ import {
   customerKeys,
   defaultPolicySettings,
   emailDomainOf,
+  isPublicEmailDomain,
   normaliseCompany,
+  normaliseMailbox,
 } from '../../src/policy/index.js';
 import { premiumFacts } from './fixtures.js';
 
@@ -13,6 +15,7 @@ describe('customer keys', () => {
     assert.deepEqual(customerKeys(' Bob@ACME.example ', premiumFacts(), defaultPolicySettings), {
       email: 'bob@acme.example',
       emailDomain: 'acme.example',
+      mailbox: 'bob@acme.example',
       company: 'acme industries',
       subscriptionId: '2c92a0ff7e1a0001',
     });
@@ -20,7 +23,7 @@ describe('customer keys', () => {
 
   it('leaves out the domain of a public mail provider', () => {
     const keys = customerKeys('someone@Gmail.com', undefined, defaultPolicySettings);
-    assert.deepEqual(keys, { email: 'someone@gmail.com' });
+    assert.deepEqual(keys, { email: 'someone@gmail.com', mailbox: 'someone@gmail.com' });
   });
 
   it('follows the configured list of public domains', () => {
@@ -44,7 +47,48 @@ describe('customer keys', () => {
     assert.deepEqual(customerKeys('bob@acme.example', undefined, defaultPolicySettings), {
       email: 'bob@acme.example',
       emailDomain: 'acme.example',
+      mailbox: 'bob@acme.example',
     });
+  });
+
+  it('takes the registrable domain, by the public-suffix list', () => {
+    assert.equal(emailDomainOf('admin@eu.acme.example'), 'acme.example');
+    assert.equal(emailDomainOf('a@shop.x.co.uk'), 'x.co.uk');
+    assert.equal(emailDomainOf('a@x.co.uk'), 'x.co.uk');
+    assert.equal(emailDomainOf('b@y.co.uk'), 'y.co.uk');
+    assert.equal(emailDomainOf('ops@team.acme.com.au'), 'acme.com.au');
+    // A private suffix: two sites on github.io are two customers.
+    assert.equal(emailDomainOf('a@one.github.io'), 'one.github.io');
+  });
+
+  it('reads the mailbox a public provider delivers to', () => {
+    for (const address of [
+      'bob@gmail.com',
+      'Bob@Gmail.com',
+      'bob+1@gmail.com',
+      'b.o.b@gmail.com',
+      'B.o.b+weekend@googlemail.com',
+    ]) {
+      assert.equal(normaliseMailbox(address), 'bob@gmail.com', address);
+    }
+    assert.equal(normaliseMailbox('b.o.b@outlook.com'), 'b.o.b@outlook.com', 'dots count there');
+    assert.equal(normaliseMailbox('jo+x@protonmail.com'), 'jo@proton.me');
+    assert.equal(normaliseMailbox('not-an-address'), undefined);
+  });
+
+  it('knows providers under every suffix', () => {
+    for (const domain of [
+      'hotmail.co.uk',
+      'hotmail.fr',
+      'yahoo.co.jp',
+      'mail.yahoo.com',
+      'gmail.com',
+    ]) {
+      assert.equal(isPublicEmailDomain(domain, defaultPolicySettings), true, domain);
+    }
+    for (const domain of ['acme.example', 'x.co.uk', 'gmail.example.com']) {
+      assert.equal(isPublicEmailDomain(domain, defaultPolicySettings), false, domain);
+    }
   });
 });
 

@@ -51,6 +51,7 @@ describe('decide', () => {
     assert.deepEqual(decision.customerKeys, {
       email: 'jane@acme.example',
       emailDomain: 'acme.example',
+      mailbox: 'jane@acme.example',
       company: 'acme industries',
       subscriptionId: '2c92a0ff7e1a0001',
     });
@@ -192,7 +193,7 @@ describe('decide', () => {
         (outcome) => outcome.code !== 'NOT_CHECKED' || /^Not checked: /.test(outcome.message),
       ),
     );
-    assert.match(decision.rules[5]?.message ?? '', /checked by email, email domain\)/);
+    assert.match(decision.rules[5]?.message ?? '', /checked by mailbox, email domain\)/);
   });
 
   it('refuses a repeat and points to the earlier request', () => {

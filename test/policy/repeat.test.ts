@@ -28,7 +28,7 @@ describe('rule: repeat', () => {
       passed: true,
       code: 'NO_REPEAT',
       message:
-        'No earlier emergency license for this customer in the last 30 days (checked by email, email domain, company, subscription id).',
+        'No earlier emergency license for this customer in the last 30 days (checked by mailbox, email domain, company, subscription id).',
     });
   });
 
@@ -44,7 +44,7 @@ describe('rule: repeat', () => {
     assert.equal(outcome.relatedRequestId, 'req-1');
     assert.equal(
       outcome.message,
-      'An emergency license was already requested for this customer on 2026-11-20 (same email domain acme.example; request req-1, ticket https://support.example/tickets/101): its license was issued, resend it instead, not a second license.',
+      'An emergency license was already requested for this customer on 2026-11-20 (same email domain acme.example as alice@acme.example; request req-1, ticket https://support.example/tickets/101): its license was issued, resend it instead, not a second license.',
     );
   });
 
@@ -149,5 +149,77 @@ describe('rule: repeat', () => {
     assert.equal(outcome.relatedRequestId, 'req-new');
     assert.match(outcome.message, /on 2026-11-25/);
     assert.match(outcome.message, /2 more earlier requests match as well\.$/);
+  });
+
+  describe('customers behind other addresses', () => {
+    const repeats: Array<[string, string]> = [
+      ['admin@acme.example', 'admin@eu.acme.example'],
+      ['it@x.co.uk', 'a@shop.x.co.uk'],
+      ['bob@gmail.com', 'bob+1@gmail.com'],
+      ['bob@gmail.com', 'b.o.b@gmail.com'],
+      ['bob@gmail.com', 'bob@googlemail.com'],
+      ['B.O.B+old@googlemail.com', 'bob@gmail.com'],
+      ['jo@hotmail.co.uk', 'Jo+2@Hotmail.co.uk'],
+    ];
+    for (const [first, second] of repeats) {
+      it(`counts ${second} after ${first} as a repeat`, () => {
+        const keys = customerKeys(second, undefined, settings);
+        const outcome = checkRepeat(
+          keys,
+          [earlier(customerKeys(first, undefined, settings))],
+          today,
+          settings,
+        );
+        assert.equal(outcome.code, 'REPEAT', outcome.message);
+      });
+    }
+
+    const different: Array<[string, string]> = [
+      ['a@x.co.uk', 'b@y.co.uk'],
+      ['bob@gmail.com', 'alice@gmail.com'],
+      ['bob@gmail.com', 'bob@outlook.com'],
+      ['b.o.b@outlook.com', 'bob@outlook.com'],
+      ['admin@acme.example', 'admin@acme-other.example'],
+      ['a@one.github.io', 'b@two.github.io'],
+    ];
+    for (const [first, second] of different) {
+      it(`does not count ${second} after ${first}`, () => {
+        const keys = customerKeys(second, undefined, settings);
+        const outcome = checkRepeat(
+          keys,
+          [earlier(customerKeys(first, undefined, settings))],
+          today,
+          settings,
+        );
+        assert.equal(outcome.code, 'NO_REPEAT', outcome.message);
+      });
+    }
+
+    it('says which mailbox matched', () => {
+      const outcome = checkRepeat(
+        customerKeys('b.o.b+2@googlemail.com', undefined, settings),
+        [earlier(customerKeys('bob@gmail.com', undefined, settings))],
+        today,
+        settings,
+      );
+      assert.match(outcome.message, /same mailbox bob@gmail\.com as bob@gmail\.com/);
+    });
+
+    it('reads keys recorded before mailboxes existed from their email', () => {
+      const outcome = checkRepeat(
+        customerKeys('bob+x@gmail.com', undefined, settings),
+        [earlier({ email: 'b.ob@googlemail.com' })],
+        today,
+        settings,
+      );
+      assert.equal(outcome.code, 'REPEAT');
+      const subdomain = checkRepeat(
+        customerKeys('admin@acme.example', undefined, settings),
+        [earlier({ email: 'admin@eu.acme.example', emailDomain: 'eu.acme.example' })],
+        today,
+        settings,
+      );
+      assert.equal(subdomain.code, 'REPEAT');
+    });
   });
 });

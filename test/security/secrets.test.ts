@@ -13,7 +13,7 @@ import { startGitLabServer, type FakeGitLab } from '../fakes/gitlab-server.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { startFakeSmtpServer } from '../fakes/smtp-server.js';
 import { startZendeskServer, type FakeZendesk } from '../fakes/zendesk-server.js';
-import { fixtureDay, screenshotBody } from '../support/requests.js';
+import { eligibleBody, fixtureDay, screenshotBody } from '../support/requests.js';
 import {
   eventually,
   startTestService,
@@ -75,6 +75,11 @@ for (const database of testDatabases) {
         answers.push(JSON.stringify(answer.body));
         return answer;
       };
+      const png = Buffer.from('89504e470d0a1a0a', 'hex');
+      zendesk.attach(4711, [
+        { fileName: 'dashboard.png', contentType: 'image/png', content: png },
+        { fileName: 'subscription.png', contentType: 'image/png', content: png },
+      ]);
       const ok = await track('/api/v1/requests', {
         body: screenshotBody(
           {},
@@ -98,14 +103,12 @@ for (const database of testDatabases) {
       slack.failNext(200, { body: { ok: false, error: 'invalid_auth' } }, 3);
       zendesk.failNext(401, {}, 3);
       smtp.failNext(535, 'Authentication credentials invalid', 1, 'mail');
+      // A license file as the evidence: the ticket is not read before the decision.
       const refused = await track('/api/v1/requests', {
-        body: screenshotBody(
-          {},
-          {
-            customerEmail: 'admin@refused.example',
-            ticket: { id: '4712', url: `${zendesk.url}/agent/tickets/4712` },
-          },
-        ),
+        body: eligibleBody({
+          customerEmail: 'admin@refused.example',
+          ticket: { id: '4712', url: `${zendesk.url}/agent/tickets/4712` },
+        }),
       });
       await eventually(async () => {
         const { body } = await track(`/api/v1/requests/${refused.body.id}`);

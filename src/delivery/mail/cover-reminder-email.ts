@@ -1,6 +1,6 @@
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { longDate } from './english-format.js';
-import { escapeHtml } from './escape-html.js';
+import { htmlText } from '../safe-text/index.js';
 import type { OutgoingMail } from './mailer.js';
 import { licenseMessageId } from './message-id.js';
 
@@ -44,7 +44,7 @@ export function renderCoverReminderEmail(input: CoverReminderEmailInput): Outgoi
         ' ',
       ),
     text: `${paragraphs.join('\n\n')}\n`,
-    html: paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n'),
+    html: paragraphs.map((p) => `<p>${htmlText(p)}</p>`).join('\n'),
     attachments: [],
     headers: { 'X-Lifeline-Request': input.requestId, 'Auto-Submitted': 'auto-generated' },
   };

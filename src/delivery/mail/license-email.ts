@@ -2,7 +2,7 @@ import type { CalendarDate } from '../../license/calendar-date.js';
 import { addDays } from '../../license/calendar-date.js';
 import { AFTER_TRIAL_ENDS } from '../../license/gitlab-upload/license-life.js';
 import { longDate, wholeNumber } from './english-format.js';
-import { escapeHtml, htmlLink } from './escape-html.js';
+import { emailHeader, emailText, escapeHtml, htmlLink } from '../safe-text/index.js';
 import type { OutgoingMail } from './mailer.js';
 import { licenseMessageId } from './message-id.js';
 
@@ -39,14 +39,15 @@ export const LICENSE_ATTACHMENT_CONTENT_TYPE = 'application/octet-stream';
 const EXAMPLE_INSTANCE_URL = 'https://gitlab.example.com';
 
 /** The email that carries a temporary license to the customer. Pure: same input, same mail. */
-export function renderLicenseEmail(input: LicenseEmailInput): OutgoingMail {
+export function renderLicenseEmail(given: LicenseEmailInput): OutgoingMail {
+  const input = safeInput(given);
   const facts = licenseFacts(input);
   return {
     messageId: licenseMessageId(input.requestId, input.deliveryId, input.messageIdDomain),
     from: input.from,
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     to: input.to,
-    subject: oneLine(
+    subject: emailHeader(
       `Your temporary ${facts.product} license: ${facts.users}, works through ${facts.lastFullDay} (ticket ${facts.ticketRef})`,
     ),
     text: renderText(input, facts),
@@ -177,6 +178,18 @@ function renderHtml(input: LicenseEmailInput, facts: LicenseFacts): string {
 }
 
 /** Header values stay on one line whatever a ticket field contains. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+/**
+ * The values a person typed, made safe once for every part of the mail (safe-text): one line
+ * each, so a ticket id cannot add lines to the customer's email nor a header to the message.
+ */
+function safeInput(input: LicenseEmailInput): LicenseEmailInput {
+  return {
+    ...input,
+    from: emailHeader(input.from),
+    ...(input.replyTo !== undefined && { replyTo: emailHeader(input.replyTo) }),
+    to: emailHeader(input.to),
+    ticket: { id: emailText(input.ticket.id).trim(), url: emailText(input.ticket.url).trim() },
+    licenseFileName: emailHeader(input.licenseFileName),
+    ...(input.productName !== undefined && { productName: emailHeader(input.productName) }),
+  };
 }

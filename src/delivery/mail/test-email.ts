@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from '../safe-text/index.js';
 import type { OutgoingMail } from './mailer.js';
 import { messageIdDomainOf } from './message-id.js';
 

@@ -4,6 +4,7 @@
  * URL, since that is what the licensing team acts on.
  */
 import type { RequestOutcome } from '../../requests/outcome.js';
+import { slackLink, slackText, slackUrl } from '../safe-text/index.js';
 
 interface TextObject {
   type: 'plain_text' | 'mrkdwn';
@@ -100,7 +101,7 @@ function worksThrough(outcome: RequestOutcome): string | undefined {
 
 function fallbackText(outcome: RequestOutcome): string {
   const who = `${escapeText(outcome.customerEmail)}, ${outcome.userCount} seats`;
-  const ticket = `ticket ${escapeText(outcome.ticket.url)}`;
+  const ticket = `ticket ${slackUrl(outcome.ticket.url) ?? escapeText(outcome.ticket.url)}`;
   if (outcome.outcome === 'issued') {
     const through = worksThrough(outcome);
     const expiry = through ? `, works through ${through}` : '';
@@ -123,15 +124,12 @@ function trackerLink(outcome: RequestOutcome): string {
 
 /** `<url|label>`, or the escaped label alone when the URL is not http(s). */
 function link(url: string, label: string): string {
-  if (!/^https?:\/\//i.test(url)) return escapeText(label);
-  // `|` and `>` would end the link early.
-  const safeLabel = escapeText(label).replace(/\|/g, '¦');
-  return `<${escapeText(url)}|${safeLabel}>`;
+  return slackLink(url, label);
 }
 
-/** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
+/** Untrusted text for mrkdwn (safe-text: one line, `&`, `<`, `>` escaped). */
 export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return slackText(text);
 }
 
 function cut(text: string, max: number): string {

@@ -4,7 +4,7 @@
  * is how a retry recognises a note it already added before a crash.
  */
 import type { RequestOutcome } from '../../requests/outcome.js';
-import { escapeHtml, htmlLink } from '../mail/escape-html.js';
+import { htmlLink, htmlText } from '../safe-text/index.js';
 
 export interface ZendeskNote {
   html: string;
@@ -25,7 +25,7 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   const issued = outcome.outcome === 'issued';
   const rows: string[] = [
     item('Outcome', issued ? 'license issued' : 'failed, no license was sent'),
-    item('Customer email', escapeHtml(outcome.customerEmail)),
+    item('Customer email', htmlText(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
   if (outcome.expiresAt && outcome.lastFullDay) {
@@ -36,7 +36,7 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
       ),
     );
   }
-  rows.push(item('Requested by', escapeHtml(outcome.requestedBy)));
+  rows.push(item('Requested by', htmlText(outcome.requestedBy)));
   if (outcome.trackerIssue) {
     const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;
     rows.push(item('Tracker issue', link(outcome.trackerIssue.url, label)));
@@ -49,13 +49,13 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   ];
   if (!issued && outcome.failure) {
     parts.push(
-      `<p><strong>Failed step:</strong> ${escapeHtml(outcome.failure.step)}<br>` +
-        `<strong>Error:</strong> ${escapeHtml(outcome.failure.message)}<br>` +
-        `<strong>Next:</strong> ${escapeHtml(outcome.failure.nextAction)}</p>`,
+      `<p><strong>Failed step:</strong> ${htmlText(outcome.failure.step)}<br>` +
+        `<strong>Error:</strong> ${htmlText(outcome.failure.message)}<br>` +
+        `<strong>Next:</strong> ${htmlText(outcome.failure.nextAction)}</p>`,
     );
   }
   const key = noteKey(outcome);
-  parts.push(`<p>${escapeHtml(key)}</p>`);
+  parts.push(`<p>${htmlText(key)}</p>`);
   return {
     html: parts.join('\n'),
     key,
@@ -69,7 +69,7 @@ function renderCoverNote(
   cover: NonNullable<RequestOutcome['cover']>,
 ): ZendeskNote {
   const rows = [
-    item('Customer email', escapeHtml(outcome.customerEmail)),
+    item('Customer email', htmlText(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
   if (outcome.expiresAt && outcome.lastFullDay) {
@@ -87,10 +87,10 @@ function renderCoverNote(
   if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
   const key = noteKey(outcome);
   const parts = [
-    `<p><strong>${escapeHtml(cover.headline)}</strong></p>`,
-    ...cover.lines.map((line) => `<p>${escapeHtml(line)}</p>`),
+    `<p><strong>${htmlText(cover.headline)}</strong></p>`,
+    ...cover.lines.map((line) => `<p>${htmlText(line)}</p>`),
     `<ul>${rows.join('')}</ul>`,
-    `<p>${escapeHtml(key)}</p>`,
+    `<p>${htmlText(key)}</p>`,
   ];
   return { html: parts.join('\n'), key, tag: `emergency_license_${cover.event}` };
 }
@@ -116,7 +116,7 @@ export function isNoteWithKey(
   return (
     (comment.body?.includes(key) ?? false) ||
     (comment.plain_body?.includes(key) ?? false) ||
-    (comment.html_body?.includes(escapeHtml(key)) ?? false)
+    (comment.html_body?.includes(htmlText(key)) ?? false)
   );
 }
 
@@ -125,5 +125,5 @@ function item(label: string, valueHtml: string): string {
 }
 
 function link(url: string | undefined, label: string): string {
-  return url ? htmlLink(url, label) : escapeHtml(label);
+  return url ? htmlLink(url, label) : htmlText(label);
 }

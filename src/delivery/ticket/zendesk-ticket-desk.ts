@@ -14,9 +14,10 @@ import { z } from 'zod';
 import type { RequestOutcome } from '../../requests/outcome.js';
 import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
 import type { NotFoundMeaning } from '../http/classify-http-failure.js';
-import { fetchJson, type OutboundRequest } from '../http/outbound-fetch.js';
+import { fetchJson, outboundFetch, type OutboundRequest } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
-import type { TicketDesk } from './ticket-desk.js';
+import type { TicketAttachment } from '../../policy/index.js';
+import type { TicketAttachments, TicketDesk } from './ticket-desk.js';
 import { isNoteWithKey, renderZendeskNote } from './zendesk-note.js';
 import type { ZendeskSettings } from './zendesk-settings.js';
 
@@ -31,6 +32,36 @@ const commentsReply = z.object({
     }),
   ),
 });
+
+/**
+ * `GET /api/v2/tickets/{id}/comments`: each comment's attachments with `id`, `file_name`,
+ * `content_url`, `content_type` and `size` (bytes), and `next_page` for the next page
+ * (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_comments/).
+ */
+const attachmentsReply = z.object({
+  comments: z.array(
+    z.object({
+      id: z.number(),
+      attachments: z
+        .array(
+          z.object({
+            id: z.number(),
+            file_name: z.string(),
+            content_url: z.string(),
+            content_type: z.string().nullable().optional(),
+            size: z.number().nullable().optional(),
+          }),
+        )
+        .optional(),
+    }),
+  ),
+  next_page: z.string().nullable().optional(),
+});
+
+/** A license file is a few kilobytes; anything far larger is not one. */
+const LICENSE_FILE_MAX_BYTES = 100_000;
+/** Pages of 100 comments: a ticket with more is not an emergency ticket we can check. */
+const MAX_COMMENT_PAGES = 5;
 
 const updateReply = z.object({
   ticket: z.object({ id: z.number() }),
@@ -130,6 +161,75 @@ export class ZendeskTicketDesk implements TicketDesk {
       tagsReply,
     );
     return { ...(ref === undefined ? {} : { ref }), destination: `Zendesk ticket #${ticketId}` };
+  }
+
+  async readAttachments(id: string): Promise<TicketAttachments> {
+    const ticketId = ticketNumber(id);
+    const notFound = (): NotFoundMeaning => ({
+      kind: 'permanent',
+      code: 'ZENDESK_TICKET_NOT_FOUND',
+      message: `Zendesk ticket ${ticketId} not found at ZENDESK_URL`,
+    });
+    const found: Array<{ attachment: TicketAttachment; contentUrl: string }> = [];
+    let next: URL | undefined = this.url(
+      `/api/v2/tickets/${ticketId}/comments.json?sort_order=desc&per_page=100`,
+    );
+    for (let page = 0; next !== undefined && page < MAX_COMMENT_PAGES; page += 1) {
+      const reply: z.output<typeof attachmentsReply> = await this.call(
+        {
+          method: 'GET',
+          url: next,
+          action: `reading the attachments of ticket ${ticketId}`,
+          notFound,
+        },
+        attachmentsReply,
+      );
+      for (const comment of reply.comments) {
+        for (const file of comment.attachments ?? []) {
+          found.push({
+            attachment: {
+              id: file.id,
+              fileName: file.file_name,
+              contentType: file.content_type ?? 'application/octet-stream',
+              size: file.size ?? 0,
+            },
+            contentUrl: file.content_url,
+          });
+        }
+      }
+      next = this.sameOrigin(reply.next_page ?? undefined);
+    }
+    const licenseFiles: TicketAttachments['licenseFiles'] = [];
+    for (const { attachment, contentUrl } of found) {
+      if (!/\.gitlab-license$/i.test(attachment.fileName)) continue;
+      if (attachment.size > LICENSE_FILE_MAX_BYTES) continue;
+      const url = this.sameOrigin(contentUrl);
+      // Credentials go only to ZENDESK_URL; a file elsewhere is not fetched.
+      if (url === undefined) continue;
+      const reply = await outboundFetch(
+        {
+          method: 'GET',
+          url,
+          headers: { Authorization: this.authorization, Accept: '*/*' },
+          action: `downloading ${attachment.fileName} from ticket ${ticketId}`,
+          notFound,
+          ...(this.options.timeoutMs !== undefined && { timeoutMs: this.options.timeoutMs }),
+        },
+        this.service,
+      );
+      licenseFiles.push({ attachment, text: reply.body.slice(0, LICENSE_FILE_MAX_BYTES) });
+    }
+    return { attachments: found.map((entry) => entry.attachment), licenseFiles };
+  }
+
+  private sameOrigin(url: string | undefined): URL | undefined {
+    if (url === undefined) return undefined;
+    try {
+      const parsed = new URL(url);
+      return parsed.origin === new URL(this.settings.url).origin ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async check(): Promise<ReadinessCheck[]> {

@@ -3,6 +3,7 @@ import { customerKeys, decide, readEvidence } from '../../policy/index.js';
 import { decisionView } from '../../requests/decision-view.js';
 import { findEarlierEmergencies } from '../../requests/earlier-emergencies.js';
 import { submissionSchema } from '../../requests/submission.js';
+import { gatherTicketEvidence } from '../../requests/ticket-evidence.js';
 import { principalOf } from '../auth/authenticate.js';
 import type { HttpContext } from '../http-context.js';
 
@@ -22,7 +23,13 @@ export function eligibilityRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         principalOf(request);
         const body = request.body;
         const today = ctx.clock.today();
-        const reading = readEvidence(body.evidence, ctx.evidenceKeys);
+        const gathered = await gatherTicketEvidence(
+          ctx.submit.ticketDesk,
+          body.ticket.id,
+          body.evidence,
+          ctx.evidenceKeys,
+        );
+        const reading = readEvidence(gathered.evidence, ctx.evidenceKeys);
         const keys = customerKeys(
           body.customerEmail,
           reading.ok ? reading.facts : undefined,
@@ -39,8 +46,9 @@ export function eligibilityRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             today,
             customerEmail: body.customerEmail,
             userCount: body.userCount,
-            evidence: body.evidence,
+            evidence: gathered.evidence,
             earlierEmergencies: earlier,
+            ...(gathered.ticketEvidence && { ticketEvidence: gathered.ticketEvidence }),
           },
           ctx.evidenceKeys,
           ctx.policy,

@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { customerKeys } from '../../policy/index.js';
 import { requestStates } from '../../requests/request.js';
 import { requestDetail, searchRequests } from '../../requests/request-view.js';
 import { resendLicense } from '../../requests/resend-license.js';
@@ -20,6 +21,13 @@ const idParams = z.object({ id: z.uuid({ error: 'id must be a request id (a UUID
 const listQuery = z
   .object({
     email: z.string().max(254).optional(),
+    customer: z
+      .string()
+      .max(254)
+      .optional()
+      .describe(
+        'an email address: requests for the same customer as the repeat rule matches them (same registrable domain, or the same mailbox at a public mail provider)',
+      ),
     ticket: z.string().max(64).optional(),
     state: z
       .enum(requestStates as [string, ...string[]], {
@@ -79,10 +87,11 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         },
       },
       async (request) => {
-        const { email, ticket, state, since, limit, cursor } = request.query;
+        const { email, customer, ticket, state, since, limit, cursor } = request.query;
         return searchRequests(ctx.store.db, {
           limit,
           ...(email && { email }),
+          ...(customer && { customer: customerKeys(customer, undefined, ctx.policy) }),
           ...(ticket && { ticket }),
           ...(state && { state: state as (typeof requestStates)[number] }),
           ...(since && { since }),

@@ -1,7 +1,12 @@
 import type { CalendarDate } from '../../license/calendar-date.js';
 import { daysBetween } from '../../license/calendar-date.js';
 import type { CustomerKeys } from '../customer-keys.js';
-import { isPublicEmailDomain } from '../customer-keys.js';
+import {
+  emailDomainOf,
+  isPublicEmailDomain,
+  normaliseMailbox,
+  registrableDomain,
+} from '../customer-keys.js';
 import type { RuleOutcome } from '../rule-outcome.js';
 import type { PolicySettings } from '../settings.js';
 import { days } from '../wording.js';
@@ -58,7 +63,7 @@ export function checkRepeat(
   const latest = matches[0];
   if (latest === undefined) {
     const checked = [
-      'email',
+      keys.mailbox === undefined ? 'email' : 'mailbox',
       keys.emailDomain === undefined ? undefined : 'email domain',
       keys.company === undefined ? undefined : 'company',
       keys.subscriptionId === undefined ? undefined : 'subscription id',
@@ -108,13 +113,23 @@ export function sameCustomer(
     .trim()
     .toLowerCase();
   if (current.email !== '' && current.email === earlierEmail) return `same email ${current.email}`;
+  // Keys recorded before mailboxes and registrable domains existed are read again from the email.
+  const currentMailbox = current.mailbox ?? normaliseMailbox(current.email);
+  const earlierMailbox = earlier.mailbox ?? normaliseMailbox(earlierEmail);
+  if (currentMailbox !== undefined && currentMailbox === earlierMailbox) {
+    return `same mailbox ${currentMailbox} as ${earlierEmail}`;
+  }
   // The earlier keys were computed under the settings of their day: check the domain again.
+  const earlierDomain =
+    (earlier.emailDomain === undefined ? undefined : registrableDomain(earlier.emailDomain)) ??
+    emailDomainOf(earlierEmail);
   if (
     current.emailDomain !== undefined &&
-    current.emailDomain === earlier.emailDomain?.toLowerCase() &&
+    current.emailDomain === earlierDomain &&
     !isPublicEmailDomain(current.emailDomain, settings)
   ) {
-    return `same email domain ${current.emailDomain}`;
+    const as = earlierEmail === '' ? '' : ` as ${earlierEmail}`;
+    return `same email domain ${current.emailDomain}${as}`;
   }
   if (current.company !== undefined && current.company === earlier.company) {
     return `same company “${current.company}”`;

@@ -42,6 +42,8 @@ export interface RequestPage {
 
 export interface RequestQuery {
   email?: string;
+  /** The same customer as this address, matched as the repeat rule does. */
+  customer?: string;
   ticket?: string;
   state?: RequestState;
   since?: string;

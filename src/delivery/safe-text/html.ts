@@ -1,3 +1,5 @@
+import { oneLine } from './one-line.js';
+
 const REPLACEMENTS: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -15,6 +17,11 @@ export function escapeHtml(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (character) => REPLACEMENTS[character] ?? character);
 }
 
+/** Untrusted text as one line of HTML element content (the Zendesk note, the email's HTML). */
+export function htmlText(value: string | number): string {
+  return escapeHtml(oneLine(value));
+}
+
 /**
  * A link for an http(s) URL; anything else (a `javascript:` URL, a typo) is shown as plain
  * text beside the label, so that a hostile ticket URL cannot become a clickable script.
@@ -27,6 +34,6 @@ export function htmlLink(url: string, label: string = url): string {
   } catch {
     safe = false;
   }
-  if (safe) return `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
-  return label === url ? escapeHtml(url) : `${escapeHtml(label)} (${escapeHtml(url)})`;
+  if (safe) return `<a href="${escapeHtml(oneLine(url))}">${htmlText(label)}</a>`;
+  return label === url ? htmlText(url) : `${htmlText(label)} (${htmlText(url)})`;
 }
