@@ -16,6 +16,9 @@ export type AuditAction =
   | 'request.created'
   | 'request.resent'
   | 'request.retried'
+  | 'request.approved'
+  | 'request.declined'
+  | 'request.expired'
   | 'license.downloaded'
   | 'license.signed';
 

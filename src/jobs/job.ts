@@ -1,14 +1,19 @@
 /**
  * The durable job table's vocabulary.
  * - job: one step of a request's work (generate the license, send an email, sync the tracker
- *   issue, post the notice, note the ticket), stored in `jobs` and run by a worker.
+ *   issue, post the notice, note the ticket, end a wait for approval), stored in `jobs` and run by a worker.
  * - attempt: one run of a job; counted when the job is claimed, so a crash uses one up.
  * - lease: how long a claimed job belongs to its worker; the worker renews it while it runs,
  *   and an expired lease lets another worker take the job over (a crashed worker's jobs).
  * - unique key: at most one job with a given key ever exists, so enqueueing twice is harmless.
  */
 export type JobKind =
-  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
+  | 'generate_license'
+  | 'send_email'
+  | 'sync_tracker_issue'
+  | 'post_notice'
+  | 'note_ticket'
+  | 'expire_approval';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 

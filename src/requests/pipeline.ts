@@ -1,6 +1,7 @@
 import type { JobHandlers } from '../jobs/job-handler.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
+import { expireApprovalStep } from './steps/expire-approval.js';
 import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
@@ -13,5 +14,6 @@ export function requestPipeline(ctx: PipelineContext): JobHandlers {
     sync_tracker_issue: syncTrackerIssueStep(ctx),
     post_notice: postNoticeStep(ctx),
     note_ticket: noteTicketStep(ctx),
+    expire_approval: expireApprovalStep(ctx),
   };
 }

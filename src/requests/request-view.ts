@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import type { Decision } from '../policy/index.js';
 import type { Database, RequestRow } from '../store/schema.js';
+import { approvalView, loadApproval } from './approval-records.js';
 import { decisionView } from './decision-view.js';
 import type { RequestState } from './request.js';
 
@@ -71,7 +72,7 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
     .where('id', '=', requestId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const [license, decision, deliveries, timeline, waiting] = await Promise.all([
+  const [license, decision, deliveries, timeline, waiting, approval] = await Promise.all([
     db.selectFrom('licenses').selectAll().where('request_id', '=', requestId).executeTakeFirst(),
     db
       .selectFrom('decisions')
@@ -97,11 +98,14 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
       .where('state', '=', 'pending')
       .where('delivery_id', 'is not', null)
       .execute(),
+    loadApproval(db, requestId),
   ]);
   const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
   return {
     ...requestSummary(row, license),
     decision: decision ? decisionView(JSON.parse(decision.document) as Decision) : null,
+    /** Set when a guardrail held the request: why, who may settle it, until when, the verdict. */
+    approval: approval ? approvalView(approval) : null,
     deliveries: deliveries.map((d) => ({
       id: d.id,
       channel: d.channel,

@@ -21,7 +21,7 @@ describe('policy settings', () => {
 
   it('names a policy with a short, stable version', () => {
     const version = policyVersion(defaultPolicySettings);
-    assert.match(version, /^p2-[0-9a-f]{8}$/);
+    assert.match(version, /^p3-[0-9a-f]{8}$/);
     assert.equal(policyVersion({ ...defaultPolicySettings }), version);
   });
 

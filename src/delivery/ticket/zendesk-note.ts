@@ -11,13 +11,31 @@ export interface ZendeskNote {
   /** Plain text that identifies this note among the ticket's comments. */
   key: string;
   /** The tag added to the ticket alongside the note. */
-  tag: 'emergency_license_issued' | 'emergency_license_failed';
+  tag: `emergency_license_${RequestOutcome['outcome']}`;
 }
+
+const headings: Record<RequestOutcome['outcome'], { title: string; outcome: string }> = {
+  issued: { title: 'Emergency license issued', outcome: 'license issued' },
+  failed: { title: 'Emergency license FAILED', outcome: 'failed, no license was sent' },
+  awaiting_approval: {
+    title: 'Emergency license AWAITING APPROVAL',
+    outcome: 'waiting for a second person’s approval, no license yet',
+  },
+  declined: {
+    title: 'Emergency license request DECLINED',
+    outcome: 'declined, no license was issued',
+  },
+  expired: {
+    title: 'Emergency license request EXPIRED',
+    outcome: 'nobody approved it in time, no license was issued',
+  },
+};
 
 export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   const issued = outcome.outcome === 'issued';
+  const heading = headings[outcome.outcome];
   const rows: string[] = [
-    item('Outcome', issued ? 'license issued' : 'failed, no license was sent'),
+    item('Outcome', escapeHtml(heading.outcome)),
     item('Customer email', escapeHtml(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
@@ -36,8 +54,19 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   }
   if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
 
+  const approval = outcome.approval;
+  if (approval) {
+    for (const reason of approval.reasons)
+      rows.push(item('Needs approval because', escapeHtml(reason)));
+    if (outcome.outcome === 'awaiting_approval') {
+      rows.push(item('Who may approve', escapeHtml(approval.whoMayApprove)));
+      rows.push(item('Expires', escapeHtml(approval.expiresAt)));
+    }
+    if (approval.decidedBy) rows.push(item('Decided by', escapeHtml(approval.decidedBy)));
+    if (approval.reason) rows.push(item('Reason', escapeHtml(approval.reason)));
+  }
   const parts = [
-    `<p><strong>${issued ? 'Emergency license issued' : 'Emergency license FAILED'}</strong></p>`,
+    `<p><strong>${escapeHtml(heading.title)}</strong></p>`,
     `<ul>${rows.join('')}</ul>`,
   ];
   if (!issued && outcome.failure) {
@@ -52,7 +81,7 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   return {
     html: parts.join('\n'),
     key,
-    tag: issued ? 'emergency_license_issued' : 'emergency_license_failed',
+    tag: `emergency_license_${outcome.outcome}`,
   };
 }
 
@@ -62,9 +91,9 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
  */
 export function noteKey(outcome: RequestOutcome): string {
   const what =
-    outcome.outcome === 'issued'
-      ? 'issued'
-      : `failed${outcome.failure ? ` at ${outcome.failure.step}` : ''}`;
+    outcome.outcome === 'failed'
+      ? `failed${outcome.failure ? ` at ${outcome.failure.step}` : ''}`
+      : outcome.outcome;
   return `Lifeline request ${outcome.requestId} (${what})`;
 }
 

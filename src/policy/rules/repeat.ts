@@ -99,7 +99,7 @@ function whatToDo(state: string): string {
 }
 
 /** Why two sets of keys are the same customer, or undefined when they are not. */
-function sameCustomer(
+export function sameCustomer(
   current: CustomerKeys,
   earlier: CustomerKeys,
   settings: PolicySettings,

@@ -1,5 +1,6 @@
 import type { JobHandler } from '../../jobs/job-handler.js';
-import type { RequestOutcome } from '../outcome.js';
+import { outcomeKinds, type RequestOutcome } from '../outcome.js';
+import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
@@ -29,12 +30,9 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
       const request = await loadRequest(db, job.requestId);
       if (!request) return;
       const license = await loadLicense(db, job.requestId);
-      const outcome = outcomeOf(
-        request,
-        license,
-        delivery.purpose === 'failed' ? 'failed' : 'issued',
-        ctx.requestUrl(request.id),
-      );
+      const approval = await loadApproval(db, job.requestId);
+      const kind = outcomeKinds.find((known) => known === delivery.purpose) ?? 'issued';
+      const outcome = outcomeOf(request, license, kind, ctx.requestUrl(request.id), approval);
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
       const now = ctx.clock.now();
       await recordAfterDelivery(() =>
