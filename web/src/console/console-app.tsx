@@ -7,6 +7,7 @@ import { AuditPage } from './audit-page.js';
 import { InspectPage } from './inspect-page.js';
 import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
+import { ApprovalsPage } from './approvals-page.js';
 import { RequestsPage } from './requests-page.js';
 import { links, useRoute, type Route } from './router.js';
 import { SignInPage } from './sign-in-page.js';
@@ -86,6 +87,9 @@ export function ConsoleApp() {
               >
                 Requests
               </a>
+              <a href={links.approvals()} aria-current={current('approvals')}>
+                Awaiting approval
+              </a>
               <a href={links.newRequest()} aria-current={current('new')}>
                 New request
               </a>
@@ -133,6 +137,8 @@ function Page({ route, api }: { route: Route; api: LifelineApi }) {
       return <RequestsPage api={api} query={route.query} />;
     case 'request':
       return <RequestPage api={api} id={route.id} />;
+    case 'approvals':
+      return <ApprovalsPage api={api} />;
     case 'new':
       return <NewRequestPage api={api} />;
     case 'inspect':
