@@ -138,6 +138,30 @@ describe('guardrails', () => {
     ]);
   });
 
+  it('hold a second request while the first still waits, pointing to it', () => {
+    const decision = decide(
+      input({
+        earlierEmergencies: [
+          {
+            requestId: 'req-waiting',
+            createdOn: day('2026-11-28'),
+            customerKeys: { email: 'bob@acme.example', emailDomain: 'acme.example' },
+            ticketUrl: 'https://support.example/tickets/9',
+            state: 'awaiting_approval',
+          },
+        ],
+      }),
+      [evidenceKey],
+      settings,
+    );
+    assert.equal(decision.guardrails[0]?.code, 'REPEAT_NEEDS_APPROVAL');
+    assert.equal(decision.guardrails[0]?.relatedRequestId, 'req-waiting');
+    assert.match(
+      decision.guardrails[0]?.message ?? '',
+      /it is waiting for an approver, have it approved/,
+    );
+  });
+
   it('name bad thresholds in sentences', () => {
     assert.deepEqual(
       policySettingsProblems({
