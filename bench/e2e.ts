@@ -69,6 +69,9 @@ export async function benchEndToEnd(
       LIFELINE_PORT: '0',
       LIFELINE_SIGNING_KEY_FILE: signingKey,
       LIFELINE_RATE_LIMIT_PER_MINUTE: '10000000',
+      // One token makes thousands of requests a minute here: the daily caps would hold them.
+      LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '1000000',
+      LIFELINE_APPROVAL_DAILY_CAP_DESK: '10000000',
       LIFELINE_LOG_LEVEL: 'warn',
     },
     { compiled: true },

@@ -104,6 +104,31 @@ export const configSchema = z.object({
   ),
   LIFELINE_ESCALATION_CONTACT: z.string().default(defaultPolicySettings.escalationContact),
 
+  /** The guardrails: past one, a request waits for an approver who is not the requester. */
+  LIFELINE_APPROVAL_SEAT_FACTOR: z.coerce
+    .number({ error: 'LIFELINE_APPROVAL_SEAT_FACTOR must be a number' })
+    .min(1, 'LIFELINE_APPROVAL_SEAT_FACTOR must be at least 1')
+    .max(1000, 'LIFELINE_APPROVAL_SEAT_FACTOR must be at most 1000')
+    .default(defaultPolicySettings.approval.seatFactor),
+  LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: whole(
+    'LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER',
+    1,
+    1_000_000,
+  ).default(defaultPolicySettings.approval.dailyCapPerEngineer),
+  LIFELINE_APPROVAL_DAILY_CAP_DESK: whole(
+    'LIFELINE_APPROVAL_DAILY_CAP_DESK',
+    1,
+    10_000_000,
+  ).default(defaultPolicySettings.approval.dailyCapDesk),
+  LIFELINE_APPROVAL_TYPED_EVIDENCE_MAX_USERS: whole(
+    'LIFELINE_APPROVAL_TYPED_EVIDENCE_MAX_USERS',
+    1,
+    2_147_483_647,
+  ).default(defaultPolicySettings.approval.typedEvidenceMaxUsers),
+  LIFELINE_APPROVAL_EXPIRY_HOURS: whole('LIFELINE_APPROVAL_EXPIRY_HOURS', 1, 24 * 90).default(72),
+  /** Resends of one request an engineer may ask for; more need an approver. */
+  LIFELINE_RESEND_LIMIT: whole('LIFELINE_RESEND_LIMIT', 0, 1_000_000).default(3),
+
   LIFELINE_LICENSE_DURATION_DAYS: whole('LIFELINE_LICENSE_DURATION_DAYS', 1, 90).default(
     defaultEmergencyLicenseSettings.durationDays,
   ),
@@ -254,6 +279,12 @@ export function loadConfig(
       maxUserCount: values.LIFELINE_MAX_USER_COUNT,
       repeatPeriodDays: values.LIFELINE_REPEAT_PERIOD_DAYS,
       escalationContact: values.LIFELINE_ESCALATION_CONTACT,
+      approval: {
+        seatFactor: values.LIFELINE_APPROVAL_SEAT_FACTOR,
+        dailyCapPerEngineer: values.LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER,
+        dailyCapDesk: values.LIFELINE_APPROVAL_DAILY_CAP_DESK,
+        typedEvidenceMaxUsers: values.LIFELINE_APPROVAL_TYPED_EVIDENCE_MAX_USERS,
+      },
     },
     license: {
       durationDays: values.LIFELINE_LICENSE_DURATION_DAYS,

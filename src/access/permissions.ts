@@ -22,7 +22,7 @@ export const routeAccess = {
   'GET /api/v1/requests/:id/license': { roles: licensing, what: 'download a license' },
   'POST /api/v1/requests/:id/resend': {
     roles: licensing,
-    what: 'resend a license (to the request’s own customer address; to another: approver)',
+    what: 'resend a license (to the request’s own address or domain; elsewhere, or past the resend limit: approver)',
   },
   'POST /api/v1/requests/:id/retry': { roles: licensing, what: 'retry a request' },
   'POST /api/v1/requests/:id/renewal': {
@@ -32,6 +32,14 @@ export const routeAccess = {
   'POST /api/v1/requests/:id/extension': {
     roles: ['approver'],
     what: 'extend a request’s cover with a new temporary license',
+  },
+  'POST /api/v1/requests/:id/approve': {
+    roles: ['approver'],
+    what: 'approve a request a guardrail holds',
+  },
+  'POST /api/v1/requests/:id/decline': {
+    roles: ['approver'],
+    what: 'decline a request a guardrail holds',
   },
   'GET /api/v1/tracker/issues': { roles: licensing, what: 'see tracker issues' },
   'GET /api/v1/tracker/issues/:number': { roles: licensing, what: 'see tracker issues' },
@@ -60,8 +68,16 @@ export type RouteKey = keyof typeof routeAccess;
 
 /** Decisions inside a route, beyond the route itself. */
 export const actionAccess = {
-  /** Resending a license to an address other than the request's own customer address. */
-  resendElsewhere: { roles: ['approver'], what: 'resend a license to another address' },
+  /** Resending a license outside the request's own address and (company) domain. */
+  resendElsewhere: {
+    roles: ['approver'],
+    what: 'resend a license to another address than the request’s own address or domain',
+  },
+  /** Resending one request's license more often than LIFELINE_RESEND_LIMIT. */
+  resendBeyondLimit: {
+    roles: ['approver'],
+    what: 'resend a license more often than the resend limit (LIFELINE_RESEND_LIMIT)',
+  },
   /** Marking a renewal done without the customer's license file, with a reason. */
   markRenewed: { roles: ['approver'], what: 'mark a renewal done without the license file' },
   /** Naming, in `requestedBy`, the person a call is made for. */

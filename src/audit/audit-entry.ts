@@ -18,6 +18,9 @@ export type AuditAction =
   | 'request.retried'
   | 'request.renewed'
   | 'request.extended'
+  | 'request.approved'
+  | 'request.declined'
+  | 'request.expired'
   | 'license.downloaded'
   | 'license.signed';
 

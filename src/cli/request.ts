@@ -98,7 +98,8 @@ export function registerRequestCommands(program: Command): void {
         const final = await waitForOutcome(result.id);
         if (options.json) printJson(final);
         else printRequest(final);
-        process.exit(final.state === 'succeeded' ? 0 : 1);
+        // 3: nothing failed, but a second person must approve before anything is issued.
+        process.exit(final.state === 'succeeded' ? 0 : final.state === 'awaiting_approval' ? 3 : 1);
       }
     });
 
@@ -171,6 +172,34 @@ export function registerRequestCommands(program: Command): void {
       if (options.json) printJson(result);
       say(`The same license is on its way to ${result.to}.`);
     });
+
+  for (const verb of ['approve', 'decline'] as const) {
+    request
+      .command(`${verb} <id>`)
+      .description(
+        verb === 'approve'
+          ? 'Approve a request a guardrail holds (approvers other than the requester): the license is issued.'
+          : 'Decline a request a guardrail holds (approvers other than the requester): it ends rejected.',
+      )
+      .requiredOption('--reason <text>', `why you ${verb} it (recorded in the audit log)`)
+      .option('--json', 'print the answer as JSON')
+      .action(async (id: string, options: { reason: string; json?: boolean }) => {
+        const result = expectStatus(
+          await callApi<{ id: string; state: string; verdict: string }>(
+            'POST',
+            `/api/v1/requests/${encodeURIComponent(id)}/${verb}`,
+            { reason: options.reason },
+          ),
+          200,
+        );
+        if (options.json) printJson(result);
+        say(
+          result.verdict === 'approved'
+            ? `Approved: request ${result.id} continues, the license is being generated.`
+            : `Declined: request ${result.id} ends rejected, nothing was issued.`,
+        );
+      });
+  }
 
   request
     .command('retry <id>')
@@ -274,7 +303,8 @@ async function waitForOutcome(id: string): Promise<RequestDetail> {
       await callApi<RequestDetail>('GET', `/api/v1/requests/${encodeURIComponent(id)}`),
       200,
     );
-    if (['succeeded', 'failed', 'rejected'].includes(detail.state)) return detail;
+    if (['succeeded', 'failed', 'rejected', 'awaiting_approval'].includes(detail.state))
+      return detail;
     if (Date.now() > deadline)
       fail(
         `request ${id} is still ${detail.state} after 2 minutes; check it later with: lifeline request show ${id}`,
@@ -284,9 +314,15 @@ async function waitForOutcome(id: string): Promise<RequestDetail> {
 }
 
 function printDecision(id: string, decision: DecisionView): void {
-  process.stdout.write(
-    `${decision.eligible ? 'Accepted' : 'Rejected'}: ${decision.summary}\nRequest ${id}\n`,
-  );
+  const verdict = !decision.eligible
+    ? 'Rejected'
+    : (decision as Partial<DecisionView>).needsApproval
+      ? 'Waiting for approval'
+      : 'Accepted';
+  process.stdout.write(`${verdict}: ${decision.summary}\nRequest ${id}\n`);
+  // An older service answers without guardrails.
+  const guardrails = (decision as Partial<DecisionView>).guardrails ?? [];
+  for (const held of guardrails) process.stdout.write(`  HOLD ${held.code}: ${held.message}\n`);
   for (const rule of decision.rules)
     process.stdout.write(
       `  ${rule.passed ? 'ok  ' : rule.code === 'NOT_CHECKED' ? '--  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`,
@@ -331,6 +367,15 @@ function printRequest(detail: RequestDetail): void {
         `    ${rule.code === 'NOT_CHECKED' ? 'not checked' : 'FAIL'} ${rule.rule}: ${rule.message}`,
       );
     }
+  }
+  if (detail.approval) {
+    const a = detail.approval;
+    lines.push(
+      a.verdict === null
+        ? `  approval    waiting for ${a.whoMayApprove} until ${a.expiresAt.slice(0, 19).replace('T', ' ')} UTC (lifeline request approve|decline ${detail.id} --reason …)`
+        : `  approval    ${a.verdict}${a.decidedBy ? ` by ${a.decidedBy}` : ''}${a.reason ? `: ${a.reason}` : ''}`,
+    );
+    for (const held of a.reasons) lines.push(`    HOLD ${held.code}: ${held.message}`);
   }
   if (detail.failure)
     lines.push(

@@ -23,6 +23,10 @@ export const apiErrorCodes = {
     meaning: 'The name is taken, ambiguous, or the change was already made.',
   },
   NOTHING_TO_RETRY: { status: 409, meaning: 'The request has no failed step.' },
+  NOT_AWAITING_APPROVAL: {
+    status: 409,
+    meaning: 'The request is not waiting for approval (never held, or already settled).',
+  },
   NO_LICENSE_TO_RESEND: {
     status: 409,
     meaning: 'The request has no license (rejected, or not generated yet).',

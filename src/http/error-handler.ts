@@ -4,6 +4,7 @@ import { AccessChangeRefused } from '../access/api-tokens.js';
 import { IdempotencyKeyReused } from '../requests/submit-request.js';
 import { InvalidCursor } from '../requests/request-view.js';
 import { NothingToRetry } from '../requests/retry-request.js';
+import { NotAwaitingApproval, OwnRequest } from '../requests/approve-request.js';
 import { NoLicenseToResend } from '../requests/resend-license.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { ExtensionRefused } from '../requests/extend-license.js';
@@ -57,6 +58,9 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (error instanceof IdempotencyKeyReused)
     return send(409, 'IDEMPOTENCY_KEY_REUSED', error.message);
   if (error instanceof NothingToRetry) return send(409, 'NOTHING_TO_RETRY', error.message);
+  if (error instanceof NotAwaitingApproval)
+    return send(409, 'NOT_AWAITING_APPROVAL', error.message);
+  if (error instanceof OwnRequest) return send(403, 'FORBIDDEN', error.message);
   if (error instanceof NoLicenseToResend) return send(409, 'NO_LICENSE_TO_RESEND', error.message);
   if (error instanceof AccessChangeRefused) {
     if (error.kind === 'conflict') return send(409, 'CONFLICT', error.message);

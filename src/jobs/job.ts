@@ -1,7 +1,7 @@
 /**
  * The durable job table's vocabulary.
  * - job: one step of a request's work (generate the license, send an email, sync the tracker
- *   issue, post the notice, note the ticket), stored in `jobs` and run by a worker.
+ *   issue, post the notice, note the ticket, end a wait for approval), stored in `jobs` and run by a worker.
  * - attempt: one run of a job; counted when the job is claimed, so a crash uses one up.
  * - lease: how long a claimed job belongs to its worker; the worker renews it while it runs,
  *   and an expired lease lets another worker take the job over (a crashed worker's jobs).
@@ -16,7 +16,9 @@ export type JobKind =
   /** A reminder or the lapse of a cover, due at its day (src/requests/cover.ts). */
   | 'cover_reminder'
   /** A comment on the request's tracker issue (cover news). */
-  | 'comment_tracker_issue';
+  | 'comment_tracker_issue'
+  /** The end of a wait for approval (src/requests/approval). */
+  | 'expire_approval';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 

@@ -15,6 +15,7 @@ export const defaultStepConcurrency: Readonly<Record<JobKind, number>> = {
   note_ticket: 2,
   cover_reminder: 2,
   comment_tracker_issue: 2,
+  expire_approval: 1,
 };
 
 /** The kinds in the order the worker offers them slots: the license first. */
@@ -29,6 +30,7 @@ export const stepRemote: Readonly<Record<JobKind, string | undefined>> = {
   note_ticket: 'ticket',
   cover_reminder: undefined,
   comment_tracker_issue: 'tracker',
+  expire_approval: undefined,
 };
 
 /** Parses `kind=N,kind=N` over the defaults; throws a sentence naming what is wrong. */

@@ -7,6 +7,8 @@ import type { EvidenceInput, EvidenceReading, SubscriptionFacts } from './eviden
 import { readEvidence } from './evidence.js';
 import type { TicketEvidence } from './ticket-evidence.js';
 import { withTicketEvidence } from './ticket-evidence.js';
+import type { GuardrailOutcome, RecentIssues, RefusedRequest } from './guardrails.js';
+import { checkGuardrails } from './guardrails.js';
 import type { RuleName, RuleOutcome } from './rule-outcome.js';
 import { notChecked, ruleOrder } from './rule-outcome.js';
 import { checkPaidPlan } from './rules/paid-plan.js';
@@ -30,10 +32,19 @@ export interface DecisionInput {
   earlierEmergencies: EarlierEmergency[];
   /** What the ticket showed (its attachments), when a desk that reads tickets is configured. */
   ticketEvidence?: TicketEvidence;
+  /** Licenses in the last 24 hours, for the daily caps (absent: the caps are not checked). */
+  recentIssues?: RecentIssues;
+  /** Candidates refused before; decide() keeps the prospects that match the customer. */
+  refusedBefore?: RefusedRequest[];
 }
 
 export interface Decision {
+  /** No rule refuses: a license may be issued (at once, or once approved: needsApproval). */
   eligible: boolean;
+  /** Eligible, but held by a guardrail: it waits for an approver who is not the requester. */
+  needsApproval: boolean;
+  /** Every guardrail that holds the request, each with its code and sentence. */
+  guardrails: GuardrailOutcome[];
   policyVersion: string;
   decidedOn: CalendarDate;
   /** Every rule in ruleOrder, even after a failure. */
@@ -44,7 +55,7 @@ export interface Decision {
   /** What the license must say, when eligible: the seats, and previous_user_count where it helps. */
   licenseTerms?: LicenseTerms;
   customerKeys: CustomerKeys;
-  /** One sentence: "Eligible: …", or the first failing rule's message. */
+  /** One sentence: "Eligible: …", "Needs approval: …", or the first failing rule's message. */
   summary: string;
   /** Recorded for replay (the license file as given). */
   input: DecisionInput;
@@ -101,8 +112,40 @@ export function decide(
         : notChecked('repeat', `today’s date ${String(today)} is not a YYYY-MM-DD date`),
     ),
   };
+  // A repeat is no longer refused: a second person may grant a second license.
+  if (outcomes.repeat.code === 'REPEAT')
+    outcomes.repeat = { ...outcomes.repeat, needsApproval: true };
+  // Nor is a ticket Zendesk would not show: a second person checks the screenshots instead.
+  if (outcomes.evidence.code === 'ZENDESK_UNREACHABLE')
+    outcomes.evidence = { ...outcomes.evidence, needsApproval: true };
   const rules = ruleOrder.map((rule) => outcomes[rule]);
-  const eligible = rules.every((outcome) => outcome.passed);
+  const eligible = rules.every((outcome) => outcome.passed || outcome.needsApproval === true);
+  const guardrails = eligible
+    ? guarded(
+        () =>
+          checkGuardrails(
+            {
+              userCount: input.userCount,
+              facts,
+              keys,
+              repeat: outcomes.repeat,
+              evidence: outcomes.evidence,
+              ...(input.recentIssues !== undefined && { recentIssues: input.recentIssues }),
+              ...(input.refusedBefore !== undefined && { refusedBefore: input.refusedBefore }),
+            },
+            policy,
+          ),
+        (): GuardrailOutcome[] => [
+          {
+            guardrail: 'seats_over_evidence',
+            code: 'RULE_ERROR',
+            message:
+              'The guardrails could not be checked because of an internal error: a second person must approve. Report this to the Lifeline maintainers.',
+          },
+        ],
+      )
+    : [];
+  const needsApproval = guardrails.length > 0;
 
   const warnings = [
     ...(reading.ok ? reading.disagreements : []),
@@ -118,17 +161,21 @@ export function decide(
 
   const decision: Decision = {
     eligible,
+    needsApproval,
+    guardrails,
     policyVersion: policyVersion(policy),
     decidedOn: today,
     rules,
     warnings,
     customerKeys: keys,
-    summary: eligible
-      ? guarded(
-          () => eligibleSummary(input, facts, policy),
-          () => 'Eligible.',
-        )
-      : (rules.find((outcome) => !outcome.passed)?.message ?? 'Not eligible.'),
+    summary: needsApproval
+      ? `Needs approval by a second person: ${guardrails.map((held) => held.message).join(' ')}`
+      : eligible
+        ? guarded(
+            () => eligibleSummary(input, facts, policy),
+            () => 'Eligible.',
+          )
+        : (rules.find((outcome) => !outcome.passed)?.message ?? 'Not eligible.'),
     input: recordedInput,
     settings: policy,
   };

@@ -26,6 +26,14 @@ export {
 export type { RuleName, RuleOutcome } from './rule-outcome.js';
 export { ruleOrder } from './rule-outcome.js';
 export type { EarlierEmergency } from './rules/repeat.js';
+export type {
+  ApprovalGuardrailSettings,
+  GuardrailName,
+  GuardrailOutcome,
+  RecentIssues,
+  RefusedRequest,
+} from './guardrails.js';
+export { defaultApprovalGuardrails, guardrailOrder } from './guardrails.js';
 export { graceEndsOn, windowStartsOn } from './rules/window.js';
 export type { Decision, DecisionInput, LicenseTerms } from './decide.js';
 export { decide, replayDecision } from './decide.js';

@@ -26,6 +26,11 @@ export interface RuleOutcome {
    */
   code: string;
   message: string;
+  /**
+   * Failed, but not refused: an approver who is not the requester may let the request through
+   * (REPEAT). The decision's guardrails say why.
+   */
+  needsApproval?: true;
   /** For REPEAT: the earlier request to resend instead. */
   relatedRequestId?: string;
   /** For SEATS_REFUSED_BY_GITLAB: the smallest user count GitLab accepts, offered in one click. */

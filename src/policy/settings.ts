@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LicensePlan } from '../license/attributes.js';
+import type { ApprovalGuardrailSettings } from './guardrails.js';
+import { approvalSettingsProblems, defaultApprovalGuardrails } from './guardrails.js';
 
 /** The knobs of the emergency eligibility policy. Every decision records the settings it used. */
 export interface PolicySettings {
@@ -22,6 +24,8 @@ export interface PolicySettings {
   publicEmailDomains: string[];
   /** Who to escalate to when the window has passed, named in the "too late" sentence. */
   escalationContact: string;
+  /** The guardrails' thresholds: past one, a request waits for an approver. */
+  approval: ApprovalGuardrailSettings;
 }
 
 export const defaultPublicEmailDomains: readonly string[] = [
@@ -64,6 +68,7 @@ export const defaultPolicySettings: PolicySettings = {
   paidPlans: ['starter', 'premium', 'ultimate'],
   publicEmailDomains: [...defaultPublicEmailDomains],
   escalationContact: 'the licensing team in #support_licensing-subscription',
+  approval: { ...defaultApprovalGuardrails },
 };
 
 const knownPlans: readonly LicensePlan[] = ['starter', 'premium', 'ultimate'];
@@ -85,12 +90,15 @@ export function normalisePolicySettings(settings: PolicySettings): PolicySetting
       ...new Set(settings.publicEmailDomains.map((domain) => domain.trim().toLowerCase())),
     ].sort(),
     escalationContact: settings.escalationContact,
+    // Decisions recorded before the guardrails existed replay under today's defaults.
+    approval: { ...defaultApprovalGuardrails, ...settings.approval },
   };
 }
 
 /**
  * The revision of the rules themselves: 2 added GitLab's seat check, 3 matched repeats by
- * registrable domain and normalised mailbox. A decision recorded under
+ * registrable domain and normalised mailbox and added the guardrails (a repeat waits for approval
+ * instead of being refused). A decision recorded under
  * another revision replays under today's rules, and its version says that it was made otherwise.
  */
 export const RULES_REVISION = 3;
@@ -131,6 +139,9 @@ export function policySettingsProblems(settings: PolicySettings): string[] {
   for (const plan of settings.paidPlans) {
     if (!knownPlans.includes(plan)) problems.push(`paidPlans: unknown plan "${String(plan)}".`);
   }
+  problems.push(
+    ...approvalSettingsProblems({ ...defaultApprovalGuardrails, ...settings.approval }),
+  );
   if (settings.escalationContact.trim() === '') {
     problems.push('escalationContact must say who to escalate to.');
   }

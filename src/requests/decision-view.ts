@@ -4,6 +4,9 @@ import type { Decision } from '../policy/index.js';
 export function decisionView(decision: Decision) {
   return {
     eligible: decision.eligible,
+    // Decisions recorded before the guardrails have neither field.
+    needsApproval: decision.needsApproval ?? false,
+    guardrails: decision.guardrails ?? [],
     summary: decision.summary,
     rules: decision.rules,
     warnings: decision.warnings,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
 import { noticeDeliveryId, noticeJob, ticketDeliveryId, ticketNoteJob } from './job-plan.js';
+import type { OutcomeKind } from './outcome.js';
 
 export type DeliveryChannel = 'email' | 'tracker' | 'notice' | 'ticket';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
@@ -77,13 +78,13 @@ export async function markAttemptFailed(
 }
 
 /**
- * Tells the licensing channel and the ticket how the request ended. Called in the transaction
- * that moves the request to succeeded or failed.
+ * Tells the licensing channel and the ticket how the request ended, or that it waits for an
+ * approver. Called in the transaction that moves the request.
  */
 export async function announceOutcome(
   db: Kysely<Database>,
   requestId: string,
-  outcome: 'issued' | 'failed',
+  outcome: OutcomeKind,
   destinations: { notice: string; ticket: string },
   now: number,
 ): Promise<void> {

@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { FailureVerdict } from '../jobs/job-handler.js';
 import type { Database } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
-import { canMove, stepLabels, type RequestState, type RequestStep } from './request.js';
-import { changeRequest } from './request-changes.js';
+import { stepLabels, type RequestStep } from './request.js';
+import { moveRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
 
 /** What the engineer should do after a step failed, in words that fit the failure. */
@@ -33,24 +33,15 @@ export async function failRequest(
   now: number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const request = await trx
-      .selectFrom('requests')
-      .select('state')
-      .where('id', '=', requestId)
-      .executeTakeFirstOrThrow();
-    if (!canMove(request.state as RequestState, 'failed')) return;
     const nextAction = nextActionFor(step, verdict);
-    await changeRequest(
+    const moved = await moveRequest(
       trx,
       requestId,
-      {
-        state: 'failed',
-        failed_step: step,
-        failure_message: verdict.message,
-        failure_next_action: nextAction,
-      },
+      'failed',
+      { failed_step: step, failure_message: verdict.message, failure_next_action: nextAction },
       now,
     );
+    if (moved === undefined) return;
     await recordEvent(
       trx,
       {

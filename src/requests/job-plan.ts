@@ -1,4 +1,5 @@
 import type { NewJob } from '../jobs/job.js';
+import type { OutcomeKind } from './outcome.js';
 
 /**
  * Which job does which step, with its key and its number of attempts. With the default backoff
@@ -6,9 +7,9 @@ import type { NewJob } from '../jobs/job.js';
  * Unique keys make every enqueue idempotent, so a step that runs twice after a crash adds nothing.
  */
 export const emailDeliveryId = (requestId: string) => `${requestId}:email:license`;
-export const noticeDeliveryId = (requestId: string, outcome: 'issued' | 'failed') =>
+export const noticeDeliveryId = (requestId: string, outcome: OutcomeKind) =>
   `${requestId}:notice:${outcome}`;
-export const ticketDeliveryId = (requestId: string, outcome: 'issued' | 'failed') =>
+export const ticketDeliveryId = (requestId: string, outcome: OutcomeKind) =>
   `${requestId}:ticket:${outcome}`;
 export const trackerDeliveryId = (requestId: string) => `${requestId}:tracker`;
 
@@ -90,5 +91,19 @@ export function trackerCommentJob(requestId: string, deliveryId: string, round =
     deliveryId,
     maxAttempts: 20,
     uniqueKey: `comment_tracker_issue:${deliveryId}:${round}`,
+  };
+}
+
+/**
+ * The end of a request's wait for approval: one job per request (its unique key), run at the
+ * deadline by whichever worker claims it, so the expiry happens once across all workers.
+ */
+export function expireApprovalJob(requestId: string, runAt: number): NewJob {
+  return {
+    kind: 'expire_approval',
+    requestId,
+    runAt,
+    maxAttempts: 20,
+    uniqueKey: `expire_approval:${requestId}`,
   };
 }

@@ -4,9 +4,23 @@ import type { CalendarDate } from '../license/calendar-date.js';
  * What happened to an emergency request, in the shape every outside party is told about it
  * (the Slack notice, the Zendesk note). Adapters render it in their own format.
  */
+export type OutcomeKind = 'issued' | 'failed' | 'awaiting_approval' | 'declined' | 'expired';
+
+export const outcomeKinds: readonly OutcomeKind[] = [
+  'issued',
+  'failed',
+  'awaiting_approval',
+  'declined',
+  'expired',
+];
+
 export interface RequestOutcome {
   requestId: string;
-  outcome: 'issued' | 'failed';
+  /**
+   * issued / failed: how the pipeline ended. awaiting_approval: a guardrail holds the request
+   * for an approver. declined / expired: it ended without a license after waiting.
+   */
+  outcome: OutcomeKind;
   ticket: { id: string; url: string };
   customerEmail: string;
   userCount: number;
@@ -19,6 +33,17 @@ export interface RequestOutcome {
   trackerIssue?: { number: number; url?: string; title: string };
   /** When failed: the step that failed, the error, and what to do next. */
   failure?: { step: string; message: string; nextAction: string };
+  /** While or after waiting for approval: why, until when, and the verdict. */
+  approval?: {
+    /** The guardrails' sentences. */
+    reasons: string[];
+    /** Who may approve, in words: "an approver other than alice". */
+    whoMayApprove: string;
+    /** ISO instant the request expires unless approved. */
+    expiresAt: string;
+    decidedBy?: string;
+    reason?: string;
+  };
   /** A link to the request in the Lifeline console, when the public URL is configured. */
   requestUrl?: string;
   /**

@@ -3,6 +3,7 @@ import type { PipelineContext } from './pipeline-context.js';
 import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
 import { commentTrackerIssueStep } from './steps/comment-tracker-issue.js';
 import { coverReminderStep } from './steps/cover-reminder.js';
+import { expireApprovalStep } from './steps/expire-approval.js';
 import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
@@ -17,5 +18,6 @@ export function requestPipeline(ctx: PipelineContext): JobHandlers {
     note_ticket: noteTicketStep(ctx),
     cover_reminder: coverReminderStep(ctx),
     comment_tracker_issue: commentTrackerIssueStep(ctx),
+    expire_approval: expireApprovalStep(ctx),
   };
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
 import { trackerSyncJob } from './job-plan.js';
+import { statesMovingTo, type RequestState } from './request.js';
 
 /**
  * Changes a request and, in the same transaction, asks for its tracker issue to be brought up to
@@ -22,6 +23,34 @@ export async function changeRequest(
     .where('id', '=', requestId)
     .returning('revision')
     .executeTakeFirstOrThrow();
+  const revision = Number(row.revision);
+  if (options.trackerSees !== false)
+    await enqueueJobs(db, [trackerSyncJob(requestId, revision)], now);
+  return revision;
+}
+
+/**
+ * The one way a request changes state: moves it to `to` only from a state the state machine
+ * allows, in one conditional update, so two processes racing (an approval and the expiry job, a
+ * retry and a late failure) move it once. Returns the new revision, or undefined when the request
+ * was not in a state that may move there (nothing changed).
+ */
+export async function moveRequest(
+  db: Kysely<Database>,
+  requestId: string,
+  to: RequestState,
+  patch: Omit<RequestUpdate, 'state'>,
+  now: number,
+  options: { trackerSees?: boolean } = {},
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('requests')
+    .set((eb) => ({ ...patch, state: to, revision: eb('revision', '+', 1), updated_at: now }))
+    .where('id', '=', requestId)
+    .where('state', 'in', statesMovingTo(to))
+    .returning('revision')
+    .executeTakeFirst();
+  if (!row) return undefined;
   const revision = Number(row.revision);
   if (options.trackerSees !== false)
     await enqueueJobs(db, [trackerSyncJob(requestId, revision)], now);

@@ -1,14 +1,16 @@
 import type { CalendarDate } from '../license/calendar-date.js';
 import { addDays } from '../license/calendar-date.js';
-import type { LicenseRow, RequestRow } from '../store/schema.js';
-import type { RequestOutcome } from './outcome.js';
+import type { ApprovalRow, LicenseRow, RequestRow } from '../store/schema.js';
+import { approvalReasons, whoMayApprove } from './approval-records.js';
+import type { OutcomeKind, RequestOutcome } from './outcome.js';
 
 /** What the outside parties are told, from the request's current records. */
 export function outcomeOf(
   request: RequestRow,
   license: LicenseRow | undefined,
-  outcome: 'issued' | 'failed',
+  outcome: OutcomeKind,
   requestUrl: string | undefined,
+  approval?: ApprovalRow,
 ): RequestOutcome {
   return {
     requestId: request.id,
@@ -33,6 +35,15 @@ export function outcomeOf(
         step: request.failed_step ?? 'send_email',
         message: request.failure_message ?? 'unknown error',
         nextAction: request.failure_next_action ?? 'Retry the request from the console.',
+      },
+    }),
+    ...(approval && {
+      approval: {
+        reasons: approvalReasons(approval).map((held) => held.message),
+        whoMayApprove: whoMayApprove(approval.requested_by),
+        expiresAt: new Date(Number(approval.expires_at)).toISOString(),
+        ...(approval.decided_by !== null && { decidedBy: approval.decided_by }),
+        ...(approval.reason !== null && { reason: approval.reason }),
       },
     }),
     ...(requestUrl && { requestUrl }),

@@ -3,6 +3,7 @@ import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import { registrableDomain, type CustomerKeys, type Decision } from '../policy/index.js';
 import type { Database, RequestRow } from '../store/schema.js';
 import type { CoverState } from './cover.js';
+import { approvalView, loadApproval } from './approval-records.js';
 import { decisionView } from './decision-view.js';
 import { parseRenewal } from './renewal.js';
 import { loadLicenses } from './request-records.js';
@@ -103,7 +104,7 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
     .where('id', '=', requestId)
     .executeTakeFirst();
   if (!row) return undefined;
-  const [licenses, decision, deliveries, timeline, waiting] = await Promise.all([
+  const [licenses, decision, deliveries, timeline, waiting, approval] = await Promise.all([
     loadLicenses(db, requestId),
     db
       .selectFrom('decisions')
@@ -129,6 +130,7 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
       .where('state', '=', 'pending')
       .where('delivery_id', 'is not', null)
       .execute(),
+    loadApproval(db, requestId),
   ]);
   const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
   return {
@@ -143,6 +145,8 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
       lastFullDay: addDays(license.expires_at as CalendarDate, -1),
     })),
     decision: decision ? decisionView(JSON.parse(decision.document) as Decision) : null,
+    /** Set when a guardrail held the request: why, who may settle it, until when, the verdict. */
+    approval: approval ? approvalView(approval) : null,
     deliveries: deliveries.map((d) => ({
       id: d.id,
       channel: d.channel,

@@ -12,7 +12,7 @@ import {
   ticketNoteJob,
   trackerSyncJob,
 } from './job-plan.js';
-import { changeRequest } from './request-changes.js';
+import { moveRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
 
 export class NothingToRetry extends Error {
@@ -58,10 +58,11 @@ export async function retryRequest(
       if (!license) {
         jobs.push(generateLicenseJob(requestId, round));
         retried.push('generate_license');
-        await changeRequest(
+        await moveRequest(
           trx,
           requestId,
-          { state: 'queued', failed_step: null, failure_message: null, failure_next_action: null },
+          'queued',
+          { failed_step: null, failure_message: null, failure_next_action: null },
           now,
         );
       } else {
@@ -72,10 +73,11 @@ export async function retryRequest(
           .execute();
         jobs.push(sendEmailJob(requestId, emailDeliveryId(requestId), round));
         retried.push('send_email');
-        await changeRequest(
+        await moveRequest(
           trx,
           requestId,
-          { state: 'issuing', failed_step: null, failure_message: null, failure_next_action: null },
+          'issuing',
+          { failed_step: null, failure_message: null, failure_next_action: null },
           now,
         );
       }
@@ -100,7 +102,9 @@ export async function retryRequest(
       throw new NothingToRetry(
         request.state === 'rejected'
           ? 'This request was rejected by the policy: there is nothing to retry. Submit a new request if the facts changed.'
-          : 'Nothing failed on this request, so there is nothing to retry.',
+          : request.state === 'awaiting_approval'
+            ? 'This request is waiting for an approver: there is nothing to retry until it is approved.'
+            : 'Nothing failed on this request, so there is nothing to retry.',
       );
     }
     if (request.state !== 'failed') {

@@ -23,7 +23,9 @@ import { ensureDelivery } from './deliveries.js';
 import { findEarlierEmergencies } from './earlier-emergencies.js';
 import { canonicalJson, sha256Hex } from './fingerprint.js';
 import { generateLicenseJob, trackerDeliveryId, trackerSyncJob } from './job-plan.js';
-import type { RequestState } from './request.js';
+import { holdForApproval, type ApprovalContext } from './approve-request.js';
+import { countRecentIssues, findRefusedBefore } from './guardrail-history.js';
+import { initialState, type RequestState } from './request.js';
 import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
 import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';
@@ -39,6 +41,10 @@ export interface SubmitContext {
   trackerDestination: string;
   /** The desk holding the tickets, when it can read their attachments (Zendesk). */
   ticketDesk?: TicketDesk;
+  /** Where notices and notes go, and how long a held request waits for an approver. */
+  approval: ApprovalContext;
+  /** Resends of one request an engineer may ask for (LIFELINE_RESEND_LIMIT); more need an approver. */
+  resendLimit: number;
 }
 
 export interface SubmitAnswer {
@@ -48,7 +54,10 @@ export interface SubmitAnswer {
 }
 
 export interface SubmitResult {
-  /** 202 accepted, 422 rejected by the policy. A replay returns the first answer's status. */
+  /**
+   * 202 accepted (queued, or awaiting_approval when a guardrail holds it), 422 rejected by the
+   * policy. A replay returns the first answer's status.
+   */
   status: 202 | 422;
   body: SubmitAnswer;
   /** True when this answer is the stored answer to an earlier identical submission. */
@@ -174,13 +183,15 @@ async function record(
       evidence: gathered.evidence,
       earlierEmergencies,
       ...(gathered.ticketEvidence && { ticketEvidence: gathered.ticketEvidence }),
+      recentIssues: await countRecentIssues(trx, requester.name, now),
+      refusedBefore: await findRefusedBefore(trx, keys),
     },
     ctx.evidenceKeys,
     ctx.policy,
   );
 
   const id = randomUUID();
-  const state: RequestState = decision.eligible ? 'queued' : 'rejected';
+  const state: RequestState = initialState(decision);
   const status = decision.eligible ? 202 : 422;
   const body: SubmitAnswer = { id, state, decision: decisionView(decision) };
   const requestedBy = requester.name;
@@ -232,18 +243,28 @@ async function record(
       created_at: now,
     })
     .execute();
-  await recordEvent(
-    trx,
-    {
-      requestId: id,
-      kind: decision.eligible ? 'request.accepted' : 'request.rejected',
-      message: decision.summary,
-      actor: requestedBy,
-      data: { policyVersion: decision.policyVersion, channel: requester.channel },
-    },
-    now,
-  );
-  if (decision.eligible) {
+  // A held request's first event is its wait (holdForApproval), with the guardrails' reasons.
+  if (state !== 'awaiting_approval')
+    await recordEvent(
+      trx,
+      {
+        requestId: id,
+        kind: state === 'queued' ? 'request.accepted' : 'request.rejected',
+        message: decision.summary,
+        actor: requestedBy,
+        data: { policyVersion: decision.policyVersion, channel: requester.channel },
+      },
+      now,
+    );
+  if (state === 'awaiting_approval') {
+    await holdForApproval(
+      trx,
+      ctx.approval,
+      { requestId: id, requestedBy, guardrails: decision.guardrails },
+      now,
+    );
+  }
+  if (state === 'queued') {
     await ensureDelivery(
       trx,
       {
@@ -271,7 +292,11 @@ async function record(
           ticket: submission.ticket.id,
           customerEmail: submission.customerEmail,
           userCount: submission.userCount,
-          decision: decision.eligible ? 'eligible' : 'rejected',
+          decision:
+            state === 'rejected' ? 'rejected' : state === 'queued' ? 'eligible' : 'needs_approval',
+          ...(decision.needsApproval && {
+            guardrails: decision.guardrails.map((held) => held.code),
+          }),
           summary: decision.summary,
           policyVersion: decision.policyVersion,
         },

@@ -8,6 +8,10 @@ import type { Database } from '../store/schema.js';
 export type TimelineKind =
   | 'request.accepted'
   | 'request.rejected'
+  | 'request.awaiting_approval'
+  | 'request.approved'
+  | 'request.declined'
+  | 'request.expired'
   | 'request.retried'
   | 'request.succeeded'
   | 'request.failed'

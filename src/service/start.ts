@@ -227,6 +227,12 @@ export async function startService(
     wake,
     trackerDestination: adapters.destinations.tracker,
     ticketDesk: adapters.ticketDesk,
+    approval: {
+      destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
+      trackerDestination: adapters.destinations.tracker,
+      expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
+    },
+    resendLimit: config.values.LIFELINE_RESEND_LIMIT,
   };
 
   if (

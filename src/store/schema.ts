@@ -9,7 +9,7 @@ export interface RequestTable {
   id: string;
   created_at: number;
   updated_at: number;
-  /** queued | issuing | succeeded | failed | rejected */
+  /** awaiting_approval | queued | issuing | succeeded | failed | rejected */
   state: string;
   /** Bumped on every change, so the tracker issue can be brought up to date. */
   revision: number;
@@ -248,6 +248,21 @@ export interface RateLimitTable {
   count: number;
 }
 
+/** A request a guardrail held: who asked, why it waits, until when, and the verdict once given. */
+export interface ApprovalTable {
+  request_id: string;
+  requested_by: string;
+  /** JSON: the decision's guardrails. */
+  reasons: string;
+  created_at: number;
+  expires_at: number;
+  /** null while waiting; approved | declined | expired */
+  verdict: string | null;
+  decided_by: string | null;
+  reason: string | null;
+  decided_at: number | null;
+}
+
 export interface Database {
   requests: RequestTable;
   decisions: DecisionTable;
@@ -265,9 +280,11 @@ export interface Database {
   audit_head: AuditHeadTable;
   sign_in_failures: SignInFailureTable;
   oidc_sign_ins: OidcSignInTable;
+  approvals: ApprovalTable;
 }
 
 export type RequestRow = Selectable<RequestTable>;
+export type ApprovalRow = Selectable<ApprovalTable>;
 export type NewRequestRow = Insertable<RequestTable>;
 export type RequestUpdate = Updateable<RequestTable>;
 export type DecisionRow = Selectable<DecisionTable>;

@@ -21,7 +21,7 @@ for (const database of testDatabases) {
     let requestId = '';
     before(async () => {
       lifeline = await startTestService(
-        { LIFELINE_RATE_LIMIT_PER_MINUTE: '100000' },
+        { LIFELINE_RATE_LIMIT_PER_MINUTE: '100000', LIFELINE_RESEND_LIMIT: '1000' },
         { database, clock: clockOnDay('2026-11-28' as CalendarDate) },
       );
       const created = await lifeline.api('/api/v1/requests', {
@@ -62,6 +62,15 @@ for (const database of testDatabases) {
       'POST /api/v1/requests/:id/extension': () => ({
         path: `/api/v1/requests/${requestId}/extension`,
         body: { reason: 'x' },
+      }),
+      // Not waiting for approval: an approver gets past the gate to a 409.
+      'POST /api/v1/requests/:id/approve': () => ({
+        path: `/api/v1/requests/${requestId}/approve`,
+        body: { reason: 'checked with the account manager' },
+      }),
+      'POST /api/v1/requests/:id/decline': () => ({
+        path: `/api/v1/requests/${requestId}/decline`,
+        body: { reason: 'not this customer' },
       }),
       'GET /api/v1/tracker/issues': () => ({ path: '/api/v1/tracker/issues' }),
       'GET /api/v1/tracker/issues/:number': () => ({ path: '/api/v1/tracker/issues/1' }),
@@ -159,7 +168,7 @@ for (const database of testDatabases) {
         assert.equal(elsewhere.status, 403, role);
         assert.match(
           elsewhere.body.error.message,
-          /may not resend a license to another address: this needs approver/,
+          /may not resend a license to another address than the request’s own address or domain: this needs approver/,
         );
         const own = await lifeline.api(path, {
           token: lifeline.tokens[role],

@@ -362,6 +362,45 @@ describe('web console', { timeout: 60_000 }, () => {
     }
   });
 
+  it('lists what waits for approval, and approves it with a reason', async () => {
+    const created = await lifeline.api('/api/v1/requests', {
+      body: screenshotBody(
+        { licensedUsers: 4_000, maximumUsers: 4_000 },
+        { customerEmail: 'ops@held-customer.example', userCount: 5_000 },
+      ),
+    });
+    assert.equal(created.body.state, 'awaiting_approval', JSON.stringify(created.body));
+    const id = created.body.id as string;
+    await nav('Awaiting approval').click();
+    await page.getByRole('heading', { name: 'Awaiting approval', level: 1 }).waitFor();
+    const row = page
+      .getByTestId('approvals')
+      .getByRole('row', { name: /ops@held-customer\.example/ });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.match(text, /5,000 users on typed values alone \(no license file\)/);
+    assert.match(text, /an approver other than test-engineer/);
+    assert.deepEqual(await unlabelledControls(page), []);
+    await screenshot(page, 'console-awaiting-approval');
+
+    await row.getByRole('link', { name: 'ops@held-customer.example' }).click();
+    const approval = page.getByTestId('approval');
+    await approval.waitFor();
+    assert.match(
+      await approval.innerText(),
+      /Waits for an approver other than test-engineer until /,
+    );
+    await page
+      .getByLabel('Reason (recorded in the audit log)')
+      .fill('Seats confirmed on the call.');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').getByText('Approved: the license is being generated.').waitFor();
+    await page.locator('[data-testid=outcome][data-state=succeeded]').waitFor({ timeout: 30_000 });
+    assert.match(await approval.innerText(), /Approved by robin: Seats confirmed on the call\./);
+    const { body } = await lifeline.api(`/api/v1/requests/${encodeURIComponent(id)}`);
+    assert.equal(body.approval.decidedBy, 'robin');
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

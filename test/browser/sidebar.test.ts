@@ -150,7 +150,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it('lists the earlier request for this ticket and customer, resends it, and refuses a second license', async () => {
+  it('lists the earlier request for this ticket and customer, resends it, and holds a second license for approval', async () => {
     const { page } = await openSidebar(context, installation());
     const earlier = page.getByRole('region', { name: /Earlier requests/ });
     await earlier.getByText('ops@acme.example').waitFor();
@@ -163,8 +163,11 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     await page.getByLabel('License file', { exact: true }).fill(licenseFile);
     await page.getByLabel('Maximum users', { exact: true }).fill('480');
     const decision = page.getByTestId('decision');
-    await decision.getByText('Not eligible', { exact: true }).waitFor();
-    assert.match(await decision.innerText(), /resend it instead/);
+    await decision.getByText('Needs approval', { exact: true }).waitFor();
+    assert.match(
+      await decision.innerText(),
+      /resend it instead.*An approver may grant a second one/s,
+    );
     await decision.getByRole('link', { name: 'Open the earlier request' }).waitFor();
     await assertFitsSidebar(page);
     await screenshot(page, 'sidebar-earlier-request-and-repeat');

@@ -68,6 +68,7 @@ describe('lifeline request, against a running service', () => {
   let dataDir: string;
   let service: LifelineProcess;
   let env: Record<string, string>;
+  let dayShift: Record<string, string>;
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
@@ -78,11 +79,17 @@ describe('lifeline request, against a running service', () => {
       serviceEnv,
     );
     assert.equal(token.code, 0, token.stderr);
+    const second = await lifeline(
+      ['tokens', 'create', '--name', 'day-shift', '--role', 'approver', '--json'],
+      serviceEnv,
+    );
+    assert.equal(second.code, 0, second.stderr);
     service = spawnLifeline(['serve'], { ...serviceEnv, LIFELINE_PORT: '0' });
     env = {
       LIFELINE_URL: await service.url,
       LIFELINE_TOKEN: (JSON.parse(token.stdout) as { token: string }).token,
     };
+    dayShift = { ...env, LIFELINE_TOKEN: (JSON.parse(second.stdout) as { token: string }).token };
   });
   after(async () => {
     await service?.kill('SIGTERM');
@@ -129,6 +136,52 @@ describe('lifeline request, against a running service', () => {
     assert.equal(resend.code, 0, resend.stderr);
     assert.match(resend.stderr, /on its way to it@night\.example/);
     assert.equal((JSON.parse(resend.stdout) as { to: string }).to, 'it@night.example');
+  });
+
+  it('holds a request for approval; another approver approves or declines it with a reason', async () => {
+    const held = createArgs('admin@held.example', 16).map((arg) => (arg === '250' ? '5000' : arg));
+    const run = await lifeline([...held, '--wait'], env);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stdout, /^Waiting for approval: Needs approval by a second person: /m);
+    assert.match(run.stdout, /^ {2}HOLD TYPED_EVIDENCE_ABOVE_SEATS: /m);
+    assert.match(run.stdout, /approval {4}waiting for an approver other than night-shift until /);
+    const heldId = /^Request (\S+): awaiting_approval$/m.exec(run.stdout)?.[1] ?? '';
+    assert.ok(heldId, run.stdout);
+
+    const own = await lifeline(['request', 'approve', heldId, '--reason', 'mine'], env);
+    assert.equal(own.code, 1);
+    assert.match(own.stderr, /You asked for this license, so you cannot approve it yourself/);
+    const noReason = await lifeline(['request', 'approve', heldId], dayShift);
+    assert.equal(noReason.code, 1);
+    assert.match(noReason.stderr, /--reason/);
+    const approved = await lifeline(
+      ['request', 'approve', heldId, '--reason', 'Confirmed 5000 seats with the account team.'],
+      dayShift,
+    );
+    assert.equal(approved.code, 0, approved.stderr);
+    assert.match(approved.stderr, /^Approved: request \S+ continues/m);
+    const show = await lifeline(['request', 'show', heldId, '--wait'], env);
+    assert.match(show.stdout, /: succeeded$/m);
+    assert.match(
+      show.stdout,
+      /approval {4}approved by day-shift: Confirmed 5000 seats with the account team\./,
+    );
+
+    const other = createArgs('admin@held2.example', 16).map((arg) =>
+      arg === '250' ? '5000' : arg === '4711' ? '4712' : arg,
+    );
+    const second = await lifeline([...other, '--json'], env);
+    const secondId = (JSON.parse(second.stdout) as { id: string }).id;
+    const declined = await lifeline(
+      ['request', 'decline', secondId, '--reason', 'Ask for the license file.', '--json'],
+      dayShift,
+    );
+    assert.equal(declined.code, 0, declined.stderr);
+    assert.deepEqual(JSON.parse(declined.stdout), {
+      id: secondId,
+      state: 'rejected',
+      verdict: 'declined',
+    });
   });
 
   it('says there is nothing to retry on a request that succeeded', async () => {

@@ -101,6 +101,19 @@ const decisionInput: fc.Arbitrary<DecisionInput> = fc.record({
   userCount: number,
   evidence,
   earlierEmergencies: fc.array(earlierEmergency, { maxLength: 4 }),
+  recentIssues: fc.record({
+    requester: fc.constantFrom('alice', 'bob'),
+    byRequester: fc.nat({ max: 30 }),
+    byDesk: fc.nat({ max: 100 }),
+  }),
+  refusedBefore: fc.array(
+    fc.record({
+      requestId: fc.uuid(),
+      customerKeys: fc.record({ email }),
+      prospect: fc.boolean(),
+    }),
+    { maxLength: 2 },
+  ),
 });
 
 const settings: fc.Arbitrary<PolicySettings> = fc.record({
@@ -116,6 +129,12 @@ const settings: fc.Arbitrary<PolicySettings> = fc.record({
     ['acme.example'],
   ),
   escalationContact: fc.string({ minLength: 1 }),
+  approval: fc.record({
+    seatFactor: fc.double({ min: 1, max: 10, noNaN: true }),
+    dailyCapPerEngineer: fc.integer({ min: 1, max: 20 }),
+    dailyCapDesk: fc.integer({ min: 1, max: 60 }),
+    typedEvidenceMaxUsers: fc.integer({ min: 1, max: 5_000 }),
+  }),
 });
 
 describe('decide, for any input of the declared types', () => {
@@ -137,10 +156,18 @@ describe('decide, for any input of the declared types', () => {
           }
           assert.equal(
             decision.eligible,
-            decision.rules.every((outcome) => outcome.passed),
+            decision.rules.every((outcome) => outcome.passed || outcome.needsApproval === true),
           );
+          for (const held of decision.guardrails) {
+            assert.match(held.code, /^[A-Z]+(_[A-Z]+)*$/);
+            assert.notEqual(held.code, 'RULE_ERROR', held.message);
+          }
+          assert.equal(decision.needsApproval, decision.guardrails.length > 0);
+          if (!decision.eligible) assert.equal(decision.needsApproval, false);
           assert.ok(decision.summary.length > 0);
-          if (decision.eligible) assert.match(decision.summary, /^Eligible: /);
+          if (decision.needsApproval)
+            assert.match(decision.summary, /^Needs approval by a second person: /);
+          else if (decision.eligible) assert.match(decision.summary, /^Eligible: /);
           else
             assert.equal(
               decision.summary,
@@ -155,12 +182,13 @@ describe('decide, for any input of the declared types', () => {
 });
 
 describe('decide, for the paid fixture inside its window', () => {
-  it('is eligible exactly when no earlier emergency matches, with any user count in range', () => {
+  it('goes straight through exactly when no earlier emergency matches and no guardrail holds it', () => {
     const inWindow = fc.record({
       today: daysBetween('2026-11-26', '2026-11-29'),
       customerEmail: fc.constantFrom('jane@acme.example', 'bob@globex.example', 'sam@gmail.com'),
       userCount: fc.integer({ min: 1, max: 100_000 }),
       evidence: fc.constant<EvidenceInput>({ licenseFile: premium480, maximumUsers: 1 }),
+      recentIssues: fc.constant({ requester: 'alice', byRequester: 0, byDesk: 0 }),
       earlierEmergencies: fc.array(earlierEmergency, { maxLength: 3 }),
     });
     fc.assert(
@@ -171,8 +199,15 @@ describe('decide, for the paid fixture inside its window', () => {
           decision.rules.slice(0, 5).map((outcome) => outcome.code),
           ['EVIDENCE_OK', 'PAID_PLAN', 'IN_WINDOW', 'USER_COUNT_OK', 'SEATS_OK'],
         );
-        assert.equal(decision.eligible, repeat?.code === 'NO_REPEAT');
-        assert.equal(decision.summary.startsWith('Eligible: '), decision.eligible);
+        // 480 seats, a factor of 1.5: up to 720 users without approval.
+        const straight = repeat?.code === 'NO_REPEAT' && given.userCount <= 720;
+        assert.equal(decision.eligible, true);
+        assert.equal(decision.needsApproval, !straight);
+        assert.equal(
+          decision.guardrails.some((held) => held.code === 'USER_COUNT_ABOVE_EVIDENCE'),
+          given.userCount > 720,
+        );
+        assert.equal(decision.summary.startsWith('Eligible: '), straight);
         assert.equal(repeat?.relatedRequestId !== undefined, repeat?.code === 'REPEAT');
       }),
       { numRuns: 300 },

@@ -196,7 +196,7 @@ describe('decide', () => {
     assert.match(decision.rules[5]?.message ?? '', /checked by mailbox, email domain\)/);
   });
 
-  it('refuses a repeat and points to the earlier request', () => {
+  it('holds a repeat for an approver and points to the earlier request', () => {
     const decision = decide(
       input({
         earlierEmergencies: [
@@ -212,11 +212,19 @@ describe('decide', () => {
       [evidenceKey],
       settings,
     );
-    assert.equal(decision.eligible, false);
+    assert.equal(decision.eligible, true);
+    assert.equal(decision.needsApproval, true);
     const repeat = decision.rules[5];
     assert.equal(repeat?.code, 'REPEAT');
+    assert.equal(repeat?.passed, false);
+    assert.equal(repeat?.needsApproval, true);
     assert.equal(repeat?.relatedRequestId, 'req-7');
-    assert.match(decision.summary, /resend it instead/);
+    assert.deepEqual(
+      decision.guardrails.map((held) => [held.code, held.relatedRequestId]),
+      [['REPEAT_NEEDS_APPROVAL', 'req-7']],
+    );
+    assert.match(decision.summary, /^Needs approval by a second person: .*resend it instead/);
+    assert.match(decision.summary, /An approver may grant a second one, with a reason\.$/);
   });
 
   it('counts the window from expiry when the policy says so', () => {

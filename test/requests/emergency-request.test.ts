@@ -226,18 +226,21 @@ for (const database of testDatabases) {
         );
         assert.match(seats?.message ?? '', /The smallest user count it accepts is 273\.$/);
       });
-      it('a repeat for the same customer, pointing to the earlier request', async () => {
+      it('a repeat for the same customer waits for an approver, pointing to the earlier request', async () => {
         const first = await lifeline.api('/api/v1/requests', {
           body: screenshotBody({}, { customerEmail: 'one@repeat.example' }),
         });
         assert.equal(first.status, 202);
-        const failing = await rejected(
-          screenshotBody({}, { customerEmail: 'two@repeat.example' }),
-          'REPEAT',
-        );
-        const repeat = failing.find((r) => r.code === 'REPEAT') as
-          { relatedRequestId?: string } | undefined;
+        const second = await lifeline.api('/api/v1/requests', {
+          body: screenshotBody({}, { customerEmail: 'two@repeat.example' }),
+        });
+        assert.equal(second.status, 202);
+        assert.equal(second.body.state, 'awaiting_approval');
+        const repeat = (
+          second.body.decision.rules as Array<{ code: string; relatedRequestId?: string }>
+        ).find((r) => r.code === 'REPEAT');
         assert.equal(repeat?.relatedRequestId, first.body.id);
+        assert.equal(second.body.decision.guardrails[0].code, 'REPEAT_NEEDS_APPROVAL');
       });
     });
 

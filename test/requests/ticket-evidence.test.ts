@@ -140,7 +140,7 @@ for (const database of testDatabases) {
       assert.equal(evidenceRule(none.body).code, 'EVIDENCE_MISSING');
     });
 
-    it('marks the evidence not checked when Zendesk cannot be reached', async () => {
+    it('holds the request for an approver when Zendesk cannot be reached', async () => {
       zendesk.failNext(503, {}, 1);
       const answer = await lifeline.api('/api/v1/requests', {
         body: screenshotBody(
@@ -148,7 +148,16 @@ for (const database of testDatabases) {
           { ticket: ticketFor(4711), customerEmail: 'it@zendesk-down.example' },
         ),
       });
-      assert.equal(answer.status, 422, 'not issued while nobody has seen the screenshots');
+      assert.equal(answer.status, 202);
+      assert.equal(
+        answer.body.state,
+        'awaiting_approval',
+        'not issued while nobody has seen the screenshots',
+      );
+      assert.deepEqual(
+        answer.body.decision.guardrails.map((held: { code: string }) => held.code),
+        ['TICKET_NOT_CHECKED'],
+      );
       const rule = evidenceRule(answer.body);
       assert.equal(rule.code, 'ZENDESK_UNREACHABLE');
       assert.equal(rule.notChecked, true);

@@ -83,6 +83,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       LIFELINE_SIGNING_KEY_FILE: testSigningKeyFile,
       // Migrations are run once, explicitly, as the deployment guide says.
       LIFELINE_AUTO_MIGRATE: 'false',
+      // One token makes thousands of requests a minute here: the daily caps would hold them.
+      LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '1000000',
+      LIFELINE_APPROVAL_DAILY_CAP_DESK: '10000000',
       // Small pools: the test suite shares one server (max_connections 100) across test files.
       DATABASE_POOL_MAX: '4',
       ...options.env,

@@ -63,6 +63,10 @@ export async function startTestService(
     LIFELINE_RETRY_BASE_MS: '50',
     LIFELINE_RETRY_MAX_MS: '500',
     LIFELINE_LOG_LEVEL: 'silent',
+    // A test's engineer makes many requests on one fixed day; the caps have their own tests
+    // (test/requests/approval.test.ts), which set them back.
+    LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '100000',
+    LIFELINE_APPROVAL_DAILY_CAP_DESK: '100000',
     ...(database?.url && { DATABASE_URL: database.url }),
     ...env,
   });

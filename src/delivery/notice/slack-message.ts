@@ -25,15 +25,31 @@ export interface SlackMessage {
 const SECTION_TEXT_MAX = 3000;
 const FIELD_TEXT_MAX = 2000;
 
+const headings: Record<RequestOutcome['outcome'], string> = {
+  issued: 'Emergency license issued',
+  failed: 'Emergency license FAILED',
+  awaiting_approval: 'Emergency license AWAITING APPROVAL',
+  declined: 'Emergency license request DECLINED',
+  expired: 'Emergency license request EXPIRED',
+};
+
 export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
   if (outcome.cover) return renderSlackCoverNotice(outcome, outcome.cover);
   const issued = outcome.outcome === 'issued';
-  const heading = issued ? 'Emergency license issued' : 'Emergency license FAILED';
+  const heading = headings[outcome.outcome];
   const fields: TextObject[] = [
     field('Ticket', link(outcome.ticket.url, `#${outcome.ticket.id}`)),
     field('Customer email', escapeText(outcome.customerEmail)),
     field('Seats', String(outcome.userCount)),
-    field('Works through', worksThrough(outcome) ?? (issued ? 'unknown' : 'no license issued')),
+    field(
+      'Works through',
+      worksThrough(outcome) ??
+        (issued
+          ? 'unknown'
+          : outcome.outcome === 'awaiting_approval'
+            ? 'not issued yet'
+            : 'no license issued'),
+    ),
     field('Requested by', escapeText(outcome.requestedBy)),
     field('Tracker issue', trackerLink(outcome)),
   ];
@@ -57,6 +73,7 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
       },
     });
   }
+  if (outcome.approval) blocks.push(approvalSection(outcome));
   const context = [`Lifeline request \`${escapeText(outcome.requestId)}\``];
   if (outcome.requestUrl) context.push(link(outcome.requestUrl, 'open in Lifeline'));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
@@ -99,9 +116,35 @@ function worksThrough(outcome: RequestOutcome): string | undefined {
   return `${outcome.lastFullDay} (expires at 00:00 on ${outcome.expiresAt}, server time)`;
 }
 
+/** Why the request waits, who may settle it, and the verdict once given. */
+function approvalSection(outcome: RequestOutcome): SlackBlock {
+  const approval = outcome.approval;
+  const lines = (approval?.reasons ?? []).map((reason) => `• ${escapeText(reason)}`);
+  if (outcome.outcome === 'awaiting_approval' && approval) {
+    lines.push(
+      `*Needs:* ${escapeText(approval.whoMayApprove)}, before ${escapeText(approval.expiresAt)}`,
+    );
+  }
+  if (approval?.decidedBy) {
+    lines.push(
+      `*${outcome.outcome === 'declined' ? 'Declined' : 'Approved'} by:* ${escapeText(approval.decidedBy)}`,
+    );
+  }
+  if (approval?.reason) lines.push(`*Reason:* ${escapeText(approval.reason)}`);
+  if (outcome.outcome === 'expired')
+    lines.push('*Expired:* nobody approved it in time; no license was issued.');
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: cut(lines.join('\n'), SECTION_TEXT_MAX) },
+  };
+}
+
 function fallbackText(outcome: RequestOutcome): string {
   const who = `${escapeText(outcome.customerEmail)}, ${outcome.userCount} seats`;
   const ticket = `ticket ${slackUrl(outcome.ticket.url) ?? escapeText(outcome.ticket.url)}`;
+  if (outcome.outcome !== 'issued' && outcome.outcome !== 'failed') {
+    return `${headings[outcome.outcome]} for ${who}: ${ticket}`;
+  }
   if (outcome.outcome === 'issued') {
     const through = worksThrough(outcome);
     const expiry = through ? `, works through ${through}` : '';

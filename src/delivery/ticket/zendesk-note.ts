@@ -12,19 +12,36 @@ export interface ZendeskNote {
   key: string;
   /** The tag added to the ticket alongside the note. */
   tag:
-    | 'emergency_license_issued'
-    | 'emergency_license_failed'
+    | `emergency_license_${RequestOutcome['outcome']}`
     | 'emergency_license_renewed'
     | 'emergency_license_reminder'
     | 'emergency_license_lapsed'
     | 'emergency_license_extended';
 }
 
+const headings: Record<RequestOutcome['outcome'], { title: string; outcome: string }> = {
+  issued: { title: 'Emergency license issued', outcome: 'license issued' },
+  failed: { title: 'Emergency license FAILED', outcome: 'failed, no license was sent' },
+  awaiting_approval: {
+    title: 'Emergency license AWAITING APPROVAL',
+    outcome: 'waiting for a second person’s approval, no license yet',
+  },
+  declined: {
+    title: 'Emergency license request DECLINED',
+    outcome: 'declined, no license was issued',
+  },
+  expired: {
+    title: 'Emergency license request EXPIRED',
+    outcome: 'nobody approved it in time, no license was issued',
+  },
+};
+
 export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   if (outcome.cover) return renderCoverNote(outcome, outcome.cover);
   const issued = outcome.outcome === 'issued';
+  const heading = headings[outcome.outcome];
   const rows: string[] = [
-    item('Outcome', issued ? 'license issued' : 'failed, no license was sent'),
+    item('Outcome', htmlText(heading.outcome)),
     item('Customer email', htmlText(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
@@ -43,10 +60,18 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   }
   if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
 
-  const parts = [
-    `<p><strong>${issued ? 'Emergency license issued' : 'Emergency license FAILED'}</strong></p>`,
-    `<ul>${rows.join('')}</ul>`,
-  ];
+  const approval = outcome.approval;
+  if (approval) {
+    for (const reason of approval.reasons)
+      rows.push(item('Needs approval because', htmlText(reason)));
+    if (outcome.outcome === 'awaiting_approval') {
+      rows.push(item('Who may approve', htmlText(approval.whoMayApprove)));
+      rows.push(item('Expires', htmlText(approval.expiresAt)));
+    }
+    if (approval.decidedBy) rows.push(item('Decided by', htmlText(approval.decidedBy)));
+    if (approval.reason) rows.push(item('Reason', htmlText(approval.reason)));
+  }
+  const parts = [`<p><strong>${htmlText(heading.title)}</strong></p>`, `<ul>${rows.join('')}</ul>`];
   if (!issued && outcome.failure) {
     parts.push(
       `<p><strong>Failed step:</strong> ${htmlText(outcome.failure.step)}<br>` +
@@ -59,7 +84,7 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   return {
     html: parts.join('\n'),
     key,
-    tag: issued ? 'emergency_license_issued' : 'emergency_license_failed',
+    tag: `emergency_license_${outcome.outcome}`,
   };
 }
 
@@ -102,9 +127,9 @@ function renderCoverNote(
 export function noteKey(outcome: RequestOutcome): string {
   if (outcome.cover) return `Lifeline request ${outcome.requestId} (${outcome.cover.key})`;
   const what =
-    outcome.outcome === 'issued'
-      ? 'issued'
-      : `failed${outcome.failure ? ` at ${outcome.failure.step}` : ''}`;
+    outcome.outcome === 'failed'
+      ? `failed${outcome.failure ? ` at ${outcome.failure.step}` : ''}`
+      : outcome.outcome;
   return `Lifeline request ${outcome.requestId} (${what})`;
 }
 

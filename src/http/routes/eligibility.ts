@@ -2,6 +2,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { customerKeys, decide, readEvidence } from '../../policy/index.js';
 import { decisionView } from '../../requests/decision-view.js';
 import { findEarlierEmergencies } from '../../requests/earlier-emergencies.js';
+import { countRecentIssues, findRefusedBefore } from '../../requests/guardrail-history.js';
 import { submissionSchema } from '../../requests/submission.js';
 import { gatherTicketEvidence } from '../../requests/ticket-evidence.js';
 import { principalOf } from '../auth/authenticate.js';
@@ -49,6 +50,12 @@ export function eligibilityRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             evidence: gathered.evidence,
             earlierEmergencies: earlier,
             ...(gathered.ticketEvidence && { ticketEvidence: gathered.ticketEvidence }),
+            recentIssues: await countRecentIssues(
+              ctx.store.db,
+              principalOf(request).name,
+              ctx.clock.now(),
+            ),
+            refusedBefore: await findRefusedBefore(ctx.store.db, keys),
           },
           ctx.evidenceKeys,
           ctx.policy,

@@ -10,6 +10,9 @@ import { submitRequest } from '../../requests/submit-request.js';
 import { loadLicense } from '../../requests/request-records.js';
 import { storedLicenseFileName } from '../../requests/license-file.js';
 import { ApiError } from '../api-error.js';
+import { settleApproval } from '../../requests/approve-request.js';
+import { emailDomainOf, type PolicySettings } from '../../policy/index.js';
+import { isPublicEmailDomain } from '../../policy/customer-keys.js';
 import { recordAudit } from '../../audit/audit-store.js';
 import { principalOf } from '../auth/authenticate.js';
 import { auditActorOf, requireAction } from '../auth/authorize.js';
@@ -40,6 +43,30 @@ const listQuery = z
   })
   .strict();
 
+function verdictBody(verb: string) {
+  return z
+    .object({
+      reason: z
+        .string({ error: `reason is required: say in a sentence why you ${verb} this request` })
+        .trim()
+        .min(3, `reason is required: say in a sentence why you ${verb} this request`)
+        .max(1_000, 'reason must be at most 1000 characters'),
+    })
+    .strict();
+}
+
+/**
+ * An engineer may resend to the request's own address, or to another at the same company
+ * domain; never to another mailbox at a public mail provider, where the domain names nobody.
+ */
+function withinRequestDomain(customerEmail: string, to: string, policy: PolicySettings): boolean {
+  if (to === customerEmail.toLowerCase()) return true;
+  const domain = emailDomainOf(customerEmail.toLowerCase());
+  return (
+    domain !== undefined && !isPublicEmailDomain(domain, policy) && emailDomainOf(to) === domain
+  );
+}
+
 const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -48,7 +75,7 @@ const idempotencyHeaders = z.object({
     .optional(),
 });
 
-/** Emergency requests: create, find, read, download the license, resend, retry. */
+/** Emergency requests: create, find, read, download the license, resend, retry, approve, decline. */
 export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
     app.post(
@@ -166,15 +193,23 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       async (request, reply) => {
         const principal = principalOf(request);
         const to = request.body?.email?.toLowerCase();
-        if (to !== undefined) {
-          const own = await ctx.store.db
-            .selectFrom('requests')
-            .select('customer_email')
-            .where('id', '=', request.params.id)
-            .executeTakeFirst();
-          if (!own) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
-          if (own.customer_email !== to) requireAction(principal, 'resendElsewhere');
-        }
+        const own = await ctx.store.db
+          .selectFrom('requests')
+          .select('customer_email')
+          .where('id', '=', request.params.id)
+          .executeTakeFirst();
+        if (!own) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
+        if (to !== undefined && !withinRequestDomain(own.customer_email, to, ctx.policy))
+          requireAction(principal, 'resendElsewhere');
+        const resends = await ctx.store.db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('request_id', '=', request.params.id)
+          .where('channel', '=', 'email')
+          .where('purpose', '=', 'resend')
+          .executeTakeFirstOrThrow();
+        if (Number(resends.n) >= ctx.submit.resendLimit)
+          requireAction(principal, 'resendBeyondLimit');
         const result = await resendLicense(
           ctx.store.db,
           request.params.id,
@@ -187,6 +222,43 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         return reply.status(202).send(result);
       },
     );
+
+    for (const verdict of ['approved', 'declined'] as const) {
+      const verb = verdict === 'approved' ? 'approve' : 'decline';
+      app.post(
+        `/api/v1/requests/:id/${verb}`,
+        {
+          schema: {
+            summary:
+              verdict === 'approved'
+                ? 'Approve a request a guardrail holds: the license is generated and sent'
+                : 'Decline a request a guardrail holds: it ends as rejected',
+            description:
+              'Only an approver who is not the requester may settle a waiting request (403 otherwise); a request that is not waiting answers 409.',
+            tags: ['requests'],
+            params: idParams,
+            body: verdictBody(verb),
+          },
+        },
+        async (request, reply) => {
+          const principal = principalOf(request);
+          const result = await settleApproval(
+            ctx.store.db,
+            ctx.submit.approval,
+            {
+              requestId: request.params.id,
+              verdict,
+              approver: principal.name,
+              reason: request.body.reason,
+            },
+            ctx.clock.now(),
+            auditActorOf(request),
+          );
+          ctx.submit.wake.notify();
+          return reply.status(200).send(result);
+        },
+      );
+    }
 
     app.post(
       '/api/v1/requests/:id/retry',

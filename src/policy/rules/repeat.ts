@@ -17,7 +17,7 @@ export interface EarlierEmergency {
   createdOn: CalendarDate;
   customerKeys: CustomerKeys;
   ticketUrl: string;
-  /** The request's state: queued | issuing | succeeded | failed | rejected. */
+  /** The request's state: awaiting_approval | queued | issuing | succeeded | failed | rejected. */
   state: string;
 }
 
@@ -98,6 +98,8 @@ function whatToDo(state: string): string {
     case 'queued':
     case 'issuing':
       return 'it is still being processed, wait for it';
+    case 'awaiting_approval':
+      return 'it is waiting for an approver, have it approved';
     default:
       return `it is ${state}, resend it instead`;
   }

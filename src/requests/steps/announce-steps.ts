@@ -1,5 +1,6 @@
 import type { JobHandler } from '../../jobs/job-handler.js';
-import type { RequestOutcome } from '../outcome.js';
+import { outcomeKinds, type RequestOutcome } from '../outcome.js';
+import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
@@ -30,14 +31,12 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
       if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
       if (!request) return;
+      const license = await loadLicense(db, job.requestId);
+      const approval = await loadApproval(db, job.requestId);
+      const kind = outcomeKinds.find((known) => known === delivery.purpose) ?? 'issued';
       const outcome = parseCoverEventKey(delivery.purpose)
         ? await coverOutcomeOf(db, request, delivery.purpose, ctx.requestUrl(request.id))
-        : outcomeOf(
-            request,
-            await loadLicense(db, job.requestId),
-            delivery.purpose === 'failed' ? 'failed' : 'issued',
-            ctx.requestUrl(request.id),
-          );
+        : outcomeOf(request, license, kind, ctx.requestUrl(request.id), approval);
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
       const now = ctx.clock.now();
       await recordAfterDelivery(() =>

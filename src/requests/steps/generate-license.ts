@@ -12,11 +12,10 @@ import { ensureDelivery } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { changeRequest } from '../request-changes.js';
+import { moveRequest } from '../request-changes.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordSignature } from '../signatures.js';
 import { recordEvent } from '../timeline.js';
-import { canMove, type RequestState } from '../request.js';
 
 /**
  * Makes the request's license, once. The license is encoded outside the transaction (it is
@@ -30,7 +29,14 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
   return {
     async run(job) {
       const request = await loadRequest(db, job.requestId);
-      if (!request || request.state === 'rejected' || request.state === 'succeeded') return;
+      // Never a license for a request that is refused, done, or still waiting for an approver.
+      if (
+        !request ||
+        request.state === 'rejected' ||
+        request.state === 'succeeded' ||
+        request.state === 'awaiting_approval'
+      )
+        return;
       const existing = await loadLicense(db, request.id, 0);
       const now = ctx.clock.now();
       let candidate:
@@ -114,25 +120,21 @@ export function generateLicenseStep(ctx: PipelineContext): JobHandler {
           now,
         );
         await enqueueJobs(trx, [sendEmailJob(request.id, deliveryId)], now);
-        if (canMove(current.state as RequestState, 'issuing')) {
+        const moved = await moveRequest(
+          trx,
+          request.id,
+          'issuing',
+          { failed_step: null, failure_message: null, failure_next_action: null },
+          now,
+          { trackerSees: current.state === 'failed' },
+        );
+        if (moved !== undefined) {
           const stored = await trx
             .selectFrom('licenses')
             .select(['expires_at', 'fingerprint', 'key_fingerprint'])
             .where('request_id', '=', request.id)
             .where('lineage_index', '=', 0)
             .executeTakeFirstOrThrow();
-          await changeRequest(
-            trx,
-            request.id,
-            {
-              state: 'issuing',
-              failed_step: null,
-              failure_message: null,
-              failure_next_action: null,
-            },
-            now,
-            { trackerSees: current.state === 'failed' },
-          );
           await recordEvent(
             trx,
             {

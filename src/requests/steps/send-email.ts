@@ -9,10 +9,9 @@ import { storedLicenseFileName } from '../license-file.js';
 import { announceOutcome, markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { changeRequest } from '../request-changes.js';
+import { moveRequest } from '../request-changes.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
-import { canMove, type RequestState } from '../request.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { recordAfterDelivery } from './record-after-delivery.js';
 
@@ -77,16 +76,10 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
             },
             now,
           );
-          const current = await trx
-            .selectFrom('requests')
-            .select('state')
-            .where('id', '=', request.id)
-            .executeTakeFirstOrThrow();
           if (
             delivery.purpose === 'license' &&
-            canMove(current.state as RequestState, 'succeeded')
+            (await moveRequest(trx, request.id, 'succeeded', {}, now)) !== undefined
           ) {
-            await changeRequest(trx, request.id, { state: 'succeeded' }, now);
             await recordEvent(
               trx,
               {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { initialSchema } from './0001-initial.js';
 import { accessAndAuditSchema } from './0003-access-and-audit.js';
+import { approvalsSchema } from './0004-approvals.js';
 import { singleSignOnSchema } from './0005-single-sign-on.js';
 import { customerMailboxSchema } from './0007-customer-mailbox.js';
 import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
@@ -14,6 +15,7 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
   return {
     '0001-initial': initialSchema(dialect),
     '0003-access-and-audit': accessAndAuditSchema(),
+    '0004-approvals': approvalsSchema(),
     '0005-single-sign-on': singleSignOnSchema(),
     '0007-customer-mailbox': customerMailboxSchema(),
     '0008-cover-and-renewal': coverAndRenewalSchema(dialect),

@@ -35,3 +35,19 @@ export const failedOutcome: RequestOutcome = {
     nextAction: 'Check the customer email on the ticket, then retry the request',
   },
 };
+
+export const awaitingOutcome: RequestOutcome = {
+  requestId: '5a1f0c2e-2222-4d3b-9e11-0b1c2d3e4f50',
+  outcome: 'awaiting_approval',
+  ticket: { id: '4711', url: TICKET_URL },
+  customerEmail: 'ops@acme.test',
+  userCount: 100_000,
+  requestedBy: 'sam.support',
+  approval: {
+    reasons: [
+      'The user count 100,000 is more than 1.5 times the evidence’s 480 users (the greater of licensed and maximum users): a second person must approve it.',
+    ],
+    whoMayApprove: 'an approver other than sam.support',
+    expiresAt: '2026-03-10T12:00:00.000Z',
+  },
+};

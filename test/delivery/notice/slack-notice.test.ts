@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { createSlackNotice, SlackBotNotice } from '../../../src/delivery/notice/slack-notice.js';
 import { SlackWebhookNotice } from '../../../src/delivery/notice/slack-webhook-notice.js';
 import { startSlackServer, type FakeSlack } from '../../fakes/slack-server.js';
-import { failedOutcome, issuedOutcome, TICKET_URL } from './sample-outcomes.js';
+import { awaitingOutcome, failedOutcome, issuedOutcome, TICKET_URL } from './sample-outcomes.js';
 import { rejection } from '../../support/rejection.js';
 
 function blockTexts(blocks: unknown[] | undefined): string {
@@ -85,6 +85,25 @@ describe('SlackBotNotice against the fake Slack', () => {
     assert.ok(texts.includes('alex &lt;on-call&gt;'));
     assert.ok(message.text?.includes('https://example.zendesk.com/agent/tickets/4712'));
     assert.match(message.text ?? '', /FAILED at email/);
+  });
+
+  it('posts that a request waits for approval: why, who may approve, and until when', async () => {
+    await notice.post(awaitingOutcome);
+    const message = slack.messages[0]!;
+    const header = message.blocks?.[0] as { text: { text: string } };
+    assert.equal(header.text.text, 'Emergency license AWAITING APPROVAL');
+    const texts = blockTexts(message.blocks);
+    assert.ok(texts.includes('• The user count 100,000 is more than 1.5 times'), texts);
+    assert.ok(
+      texts.includes(
+        '*Needs:* an approver other than sam.support, before 2026-03-10T12:00:00.000Z',
+      ),
+    );
+    assert.ok(texts.includes('*Works through*\\nnot issued yet'));
+    assert.equal(
+      message.text,
+      `Emergency license AWAITING APPROVAL for ops@acme.test, 100000 seats: ticket ${TICKET_URL}`,
+    );
   });
 
   it('turns an HTTP 429 into a transient error with Retry-After, without waiting', async () => {

@@ -6,7 +6,7 @@ import {
   ZendeskTicketDesk,
 } from '../../../src/delivery/ticket/zendesk-ticket-desk.js';
 import { startZendeskServer, type FakeZendesk } from '../../fakes/zendesk-server.js';
-import { failedOutcome, issuedOutcome } from '../notice/sample-outcomes.js';
+import { awaitingOutcome, failedOutcome, issuedOutcome } from '../notice/sample-outcomes.js';
 import { rejection } from '../../support/rejection.js';
 
 describe('ZendeskTicketDesk against the fake Zendesk', () => {
@@ -78,6 +78,24 @@ describe('ZendeskTicketDesk against the fake Zendesk', () => {
     assert.ok(note.html_body.includes('&lt;ops@acme.test&gt;'));
     assert.ok(!note.html_body.includes('<on-call>'));
     assert.ok(ticket.tags.includes('emergency_license_failed'));
+  });
+
+  it('adds the waiting note: the guardrail, who may approve and the deadline', async () => {
+    await desk.addInternalNote(awaitingOutcome);
+    const ticket = zendesk.tickets.get(4711)!;
+    const note = ticket.comments.find((comment) => comment.body.includes('AWAITING APPROVAL'));
+    assert.ok(note, 'the note was added');
+    assert.equal(note.public, false);
+    assert.match(
+      note.body,
+      /Needs approval because: The user count 100,000 is more than 1\.5 times/,
+    );
+    assert.match(note.body, /Who may approve: an approver other than sam\.support/);
+    assert.match(
+      note.body,
+      /Lifeline request 5a1f0c2e-2222-4d3b-9e11-0b1c2d3e4f50 \(awaiting_approval\)/,
+    );
+    assert.ok(ticket.tags.includes('emergency_license_awaiting_approval'));
   });
 
   it('does not add the same note twice when retried after a lost reply', async () => {

@@ -7,6 +7,7 @@ import { AuditPage } from './audit-page.js';
 import { InspectPage } from './inspect-page.js';
 import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
+import { ApprovalsPage } from './approvals-page.js';
 import { RequestsPage } from './requests-page.js';
 import { links, useRoute, type Route } from './router.js';
 import { PasswordPage } from './password-page.js';
@@ -87,6 +88,9 @@ export function ConsoleApp() {
               >
                 Requests
               </a>
+              <a href={links.approvals()} aria-current={current('approvals')}>
+                Awaiting approval
+              </a>
               <a href={links.newRequest()} aria-current={current('new')}>
                 New request
               </a>
@@ -151,6 +155,8 @@ function Page({ route, api, role }: { route: Route; api: LifelineApi; role: stri
       return <RequestsPage api={api} query={route.query} />;
     case 'request':
       return <RequestPage api={api} id={route.id} role={role} />;
+    case 'approvals':
+      return <ApprovalsPage api={api} />;
     case 'new':
       return <NewRequestPage api={api} />;
     case 'inspect':

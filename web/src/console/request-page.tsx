@@ -43,6 +43,15 @@ function RequestDetails({
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string }>();
   const [busy, setBusy] = useState(false);
   const [resendTo, setResendTo] = useState('');
+  const [reason, setReason] = useState('');
+  const settle = (verb: 'approve' | 'decline') => {
+    void act(
+      () => api.settle(request.id, verb, reason.trim()),
+      verb === 'approve'
+        ? 'Approved: the license is being generated.'
+        : 'Declined: the request ends without a license.',
+    );
+  };
 
   async function act(what: () => Promise<void>, done: string) {
     setBusy(true);
@@ -81,6 +90,28 @@ function RequestDetails({
         licenseLink={`/api/v1/requests/${encodeURIComponent(request.id)}/license`}
       />
       {request.failure && request.state === 'failed' && <FailureNotice failure={request.failure} />}
+      {request.approval && (
+        <section class="approval" aria-labelledby="approval-heading" data-testid="approval">
+          <h2 id="approval-heading">Approval</h2>
+          <ul>
+            {request.approval.reasons.map((held) => (
+              <li key={held.code}>{held.message}</li>
+            ))}
+          </ul>
+          {request.approval.verdict === null ? (
+            <p>
+              Waits for <strong>{request.approval.whoMayApprove}</strong> until{' '}
+              {dateTime(request.approval.expiresAt)}.
+            </p>
+          ) : (
+            <p>
+              {request.approval.verdict === 'expired'
+                ? `Expired ${request.approval.decidedAt ? dateTime(request.approval.decidedAt) : ''}: nobody approved it in time.`
+                : `${request.approval.verdict === 'approved' ? 'Approved' : 'Declined'} by ${request.approval.decidedBy ?? '?'}${request.approval.reason ? `: ${request.approval.reason}` : ''}`}
+            </p>
+          )}
+        </section>
+      )}
 
       <dl class="facts facts-wide">
         <dt>Request id</dt>
@@ -156,6 +187,36 @@ function RequestDetails({
             {message.text}
           </p>
         )}
+        {request.state === 'awaiting_approval' && (
+          <form
+            class="action"
+            aria-label="Approve or decline"
+            onSubmit={(event) => {
+              event.preventDefault();
+              settle('approve');
+            }}
+          >
+            <div class="field">
+              <label for="approval-reason">Reason (recorded in the audit log)</label>
+              <p class="hint" id="approval-reason-hint">
+                Only {request.approval?.whoMayApprove ?? 'an approver'} may approve or decline.
+              </p>
+              <input
+                id="approval-reason"
+                aria-describedby="approval-reason-hint"
+                value={reason}
+                onInput={(event) => setReason(event.currentTarget.value)}
+                required
+              />
+            </div>
+            <button type="submit" class="primary" disabled={busy}>
+              Approve
+            </button>{' '}
+            <button type="button" disabled={busy} onClick={() => settle('decline')}>
+              Decline
+            </button>
+          </form>
+        )}
         {request.state === 'failed' && (
           <div class="action">
             <button
@@ -195,7 +256,11 @@ function RequestDetails({
           request.state !== 'failed' && (
             <p class="muted">
               No license to resend
-              {request.state === 'rejected' ? ': the request was not eligible.' : ' yet.'}
+              {request.state === 'rejected'
+                ? request.approval
+                  ? ': nothing was issued.'
+                  : ': the request was not eligible.'
+                : ' yet.'}
             </p>
           )
         )}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { page: 'requests'; query: URLSearchParams }
   | { page: 'request'; id: string }
+  | { page: 'approvals' }
   | { page: 'new' }
   | { page: 'inspect' }
   | { page: 'tokens' }
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'requests' && parts[1])
     return { page: 'request', id: decodeURIComponent(parts[1]) };
+  if (parts[0] === 'approvals') return { page: 'approvals' };
   if (parts[0] === 'new') return { page: 'new' };
   if (parts[0] === 'inspect') return { page: 'inspect' };
   if (parts[0] === 'tokens') return { page: 'tokens' };
@@ -45,6 +47,7 @@ export const links = {
     return `#/requests${search ? `?${search}` : ''}`;
   },
   request: (id: string) => `#/requests/${encodeURIComponent(id)}`,
+  approvals: () => '#/approvals',
   newRequest: () => '#/new',
   inspect: () => '#/inspect',
   tokens: () => '#/tokens',

@@ -147,6 +147,11 @@ export class LifelineApi {
     await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/extension`, body);
   }
 
+  /** An approver's verdict on a request a guardrail holds (never the requester's own). */
+  async settle(id: string, verb: 'approve' | 'decline', reason: string): Promise<void> {
+    await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/${verb}`, { reason });
+  }
+
   async retry(id: string): Promise<void> {
     await this.call('POST', `/api/v1/requests/${encodeURIComponent(id)}/retry`, {});
   }

@@ -23,6 +23,42 @@ export function DecisionView({
   /** Offered where the seat rule names the smallest count GitLab accepts. */
   onUseUserCount?: (count: number) => void;
 }) {
+  if (decision.needsApproval) {
+    return (
+      <div class="decision decision-ineligible" data-testid="decision">
+        <p class="decision-verdict">
+          <strong>Needs approval</strong>
+          <span class="decision-summary">
+            A second person (an approver, not the requester) must approve it before anything is
+            issued.
+          </span>
+        </p>
+        <ul class="rules" data-testid="guardrails">
+          {decision.guardrails.map((held) => {
+            const link = held.relatedRequestId ? requestLink?.(held.relatedRequestId) : undefined;
+            return (
+              <li key={held.code} class="rule rule-fail" data-verdict="hold">
+                <span class="rule-mark" aria-hidden="true">
+                  !
+                </span>
+                <span>
+                  {held.message}
+                  {link && (
+                    <>
+                      {' '}
+                      <a href={link} target="_blank" rel="noopener">
+                        Open the earlier request
+                      </a>
+                    </>
+                  )}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    );
+  }
   return (
     <div
       class={`decision ${decision.eligible ? 'decision-eligible' : 'decision-ineligible'}`}

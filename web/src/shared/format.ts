@@ -5,6 +5,7 @@ export const stateLabels: Record<
   RequestState,
   { label: string; tone: 'ok' | 'bad' | 'busy' | 'muted' }
 > = {
+  awaiting_approval: { label: 'Awaiting approval', tone: 'busy' },
   queued: { label: 'Queued', tone: 'busy' },
   issuing: { label: 'Issuing', tone: 'busy' },
   succeeded: { label: 'Sent', tone: 'ok' },

@@ -13,6 +13,8 @@ const stepLabels: Record<string, string> = {
 /** What happened to a request, in one sentence a support engineer can pass on. */
 export function outcomeSentence(request: RequestDetail): string {
   switch (request.state) {
+    case 'awaiting_approval':
+      return `Waiting for ${request.approval?.whoMayApprove ?? 'an approver'} to approve or decline it${request.approval ? ` before ${dateTime(request.approval.expiresAt)}` : ''}: nothing is issued until then.`;
     case 'queued':
       return 'Accepted: the license is being generated.';
     case 'issuing':
@@ -24,6 +26,10 @@ export function outcomeSentence(request: RequestDetail): string {
     case 'failed':
       return `Failed: could not ${stepLabels[request.failure?.step ?? ''] ?? 'finish'}.`;
     case 'rejected':
+      if (request.approval?.verdict === 'declined')
+        return `Declined by ${request.approval.decidedBy ?? 'an approver'}: nothing was issued.`;
+      if (request.approval?.verdict === 'expired')
+        return 'Expired: nobody approved it in time, nothing was issued.';
       return 'Not eligible: nothing was issued.';
   }
 }

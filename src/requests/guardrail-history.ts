@@ -1,0 +1,110 @@
+import { sql, type Kysely } from 'kysely';
+import type { CustomerKeys, Decision, RecentIssues, RefusedRequest } from '../policy/index.js';
+import type { Database } from '../store/schema.js';
+import { personOf } from './approval-records.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The states of a request that got (or is getting) a license without waiting for anyone. */
+const issuingStates = ['queued', 'issuing', 'succeeded', 'failed'];
+
+/**
+ * Licenses issued or on their way in the rolling 24 hours before `now` (the service's clock):
+ * the requester's (as a person, whether they asked directly or through an integration) and the
+ * whole desk's. A request held for approval counts once it is approved.
+ */
+export async function countRecentIssues(
+  db: Kysely<Database>,
+  requester: string,
+  now: number,
+): Promise<RecentIssues> {
+  const since = now - DAY_MS;
+  const person = personOf(requester);
+  const [mine, desk] = await Promise.all([
+    db
+      .selectFrom('requests')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) =>
+        eb.or([
+          eb('requested_by', '=', person),
+          eb('requested_by', '=', requester),
+          // "PERSON via TOKEN": a prefix compared as text, the same on SQLite and PostgreSQL.
+          eb(
+            sql<string>`substr(requested_by, 1, cast(${[...`${person} via `].length} as integer))`,
+            '=',
+            `${person} via `,
+          ),
+        ]),
+      )
+      .where('created_at', '>', since)
+      .where('state', 'in', issuingStates)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('requests')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('created_at', '>', since)
+      .where('state', 'in', issuingStates)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { requester: person, byRequester: Number(mine.n), byDesk: Number(desk.n) };
+}
+
+/**
+ * Earlier refused requests that may be for the same customer (any time: a prospect stays one),
+ * marked when they were refused as a prospect or their evidence was a trial license. The policy
+ * matches the customer again precisely; this only narrows the search with indexed columns.
+ */
+export async function findRefusedBefore(
+  db: Kysely<Database>,
+  keys: CustomerKeys,
+): Promise<RefusedRequest[]> {
+  const lookups: Array<
+    ['customer_email' | 'customer_domain' | 'customer_company' | 'subscription_id', string]
+  > = [['customer_email', keys.email]];
+  if (keys.emailDomain) lookups.push(['customer_domain', keys.emailDomain]);
+  if (keys.company) lookups.push(['customer_company', keys.company]);
+  if (keys.subscriptionId) lookups.push(['subscription_id', keys.subscriptionId]);
+  const found = await Promise.all(
+    lookups.map(([column, value]) =>
+      db
+        .selectFrom('requests')
+        .innerJoin('decisions', 'decisions.request_id', 'requests.id')
+        .select([
+          'requests.id',
+          'requests.customer_email',
+          'requests.customer_domain',
+          'requests.customer_company',
+          'requests.subscription_id',
+          'decisions.document',
+        ])
+        .where(`requests.${column}`, '=', value)
+        .where('requests.state', '=', 'rejected')
+        .orderBy('requests.created_at', 'desc')
+        .limit(20)
+        .execute(),
+    ),
+  );
+  const unique = new Map(found.flat().map((row) => [row.id, row]));
+  return [...unique.values()].map((row) => ({
+    requestId: row.id,
+    prospect: wasProspect(row.document),
+    customerKeys: {
+      email: row.customer_email,
+      ...(row.customer_domain !== null && { emailDomain: row.customer_domain }),
+      ...(row.customer_company !== null && { company: row.customer_company }),
+      ...(row.subscription_id !== null && { subscriptionId: row.subscription_id }),
+    },
+  }));
+}
+
+function wasProspect(document: string): boolean {
+  try {
+    const decision = JSON.parse(document) as Partial<Decision>;
+    return (
+      decision.facts?.trial === true ||
+      (decision.rules ?? []).some((outcome) => outcome.code === 'PROSPECT_TRIAL')
+    );
+  } catch {
+    return false;
+  }
+}
