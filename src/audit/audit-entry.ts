@@ -17,7 +17,9 @@ export type AuditAction =
   | 'request.resent'
   | 'request.retried'
   | 'license.downloaded'
-  | 'license.signed';
+  | 'license.signed'
+  | 'audit.head_posted'
+  | 'handoff.sent';
 
 /** Who did it, as proven by their credential. */
 export interface AuditActor {

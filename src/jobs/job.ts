@@ -8,14 +8,20 @@
  * - unique key: at most one job with a given key ever exists, so enqueueing twice is harmless.
  */
 export type JobKind =
-  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
+  | 'generate_license'
+  | 'send_email'
+  | 'sync_tracker_issue'
+  | 'post_notice'
+  | 'note_ticket'
+  | 'run_schedule';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   id: string;
   kind: JobKind;
-  requestId: string;
+  /** Null for scheduled work (`run_schedule`), which belongs to no request. */
+  requestId: string | null;
   deliveryId: string | null;
   state: JobState;
   /** Attempts started so far, this one included. */
@@ -25,11 +31,14 @@ export interface Job {
   lockedBy: string | null;
   lockedUntil: number | null;
   lastError: string | null;
+  /** A scheduled job's key names its schedule and occurrence (`schedule:NAME@ISO`). */
+  uniqueKey: string | null;
 }
 
 export interface NewJob {
   kind: JobKind;
-  requestId: string;
+  /** Omitted for scheduled work. */
+  requestId?: string;
   deliveryId?: string;
   /** Default: now. */
   runAt?: number;

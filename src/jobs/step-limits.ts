@@ -13,6 +13,8 @@ export const defaultStepConcurrency: Readonly<Record<JobKind, number>> = {
   sync_tracker_issue: 2,
   post_notice: 2,
   note_ticket: 2,
+  // Scheduled work is a few jobs a day; one at a time keeps a slow digest from crowding steps.
+  run_schedule: 1,
 };
 
 /** The kinds in the order the worker offers them slots: the license first. */
@@ -25,6 +27,7 @@ export const stepRemote: Readonly<Record<JobKind, string | undefined>> = {
   sync_tracker_issue: 'tracker',
   post_notice: 'notice',
   note_ticket: 'ticket',
+  run_schedule: undefined,
 };
 
 /** Parses `kind=N,kind=N` over the defaults; throws a sentence naming what is wrong. */

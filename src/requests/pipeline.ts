@@ -1,17 +1,19 @@
-import type { JobHandlers } from '../jobs/job-handler.js';
+import { forRequests, type JobHandlers } from '../jobs/job-handler.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
 import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
 
-/** The steps of a request, by job kind: what the worker runs. */
-export function requestPipeline(ctx: PipelineContext): JobHandlers {
+export type RequestJobHandlers = Omit<JobHandlers, 'run_schedule'>;
+
+/** The steps of a request, by job kind: what the worker runs besides scheduled work. */
+export function requestPipeline(ctx: PipelineContext): RequestJobHandlers {
   return {
-    generate_license: generateLicenseStep(ctx),
-    send_email: sendEmailStep(ctx),
-    sync_tracker_issue: syncTrackerIssueStep(ctx),
-    post_notice: postNoticeStep(ctx),
-    note_ticket: noteTicketStep(ctx),
+    generate_license: forRequests(generateLicenseStep(ctx)),
+    send_email: forRequests(sendEmailStep(ctx)),
+    sync_tracker_issue: forRequests(syncTrackerIssueStep(ctx)),
+    post_notice: forRequests(postNoticeStep(ctx)),
+    note_ticket: forRequests(noteTicketStep(ctx)),
   };
 }

@@ -8,6 +8,7 @@ import { clockSkewSentence, measureClockOffset } from '../store/database-clock.j
 import { systemClock } from '../clock.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { scheduleChecks } from '../schedule/schedule-checks.js';
 import { buildAdapters } from './adapters.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigner, VENDOR_KEY_ADVICE } from './signing-keys.js';
@@ -131,6 +132,7 @@ export async function checkReadiness(
     });
     checks.push(await writeCheck(store));
     checks.push(await clockCheck(store, config.values.LIFELINE_MAX_CLOCK_SKEW_MS));
+    checks.push(...(await scheduleChecks(store.db, config.schedules, Date.now())));
     let adapters;
     try {
       adapters = buildAdapters(config, store, logger);

@@ -25,6 +25,8 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { setUpEvidenceKeys, setUpSigner } from './signing-keys.js';
 import { listenForJobs } from './job-notifications.js';
+import { Scheduler, scheduleHandler } from '../schedule/scheduler.js';
+import { scheduledTasks } from './scheduled-tasks.js';
 
 export interface ServiceOptions {
   /** Which roles this process plays: the HTTP API, the worker, or both (the default). */
@@ -40,6 +42,8 @@ export interface RunningService {
   url?: string;
   app?: HttpApp;
   worker?: Worker;
+  /** Enqueues scheduled work as it comes due; runs beside the worker. */
+  scheduler?: Scheduler;
   logger: Logger;
   /** Stops taking work, drains what is running (within `graceMs`), and closes everything. */
   stop(graceMs?: number): Promise<void>;
@@ -120,7 +124,11 @@ export async function startService(
   const storage = new StorageHealth(() => processClock.now());
   const clock = await databaseClock(processClock, store, config, logger);
   const circuits = options.roles.worker ? new Circuits(() => clock.now()) : undefined;
-  const metrics = createMetrics(store, storage, circuits);
+  const tasks = scheduledTasks(config, { store, clock, notice: adapters.notice });
+  const metrics = createMetrics(store, storage, circuits, {
+    schedules: tasks.map((task) => task.schedule),
+    now: () => clock.now(),
+  });
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
   const stopListening = options.roles.worker
@@ -151,10 +159,11 @@ export async function startService(
   };
 
   let worker: Worker | undefined;
+  let scheduler: Scheduler | undefined;
   if (options.roles.worker) {
     worker = new Worker({
       store,
-      handlers: requestPipeline(pipeline),
+      handlers: { ...requestPipeline(pipeline), run_schedule: scheduleHandler(tasks) },
       classify: classifyFailure,
       wake,
       settings: {
@@ -209,6 +218,14 @@ export async function startService(
       },
     });
     worker.start();
+    scheduler = new Scheduler(
+      store,
+      tasks,
+      clock,
+      (error) => logger.error({ err: error }, 'could not enqueue scheduled work'),
+      () => wake.notify(),
+    );
+    scheduler.start();
   }
 
   const submit: SubmitContext = {
@@ -291,10 +308,12 @@ export async function startService(
     ...(url && { url }),
     ...(app && { app }),
     ...(worker && { worker }),
+    ...(scheduler && { scheduler }),
     stop(graceMs = 10_000) {
       stopped ??= (async () => {
         // Claim nothing new from the first moment, even while the API finishes its calls.
         worker?.drain();
+        scheduler?.stop();
         clock.stopSyncing();
         await app?.close();
         await worker?.stop(graceMs);

@@ -43,14 +43,17 @@ for (const database of testDatabases) {
       assert.notEqual(serve.code, 0);
       assert.match(
         serve.stderr,
-        /needs migrations 0001-initial, 0003-access-and-audit: run "lifeline migrate" first/,
+        /needs migrations 0001-initial, 0003-access-and-audit, 0006-scheduled-jobs: run "lifeline migrate" first/,
       );
     });
 
     it('applies the migrations with lifeline migrate, once', async () => {
       const first = await runLifeline(['migrate'], env);
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stderr, /Applied 0001-initial, 0003-access-and-audit/);
+      assert.match(
+        first.stderr,
+        /Applied 0001-initial, 0003-access-and-audit, 0006-scheduled-jobs/,
+      );
       const second = await runLifeline(['migrate'], env);
       assert.equal(second.code, 0, second.stderr);
       assert.match(second.stderr, /is up to date/);

@@ -99,6 +99,26 @@ function link(url: string, label: string): string {
   return `<${escapeText(url)}|${safeLabel}>`;
 }
 
+/**
+ * A long mrkdwn text as sections within Block Kit's limit, cut at line ends: a digest of a busy
+ * weekend stays whole (up to 50 blocks).
+ */
+export function textBlocks(text: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const piece = cut(line, SECTION_TEXT_MAX);
+    if (current !== '' && current.length + 1 + piece.length > SECTION_TEXT_MAX) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+      current = piece;
+    } else {
+      current = current === '' ? piece : `${current}\n${piece}`;
+    }
+  }
+  if (current !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+  return blocks.slice(0, 50);
+}
+
 /** Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
