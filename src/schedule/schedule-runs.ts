@@ -13,6 +13,8 @@ import {
 const occurrenceAttempts = 8;
 
 /**
+ * `now` is the wall clock occurrences are read on; `jobNow` the clock the job table's leases
+ * and due times are judged by (see DatabaseClock).
  * Enqueues each schedule's latest occurrence at or before `now`, keyed by schedule and
  * occurrence: every process does this on every tick, and the unique key keeps one job per
  * occurrence. After downtime this is the catch-up: the latest missed occurrence runs once, the
@@ -23,6 +25,7 @@ export async function enqueueDueOccurrences(
   db: Kysely<Database>,
   schedules: readonly Schedule[],
   now: number,
+  jobNow: number = now,
 ): Promise<void> {
   const jobs = schedules.flatMap((schedule) => {
     const at = latestOccurrence(schedule, now);
@@ -31,12 +34,14 @@ export async function enqueueDueOccurrences(
       {
         kind: 'run_schedule' as const,
         uniqueKey: occurrenceKey(schedule.name, at),
-        runAt: at,
+        // Due at once by the job table's own clock (the database's, on PostgreSQL), which the
+        // wall-clock time of the occurrence may be a little ahead of.
+        runAt: jobNow,
         maxAttempts: occurrenceAttempts,
       },
     ];
   });
-  if (jobs.length > 0) await enqueueJobs(db, jobs, now);
+  if (jobs.length > 0) await enqueueJobs(db, jobs, jobNow);
 }
 
 export interface ScheduleRun {

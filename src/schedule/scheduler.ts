@@ -34,13 +34,28 @@ export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
+  private readonly onError: (error: unknown) => void;
+  private readonly onEnqueued: () => void;
+  private readonly jobNow: () => number;
+
+  /**
+   * `clock` tells the wall-clock time occurrences are read on (the process's, like the day a
+   * license is dated); `jobNow` the job table's time (the database clock), default the same.
+   */
   constructor(
     private readonly store: Store,
     private readonly tasks: readonly ScheduledTask[],
     private readonly clock: Clock,
-    private readonly onError: (error: unknown) => void = () => undefined,
-    private readonly onEnqueued: () => void = () => undefined,
-  ) {}
+    options: {
+      jobNow?: () => number;
+      onError?: (error: unknown) => void;
+      onEnqueued?: () => void;
+    } = {},
+  ) {
+    this.jobNow = options.jobNow ?? (() => clock.now());
+    this.onError = options.onError ?? (() => undefined);
+    this.onEnqueued = options.onEnqueued ?? (() => undefined);
+  }
 
   get schedules(): Schedule[] {
     return this.tasks.map((task) => task.schedule);
@@ -59,7 +74,7 @@ export class Scheduler {
 
   /** Enqueues every schedule's latest due occurrence (idempotent); tests call it directly. */
   async tick(): Promise<void> {
-    await enqueueDueOccurrences(this.store.db, this.schedules, this.clock.now());
+    await enqueueDueOccurrences(this.store.db, this.schedules, this.clock.now(), this.jobNow());
     this.onEnqueued();
   }
 

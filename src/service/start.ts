@@ -124,10 +124,16 @@ export async function startService(
   const storage = new StorageHealth(() => processClock.now());
   const clock = await databaseClock(processClock, store, config, logger);
   const circuits = options.roles.worker ? new Circuits(() => clock.now()) : undefined;
-  const tasks = scheduledTasks(config, { store, clock, notice: adapters.notice });
+  const tasks = scheduledTasks(config, {
+    store,
+    clock,
+    notice: adapters.notice,
+    mailer: adapters.mailer,
+    mail: adapters.mail,
+  });
   const metrics = createMetrics(store, storage, circuits, {
     schedules: tasks.map((task) => task.schedule),
-    now: () => clock.now(),
+    now: () => processClock.now(),
   });
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
@@ -218,13 +224,11 @@ export async function startService(
       },
     });
     worker.start();
-    scheduler = new Scheduler(
-      store,
-      tasks,
-      clock,
-      (error) => logger.error({ err: error }, 'could not enqueue scheduled work'),
-      () => wake.notify(),
-    );
+    scheduler = new Scheduler(store, tasks, processClock, {
+      jobNow: () => clock.now(),
+      onError: (error) => logger.error({ err: error }, 'could not enqueue scheduled work'),
+      onEnqueued: () => wake.notify(),
+    });
     scheduler.start();
   }
 

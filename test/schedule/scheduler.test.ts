@@ -83,7 +83,7 @@ for (const database of testDatabases) {
       });
       worker.start();
       workers.push(worker);
-      const scheduler = new Scheduler(store, tasks, clock, undefined, () => wake.notify());
+      const scheduler = new Scheduler(store, tasks, clock, { onEnqueued: () => wake.notify() });
       schedulers.push(scheduler);
       return { worker, scheduler };
     };

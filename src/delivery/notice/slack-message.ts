@@ -28,7 +28,7 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
   const issued = outcome.outcome === 'issued';
   const heading = issued ? 'Emergency license issued' : 'Emergency license FAILED';
   const fields: TextObject[] = [
-    field('Ticket', link(outcome.ticket.url, `#${outcome.ticket.id}`)),
+    field('Ticket', slackLink(outcome.ticket.url, `#${outcome.ticket.id}`)),
     field('Customer email', escapeText(outcome.customerEmail)),
     field('Seats', String(outcome.userCount)),
     field('Works through', worksThrough(outcome) ?? (issued ? 'unknown' : 'no license issued')),
@@ -56,7 +56,7 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
     });
   }
   const context = [`Lifeline request \`${escapeText(outcome.requestId)}\``];
-  if (outcome.requestUrl) context.push(link(outcome.requestUrl, 'open in Lifeline'));
+  if (outcome.requestUrl) context.push(slackLink(outcome.requestUrl, 'open in Lifeline'));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
 
   return { text: fallbackText(outcome), blocks };
@@ -88,11 +88,11 @@ function trackerLink(outcome: RequestOutcome): string {
   const issue = outcome.trackerIssue;
   if (!issue) return 'none yet';
   const label = `#${issue.number} ${issue.title}`;
-  return issue.url ? link(issue.url, label) : escapeText(label);
+  return issue.url ? slackLink(issue.url, label) : escapeText(label);
 }
 
 /** `<url|label>`, or the escaped label alone when the URL is not http(s). */
-function link(url: string, label: string): string {
+export function slackLink(url: string, label: string): string {
   if (!/^https?:\/\//i.test(url)) return escapeText(label);
   // `|` and `>` would end the link early.
   const safeLabel = escapeText(label).replace(/\|/g, '¦');
