@@ -7,6 +7,7 @@ import { calendarDateOf } from '../license/calendar-date.js';
 import { lastSucceededBefore } from '../schedule/schedule-runs.js';
 import type { ScheduledWork } from '../schedule/scheduler.js';
 import type { Store } from '../store/database.js';
+import { parseSince, sinceSentence, type HandoffDigest } from './handoff-digest.js';
 import { buildHandoffDigest } from './handoff-query.js';
 import { renderHandoffEmail, renderHandoffNotice } from './handoff-text.js';
 
@@ -18,6 +19,21 @@ export async function digestStart(store: Store, until: number): Promise<number> 
   return (
     (await lastSucceededBefore(store.db, 'handoff', until)) ?? until - firstDigestDays * 86_400_000
   );
+}
+
+/**
+ * The digest on demand (CLI, API, console): until `now`, since `sinceText` (`3d`, a date) or,
+ * without it, since the last digest sent. Answers a sentence for a `since` it cannot read.
+ */
+export async function handoffOnDemand(
+  store: Store,
+  sinceText: string | undefined,
+  now: number,
+): Promise<HandoffDigest | { problem: string }> {
+  const since =
+    sinceText === undefined ? await digestStart(store, now) : parseSince(sinceText, now);
+  if (since === undefined) return { problem: `${sinceSentence} (got "${sinceText ?? ''}").` };
+  return buildHandoffDigest(store.db, { since, now, today: calendarDateOf(new Date(now)) });
 }
 
 /**
