@@ -75,17 +75,27 @@ export async function addHandoffRequest(store: Store, fixture: HandoffRequestFix
 
 /**
  * A weekend, as the Monday 30 November 2026 hand-off sees it (the previous one was sent on
- * Monday 23 November at 08:00 UTC).
+ * Monday 23 November at 08:00 UTC); `shiftMs` (whole days) moves it all to another week.
  */
-export async function addWeekend(store: Store) {
+export async function addWeekend(store: Store, shiftMs = 0) {
+  const add = (fixture: HandoffRequestFixture) =>
+    addHandoffRequest(store, {
+      ...fixture,
+      createdAt: new Date(Date.parse(fixture.createdAt) + shiftMs).toISOString(),
+      ...(fixture.licenseEndsOn && {
+        licenseEndsOn: new Date(Date.parse(fixture.licenseEndsOn) + shiftMs)
+          .toISOString()
+          .slice(0, 10),
+      }),
+    });
   return {
-    before: await addHandoffRequest(store, {
+    before: await add({
       createdAt: '2026-11-22T10:00:00Z',
       state: 'succeeded',
       customer: 'Last Week Ltd',
       ticket: '900',
     }),
-    issued: await addHandoffRequest(store, {
+    issued: await add({
       createdAt: '2026-11-28T09:00:00Z',
       state: 'succeeded',
       customer: 'Acme <script>alert(1)</script> & Co',
@@ -94,7 +104,7 @@ export async function addWeekend(store: Store) {
       ticket: '1001',
       licenseEndsOn: '2026-12-08',
     }),
-    failed: await addHandoffRequest(store, {
+    failed: await add({
       createdAt: '2026-11-28T20:00:00Z',
       state: 'failed',
       customer: 'Globex',
@@ -103,7 +113,7 @@ export async function addWeekend(store: Store) {
       ticket: '1002',
       failure: { step: 'send_email', message: 'the mail server refused <admin@globex.example>' },
     }),
-    waiting: await addHandoffRequest(store, {
+    waiting: await add({
       createdAt: '2026-11-29T11:00:00Z',
       state: 'awaiting_approval',
       customer: 'Initech',
@@ -111,13 +121,13 @@ export async function addWeekend(store: Store) {
       requester: 'kim',
       ticket: '1003',
     }),
-    rejected: await addHandoffRequest(store, {
+    rejected: await add({
       createdAt: '2026-11-29T12:00:00Z',
       state: 'rejected',
       customer: 'Hooli',
       ticket: '1004',
     }),
-    endingSoon: await addHandoffRequest(store, {
+    endingSoon: await add({
       createdAt: '2026-11-20T12:00:00Z',
       state: 'succeeded',
       customer: 'Ending Soon GmbH',

@@ -4,6 +4,7 @@ import type { SessionAnswer } from '../shared/api-types.js';
 import { consoleTransport } from './console-transport.js';
 import { SessionsPage, TokensPage, UsersPage } from './access-pages.js';
 import { AuditPage } from './audit-page.js';
+import { HandoffPage } from './handoff-page.js';
 import { InspectPage } from './inspect-page.js';
 import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
@@ -107,6 +108,11 @@ export function ConsoleApp() {
               </a>
             </>
           )}
+          {role === 'approver' && (
+            <a href={links.handoff()} aria-current={current('handoff')}>
+              Hand-off
+            </a>
+          )}
           {(admin || role === 'approver') && (
             <a href={links.audit()} aria-current={current('audit')}>
               Audit log
@@ -145,5 +151,7 @@ function Page({ route, api }: { route: Route; api: LifelineApi }) {
       return <SessionsPage api={api} />;
     case 'audit':
       return <AuditPage api={api} />;
+    case 'handoff':
+      return <HandoffPage api={api} />;
   }
 }

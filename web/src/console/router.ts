@@ -9,7 +9,8 @@ export type Route =
   | { page: 'tokens' }
   | { page: 'users' }
   | { page: 'sessions' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'handoff' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'users') return { page: 'users' };
   if (parts[0] === 'sessions') return { page: 'sessions' };
   if (parts[0] === 'audit') return { page: 'audit' };
+  if (parts[0] === 'handoff') return { page: 'handoff' };
   return { page: 'requests', query: new URLSearchParams(search) };
 }
 
@@ -49,4 +51,5 @@ export const links = {
   users: () => '#/users',
   sessions: () => '#/sessions',
   audit: () => '#/audit',
+  handoff: () => '#/handoff',
 };
