@@ -51,6 +51,8 @@ describe('the hand-off and the audit head, scheduled and on demand', () => {
         SMTP_URL: smtp.url,
         LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
         LIFELINE_HANDOFF_EMAILS: 'licensing@vendor.example, lead@vendor.example',
+        LIFELINE_HANDOFF_SCHEDULE: '0 8 * * 1',
+        LIFELINE_AUDIT_HEAD_SCHEDULE: '0 6 * * *',
       },
       { clock },
     );

@@ -1,6 +1,7 @@
 /** The schedule's times (croner, pure): zones with summer time, the latest due, the job key. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import {
   defineSchedule,
   latestOccurrence,
@@ -61,5 +62,35 @@ describe('schedules', () => {
     assert.equal(key, 'schedule:handoff@2026-12-07T07:00:00.000Z');
     assert.deepEqual(parseOccurrenceKey(key), { name: 'handoff', at });
     assert.equal(parseOccurrenceKey('test:abc:1'), undefined);
+  });
+});
+
+describe('schedule settings', () => {
+  it('defaults to 06:00 UTC daily for the head and Monday 08:00 for the hand-off', () => {
+    const config = loadConfig({ LIFELINE_DATA_DIR: '/tmp/lifeline-schedule-settings' });
+    assert.deepEqual(config.schedules.auditHead, {
+      name: 'audit-head',
+      cron: '0 6 * * *',
+      timeZone: 'UTC',
+    });
+    assert.equal(config.schedules.handoff?.cron, '0 8 * * 1');
+    assert.deepEqual(config.values.LIFELINE_HANDOFF_EMAILS, []);
+  });
+
+  it('turns a schedule off, and stops the start with a sentence naming a wrong setting', () => {
+    const off = loadConfig({ LIFELINE_HANDOFF_SCHEDULE: 'off' });
+    assert.equal(off.schedules.handoff, undefined);
+    assert.throws(
+      () => loadConfig({ LIFELINE_HANDOFF_TIME_ZONE: 'Europe/Atlantis' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /LIFELINE_HANDOFF_SCHEDULE: .*Europe\/Atlantis/.test(error.message),
+    );
+    assert.throws(
+      () => loadConfig({ LIFELINE_HANDOFF_EMAILS: 'lead@vendor.example, not-an-address' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /LIFELINE_HANDOFF_EMAILS .*not one: not-an-address/.test(error.message),
+    );
   });
 });

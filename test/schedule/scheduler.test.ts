@@ -10,6 +10,7 @@ import type { JobKind } from '../../src/jobs/job.js';
 import { stepKinds } from '../../src/jobs/step-limits.js';
 import { WakeSignal } from '../../src/jobs/wake-signal.js';
 import { Worker } from '../../src/jobs/worker.js';
+import { scheduleChecks } from '../../src/schedule/schedule-checks.js';
 import { lastRun } from '../../src/schedule/schedule-runs.js';
 import { defineSchedule } from '../../src/schedule/schedule.js';
 import { Scheduler, scheduleHandler, type ScheduledTask } from '../../src/schedule/scheduler.js';
@@ -133,6 +134,18 @@ for (const database of testDatabases) {
       const last = await lastRun(jobs.store.db, 'audit-head');
       assert.equal(last?.state, 'succeeded');
       assert.equal(new Date(last?.occurrence ?? 0).toISOString(), '2026-12-04T06:00:00.000Z');
+      // What doctor shows.
+      const [head, handoff] = await scheduleChecks(
+        jobs.store.db,
+        { auditHead: tasks[0]!.schedule },
+        clock.now(),
+      );
+      assert.deepEqual(head, {
+        name: 'schedule audit-head',
+        ok: true,
+        detail: '"0 6 * * *" (UTC): next 2026-12-05T06:00Z; last 2026-12-04T06:00Z succeeded',
+      });
+      assert.equal(handoff?.detail, 'off (LIFELINE_HANDOFF_SCHEDULE=off)');
     });
 
     it('catches up once after a restart across scheduled times: the latest missed occurrence', async () => {

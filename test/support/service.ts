@@ -63,6 +63,9 @@ export async function startTestService(
     LIFELINE_RETRY_BASE_MS: '50',
     LIFELINE_RETRY_MAX_MS: '500',
     LIFELINE_LOG_LEVEL: 'silent',
+    // Scheduled posts at start would land among a test's own notices; tests of them turn them on.
+    LIFELINE_AUDIT_HEAD_SCHEDULE: 'off',
+    LIFELINE_HANDOFF_SCHEDULE: 'off',
     ...(database?.url && { DATABASE_URL: database.url }),
     ...env,
   });
