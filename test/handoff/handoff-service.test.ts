@@ -103,6 +103,29 @@ describe('the hand-off and the audit head, scheduled and on demand', () => {
     });
     assert.equal(audit.body.items.length, 2);
     assert.equal(handoffs().length, 2);
+
+    // The job is marked succeeded just after its audit entry: wait for it.
+    const metrics = await eventually(
+      async () => {
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        return text.includes('schedule="handoff",state="succeeded"') ? text : undefined;
+      },
+      10_000,
+      'the hand-off job to be settled',
+    );
+    // Next Monday 7 December 08:00 UTC; the last, today's, succeeded.
+    assert.match(
+      metrics,
+      new RegExp(
+        `lifeline_schedule_next_run_timestamp_seconds\\{schedule="handoff"\\} ${Date.parse('2026-12-07T08:00:00Z') / 1000}`,
+      ),
+    );
+    assert.match(
+      metrics,
+      new RegExp(
+        `lifeline_schedule_last_run_timestamp_seconds\\{schedule="handoff",state="succeeded"\\} ${Date.parse('2026-11-30T08:00:00Z') / 1000}`,
+      ),
+    );
   });
 
   it('answers the same digest on demand to approvers only, and refuses a bad period with a sentence', async () => {
