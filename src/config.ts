@@ -6,6 +6,7 @@ import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
 import { parseStepConcurrency } from './jobs/step-limits.js';
 import { defaultCoverSettings, parseReminderDays, type CoverSettings } from './requests/cover.js';
 import { isLoopback, parseRoleMap, type OidcSettings } from './access/oidc-settings.js';
+import { defineSchedule, type Schedule } from './schedule/schedule.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -224,6 +225,27 @@ export const configSchema = z.object({
   LIFELINE_LOCAL_ACCOUNTS: z
     .enum(['on', 'off'], { error: 'LIFELINE_LOCAL_ACCOUNTS must be on or off' })
     .default('on'),
+  /** When the audit chain's head is posted to the licensing channel (cron, UTC); `off` stops it. */
+  LIFELINE_AUDIT_HEAD_SCHEDULE: z.string().trim().default('0 6 * * *'),
+  /** When the hand-off digest goes out (cron in LIFELINE_HANDOFF_TIME_ZONE); `off` stops it. */
+  LIFELINE_HANDOFF_SCHEDULE: z.string().trim().default('0 8 * * 1'),
+  LIFELINE_HANDOFF_TIME_ZONE: z.string().trim().default('UTC'),
+  /** Who gets the hand-off by email, comma separated (none: the channel only). */
+  LIFELINE_HANDOFF_EMAILS: optionalText.transform((text, ctx) => {
+    const addresses = (text ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    const wrong = addresses.filter((a) => !/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(a));
+    if (wrong.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `LIFELINE_HANDOFF_EMAILS must be email addresses separated by commas; not one: ${wrong.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return addresses;
+  }),
 
   /** Fault injection for the crash tests: kill the process at this named point. Never set in production. */
   LIFELINE_CRASH_AT: optionalText,
@@ -242,6 +264,8 @@ export interface Config {
   oidc?: OidcSettings;
   /** Whether local accounts may sign in with a password (LIFELINE_LOCAL_ACCOUNTS). */
   localAccounts: boolean;
+  /** The recurring work that is switched on (a schedule set to `off` is absent). */
+  schedules: { auditHead?: Schedule; handoff?: Schedule };
   /** The environment the adapters read their own settings from. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -267,7 +291,9 @@ export function loadConfig(
   const values = result.data;
   const dataDir = resolve(values.LIFELINE_DATA_DIR);
   const oidc = oidcSettings(values);
+  const schedules = readSchedules(values);
   return {
+    schedules,
     values,
     dataDir,
     databaseUrl: values.DATABASE_URL ?? `sqlite:${join(dataDir, 'lifeline.db')}`,
@@ -354,6 +380,35 @@ function oidcSettings(values: ConfigValues): OidcSettings | undefined {
     roleClaim: values.LIFELINE_OIDC_ROLE_CLAIM,
     roleMap,
   };
+}
+
+function readSchedules(values: ConfigValues): Config['schedules'] {
+  const problems: string[] = [];
+  const read = (name: string, setting: string, cron: string, timeZone: string) => {
+    if (cron.toLowerCase() === 'off') return undefined;
+    try {
+      return defineSchedule(name, cron, timeZone);
+    } catch (error) {
+      problems.push(`${setting}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+  const auditHead = read(
+    'audit-head',
+    'LIFELINE_AUDIT_HEAD_SCHEDULE',
+    values.LIFELINE_AUDIT_HEAD_SCHEDULE,
+    'UTC',
+  );
+  const handoff = read(
+    'handoff',
+    'LIFELINE_HANDOFF_SCHEDULE',
+    values.LIFELINE_HANDOFF_SCHEDULE,
+    values.LIFELINE_HANDOFF_TIME_ZONE,
+  );
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { ...(auditHead && { auditHead }), ...(handoff && { handoff }) };
 }
 
 function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {

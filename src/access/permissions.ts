@@ -49,6 +49,7 @@ export const routeAccess = {
     what: 'check a license against GitLab’s upload rules',
   },
   'GET /api/v1/audit': { roles: ['approver', 'admin'], what: 'read the audit log' },
+  'GET /api/v1/handoff': { roles: ['approver'], what: 'read the hand-off digest' },
   'GET /api/v1/tokens': { roles: adminOnly, what: 'list API tokens' },
   'POST /api/v1/tokens': { roles: adminOnly, what: 'create API tokens' },
   'DELETE /api/v1/tokens/:id': { roles: adminOnly, what: 'revoke API tokens' },

@@ -22,7 +22,9 @@ export type AuditAction =
   | 'request.declined'
   | 'request.expired'
   | 'license.downloaded'
-  | 'license.signed';
+  | 'license.signed'
+  | 'audit.head_posted'
+  | 'handoff.sent';
 
 /** Who did it, as proven by their credential. */
 export interface AuditActor {

@@ -189,3 +189,55 @@ export async function* auditEntriesSince(
     after = Number(last.seq);
   }
 }
+
+/** The chain's head as stored: its last entry and how many there are. */
+export async function readAuditHead(
+  db: Kysely<Database>,
+): Promise<{ entries: number; seq: number; hash: string }> {
+  const last = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const count = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return {
+    entries: Number(count.n),
+    seq: last ? Number(last.seq) : 0,
+    hash: last?.hash ?? '0'.repeat(64),
+  };
+}
+
+/**
+ * Whether a head posted elsewhere is still in the chain: an intact chain that holds an entry
+ * with the posted hash (at the posted number, when given) is the same history up to it, since
+ * each hash covers all before it. Answers a sentence when it is not.
+ */
+export async function findPostedHead(
+  db: Kysely<Database>,
+  posted: { seq?: number; hash: string },
+): Promise<{ seq: number } | { mismatch: string }> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .$if(posted.seq !== undefined, (q) => q.where('seq', '=', posted.seq ?? 0))
+    .$if(posted.seq === undefined, (q) => q.where('hash', '=', posted.hash))
+    .executeTakeFirst();
+  if (!row) {
+    return {
+      mismatch:
+        posted.seq === undefined
+          ? `no entry has the posted hash ${posted.hash}: the history up to the posted head was rewritten`
+          : `there is no entry ${posted.seq}: entries up to the posted head were removed`,
+    };
+  }
+  if (row.hash !== posted.hash) {
+    return {
+      mismatch: `entry ${Number(row.seq)} has hash ${row.hash}, the posted head says ${posted.hash}: the history up to it was rewritten`,
+    };
+  }
+  return { seq: Number(row.seq) };
+}

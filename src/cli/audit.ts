@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { auditEntriesSince, verifyAuditLog } from '../audit/audit-store.js';
+import { auditEntriesSince, findPostedHead, verifyAuditLog } from '../audit/audit-store.js';
 import { fail, printJson, say } from './output.js';
 import { withStore } from './with-store.js';
 
@@ -9,10 +9,25 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description('check the hash chain; exit 1 naming the first entry that does not match')
-    .option('--json', 'print {entries, head, broken?} as JSON')
-    .action(async (options: { json?: boolean }) => {
-      const result = await withStore((store) => verifyAuditLog(store.db));
+    .option('--json', 'print {entries, head, broken?, posted?} as JSON')
+    .option(
+      '--head <SEQ:HASH>',
+      'also check that a head posted to the channel (entry number and hash, or the hash alone) is still in the chain',
+    )
+    .action(async (options: { json?: boolean; head?: string }) => {
+      const posted = options.head === undefined ? undefined : parsePostedHead(options.head);
+      const result = await withStore(async (store) => {
+        const verified = await verifyAuditLog(store.db);
+        if (verified.broken || !posted) return verified;
+        const found = await findPostedHead(store.db, posted);
+        return { ...verified, posted: { ...posted, ...found } };
+      });
       if (options.json) printJson(result);
+      if ('posted' in result && 'mismatch' in result.posted) {
+        if (!options.json)
+          say(`lifeline: the posted head does not match: ${result.posted.mismatch}.`);
+        process.exit(1);
+      }
       if (result.broken) {
         if (!options.json)
           say(
@@ -22,7 +37,7 @@ export function registerAuditCommands(program: Command): void {
       }
       if (!options.json)
         say(
-          `The audit log is intact: ${result.entries} entries, the last is entry ${result.head.seq} with hash ${result.head.hash}.`,
+          `The audit log is intact: ${result.entries} entries, the last is entry ${result.head.seq} with hash ${result.head.hash}.${'posted' in result ? ` The posted head (entry ${result.posted.seq}) is part of it: nothing up to it was changed.` : ''}`,
         );
     });
   audit
@@ -39,4 +54,17 @@ export function registerAuditCommands(program: Command): void {
         }
       });
     });
+}
+
+function parsePostedHead(text: string): { seq?: number; hash: string } {
+  const match = /^(?:(\d+):)?([0-9a-f]{64})$/i.exec(text.trim());
+  if (!match?.[2]) {
+    fail(
+      '--head must be the hash the channel showed (64 hex digits), optionally after its entry number: SEQ:HASH',
+    );
+  }
+  return {
+    ...(match[1] !== undefined && { seq: Number(match[1]) }),
+    hash: match[2].toLowerCase(),
+  };
 }

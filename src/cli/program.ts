@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerHandoffCommand } from './handoff.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLicenseCommands } from './license.js';
 import { registerMigrateCommand } from './migrate.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program);
   registerAuditCommands(program);
   registerRequestCommands(program);
+  registerHandoffCommand(program);
   registerDoctorCommand(program);
   return program;
 }

@@ -14,5 +14,6 @@ export function jobFromRow(row: JobRow): Job {
     lockedBy: row.locked_by,
     lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
     lastError: row.last_error,
+    uniqueKey: row.unique_key,
   };
 }

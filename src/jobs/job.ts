@@ -18,14 +18,18 @@ export type JobKind =
   /** A comment on the request's tracker issue (cover news). */
   | 'comment_tracker_issue'
   /** The end of a wait for approval (src/requests/approval). */
-  | 'expire_approval';
+  | 'expire_approval'
+
+  /** One occurrence of a schedule (src/schedule/). */
+  | 'run_schedule';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   id: string;
   kind: JobKind;
-  requestId: string;
+  /** Null for scheduled work (`run_schedule`), which belongs to no request. */
+  requestId: string | null;
   deliveryId: string | null;
   state: JobState;
   /** Attempts started so far, this one included. */
@@ -35,11 +39,14 @@ export interface Job {
   lockedBy: string | null;
   lockedUntil: number | null;
   lastError: string | null;
+  /** A scheduled job's key names its schedule and occurrence (`schedule:NAME@ISO`). */
+  uniqueKey: string | null;
 }
 
 export interface NewJob {
   kind: JobKind;
-  requestId: string;
+  /** Omitted for scheduled work. */
+  requestId?: string;
   deliveryId?: string;
   /** Default: now. */
   runAt?: number;

@@ -16,6 +16,8 @@ export const defaultStepConcurrency: Readonly<Record<JobKind, number>> = {
   cover_reminder: 2,
   comment_tracker_issue: 2,
   expire_approval: 1,
+  // Scheduled work is a few jobs a day; one at a time keeps a slow digest from crowding steps.
+  run_schedule: 1,
 };
 
 /** The kinds in the order the worker offers them slots: the license first. */
@@ -31,6 +33,7 @@ export const stepRemote: Readonly<Record<JobKind, string | undefined>> = {
   cover_reminder: undefined,
   comment_tracker_issue: 'tracker',
   expire_approval: undefined,
+  run_schedule: undefined,
 };
 
 /** Parses `kind=N,kind=N` over the defaults; throws a sentence naming what is wrong. */

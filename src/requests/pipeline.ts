@@ -1,4 +1,4 @@
-import type { JobHandlers } from '../jobs/job-handler.js';
+import { forRequests, type JobHandlers } from '../jobs/job-handler.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
 import { commentTrackerIssueStep } from './steps/comment-tracker-issue.js';
@@ -8,16 +8,18 @@ import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
 
-/** The steps of a request, by job kind: what the worker runs. */
-export function requestPipeline(ctx: PipelineContext): JobHandlers {
+export type RequestJobHandlers = Omit<JobHandlers, 'run_schedule'>;
+
+/** The steps of a request, by job kind: what the worker runs besides scheduled work. */
+export function requestPipeline(ctx: PipelineContext): RequestJobHandlers {
   return {
-    generate_license: generateLicenseStep(ctx),
-    send_email: sendEmailStep(ctx),
-    sync_tracker_issue: syncTrackerIssueStep(ctx),
-    post_notice: postNoticeStep(ctx),
-    note_ticket: noteTicketStep(ctx),
-    cover_reminder: coverReminderStep(ctx),
-    comment_tracker_issue: commentTrackerIssueStep(ctx),
-    expire_approval: expireApprovalStep(ctx),
+    generate_license: forRequests(generateLicenseStep(ctx)),
+    send_email: forRequests(sendEmailStep(ctx)),
+    sync_tracker_issue: forRequests(syncTrackerIssueStep(ctx)),
+    post_notice: forRequests(postNoticeStep(ctx)),
+    note_ticket: forRequests(noteTicketStep(ctx)),
+    cover_reminder: forRequests(coverReminderStep(ctx)),
+    comment_tracker_issue: forRequests(commentTrackerIssueStep(ctx)),
+    expire_approval: forRequests(expireApprovalStep(ctx)),
   };
 }

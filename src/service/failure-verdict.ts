@@ -1,5 +1,5 @@
 import { DeliveryError } from '../delivery/delivery-error.js';
-import type { FailureVerdict } from '../jobs/job-handler.js';
+import { PermanentJobError, type FailureVerdict } from '../jobs/job-handler.js';
 import { KeyError } from '../license/index.js';
 import { SignerError } from '../signing/signer-error.js';
 
@@ -19,6 +19,9 @@ export function classifyFailure(error: unknown): FailureVerdict {
   }
   if (error instanceof SignerError) {
     return { message: error.message, permanent: !error.retryable, code: error.code };
+  }
+  if (error instanceof PermanentJobError) {
+    return { message: error.message, permanent: true, code: 'JOB_UNRUNNABLE' };
   }
   if (error instanceof KeyError) {
     return { message: error.message, permanent: true, code: error.code };

@@ -4,9 +4,22 @@ import type { Circuits } from '../jobs/circuit.js';
 import { coverStates } from '../requests/cover.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
+import { lastRun } from '../schedule/schedule-runs.js';
+import { nextOccurrence, type Schedule } from '../schedule/schedule.js';
 
-/** Prometheus metrics: the process's own, jobs by kind and result, and the queue's depth. */
-export function createMetrics(store: Store, storage: StorageHealth, circuits?: Circuits) {
+/**
+ * Prometheus metrics: the process's own, jobs by kind and result, the queue's depth, and each
+ * schedule's next and last occurrence.
+ */
+export function createMetrics(
+  store: Store,
+  storage: StorageHealth,
+  circuits?: Circuits,
+  scheduled: { schedules: readonly Schedule[]; now: () => number } = {
+    schedules: [],
+    now: Date.now,
+  },
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lifeline_' });
   const jobs = new Counter({
@@ -118,6 +131,37 @@ export function createMetrics(store: Store, storage: StorageHealth, circuits?: C
       this.reset();
       for (const circuit of circuits?.states() ?? []) {
         this.set({ remote: circuit.remote }, circuit.state === 'closed' ? 0 : 1);
+      }
+    },
+  });
+  new Gauge({
+    name: 'lifeline_schedule_next_run_timestamp_seconds',
+    help: "Each schedule's next occurrence (Unix time).",
+    labelNames: ['schedule'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const schedule of scheduled.schedules) {
+        const next = nextOccurrence(schedule, scheduled.now());
+        if (next !== undefined) this.set({ schedule: schedule.name }, next / 1000);
+      }
+    },
+  });
+  new Gauge({
+    name: 'lifeline_schedule_last_run_timestamp_seconds',
+    help: "Each schedule's latest enqueued occurrence (Unix time), by its job's state (pending, running, succeeded, failed).",
+    labelNames: ['schedule', 'state'],
+    registers: [registry],
+    async collect() {
+      const runs = await Promise.all(
+        scheduled.schedules.map(async (schedule) => ({
+          name: schedule.name,
+          run: await lastRun(store.db, schedule.name),
+        })),
+      );
+      this.reset();
+      for (const { name, run } of runs) {
+        if (run) this.set({ schedule: name, state: run.state }, run.occurrence / 1000);
       }
     },
   });

@@ -10,6 +10,7 @@ import { systemClock } from '../clock.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { buildMail, buildNotice, buildTicketDesk, buildTracker } from './adapters.js';
+import { scheduleChecks } from '../schedule/schedule-checks.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigner, VENDOR_KEY_ADVICE } from './signing-keys.js';
 
@@ -132,6 +133,7 @@ export async function checkReadiness(
     });
     checks.push(await writeCheck(store));
     checks.push(await clockCheck(store, config.values.LIFELINE_MAX_CLOCK_SKEW_MS));
+    checks.push(...(await scheduleChecks(store.db, config.schedules, Date.now())));
     checks.push(...(await integrationChecks(config, store, logger, options)));
   } catch (error) {
     checks.push({

@@ -26,6 +26,8 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { setUpEvidenceKeys, setUpSigner } from './signing-keys.js';
 import { listenForJobs } from './job-notifications.js';
+import { Scheduler, scheduleHandler } from '../schedule/scheduler.js';
+import { scheduledTasks } from './scheduled-tasks.js';
 
 export interface ServiceOptions {
   /** Which roles this process plays: the HTTP API, the worker, or both (the default). */
@@ -41,6 +43,8 @@ export interface RunningService {
   url?: string;
   app?: HttpApp;
   worker?: Worker;
+  /** Enqueues scheduled work as it comes due; runs beside the worker. */
+  scheduler?: Scheduler;
   logger: Logger;
   /** Where mail, tracker issues, notices and ticket notes go, in words. */
   destinations: Adapters['destinations'];
@@ -123,7 +127,17 @@ export async function startService(
   const storage = new StorageHealth(() => processClock.now());
   const clock = await databaseClock(processClock, store, config, logger);
   const circuits = options.roles.worker ? new Circuits(() => clock.now()) : undefined;
-  const metrics = createMetrics(store, storage, circuits);
+  const tasks = scheduledTasks(config, {
+    store,
+    clock,
+    notice: adapters.notice,
+    mailer: adapters.mailer,
+    mail: adapters.mail,
+  });
+  const metrics = createMetrics(store, storage, circuits, {
+    schedules: tasks.map((task) => task.schedule),
+    now: () => processClock.now(),
+  });
   const publicUrl = config.values.LIFELINE_PUBLIC_URL?.replace(/\/$/, '');
   // Only a worker waits for jobs; an API-only process just sends the notifications.
   const stopListening = options.roles.worker
@@ -159,10 +173,11 @@ export async function startService(
   };
 
   let worker: Worker | undefined;
+  let scheduler: Scheduler | undefined;
   if (options.roles.worker) {
     worker = new Worker({
       store,
-      handlers: requestPipeline(pipeline),
+      handlers: { ...requestPipeline(pipeline), run_schedule: scheduleHandler(tasks) },
       classify: classifyFailure,
       wake,
       settings: {
@@ -217,6 +232,12 @@ export async function startService(
       },
     });
     worker.start();
+    scheduler = new Scheduler(store, tasks, processClock, {
+      jobNow: () => clock.now(),
+      onError: (error) => logger.error({ err: error }, 'could not enqueue scheduled work'),
+      onEnqueued: () => wake.notify(),
+    });
+    scheduler.start();
   }
 
   const submit: SubmitContext = {
@@ -326,10 +347,12 @@ export async function startService(
     ...(url && { url }),
     ...(app && { app }),
     ...(worker && { worker }),
+    ...(scheduler && { scheduler }),
     stop(graceMs = 10_000) {
       stopped ??= (async () => {
         // Claim nothing new from the first moment, even while the API finishes its calls.
         worker?.drain();
+        scheduler?.stop();
         clock.stopSyncing();
         await app?.close();
         await worker?.stop(graceMs);

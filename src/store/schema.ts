@@ -133,7 +133,8 @@ export interface TrackerIssueCommentTable {
 export interface JobTable {
   id: string;
   kind: string;
-  request_id: string;
+  /** Null for scheduled work, which belongs to no request (migration 0006). */
+  request_id: string | null;
   delivery_id: string | null;
   /** pending | running | succeeded | failed | cancelled */
   state: string;

@@ -83,6 +83,7 @@ for (const database of testDatabases) {
         body: { license: 'not a license', maximumUsers: 1 },
       }),
       'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
+      'GET /api/v1/handoff': () => ({ path: '/api/v1/handoff?since=3d' }),
       'GET /api/v1/tokens': () => ({ path: '/api/v1/tokens' }),
       'POST /api/v1/tokens': () => ({
         path: '/api/v1/tokens',

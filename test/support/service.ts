@@ -67,6 +67,9 @@ export async function startTestService(
     // (test/requests/approval.test.ts), which set them back.
     LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '100000',
     LIFELINE_APPROVAL_DAILY_CAP_DESK: '100000',
+    // Scheduled posts at start would land among a test's own notices; tests of them turn them on.
+    LIFELINE_AUDIT_HEAD_SCHEDULE: 'off',
+    LIFELINE_HANDOFF_SCHEDULE: 'off',
     ...(database?.url && { DATABASE_URL: database.url }),
     ...env,
   });

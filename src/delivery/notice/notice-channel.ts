@@ -8,5 +8,14 @@ import type { ReadinessCheck } from '../delivery-error.js';
 export interface NoticeChannel {
   readonly name: 'timeline' | 'slack';
   post(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
+  /** Posts a message of our own (the hand-off, the audit head), already safe for Slack mrkdwn. */
+  postText(message: NoticeText): Promise<{ ref?: string; destination: string }>;
   check(): Promise<ReadinessCheck[]>;
+}
+
+/** A message that is not a request's outcome; `text` is Slack mrkdwn, escaped by its author. */
+export interface NoticeText {
+  /** What notifications and clients without blocks show: one line. */
+  summary: string;
+  text: string;
 }

@@ -38,7 +38,7 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
   const issued = outcome.outcome === 'issued';
   const heading = headings[outcome.outcome];
   const fields: TextObject[] = [
-    field('Ticket', link(outcome.ticket.url, `#${outcome.ticket.id}`)),
+    field('Ticket', slackLink(outcome.ticket.url, `#${outcome.ticket.id}`)),
     field('Customer email', escapeText(outcome.customerEmail)),
     field('Seats', String(outcome.userCount)),
     field(
@@ -75,7 +75,7 @@ export function renderSlackNotice(outcome: RequestOutcome): SlackMessage {
   }
   if (outcome.approval) blocks.push(approvalSection(outcome));
   const context = [`Lifeline request \`${escapeText(outcome.requestId)}\``];
-  if (outcome.requestUrl) context.push(link(outcome.requestUrl, 'open in Lifeline'));
+  if (outcome.requestUrl) context.push(slackLink(outcome.requestUrl, 'open in Lifeline'));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
 
   return { text: fallbackText(outcome), blocks };
@@ -162,12 +162,32 @@ function trackerLink(outcome: RequestOutcome): string {
   const issue = outcome.trackerIssue;
   if (!issue) return 'none yet';
   const label = `#${issue.number} ${issue.title}`;
-  return issue.url ? link(issue.url, label) : escapeText(label);
+  return issue.url ? slackLink(issue.url, label) : escapeText(label);
 }
 
 /** `<url|label>`, or the escaped label alone when the URL is not http(s). */
 function link(url: string, label: string): string {
   return slackLink(url, label);
+}
+
+/**
+ * A long mrkdwn text as sections within Block Kit's limit, cut at line ends: a digest of a busy
+ * weekend stays whole (up to 50 blocks).
+ */
+export function textBlocks(text: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const piece = cut(line, SECTION_TEXT_MAX);
+    if (current !== '' && current.length + 1 + piece.length > SECTION_TEXT_MAX) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+      current = piece;
+    } else {
+      current = current === '' ? piece : `${current}\n${piece}`;
+    }
+  }
+  if (current !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: current } });
+  return blocks.slice(0, 50);
 }
 
 /** Untrusted text for mrkdwn (safe-text: one line, `&`, `<`, `>` escaped). */

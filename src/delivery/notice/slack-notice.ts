@@ -15,7 +15,8 @@ import { classifyHttpFailure, classifyNetworkFailure } from '../http/classify-ht
 import { DEFAULT_TIMEOUT_MS } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
 import { scrubSecrets } from '../http/scrub-secrets.js';
-import type { NoticeChannel } from './notice-channel.js';
+import type { NoticeChannel, NoticeText } from './notice-channel.js';
+import { textBlocks } from './slack-message.js';
 import { slackApiError } from './slack-errors.js';
 import { renderSlackNotice } from './slack-message.js';
 import type { SlackSettings } from './slack-settings.js';
@@ -95,6 +96,22 @@ export class SlackBotNotice implements NoticeChannel {
       const resolved =
         result.channel && result.channel !== this.settings.channel ? ` (${result.channel})` : '';
       return { ref: result.ts, destination: `Slack ${this.settings.channel}${resolved}` };
+    } catch (error) {
+      throw this.classify(error, action);
+    }
+  }
+
+  async postText(message: NoticeText): Promise<{ ref?: string; destination: string }> {
+    const action = `posting a message to ${this.settings.channel}`;
+    try {
+      const result = await this.client.chat.postMessage({
+        channel: this.settings.channel,
+        text: message.summary,
+        blocks: textBlocks(message.text),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return { ref: result.ts, destination: `Slack ${this.settings.channel}` };
     } catch (error) {
       throw this.classify(error, action);
     }

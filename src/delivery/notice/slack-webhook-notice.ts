@@ -10,9 +10,9 @@ import type { ReadinessCheck } from '../delivery-error.js';
 import { parseRetryAfter } from '../http/classify-http-failure.js';
 import { outboundFetch } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
-import type { NoticeChannel } from './notice-channel.js';
+import type { NoticeChannel, NoticeText } from './notice-channel.js';
 import { slackWebhookError } from './slack-errors.js';
-import { renderSlackNotice } from './slack-message.js';
+import { renderSlackNotice, textBlocks } from './slack-message.js';
 import type { SlackSettings } from './slack-settings.js';
 
 export class SlackWebhookNotice implements NoticeChannel {
@@ -55,6 +55,27 @@ export class SlackWebhookNotice implements NoticeChannel {
       this.service,
     );
     // Webhooks answer a bare "ok": there is no message id to keep.
+    return { destination: "Slack (incoming webhook's channel)" };
+  }
+
+  async postText(message: NoticeText): Promise<{ ref?: string; destination: string }> {
+    const action = 'posting a message through the incoming webhook';
+    await outboundFetch(
+      {
+        method: 'POST',
+        url: new URL(this.settings.webhookUrl),
+        json: { text: message.summary, blocks: textBlocks(message.text), unfurl_links: false },
+        action,
+        timeoutMs: this.options.timeoutMs,
+        interpret: (reply) =>
+          slackWebhookError(reply.status, reply.body, {
+            action,
+            channel: "the webhook's channel",
+            retryAfterMs: parseRetryAfter(reply.headers.get('retry-after')),
+          }),
+      },
+      this.service,
+    );
     return { destination: "Slack (incoming webhook's channel)" };
   }
 

@@ -1,6 +1,6 @@
 import type { RequestOutcome } from '../../requests/outcome.js';
 import type { ReadinessCheck } from '../delivery-error.js';
-import type { NoticeChannel } from './notice-channel.js';
+import type { NoticeChannel, NoticeText } from './notice-channel.js';
 
 /**
  * The notice channel when Slack is not configured: nothing leaves Lifeline; the pipeline records
@@ -11,6 +11,11 @@ export class TimelineNotice implements NoticeChannel {
 
   post(_outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
     return Promise.resolve({ destination: 'timeline only (Slack not configured)' });
+  }
+
+  /** Nowhere to post: the caller's own record (the audit entry, the job) is all there is. */
+  postText(_message: NoticeText): Promise<{ ref?: string; destination: string }> {
+    return Promise.resolve({ destination: 'nowhere (Slack not configured)' });
   }
 
   check(): Promise<ReadinessCheck[]> {

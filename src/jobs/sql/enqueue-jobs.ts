@@ -21,7 +21,7 @@ export async function enqueueJobs(
       .values({
         id: randomUUID(),
         kind: job.kind,
-        request_id: job.requestId,
+        request_id: job.requestId ?? null,
         delivery_id: job.deliveryId ?? null,
         state: 'pending',
         attempts: 0,

@@ -1,4 +1,4 @@
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { outcomeKinds, type RequestOutcome } from '../outcome.js';
 import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
@@ -23,7 +23,7 @@ interface Announcement {
  * Neither blocks the license: when one keeps failing, the delivery is marked failed on the
  * request and the console offers to retry it.
  */
-function announceStep(ctx: PipelineContext, announcement: Announcement): JobHandler {
+function announceStep(ctx: PipelineContext, announcement: Announcement): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
@@ -72,7 +72,7 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
   };
 }
 
-export function postNoticeStep(ctx: PipelineContext): JobHandler {
+export function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
     send: (outcome) => ctx.notice.post(outcome),
     done: 'notice.posted',
@@ -81,7 +81,7 @@ export function postNoticeStep(ctx: PipelineContext): JobHandler {
   });
 }
 
-export function noteTicketStep(ctx: PipelineContext): JobHandler {
+export function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
     send: (outcome) => ctx.ticketDesk.addInternalNote(outcome),
     done: 'ticket.noted',

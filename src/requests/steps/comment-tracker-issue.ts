@@ -1,4 +1,4 @@
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import { coverTrackerComment } from '../cover-outcome.js';
 import { coverOutcomeOf } from '../cover-records.js';
@@ -14,7 +14,7 @@ import { recordAfterDelivery } from './record-after-delivery.js';
  * Comments cover news on the request's tracker issue. The tracker keeps the event's key in the
  * comment and adds none that already carries it, so a retry after a crash adds nothing.
  */
-export function commentTrackerIssueStep(ctx: PipelineContext): JobHandler {
+export function commentTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -1,4 +1,4 @@
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { isWaiting, parseCoverEventKey } from '../cover.js';
 import { announceCover } from '../cover-announcements.js';
@@ -12,7 +12,7 @@ import { recordEvent } from '../timeline.js';
  * reminder claims its notice's delivery row, so each is announced once however many workers
  * run the job and however often.
  */
-export function coverReminderStep(ctx: PipelineContext): JobHandler {
+export function coverReminderStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

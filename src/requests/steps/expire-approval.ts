@@ -1,5 +1,5 @@
 import { appendAudit } from '../../audit/audit-store.js';
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import { announceOutcome } from '../deliveries.js';
 import type { PipelineContext } from '../pipeline-context.js';
@@ -14,7 +14,7 @@ const EXPIRY_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local
  * and the ticket are told. The job is one per request and the move is conditional, so however
  * many workers there are, and whatever an approver did a moment before, it happens once.
  */
-export function expireApprovalStep(ctx: PipelineContext): JobHandler {
+export function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

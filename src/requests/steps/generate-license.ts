@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import {
   addDays,
   buildEmergencyLicense,
@@ -24,7 +24,7 @@ import { recordEvent } from '../timeline.js';
  * license is ever sent. In the same transaction the email delivery and its job are created, and
  * the signature is recorded with the key that made it (src/requests/signatures.ts).
  */
-export function generateLicenseStep(ctx: PipelineContext): JobHandler {
+export function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -1,5 +1,5 @@
 import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { renderCoverReminderEmail } from '../../delivery/mail/cover-reminder-email.js';
 import { parseCoverEventKey } from '../cover.js';
@@ -20,7 +20,7 @@ import { recordAfterDelivery } from './record-after-delivery.js';
  * dies after the server accepted the message but before this was recorded, the second copy
  * carries the same Message-ID and mail clients show it once.
  */
-export function sendEmailStep(ctx: PipelineContext): JobHandler {
+export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -1,4 +1,4 @@
-import type { JobHandler } from '../../jobs/job-handler.js';
+import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../delivery/tracker/tracker.js';
 import type { RequestState } from '../request.js';
@@ -15,7 +15,7 @@ import type { RequestFailure, RequestStep } from '../request.js';
  * the latest state. A short lock on the request keeps two workers from talking to the tracker
  * for the same request at once, which could open two issues.
  */
-export function syncTrackerIssueStep(ctx: PipelineContext): JobHandler {
+export function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -4,6 +4,7 @@ import { initialSchema } from './0001-initial.js';
 import { accessAndAuditSchema } from './0003-access-and-audit.js';
 import { approvalsSchema } from './0004-approvals.js';
 import { singleSignOnSchema } from './0005-single-sign-on.js';
+import { scheduledJobsSchema } from './0006-scheduled-jobs.js';
 import { customerMailboxSchema } from './0007-customer-mailbox.js';
 import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
 
@@ -17,6 +18,7 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0003-access-and-audit': accessAndAuditSchema(),
     '0004-approvals': approvalsSchema(),
     '0005-single-sign-on': singleSignOnSchema(),
+    '0006-scheduled-jobs': scheduledJobsSchema(dialect),
     '0007-customer-mailbox': customerMailboxSchema(),
     '0008-cover-and-renewal': coverAndRenewalSchema(dialect),
   };

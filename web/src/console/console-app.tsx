@@ -4,6 +4,7 @@ import type { SessionAnswer } from '../shared/api-types.js';
 import { consoleTransport } from './console-transport.js';
 import { SessionsPage, TokensPage, UsersPage } from './access-pages.js';
 import { AuditPage } from './audit-page.js';
+import { HandoffPage } from './handoff-page.js';
 import { InspectPage } from './inspect-page.js';
 import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
@@ -112,6 +113,11 @@ export function ConsoleApp() {
               </a>
             </>
           )}
+          {role === 'approver' && (
+            <a href={links.handoff()} aria-current={current('handoff')}>
+              Hand-off
+            </a>
+          )}
           {(admin || role === 'approver') && (
             <a href={links.audit()} aria-current={current('audit')}>
               Audit log
@@ -171,5 +177,7 @@ function Page({ route, api, role }: { route: Route; api: LifelineApi; role: stri
       return <AuditPage api={api} />;
     case 'password':
       return null;
+    case 'handoff':
+      return <HandoffPage api={api} />;
   }
 }

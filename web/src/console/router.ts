@@ -11,7 +11,8 @@ export type Route =
   | { page: 'users' }
   | { page: 'sessions' }
   | { page: 'audit' }
-  | { page: 'password' };
+  | { page: 'password' }
+  | { page: 'handoff' };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'sessions') return { page: 'sessions' };
   if (parts[0] === 'audit') return { page: 'audit' };
   if (parts[0] === 'password') return { page: 'password' };
+  if (parts[0] === 'handoff') return { page: 'handoff' };
   return { page: 'requests', query: new URLSearchParams(search) };
 }
 
@@ -55,4 +57,5 @@ export const links = {
   sessions: () => '#/sessions',
   audit: () => '#/audit',
   password: () => '#/password',
+  handoff: () => '#/handoff',
 };

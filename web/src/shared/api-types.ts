@@ -4,6 +4,10 @@
  * changes shape.
  */
 import type { AuditEntry as StoredAuditEntry } from '../../../src/audit/audit-entry.js';
+import type {
+  HandoffDigest as ServiceHandoffDigest,
+  HandoffRequest as ServiceHandoffRequest,
+} from '../../../src/handoff/handoff-digest.js';
 import type { LicenseAttributes } from '../../../src/license/attributes.js';
 import type { LicenseStatus } from '../../../src/license/status.js';
 import type {
@@ -138,3 +142,7 @@ export interface AuditQuery {
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: { field: string; message: string }[] };
 }
+
+/** The hand-off, as `GET /api/v1/handoff` answers it: the service's own type. */
+export type HandoffDigest = ServiceHandoffDigest;
+export type HandoffRequest = ServiceHandoffRequest;

@@ -1,6 +1,7 @@
 import type {
   AuditPage,
   AuditQuery,
+  HandoffDigest,
   ApiErrorBody,
   ConsoleUser,
   ConsoleSession,
@@ -242,5 +243,10 @@ export class LifelineApi {
     }
     const search = params.toString();
     return (await this.call<AuditPage>('GET', `/api/v1/audit${search ? `?${search}` : ''}`)).body;
+  }
+
+  async handoff(since?: string): Promise<HandoffDigest> {
+    const search = since ? `?${new URLSearchParams({ since }).toString()}` : '';
+    return (await this.call<HandoffDigest>('GET', `/api/v1/handoff${search}`)).body;
   }
 }
