@@ -27,6 +27,8 @@ export interface ChaosOptions {
   /** PostgreSQL server to make a fresh database on; SQLite when absent. */
   adminDatabaseUrl?: string;
   workers?: number;
+  /** Start the skewed worker on SQLite too (where no real deployment can have one): see schedule.ts. */
+  skewOnSqlite?: boolean;
   /** How long the service may take to finish everything after the last fault. */
   recoveryMs?: number;
   log?: (line: string) => void;
@@ -51,7 +53,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     durationMs: options.durationMs,
     workers: workerCount,
     fullDisk: disk.fillable,
-    skewedWorker: options.adminDatabaseUrl !== undefined,
+    skewedWorker: options.adminDatabaseUrl !== undefined || options.skewOnSqlite === true,
   });
   if (!disk.fillable) log('chaos: not root, so no tmpfs to fill: the full-disk fault is left out');
   log(

@@ -1,11 +1,12 @@
 /**
- * `npm run chaos -- --seed N [--requests N] [--duration SECONDS | --short] [--database URL]`
+ * `npm run chaos -- --seed N [--requests N] [--duration SECONDS | --short] [--database URL | --sqlite]`
  *
  * Runs the chaos run (chaos.ts) and prints its figures as one JSON line, last:
  * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","unfinished","seconds"}.
  * Exits 1 when anything was lost, duplicated or left unfinished. `--database` (or
  * LIFELINE_TEST_DATABASE_URL) names a PostgreSQL server a fresh database is made on and dropped
- * afterwards; without it the run is on SQLite. What happened is told on stderr.
+ * afterwards; without it (or with `--sqlite`) the run is on SQLite. `--short`: 40 requests over
+ * 20 s (CI); the default is 300 requests over 120 s. What happened is told on stderr.
  */
 import { parseArgs } from 'node:util';
 import { runChaos } from './chaos.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     short: { type: 'boolean', default: false },
     database: { type: 'string' },
     sqlite: { type: 'boolean', default: false },
+    'skew-on-sqlite': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -42,6 +44,7 @@ const result = await runChaos({
   seed,
   requests,
   durationMs: durationSeconds * 1000,
+  skewOnSqlite: values['skew-on-sqlite'],
   ...(adminDatabaseUrl && { adminDatabaseUrl }),
   log: (line) => process.stderr.write(`${line}\n`),
 });
