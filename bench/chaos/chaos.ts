@@ -121,7 +121,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       zendesk.addTicket(ticketId);
       return chaosRequest(i, plan.seed, ticketId, zendesk.url);
     });
-    const busy = { count: 0 };
+    const busy: Record<string, number> = {};
     const t0 = Date.now();
     const until = (atMs: number) => sleep(Math.max(0, t0 + atMs - Date.now()));
     const submitting = plan.submissions.map(async (atMs, i) => {
@@ -190,7 +190,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         Object.entries(proxies)
           .map(([remote, proxy]) => `${remote} ${proxy.stats.held}/${proxy.stats.connections}`)
           .join(', ') +
-        `; busy answers sent again: ${busy.count}; ${smtp.messages.length} emails received`,
+        `; answers sent again: ${JSON.stringify(busy)}; ${smtp.messages.length} emails received`,
     );
     if (figures.unfinished > 0) problems.push(`logs:\n${running.logs().slice(-8_000)}`);
     return {
@@ -248,7 +248,7 @@ async function submitPatiently(
   cluster: Cluster,
   body: unknown,
   key: string,
-  busy: { count: number },
+  busy: Record<string, number>,
 ): Promise<{ id?: string; refusal?: string }> {
   const url = `${cluster.urls[0] ?? ''}/api/v1/requests`;
   const giveUpAt = Date.now() + 120_000;
@@ -271,11 +271,13 @@ async function submitPatiently(
       }
       last = `${response.status} ${text.slice(0, 300)}`;
       if (response.status < 500 && response.status !== 429) return { refusal: last };
-      busy.count += 1;
+      const reason = `${response.status} ${/"code":"([A-Z_]+)"/.exec(text)?.[1] ?? ''}`.trim();
+      busy[reason] = (busy[reason] ?? 0) + 1;
       const retryAfter = Number(response.headers.get('retry-after') ?? '1');
       await sleep(Math.min(1_000, Math.max(100, retryAfter * 1000)));
     } catch (error) {
       last = String(error);
+      busy['no answer'] = (busy['no answer'] ?? 0) + 1;
       await sleep(500);
     }
   }
