@@ -27,6 +27,8 @@ export interface PipelineContext {
    * lock frees up as soon as its jobs can be taken over.
    */
   trackerLockMs: number;
+  /** The job lease: how long a step may wait (for a full disk to clear) and still own its job. */
+  leaseMs: number;
   /** Where notices and notes go, for the delivery records. */
   destinations: { notice: string; ticket: string };
   /** The request's page in the console, when the public URL is configured. */

@@ -6,7 +6,7 @@ import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-re
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
-import { recordAfterDelivery } from './record-after-delivery.js';
+import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
 interface Announcement {
   send(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
@@ -37,20 +37,22 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): JobHand
       );
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
       const now = ctx.clock.now();
-      await recordAfterDelivery(() =>
-        db.transaction().execute(async (trx) => {
-          await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
-          await recordEvent(
-            trx,
-            {
-              requestId: request.id,
-              kind: announcement.done,
-              message: `${announcement.what} (${outcome.outcome}): ${sent.destination}.`,
-              data: { deliveryId: delivery.id, ref: sent.ref },
-            },
-            now,
-          );
-        }),
+      await recordAfterDelivery(
+        () =>
+          db.transaction().execute(async (trx) => {
+            await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
+            await recordEvent(
+              trx,
+              {
+                requestId: request.id,
+                kind: announcement.done,
+                message: `${announcement.what} (${outcome.outcome}): ${sent.destination}.`,
+                data: { deliveryId: delivery.id, ref: sent.ref },
+              },
+              now,
+            );
+          }),
+        recordingOptions(ctx),
       );
     },
     async onFailed(job, verdict) {

@@ -10,7 +10,7 @@ import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-re
 import { recordEvent } from '../timeline.js';
 import { canMove, type RequestState } from '../request.js';
 import { attemptDelivery } from './delivery-attempt.js';
-import { recordAfterDelivery } from './record-after-delivery.js';
+import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
 /**
  * Emails the stored license. The Message-ID is fixed per request and delivery, so if the process
@@ -45,41 +45,47 @@ export function sendEmailStep(ctx: PipelineContext): JobHandler {
       const sent = await attemptDelivery(ctx, delivery.id, () => ctx.mailer.send(mail));
       ctx.crashPoint?.('send_email:after_send');
       const now = ctx.clock.now();
-      await recordAfterDelivery(() =>
-        db.transaction().execute(async (trx) => {
-          await markDelivered(trx, delivery.id, sent.receipt, now);
-          await recordEvent(
-            trx,
-            {
-              requestId: request.id,
-              kind: 'email.sent',
-              message: `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : ''}.`,
-              data: { deliveryId: delivery.id, messageId: sent.messageId, mailer: ctx.mailer.name },
-            },
-            now,
-          );
-          const current = await trx
-            .selectFrom('requests')
-            .select('state')
-            .where('id', '=', request.id)
-            .executeTakeFirstOrThrow();
-          if (
-            delivery.purpose === 'license' &&
-            canMove(current.state as RequestState, 'succeeded')
-          ) {
-            await changeRequest(trx, request.id, { state: 'succeeded' }, now);
+      await recordAfterDelivery(
+        () =>
+          db.transaction().execute(async (trx) => {
+            await markDelivered(trx, delivery.id, sent.receipt, now);
             await recordEvent(
               trx,
               {
                 requestId: request.id,
-                kind: 'request.succeeded',
-                message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
+                kind: 'email.sent',
+                message: `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : ''}.`,
+                data: {
+                  deliveryId: delivery.id,
+                  messageId: sent.messageId,
+                  mailer: ctx.mailer.name,
+                },
               },
               now,
             );
-            await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
-          }
-        }),
+            const current = await trx
+              .selectFrom('requests')
+              .select('state')
+              .where('id', '=', request.id)
+              .executeTakeFirstOrThrow();
+            if (
+              delivery.purpose === 'license' &&
+              canMove(current.state as RequestState, 'succeeded')
+            ) {
+              await changeRequest(trx, request.id, { state: 'succeeded' }, now);
+              await recordEvent(
+                trx,
+                {
+                  requestId: request.id,
+                  kind: 'request.succeeded',
+                  message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
+                },
+                now,
+              );
+              await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
+            }
+          }),
+        recordingOptions(ctx),
       );
       ctx.wake.notify();
     },
