@@ -104,8 +104,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ZENDESK_API_TOKEN: zendesk.apiToken,
         LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
         LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
-        // A killed worker's steps are taken over after a few seconds, not thirty.
-        LIFELINE_JOB_LEASE_MS: '4000',
+        // A killed worker's steps are taken over after ten seconds, not thirty; a step waits out
+        // a full disk for half of that before giving its job back (record-after-delivery.ts).
+        LIFELINE_JOB_LEASE_MS: '10000',
         LIFELINE_JOB_POLL_MS: '100',
         LIFELINE_RETRY_BASE_MS: '200',
         LIFELINE_RETRY_MAX_MS: '3000',
@@ -176,14 +177,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     );
 
     const deadline = Date.now() + (options.recoveryMs ?? 150_000);
-    let observed = await observe(running, submissions, smtp, arrivals, gitlab, kills);
+    let observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
     while (Date.now() < deadline && judge(observed).figures.unfinished > 0) {
       await sleep(1_000);
-      observed = await observe(running, submissions, smtp, arrivals, gitlab, kills);
+      observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
     }
     // Late copies of an email arrive after everything is recorded: give them a moment.
     await sleep(2_000);
-    observed = await observe(running, submissions, smtp, arrivals, gitlab, kills);
+    observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
     const { figures, problems } = judge(observed);
     log(
       `chaos: ${kills.length} workers killed; connections held by hangs: ` +
@@ -300,6 +301,7 @@ async function observe(
   arrivals: { at: number[] },
   gitlab: FakeGitLab,
   kills: number[],
+  origin: number,
 ): Promise<Observed> {
   const db = cluster.store.db;
   const [requests, licenses, jobs] = await Promise.all([
@@ -341,5 +343,6 @@ async function observe(
       state: issue.state,
     })),
     kills,
+    origin,
   };
 }

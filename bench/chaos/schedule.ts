@@ -78,8 +78,9 @@ export function planChaos(options: PlanOptions): ChaosPlan {
       forMs: span - skewAt,
       offsetMs: 5 * 60_000,
     });
+  // A moment: up to 4 s, within the 5 s a step waits out a full disk at the run's 10 s lease.
   if (options.fullDisk)
-    faults.push({ kind: 'full-disk', atMs: at(0.2, 0.7), forMs: lasting(2_000, 6_000) });
+    faults.push({ kind: 'full-disk', atMs: at(0.2, 0.7), forMs: lasting(2_000, 4_000) });
   faults.sort((a, b) => a.atMs - b.atMs);
   const quietAfterMs = Math.max(span, ...faults.map((fault) => fault.atMs + fault.forMs));
   return { seed: options.seed, submissions, faults, quietAfterMs };

@@ -35,6 +35,8 @@ export interface Observed {
   issues: Array<{ iid: number; description: string; state: string }>;
   /** When workers were killed (epoch ms). */
   kills: number[];
+  /** When the run started (epoch ms): problems give times from here. */
+  origin?: number;
 }
 
 export interface ChaosFigures {
@@ -133,7 +135,8 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
       else {
         duplicateEmails += 1;
         problems.push(
-          `duplicate email: request ${id} sent again ${copy.receivedAt - (first?.receivedAt ?? 0)} ms later ` +
+          `duplicate email: request ${id} arrived at +${(first?.receivedAt ?? 0) - (observed.origin ?? 0)} ms ` +
+            `and again ${copy.receivedAt - (first?.receivedAt ?? 0)} ms later ` +
             (copy.messageId === first?.messageId
               ? 'with no crash in between'
               : 'under another Message-ID'),
