@@ -165,7 +165,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           });
           break;
         case 'full-disk':
-          disk.fill();
+          await disk.fill();
           await sleep(fault.forMs);
           disk.free();
           break;

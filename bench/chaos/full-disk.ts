@@ -6,7 +6,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,7 +17,7 @@ export interface DataDisk {
   databaseUrl: string;
   /** Whether fill() can really fill anything (false without root). */
   fillable: boolean;
-  fill(): void;
+  fill(): Promise<void>;
   free(): void;
   remove(): Promise<void>;
 }
@@ -37,9 +38,7 @@ export async function prepareDataDisk(
   return {
     databaseUrl: postgres?.url ?? `sqlite:${join(mountPoint, 'lifeline.db')}`,
     fillable: isRoot,
-    fill: () => {
-      if (isRoot) fillFile(filler);
-    },
+    fill: () => (isRoot ? fillFile(filler) : Promise.resolve()),
     free: () => rmSync(filler, { force: true }),
     async remove() {
       await postgres?.drop();
@@ -49,20 +48,23 @@ export async function prepareDataDisk(
   };
 }
 
-/** Writes until the file system refuses more, down to its last small block. */
-function fillFile(path: string): void {
-  const fd = openSync(path, 'w');
+/**
+ * Writes until the file system refuses more, down to its last small block. Asynchronously: the
+ * fakes run in this process and must go on answering (a synchronous fill stalled them for 2 s).
+ */
+async function fillFile(path: string): Promise<void> {
+  const file = await open(path, 'w');
   try {
     for (const size of [1024 * 1024, 64 * 1024, 512]) {
       const chunk = Buffer.alloc(size, 1);
       try {
-        for (;;) writeSync(fd, chunk);
+        for (;;) await file.write(chunk);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
       }
     }
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 

@@ -60,6 +60,12 @@ describe('the chaos run’s verdict', () => {
     run.kills.push(3_000);
     assert.deepEqual(judge(run).figures, { ...zeros, emailsAfterCrash: 1 });
 
+    // A worker killed just before its message was read by the fake still sent it.
+    run.kills.splice(0, 1, first.receivedAt - 1_500);
+    assert.deepEqual(judge(run).figures, { ...zeros, emailsAfterCrash: 1 });
+    run.kills.splice(0, 1, first.receivedAt - 3_000);
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+
     // The same copy with no kill in between is a duplicate, and so is one under another Message-ID.
     run.kills.splice(0);
     assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
