@@ -28,6 +28,8 @@ export interface PipelineContext {
    * lock frees up as soon as its jobs can be taken over.
    */
   trackerLockMs: number;
+  /** The job lease: how long a step may wait (for a full disk to clear) and still own its job. */
+  leaseMs: number;
   /** Where notices and notes go, for the delivery records. */
   destinations: { notice: string; ticket: string; tracker: string };
   /** Reminders, the lapse and extensions of a delivered request's cover. */

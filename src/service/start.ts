@@ -158,6 +158,7 @@ export async function startService(
     wake,
     classify: classifyFailure,
     trackerLockMs: config.values.LIFELINE_JOB_LEASE_MS,
+    leaseMs: config.values.LIFELINE_JOB_LEASE_MS,
     destinations: {
       notice: adapters.destinations.notice,
       ticket: adapters.destinations.ticket,

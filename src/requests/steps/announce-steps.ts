@@ -9,7 +9,7 @@ import { recordEvent, type TimelineKind } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { parseCoverEventKey } from '../cover.js';
 import { coverOutcomeOf } from '../cover-records.js';
-import { recordAfterDelivery } from './record-after-delivery.js';
+import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
 interface Announcement {
   send(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
@@ -39,20 +39,22 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
         : outcomeOf(request, license, kind, ctx.requestUrl(request.id), approval);
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
       const now = ctx.clock.now();
-      await recordAfterDelivery(() =>
-        db.transaction().execute(async (trx) => {
-          await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
-          await recordEvent(
-            trx,
-            {
-              requestId: request.id,
-              kind: announcement.done,
-              message: `${announcement.what} (${outcome.cover?.key ?? outcome.outcome}): ${sent.destination}.`,
-              data: { deliveryId: delivery.id, ref: sent.ref },
-            },
-            now,
-          );
-        }),
+      await recordAfterDelivery(
+        () =>
+          db.transaction().execute(async (trx) => {
+            await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
+            await recordEvent(
+              trx,
+              {
+                requestId: request.id,
+                kind: announcement.done,
+                message: `${announcement.what} (${outcome.cover?.key ?? outcome.outcome}): ${sent.destination}.`,
+                data: { deliveryId: delivery.id, ref: sent.ref },
+              },
+              now,
+            );
+          }),
+        recordingOptions(ctx),
       );
     },
     async onFailed(job, verdict) {

@@ -13,7 +13,7 @@ import { moveRequest } from '../request-changes.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
-import { recordAfterDelivery } from './record-after-delivery.js';
+import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
 /**
  * Emails the stored license. The Message-ID is fixed per request and delivery, so if the process
@@ -61,54 +61,60 @@ export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
       const sent = await attemptDelivery(ctx, delivery.id, () => ctx.mailer.send(mail));
       ctx.crashPoint?.('send_email:after_send');
       const now = ctx.clock.now();
-      await recordAfterDelivery(() =>
-        db.transaction().execute(async (trx) => {
-          await markDelivered(trx, delivery.id, sent.receipt, now);
-          await recordEvent(
-            trx,
-            {
-              requestId: request.id,
-              kind: 'email.sent',
-              message: reminder
-                ? `Emailed ${delivery.destination} that the temporary license ends soon and the renewal is in hand (${delivery.purpose}).`
-                : `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : delivery.purpose === 'extension' ? ' (extension)' : ''}.`,
-              data: { deliveryId: delivery.id, messageId: sent.messageId, mailer: ctx.mailer.name },
-            },
-            now,
-          );
-          if (
-            delivery.purpose === 'license' &&
-            (await moveRequest(trx, request.id, 'succeeded', {}, now)) !== undefined
-          ) {
+      await recordAfterDelivery(
+        () =>
+          db.transaction().execute(async (trx) => {
+            await markDelivered(trx, delivery.id, sent.receipt, now);
             await recordEvent(
               trx,
               {
                 requestId: request.id,
-                kind: 'request.succeeded',
-                message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
+                kind: 'email.sent',
+                message: reminder
+                  ? `Emailed ${delivery.destination} that the temporary license ends soon and the renewal is in hand (${delivery.purpose}).`
+                  : `Emailed the license to ${delivery.destination}${delivery.purpose === 'resend' ? ' (resend)' : delivery.purpose === 'extension' ? ' (extension)' : ''}.`,
+                data: {
+                  deliveryId: delivery.id,
+                  messageId: sent.messageId,
+                  mailer: ctx.mailer.name,
+                },
               },
               now,
             );
-            await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
-            // From here the request waits for the customer's real renewal.
-            await scheduleCover(
-              trx,
-              request.id,
-              { state: 'pending', endsOn: license.expires_at as CalendarDate, lineage: 0 },
-              ctx.cover,
-              now,
-            );
-            await recordEvent(
-              trx,
-              {
-                requestId: request.id,
-                kind: 'cover.pending',
-                message: `Waiting for the customer’s renewal: the temporary license works through ${addDays(license.expires_at as CalendarDate, -1)}.`,
-              },
-              now,
-            );
-          }
-        }),
+            if (
+              delivery.purpose === 'license' &&
+              (await moveRequest(trx, request.id, 'succeeded', {}, now)) !== undefined
+            ) {
+              await recordEvent(
+                trx,
+                {
+                  requestId: request.id,
+                  kind: 'request.succeeded',
+                  message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
+                },
+                now,
+              );
+              await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
+              // From here the request waits for the customer's real renewal.
+              await scheduleCover(
+                trx,
+                request.id,
+                { state: 'pending', endsOn: license.expires_at as CalendarDate, lineage: 0 },
+                ctx.cover,
+                now,
+              );
+              await recordEvent(
+                trx,
+                {
+                  requestId: request.id,
+                  kind: 'cover.pending',
+                  message: `Waiting for the customer’s renewal: the temporary license works through ${addDays(license.expires_at as CalendarDate, -1)}.`,
+                },
+                now,
+              );
+            }
+          }),
+        recordingOptions(ctx),
       );
       ctx.wake.notify();
     },

@@ -1,0 +1,354 @@
+/**
+ * The chaos run: a real Lifeline (one API process, worker processes) on SQLite or PostgreSQL,
+ * with SMTP, GitLab, Slack and Zendesk fakes behind fault proxies, takes a few hundred requests
+ * while the seeded plan (schedule.ts) kills workers, hangs and refuses each remote, adds a
+ * worker whose clock is five minutes fast and fills the data disk. Then the faults stop, the
+ * service is given time to recover, and verdict.ts judges what came out.
+ */
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../src/clock.js';
+import { addDays } from '../../src/license/index.js';
+import { startGitLabServer, type FakeGitLab } from '../../test/fakes/gitlab-server.js';
+import { startSlackServer } from '../../test/fakes/slack-server.js';
+import { startFakeSmtpServer, type FakeSmtpServer } from '../../test/fakes/smtp-server.js';
+import { startZendeskServer } from '../../test/fakes/zendesk-server.js';
+import type { LifelineProcess } from '../../test/support/process.js';
+import { startCluster, type Cluster } from '../../test/scale/cluster.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { prepareDataDisk } from './full-disk.js';
+import { planChaos, type Fault, type Remote } from './schedule.js';
+import { judge, type ChaosFigures, type Observed } from './verdict.js';
+
+export interface ChaosOptions {
+  seed: number;
+  requests: number;
+  /** How long requests arrive and faults happen. */
+  durationMs: number;
+  /** PostgreSQL server to make a fresh database on; SQLite when absent. */
+  adminDatabaseUrl?: string;
+  workers?: number;
+  /** Start the skewed worker on SQLite too (where no real deployment can have one): see schedule.ts. */
+  skewOnSqlite?: boolean;
+  /** How long the service may take to finish everything after the last fault. */
+  recoveryMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface ChaosResult {
+  figures: ChaosFigures & { seconds: number };
+  problems: string[];
+}
+
+const skewPreload = fileURLToPath(new URL('./skewed-clock.mjs', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const log = options.log ?? (() => undefined);
+  const workerCount = options.workers ?? 2;
+  const started = Date.now();
+  const disk = await prepareDataDisk(options.adminDatabaseUrl);
+  const plan = planChaos({
+    seed: options.seed,
+    requests: options.requests,
+    durationMs: options.durationMs,
+    workers: workerCount,
+    fullDisk: disk.fillable,
+    skewedWorker: options.adminDatabaseUrl !== undefined || options.skewOnSqlite === true,
+  });
+  if (!disk.fillable) log('chaos: not root, so no tmpfs to fill: the full-disk fault is left out');
+  log(
+    `chaos: seed ${plan.seed}, ${plan.submissions.length} requests, faults:\n${plan.faults.map(describe).join('\n')}`,
+  );
+
+  const [smtp, gitlab, slack, zendesk] = await Promise.all([
+    startFakeSmtpServer(),
+    startGitLabServer(),
+    startSlackServer(),
+    startZendeskServer(),
+  ]);
+  const port = (url: string) => Number(new URL(url).port);
+  const proxies: Record<Remote, FaultProxy> = {
+    smtp: await startFaultProxy(smtp.port),
+    gitlab: await startFaultProxy(port(gitlab.url)),
+    slack: await startFaultProxy(port(slack.url)),
+    zendesk: await startFaultProxy(port(zendesk.url)),
+  };
+  const via = (url: string, remote: Remote) => {
+    const proxied = new URL(url);
+    proxied.port = String(proxies[remote].port);
+    return proxied.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  };
+  const arrivals = stampArrivals(smtp);
+  const kills: number[] = [];
+  let cluster: Cluster | undefined;
+  try {
+    cluster = await startCluster({
+      databaseUrl: disk.databaseUrl,
+      apis: 1,
+      workers: workerCount,
+      env: {
+        SMTP_URL: `smtp://127.0.0.1:${proxies.smtp.port}`,
+        // A hung SMTP server is given up on sooner than in production, so the run stays short.
+        SMTP_CONNECTION_TIMEOUT_MS: '2000',
+        SMTP_GREETING_TIMEOUT_MS: '2000',
+        SMTP_SOCKET_TIMEOUT_MS: '4000',
+        SMTP_SEND_TIMEOUT_MS: '6000',
+        LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+        GITLAB_URL: via(gitlab.url, 'gitlab'),
+        GITLAB_TOKEN: gitlab.token,
+        GITLAB_PROJECT: gitlab.project.path,
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_API_URL: via(slack.apiUrl, 'slack'),
+        ZENDESK_URL: via(zendesk.url, 'zendesk'),
+        ZENDESK_EMAIL: zendesk.email,
+        ZENDESK_API_TOKEN: zendesk.apiToken,
+        LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
+        LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
+        // Hundreds of requests by one engineer in minutes: the daily caps would hold them all.
+        LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '1000000',
+        LIFELINE_APPROVAL_DAILY_CAP_DESK: '10000000',
+        // A killed worker's steps are taken over after ten seconds, not thirty; a step waits out
+        // a full disk for half of that before giving its job back (record-after-delivery.ts).
+        LIFELINE_JOB_LEASE_MS: '10000',
+        LIFELINE_JOB_POLL_MS: '100',
+        LIFELINE_RETRY_BASE_MS: '200',
+        LIFELINE_RETRY_MAX_MS: '3000',
+      },
+    });
+    const running = cluster;
+    const slots: LifelineProcess[] = [...running.workers];
+    const slotTurns: Array<Promise<void>> = [];
+
+    const submissions: Observed['submissions'] = plan.submissions.map(() => ({}));
+    const customers = plan.submissions.map((_, i) => {
+      const ticketId = 10_000 + i;
+      zendesk.addTicket(ticketId);
+      return chaosRequest(i, plan.seed, ticketId, zendesk.url);
+    });
+    const busy: Record<string, number> = {};
+    const t0 = Date.now();
+    const until = (atMs: number) => sleep(Math.max(0, t0 + atMs - Date.now()));
+    const submitting = plan.submissions.map(async (atMs, i) => {
+      await until(atMs);
+      submissions[i] = await submitPatiently(
+        running,
+        customers[i],
+        `chaos-${plan.seed}-${i}`,
+        busy,
+      );
+    });
+    const faulting = plan.faults.map(async (fault) => {
+      await until(fault.atMs);
+      log(`chaos: +${Date.now() - t0} ms ${describe(fault)}`);
+      switch (fault.kind) {
+        case 'kill-worker': {
+          // One slot is killed and restarted at a time: a second kill waits for the restart.
+          const index = fault.worker % slots.length;
+          const turn = (slotTurns[index] ?? Promise.resolve()).then(async () => {
+            kills.push(Date.now());
+            await slots[index]?.kill('SIGKILL');
+            await sleep(fault.forMs);
+            slots[index] = running.addWorker();
+          });
+          slotTurns[index] = turn;
+          await turn;
+          break;
+        }
+        case 'hang':
+        case 'refuse':
+          // Two faults of one remote never overlap in a way that matters: the later one wins.
+          await proxies[fault.remote].setMode(fault.kind);
+          await sleep(fault.forMs);
+          await proxies[fault.remote].setMode('pass');
+          break;
+        case 'skewed-worker':
+          running.addWorker({
+            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${skewPreload}`.trim(),
+            LIFELINE_CHAOS_CLOCK_OFFSET_MS: String(fault.offsetMs),
+          });
+          break;
+        case 'full-disk':
+          await disk.fill();
+          await sleep(fault.forMs);
+          disk.free();
+          break;
+      }
+    });
+    await Promise.all([...submitting, ...faulting]);
+    log(
+      `chaos: +${Date.now() - t0} ms faults over, ${submissions.filter((s) => s.id).length} accepted; recovering`,
+    );
+
+    const deadline = Date.now() + (options.recoveryMs ?? 150_000);
+    let observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
+    while (Date.now() < deadline && judge(observed).figures.unfinished > 0) {
+      await sleep(1_000);
+      observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
+    }
+    // Late copies of an email arrive after everything is recorded: give them a moment.
+    await sleep(2_000);
+    observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
+    const { figures, problems } = judge(observed);
+    log(
+      `chaos: ${kills.length} workers killed; connections held by hangs: ` +
+        Object.entries(proxies)
+          .map(([remote, proxy]) => `${remote} ${proxy.stats.held}/${proxy.stats.connections}`)
+          .join(', ') +
+        `; answers sent again: ${JSON.stringify(busy)}; ${smtp.messages.length} emails received`,
+    );
+    if (figures.unfinished > 0) problems.push(`logs:\n${running.logs().slice(-8_000)}`);
+    return {
+      figures: { ...figures, seconds: Math.round((Date.now() - started) / 1000) },
+      problems,
+    };
+  } finally {
+    await cluster?.stop();
+    await Promise.all(Object.values(proxies).map((proxy) => proxy.stop()));
+    await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+    arrivals.stop();
+    await disk.remove();
+  }
+}
+
+function describe(fault: Fault): string {
+  const at = `at ${(fault.atMs / 1000).toFixed(1)} s for ${(fault.forMs / 1000).toFixed(1)} s`;
+  switch (fault.kind) {
+    case 'kill-worker':
+      return `  SIGKILL worker ${fault.worker}, restarted ${at}`;
+    case 'hang':
+    case 'refuse':
+      return `  ${fault.remote} ${fault.kind}s ${at}`;
+    case 'skewed-worker':
+      return `  a worker ${fault.offsetMs / 1000} s fast joins ${at}`;
+    case 'full-disk':
+      return `  the data disk is full ${at}`;
+  }
+}
+
+/** An eligible request of a customer of its own (the repeat rule refuses a second per domain). */
+function chaosRequest(index: number, seed: number, ticketId: number, zendeskUrl: string) {
+  const today = systemClock.today();
+  return {
+    ticket: { id: String(ticketId), url: `${zendeskUrl}/agent/tickets/${ticketId}` },
+    requestedBy: 'oncall-engineer',
+    customerEmail: `admin@c${index}-s${seed}.example`,
+    userCount: 100 + index,
+    evidence: {
+      plan: 'premium',
+      expiredOn: addDays(today, -16),
+      licensedUsers: 480,
+      maximumUsers: 100 + index,
+      screenshotsAttached: true,
+    },
+  };
+}
+
+/**
+ * A client that wants its request through: it sends it again under the same Idempotency-Key
+ * after a busy answer (503, 429), a server error or a dropped connection, for up to two minutes.
+ * It waits at most a second between tries, whatever Retry-After says, to press the service.
+ */
+async function submitPatiently(
+  cluster: Cluster,
+  body: unknown,
+  key: string,
+  busy: Record<string, number>,
+): Promise<{ id?: string; refusal?: string }> {
+  const url = `${cluster.urls[0] ?? ''}/api/v1/requests`;
+  const giveUpAt = Date.now() + 120_000;
+  let last = '';
+  while (Date.now() < giveUpAt) {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${cluster.token}`,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const text = await response.text();
+      if (response.status === 200 || response.status === 201 || response.status === 202) {
+        return { id: (JSON.parse(text) as { id: string }).id };
+      }
+      last = `${response.status} ${text.slice(0, 300)}`;
+      if (response.status < 500 && response.status !== 429) return { refusal: last };
+      const reason = `${response.status} ${/"code":"([A-Z_]+)"/.exec(text)?.[1] ?? ''}`.trim();
+      busy[reason] = (busy[reason] ?? 0) + 1;
+      const retryAfter = Number(response.headers.get('retry-after') ?? '1');
+      await sleep(Math.min(1_000, Math.max(100, retryAfter * 1000)));
+    } catch (error) {
+      last = String(error);
+      busy['no answer'] = (busy['no answer'] ?? 0) + 1;
+      await sleep(500);
+    }
+  }
+  return { refusal: `gave up after two minutes: ${last}` };
+}
+
+/** When each message reached the SMTP fake (it keeps none): polled every 50 ms. */
+function stampArrivals(smtp: FakeSmtpServer): { at: number[]; stop(): void } {
+  const at: number[] = [];
+  const timer = setInterval(() => {
+    while (at.length < smtp.messages.length) at.push(Date.now());
+  }, 50);
+  return { at, stop: () => clearInterval(timer) };
+}
+
+async function observe(
+  cluster: Cluster,
+  submissions: Observed['submissions'],
+  smtp: FakeSmtpServer,
+  arrivals: { at: number[] },
+  gitlab: FakeGitLab,
+  kills: number[],
+  origin: number,
+): Promise<Observed> {
+  const db = cluster.store.db;
+  const [requests, licenses, jobs] = await Promise.all([
+    db
+      .selectFrom('requests')
+      .select(['id', 'state', 'customer_email', 'tracker_issue_number', 'tracker_issue_state'])
+      .execute(),
+    db.selectFrom('licenses').select(['request_id', 'fingerprint', 'text']).execute(),
+    db.selectFrom('jobs').select(['request_id', 'kind', 'state']).execute(),
+  ]);
+  return {
+    submissions,
+    requests: requests.map((r) => ({
+      id: r.id,
+      state: r.state,
+      customerEmail: r.customer_email,
+      trackerIssueNumber: r.tracker_issue_number === null ? null : Number(r.tracker_issue_number),
+      trackerIssueState: r.tracker_issue_state,
+    })),
+    licenses: licenses.map((l) => ({
+      requestId: l.request_id,
+      fingerprint: l.fingerprint,
+      text: l.text,
+    })),
+    // Scheduled work (the hand-off, the audit head) belongs to no request.
+    jobs: jobs.flatMap((j) =>
+      j.request_id === null ? [] : [{ requestId: j.request_id, kind: j.kind, state: j.state }],
+    ),
+    emails: smtp.messages.map((mail, i) => {
+      const header = mail.headers.get('x-lifeline-request');
+      return {
+        requestId: typeof header === 'string' ? header : '',
+        to: (mail.envelope.rcptTo[0] ?? '').toLowerCase(),
+        messageId: mail.messageId ?? '',
+        attachment: mail.attachments[0]?.content.toString('utf8') ?? '',
+        receivedAt: arrivals.at[i] ?? Date.now(),
+      };
+    }),
+    issues: gitlab.issues.map((issue) => ({
+      iid: issue.iid,
+      description: issue.description ?? '',
+      state: issue.state,
+    })),
+    kills,
+    origin,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The chaos run's judgement (bench/chaos/verdict.ts): a clean run is judged clean, and each
+ * kind of harm is counted where it belongs, so a chaos run that reports zeros means something.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { judge, type Observed } from '../../bench/chaos/verdict.js';
+
+const marker = (id: string) => `Issued.\n\n<!-- lifeline-request-id: ${id} -->\n`;
+
+/** Two requests that ended as they should: one license, one email, one closed issue each. */
+function cleanRun(): Observed {
+  return {
+    submissions: [{ id: 'r1' }, { id: 'r2' }],
+    requests: ['r1', 'r2'].map((id, i) => ({
+      id,
+      state: 'succeeded',
+      customerEmail: `admin@${id}.example`,
+      trackerIssueNumber: i + 1,
+      trackerIssueState: 'closed',
+    })),
+    licenses: ['r1', 'r2'].map((id) => ({
+      requestId: id,
+      fingerprint: `f-${id}`,
+      text: `L-${id}`,
+    })),
+    jobs: ['r1', 'r2'].map((id) => ({ requestId: id, kind: 'send_email', state: 'succeeded' })),
+    emails: ['r1', 'r2'].map((id, i) => ({
+      requestId: id,
+      to: `admin@${id}.example`,
+      messageId: `<lifeline.${id}.d@vendor.example>`,
+      attachment: `L-${id}`,
+      receivedAt: 1_000 + i * 1_000,
+    })),
+    issues: ['r1', 'r2'].map((id, i) => ({ iid: i + 1, description: marker(id), state: 'closed' })),
+    kills: [],
+  };
+}
+
+const zeros = {
+  requests: 2,
+  lost: 0,
+  duplicateLicenses: 0,
+  duplicateEmails: 0,
+  emailsAfterCrash: 0,
+  unfinished: 0,
+};
+
+describe('the chaos run’s verdict', () => {
+  it('finds nothing wrong with a clean run', () => {
+    const { figures, problems } = judge(cleanRun());
+    assert.deepEqual(figures, zeros);
+    assert.deepEqual(problems, []);
+  });
+
+  it('counts a second copy after a worker was killed apart from a duplicate', () => {
+    const run = cleanRun();
+    const first = run.emails[0]!;
+    run.emails.push({ ...first, receivedAt: 5_000 });
+    run.kills.push(3_000);
+    assert.deepEqual(judge(run).figures, { ...zeros, emailsAfterCrash: 1 });
+
+    // A worker killed just before its message was read by the fake still sent it.
+    run.kills.splice(0, 1, first.receivedAt - 1_500);
+    assert.deepEqual(judge(run).figures, { ...zeros, emailsAfterCrash: 1 });
+    run.kills.splice(0, 1, first.receivedAt - 3_000);
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+
+    // The same copy with no kill in between is a duplicate, and so is one under another Message-ID.
+    run.kills.splice(0);
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+    run.kills.push(3_000);
+    run.emails[2] = { ...first, receivedAt: 5_000, messageId: '<other@vendor.example>' };
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+  });
+
+  it('counts a customer who received two different licenses', () => {
+    const run = cleanRun();
+    run.emails.push({ ...run.emails[0]!, attachment: 'L-other', receivedAt: 5_000 });
+    run.kills.push(3_000);
+    const { figures } = judge(run);
+    // The file the database does not hold, and the customer holding two different ones.
+    assert.equal(figures.duplicateLicenses, 2);
+  });
+
+  it('counts a request without its license, its email or its one tracker issue as lost', () => {
+    const noLicense = cleanRun();
+    noLicense.licenses.shift();
+    assert.equal(judge(noLicense).figures.lost, 1);
+
+    const noEmail = cleanRun();
+    noEmail.emails.shift();
+    assert.equal(judge(noEmail).figures.lost, 1);
+
+    const twoIssues = cleanRun();
+    twoIssues.issues.push({ iid: 3, description: marker('r2'), state: 'opened' });
+    assert.equal(judge(twoIssues).figures.lost, 1);
+
+    const neverAccepted = cleanRun();
+    neverAccepted.submissions.push({ refusal: '500 INTERNAL' });
+    assert.deepEqual(judge(neverAccepted).figures, { ...zeros, requests: 3, lost: 1 });
+  });
+
+  it('counts a request still on its way as unfinished', () => {
+    const run = cleanRun();
+    run.jobs.push({ requestId: 'r1', kind: 'post_notice', state: 'pending' });
+    run.requests[1]!.state = 'issuing';
+    assert.equal(judge(run).figures.unfinished, 2);
+  });
+});
