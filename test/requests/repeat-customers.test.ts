@@ -41,12 +41,29 @@ for (const database of testDatabases) {
     const submit = (customerEmail: string) =>
       lifeline.api('/api/v1/requests', { body: screenshotBody({}, { customerEmail }) });
 
+    /** The requests already made for one customer: a held repeat counts as history too. */
+    const earlierIds: string[] = [];
     async function assertRepeatOf(firstId: string, customerEmail: string) {
       const answer = await submit(customerEmail);
-      assert.equal(answer.status, 422, `${customerEmail} should be refused as a repeat`);
+      // A repeat is not issued on one person's word: it waits for a second person (issue 13).
+      assert.equal(answer.status, 202);
+      assert.equal(
+        answer.body.state,
+        'awaiting_approval',
+        `${customerEmail} should be held as a repeat`,
+      );
       const repeat = answer.body.decision.rules.find((r: { rule: string }) => r.rule === 'repeat');
       assert.equal(repeat.code, 'REPEAT', repeat.message);
-      assert.equal(repeat.relatedRequestId, firstId);
+      if (!earlierIds.includes(firstId)) earlierIds.splice(0, earlierIds.length, firstId);
+      assert.ok(
+        earlierIds.includes(repeat.relatedRequestId),
+        `${customerEmail}: ${repeat.relatedRequestId} is not an earlier request of this customer`,
+      );
+      earlierIds.push(answer.body.id);
+      assert.deepEqual(
+        answer.body.decision.guardrails.map((held: { code: string }) => held.code),
+        ['REPEAT_NEEDS_APPROVAL'],
+      );
     }
 
     it('catches a subdomain of the same registrable domain', async () => {
