@@ -2,7 +2,8 @@
  * `npm run chaos -- --seed N [--requests N] [--duration SECONDS | --short] [--database URL | --sqlite]`
  *
  * Runs the chaos run (chaos.ts) and prints its figures as one JSON line, last:
- * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","unfinished","seconds"}.
+ * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","unfinished","seconds"},
+ * then "approvedAfterRecovery" (requests held while Zendesk was unreachable, approved afterwards).
  * Exits 1 when anything was lost, duplicated or left unfinished. `--database` (or
  * LIFELINE_TEST_DATABASE_URL) names a PostgreSQL server a fresh database is made on and dropped
  * afterwards; without it (or with `--sqlite`) the run is on SQLite. `--short`: 40 requests over
@@ -59,6 +60,7 @@ process.stdout.write(
     emailsAfterCrash: figures.emailsAfterCrash,
     unfinished: figures.unfinished,
     seconds: figures.seconds,
+    approvedAfterRecovery: figures.approvedAfterRecovery,
   })}\n`,
 );
 const failed =

@@ -12,6 +12,8 @@
  *   worker was killed (the crash fell between "sent" and "recorded": at-least-once delivery, and
  *   the shared Message-ID lets the customer's mail system show it once);
  * - unfinished: a request not in a final state, or with a step still to run, after recovery.
+ *   A cancelled step is over; a step scheduled for days later (a cover reminder) is not one
+ *   still to run: more than an hour after the observation is past any retry backoff.
  */
 export interface Observed {
   /** Submissions in order: the request id the service answered with, or why it did not. */
@@ -24,7 +26,8 @@ export interface Observed {
     trackerIssueState: string | null;
   }>;
   licenses: Array<{ requestId: string; fingerprint: string; text: string }>;
-  jobs: Array<{ requestId: string; kind: string; state: string }>;
+  /** runAt: when a pending step is due (epoch ms). */
+  jobs: Array<{ requestId: string; kind: string; state: string; runAt?: number }>;
   emails: Array<{
     requestId: string;
     to: string;
@@ -37,7 +40,11 @@ export interface Observed {
   kills: number[];
   /** When the run started (epoch ms): problems give times from here. */
   origin?: number;
+  /** When the database was read (epoch ms): a step due long after it is scheduled work. */
+  observedAt?: number;
 }
+
+const laterMs = 60 * 60 * 1000;
 
 export interface ChaosFigures {
   requests: number;
@@ -95,7 +102,14 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
       continue;
     }
     const pending = (jobsOf.get(id) ?? []).filter(
-      (j) => !['succeeded', 'failed'].includes(j.state),
+      (j) =>
+        !['succeeded', 'failed', 'cancelled'].includes(j.state) &&
+        !(
+          j.state === 'pending' &&
+          j.runAt !== undefined &&
+          observed.observedAt !== undefined &&
+          j.runAt > observed.observedAt + laterMs
+        ),
     );
     if (!finalStates.has(request.state) || pending.length > 0) {
       unfinished += 1;

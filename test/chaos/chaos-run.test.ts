@@ -55,14 +55,15 @@ for (const [name, args] of databases) {
         'emailsAfterCrash',
         'unfinished',
         'seconds',
+        'approvedAfterRecovery',
       ]);
-      const { seconds, emailsAfterCrash, ...rest } = figures;
+      const { seconds, emailsAfterCrash, approvedAfterRecovery, ...rest } = figures;
       assert.deepEqual(
         rest,
         { requests: 12, lost: 0, duplicateLicenses: 0, duplicateEmails: 0, unfinished: 0 },
         stderr.slice(-6_000),
       );
-      assert.ok(emailsAfterCrash! >= 0 && seconds! > 0);
+      assert.ok(emailsAfterCrash! >= 0 && approvedAfterRecovery! >= 0 && seconds! > 0);
       assert.equal(code, 0, stderr.slice(-3_000));
       // The schedule really did put the faults on the service.
       assert.match(stderr, /SIGKILL worker/);

@@ -107,4 +107,15 @@ describe('the chaos run’s verdict', () => {
     run.requests[1]!.state = 'issuing';
     assert.equal(judge(run).figures.unfinished, 2);
   });
+
+  it('leaves out steps scheduled for days later and cancelled steps, not a retry soon due', () => {
+    const now = 1_000_000;
+    const run = { ...cleanRun(), observedAt: now };
+    const day = 24 * 60 * 60 * 1000;
+    run.jobs.push({ requestId: 'r1', kind: 'cover_reminder', state: 'pending', runAt: now + day });
+    run.jobs.push({ requestId: 'r1', kind: 'expire_approval', state: 'cancelled' });
+    assert.equal(judge(run).figures.unfinished, 0);
+    run.jobs.push({ requestId: 'r2', kind: 'post_notice', state: 'pending', runAt: now + 3_000 });
+    assert.equal(judge(run).figures.unfinished, 1);
+  });
 });
