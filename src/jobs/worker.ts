@@ -180,10 +180,11 @@ export class Worker {
   }
 
   /**
-   * One claim within every kind's own slots, like the claim without them: of the kinds with a
-   * free slot (and an open circuit's remote left out, a half-open one given one job), at most as
-   * many jobs as the fullest of them has slots left, so no kind can get more than its share.
-   * Fewer than asked means nothing more is due; as many means the loop claims again at once.
+   * Claims within every kind's own slots, the open circuits' remotes left out (a half-open one
+   * given one job). Kinds with the same number of free slots are claimed together, at most that
+   * many, so no kind can get more than its share; a kind with one slot (approval expiries,
+   * schedules) no longer caps every other kind's claim at one job, which once made the queue
+   * crawl at one job per poll. Fewer than asked means nothing more is due.
    */
   private async claimWithinLimits(
     free: number,
@@ -192,8 +193,7 @@ export class Worker {
     const { store, settings, circuits } = this.options;
     const runningOf = (kind: JobKind) =>
       [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
-    const eligible: JobKind[] = [];
-    let limit = free;
+    const bySlots = new Map<number, JobKind[]>();
     for (const kind of stepKinds) {
       let slots = Math.min(perKind[kind] - runningOf(kind), free);
       const remote = stepRemote[kind];
@@ -202,17 +202,24 @@ export class Worker {
         if (circuits.state(remote).state === 'half-open') slots = runningOf(kind) > 0 ? 0 : 1;
       }
       if (slots <= 0) continue;
-      eligible.push(kind);
-      limit = Math.min(limit, slots);
+      bySlots.set(slots, [...(bySlots.get(slots) ?? []), kind]);
     }
-    if (eligible.length === 0) return [];
-    return claimJobs(store.db, store.dialect, {
-      workerId: this.id,
-      limit,
-      leaseMs: settings.leaseMs,
-      now: this.now(),
-      ...(eligible.length < stepKinds.length && { kinds: eligible }),
-    });
+    const claimed: Job[] = [];
+    let left = free;
+    for (const [slots, kinds] of [...bySlots].sort((a, b) => b[0] - a[0])) {
+      if (left <= 0) break;
+      claimed.push(
+        ...(await claimJobs(store.db, store.dialect, {
+          workerId: this.id,
+          limit: Math.min(slots, left),
+          leaseMs: settings.leaseMs,
+          now: this.now(),
+          ...(kinds.length < stepKinds.length && { kinds }),
+        })),
+      );
+      left = free - claimed.length;
+    }
+    return claimed;
   }
 
   private observeRemote(job: Job, verdict: FailureVerdict | 'success'): void {
