@@ -250,6 +250,10 @@ describe('web console', { timeout: 60_000 }, () => {
     await page.goto(`${lifeline.url}/#/requests/${encodeURIComponent(id)}`);
     const failing = page.locator('[data-testid=outcome][data-state=email-failing]');
     await failing.waitFor({ timeout: 15_000 });
+    // The next try is known once the failed attempt is recorded (the page follows the request).
+    await failing
+      .getByText(/Lifeline tries again at .*\(attempt \d+\)/)
+      .waitFor({ timeout: 15_000 });
     const said = await failing.innerText();
     assert.match(said, /The email to busy@busy-customer\.example is failing: .*Mailbox busy/);
     assert.match(said, /Lifeline tries again at .*\(attempt \d+\)/);

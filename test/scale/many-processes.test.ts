@@ -105,7 +105,11 @@ if (adminUrl) {
         const unfinished = await db
           .selectFrom('jobs')
           .select((eb) => eb.fn.countAll<number>().as('count'))
-          .where('state', '!=', 'succeeded')
+          .where('state', 'not in', ['succeeded', 'cancelled'])
+          // A cover's reminders and lapse are due days from now: not work left to do here.
+          .where((eb) =>
+            eb.or([eb('state', '!=', 'pending'), eb('run_at', '<=', Date.now() + 3_600_000)]),
+          )
           .executeTakeFirstOrThrow();
         const closed = await db
           .selectFrom('requests')
