@@ -5,12 +5,11 @@
  * deletes it. Without root there is nothing that can be filled safely: no disk fault.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createPostgresDatabase } from '../../test/support/databases.js';
 
 export interface DataDisk {
   /** The database the cluster runs on (a fresh one, dropped by `remove`). */
@@ -33,7 +32,7 @@ export async function prepareDataDisk(
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0755`, 'tmpfs', mountPoint]);
   const filler = join(mountPoint, 'filler');
   const postgres = adminUrl
-    ? await postgresOn(adminUrl, isRoot ? mountPoint : undefined)
+    ? await createPostgresDatabase(adminUrl, isRoot ? { tablespaceIn: mountPoint } : {})
     : undefined;
   return {
     databaseUrl: postgres?.url ?? `sqlite:${join(mountPoint, 'lifeline.db')}`,
@@ -66,42 +65,4 @@ async function fillFile(path: string): Promise<void> {
   } finally {
     await file.close();
   }
-}
-
-/** A fresh database; with a mount point, its tables live in a tablespace there. */
-async function postgresOn(
-  adminUrl: string,
-  mountPoint: string | undefined,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `lifeline_chaos_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    if (mountPoint) {
-      const location = join(mountPoint, 'pg');
-      mkdirSync(location, { mode: 0o700 });
-      execFileSync('chown', ['postgres:postgres', location]);
-      await admin.query(`create tablespace ${name} location '${location}'`);
-    }
-    await admin.query(`create database ${name}`);
-    // The catalogs stay on the server's disk; Lifeline's tables go to the small one.
-    if (mountPoint) await admin.query(`alter database ${name} set default_tablespace = ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-        if (mountPoint) await client.query(`drop tablespace if exists ${name}`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
 }

@@ -13,12 +13,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { createPostgresDatabase } from '../support/databases.js';
 import { screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
@@ -46,42 +45,14 @@ function fill(path: string): void {
 
 /**
  * The database to fill: SQLite in the data directory, or a PostgreSQL database whose tables live
- * in a tablespace on the same tmpfs (the server runs on this machine, as the postgres user).
+ * in a tablespace on the same tmpfs.
  */
-async function databaseOn(
+function databaseOn(
   kind: 'sqlite' | 'postgres',
   mountPoint: string,
 ): Promise<{ url?: string; drop(): Promise<void> }> {
-  if (kind === 'sqlite' || !adminUrl) return { drop: () => Promise.resolve() };
-  const location = join(mountPoint, 'pg');
-  mkdirSync(location, { mode: 0o700 });
-  execFileSync('chown', ['postgres:postgres', location]);
-  const name = `lifeline_full_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create tablespace ${name} location '${location}'`);
-    await admin.query(`create database ${name}`);
-    // The catalogs stay on the server's disk; Lifeline's tables go to the small one.
-    await admin.query(`alter database ${name} set default_tablespace = ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.query(`drop tablespace if exists ${name}`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  if (kind === 'sqlite' || !adminUrl) return Promise.resolve({ drop: () => Promise.resolve() });
+  return createPostgresDatabase(adminUrl, { tablespaceIn: mountPoint });
 }
 
 const adminUrl = process.env.LIFELINE_TEST_DATABASE_URL;
