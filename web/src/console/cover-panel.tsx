@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { LifelineApi } from '../shared/api.js';
 import type { RequestDetail } from '../shared/api-types.js';
 import { dateTime, planLabel, users } from '../shared/format.js';
+import { useAction } from '../shared/use-action.js';
 
 const stateWords: Record<string, string> = {
   pending: 'Waiting for the customer’s renewal',
@@ -33,29 +34,11 @@ export function CoverPanel({
   const [reason, setReason] = useState('');
   const [extendReason, setExtendReason] = useState('');
   const [extendUsers, setExtendUsers] = useState('');
-  const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string }>();
-  const [busy, setBusy] = useState(false);
+  const { message, busy, act } = useAction(reload);
   if (!renewal) return null;
   const approver = role === 'approver';
   const open = renewal.state !== 'renewed';
   const waiting = renewal.state === 'pending' || renewal.state === 'extended';
-
-  async function act(what: () => Promise<void>, done: string) {
-    setBusy(true);
-    setMessage(undefined);
-    try {
-      await what();
-      setMessage({ tone: 'ok', text: done });
-      await reload();
-    } catch (failure) {
-      setMessage({
-        tone: 'bad',
-        text: failure instanceof Error ? failure.message : String(failure),
-      });
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const upload = async (event: TargetedEvent<HTMLInputElement>) => {
     const file = event.currentTarget.files?.[0];

@@ -10,6 +10,7 @@ import { CopyButton } from '../shared/copy-button.js';
 import { CoverPanel } from './cover-panel.js';
 import { PageTitle } from './page-title.js';
 import { links } from './router.js';
+import { useAction } from '../shared/use-action.js';
 
 /** One request: the outcome, what failed and what to do, resend and retry, the decision, deliveries and timeline. */
 export function RequestPage({ api, id, role }: { api: LifelineApi; id: string; role: string }) {
@@ -40,8 +41,7 @@ function RequestDetails({
   reload: () => Promise<void>;
   role: string;
 }) {
-  const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string }>();
-  const [busy, setBusy] = useState(false);
+  const { message, busy, act } = useAction(reload);
   const [resendTo, setResendTo] = useState('');
   const [reason, setReason] = useState('');
   const settle = (verb: 'approve' | 'decline') => {
@@ -52,23 +52,6 @@ function RequestDetails({
         : 'Declined: the request ends without a license.',
     );
   };
-
-  async function act(what: () => Promise<void>, done: string) {
-    setBusy(true);
-    setMessage(undefined);
-    try {
-      await what();
-      setMessage({ tone: 'ok', text: done });
-      await reload();
-    } catch (failure) {
-      setMessage({
-        tone: 'bad',
-        text: failure instanceof Error ? failure.message : String(failure),
-      });
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const resend = (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
