@@ -67,7 +67,7 @@ export function createSmtpMailer(settings: SmtpSettings, options: SmtpMailerOpti
   async function send(mail: OutgoingMail): Promise<SentMail> {
     try {
       const info = await withDeadline(
-        transporter.sendMail(toNodemailerMessage(mail)),
+        (signal) => transporter.sendMail({ ...toNodemailerMessage(mail), signal }),
         settings.timeouts.sendMs,
         settings.server,
       );
@@ -196,27 +196,36 @@ function readDkimKey(file: string): string {
  * A hard deadline for the whole send. The connection, greeting and socket timeouts each restart
  * with every byte, and a message queued behind a pooled connection has none of its own: a server
  * that answers slowly enough could hold a worker's slot for ever. Past the deadline the attempt
- * is a transient failure (the job retries with backoff; the Message-ID stays the same, so a copy
- * the server still delivers late is recognisably the same message).
+ * is a transient failure and the job retries with backoff.
+ *
+ * Giving up must also take the message back from nodemailer: its pool keeps a message until it
+ * is sent, in its queue behind busy connections, or put back on the queue when the connection
+ * carrying it is cut (up to five times). Left there, it goes out when the hung server recovers
+ * and the retry sends it again (the chaos run's duplicate emails, issue 14). Aborting the send
+ * takes it out of the queue, or closes its connection without putting it back. What is left is
+ * a server that took the whole message and answered too late: the same Message-ID then lets a
+ * mail system fold the two copies.
  */
 async function withDeadline<T>(
-  sending: Promise<T>,
+  send: (signal: AbortSignal) => Promise<T>,
   deadlineMs: number,
   server: string,
 ): Promise<T> {
+  const giveUp = new AbortController();
+  const sending = send(giveUp.signal);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DeliveryError(
-            'transient',
-            `${server} did not finish taking the message within ${Math.round(deadlineMs / 1000)} s (SMTP_SEND_TIMEOUT_MS)`,
-            { code: 'SMTP_TIMEOUT' },
-          ),
+    timer = setTimeout(() => {
+      // Rejected before the abort, so the race settles on this error and not on the AbortError.
+      reject(
+        new DeliveryError(
+          'transient',
+          `${server} did not finish taking the message within ${Math.round(deadlineMs / 1000)} s (SMTP_SEND_TIMEOUT_MS)`,
+          { code: 'SMTP_TIMEOUT' },
         ),
-      deadlineMs,
-    );
+      );
+      giveUp.abort();
+    }, deadlineMs);
     timer.unref();
   });
   try {
