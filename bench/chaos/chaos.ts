@@ -10,15 +10,22 @@ import { createApiToken } from '../../src/access/api-tokens.js';
 import { systemClock } from '../../src/clock.js';
 import { addDays } from '../../src/license/index.js';
 import { startGitLabServer, type FakeGitLab } from '../../test/fakes/gitlab-server.js';
-import { startSlackServer } from '../../test/fakes/slack-server.js';
+import { startSlackServer, type FakeSlack } from '../../test/fakes/slack-server.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../../test/fakes/smtp-server.js';
-import { startZendeskServer } from '../../test/fakes/zendesk-server.js';
+import { startZendeskServer, type FakeZendesk } from '../../test/fakes/zendesk-server.js';
 import type { LifelineProcess } from '../../test/support/process.js';
 import { startCluster, type Cluster } from '../../test/scale/cluster.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { prepareDataDisk } from './full-disk.js';
 import { planChaos, type Fault, type Remote } from './schedule.js';
-import { judge, type ChaosFigures, type Observed } from './verdict.js';
+import {
+  judge,
+  noteOutcome,
+  noticeOutcome,
+  type Announcement,
+  type ChaosFigures,
+  type Observed,
+} from './verdict.js';
 
 export interface ChaosOptions {
   seed: number;
@@ -79,7 +86,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     proxied.port = String(proxies[remote].port);
     return proxied.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
   };
-  const arrivals = stampArrivals(smtp);
+  const arrivals = stampArrivals(() => smtp.messages.length);
+  const noticeArrivals = stampArrivals(() => slack.messages.length);
+  const outside: Outside = { smtp, arrivals, gitlab, slack, noticeArrivals, zendesk };
   const kills: number[] = [];
   let cluster: Cluster | undefined;
   try {
@@ -187,14 +196,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const approvedAfterRecovery = await approveUnchecked(running, submissions, log);
 
     const deadline = Date.now() + (options.recoveryMs ?? 150_000);
-    let observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
+    let observed = await observe(running, submissions, outside, kills, t0);
     while (Date.now() < deadline && judge(observed).figures.unfinished > 0) {
       await sleep(1_000);
-      observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
+      observed = await observe(running, submissions, outside, kills, t0);
     }
     // Late copies of an email arrive after everything is recorded: give them a moment.
     await sleep(2_000);
-    observed = await observe(running, submissions, smtp, arrivals, gitlab, kills, t0);
+    observed = await observe(running, submissions, outside, kills, t0);
     const { figures, problems } = judge(observed);
     log(
       `chaos: ${kills.length} workers killed; connections held by hangs: ` +
@@ -217,6 +226,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await Promise.all(Object.values(proxies).map((proxy) => proxy.stop()));
     await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
     arrivals.stop();
+    noticeArrivals.stop();
     await disk.remove();
   }
 }
@@ -391,21 +401,48 @@ async function submitPatiently(
   return { refusal: `gave up after two minutes: ${last}` };
 }
 
-/** When each message reached the SMTP fake (it keeps none): polled every 50 ms. */
-function stampArrivals(smtp: FakeSmtpServer): { at: number[]; stop(): void } {
+/**
+ * When each message reached a fake that keeps no time of its own (SMTP), or only to the second
+ * (Slack's ts): polled every 50 ms.
+ */
+function stampArrivals(received: () => number): { at: number[]; stop(): void } {
   const at: number[] = [];
   const timer = setInterval(() => {
-    while (at.length < smtp.messages.length) at.push(Date.now());
+    while (at.length < received()) at.push(Date.now());
   }, 50);
   return { at, stop: () => clearInterval(timer) };
+}
+
+/** The fakes the verdict reads what the outside received from. */
+interface Outside {
+  smtp: FakeSmtpServer;
+  arrivals: { at: number[] };
+  gitlab: FakeGitLab;
+  slack: FakeSlack;
+  noticeArrivals: { at: number[] };
+  zendesk: FakeZendesk;
+}
+
+function noticesOf(slack: FakeSlack, arrivals: { at: number[] }): Announcement[] {
+  return slack.messages.flatMap((message, i) => {
+    const announced = noticeOutcome(message.blocks);
+    return announced ? [{ ...announced, receivedAt: arrivals.at[i] ?? Date.now() }] : [];
+  });
+}
+
+function notesOf(zendesk: FakeZendesk): Announcement[] {
+  return [...zendesk.tickets.values()].flatMap((ticket) =>
+    ticket.comments.flatMap((comment) => {
+      const noted = noteOutcome(comment.plain_body);
+      return noted ? [{ ...noted, receivedAt: Date.parse(comment.created_at) }] : [];
+    }),
+  );
 }
 
 async function observe(
   cluster: Cluster,
   submissions: Observed['submissions'],
-  smtp: FakeSmtpServer,
-  arrivals: { at: number[] },
-  gitlab: FakeGitLab,
+  { smtp, arrivals, gitlab, slack, noticeArrivals, zendesk }: Outside,
   kills: number[],
   origin: number,
 ): Promise<Observed> {
@@ -454,6 +491,8 @@ async function observe(
       description: issue.description ?? '',
       state: issue.state,
     })),
+    notices: noticesOf(slack, noticeArrivals),
+    notes: notesOf(zendesk),
     kills,
     origin,
     observedAt,

@@ -2,7 +2,8 @@
  * `npm run chaos -- --seed N [--requests N] [--duration SECONDS | --short] [--database URL | --sqlite]`
  *
  * Runs the chaos run (chaos.ts) and prints its figures as one JSON line, last:
- * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","unfinished","seconds"},
+ * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","duplicateNotices",
+ * "noticesAfterCrash","duplicateNotes","notesAfterCrash","unfinished","seconds"},
  * then "approvedAfterRecovery" (requests held while Zendesk was unreachable, approved afterwards).
  * Exits 1 when anything was lost, duplicated or left unfinished. `--database` (or
  * LIFELINE_TEST_DATABASE_URL) names a PostgreSQL server a fresh database is made on and dropped
@@ -58,11 +59,21 @@ process.stdout.write(
     duplicateLicenses: figures.duplicateLicenses,
     duplicateEmails: figures.duplicateEmails,
     emailsAfterCrash: figures.emailsAfterCrash,
+    duplicateNotices: figures.duplicateNotices,
+    noticesAfterCrash: figures.noticesAfterCrash,
+    duplicateNotes: figures.duplicateNotes,
+    notesAfterCrash: figures.notesAfterCrash,
     unfinished: figures.unfinished,
     seconds: figures.seconds,
     approvedAfterRecovery: figures.approvedAfterRecovery,
   })}\n`,
 );
 const failed =
-  figures.lost + figures.duplicateLicenses + figures.duplicateEmails + figures.unfinished > 0;
+  figures.lost +
+    figures.duplicateLicenses +
+    figures.duplicateEmails +
+    figures.duplicateNotices +
+    figures.duplicateNotes +
+    figures.unfinished >
+  0;
 process.exit(failed ? 1 : 0);

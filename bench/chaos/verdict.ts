@@ -11,6 +11,9 @@
  * - emailsAfterCrash: a second copy with the same Message-ID whose first copy arrived before a
  *   worker was killed (the crash fell between "sent" and "recorded": at-least-once delivery, and
  *   the shared Message-ID lets the customer's mail system show it once);
+ * - duplicateNotices / duplicateNotes: a second Slack notice or Zendesk note for the same request
+ *   and outcome that no crash explains; noticesAfterCrash / notesAfterCrash: one that a worker
+ *   killed between the first copy and the copy does explain (same rule as emails);
  * - unfinished: a request not in a final state, or with a step still to run, after recovery.
  *   A cancelled step is over; a step scheduled for days later (a cover reminder) is not one
  *   still to run: more than an hour after the observation is past any retry backoff.
@@ -36,12 +39,24 @@ export interface Observed {
     receivedAt: number;
   }>;
   issues: Array<{ iid: number; description: string; state: string }>;
+  /** What the licensing team's channel received: one line per outcome (see `announcementKey`). */
+  notices: Announcement[];
+  /** The internal notes added to tickets. */
+  notes: Announcement[];
   /** When workers were killed (epoch ms). */
   kills: number[];
   /** When the run started (epoch ms): problems give times from here. */
   origin?: number;
   /** When the database was read (epoch ms): a step due long after it is scheduled work. */
   observedAt?: number;
+}
+
+/** A Slack notice or a Zendesk note: the request it names and which outcome of it. */
+export interface Announcement {
+  requestId: string;
+  /** The outcome as the message words it (`issued`, `failed at …`, a cover event's key). */
+  outcome: string;
+  receivedAt: number;
 }
 
 const laterMs = 60 * 60 * 1000;
@@ -52,6 +67,10 @@ export interface ChaosFigures {
   duplicateLicenses: number;
   duplicateEmails: number;
   emailsAfterCrash: number;
+  duplicateNotices: number;
+  noticesAfterCrash: number;
+  duplicateNotes: number;
+  notesAfterCrash: number;
   unfinished: number;
 }
 
@@ -64,6 +83,9 @@ const arrivalSlackMs = 2_000;
 
 export function judge(observed: Observed): { figures: ChaosFigures; problems: string[] } {
   const problems: string[] = [];
+  /** A worker killed after the first copy went out (or just before it arrived) and before the copy. */
+  const crashBetween = (first: { receivedAt: number }, copy: { receivedAt: number }) =>
+    observed.kills.some((at) => at >= first.receivedAt - arrivalSlackMs && at <= copy.receivedAt);
   const finalStates = new Set(['succeeded', 'failed', 'rejected']);
   const requests = new Map(observed.requests.map((r) => [r.id, r]));
   const group = <T>(items: T[], key: (item: T) => string) => {
@@ -146,10 +168,8 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
     }
     const [first, ...copies] = emails;
     for (const copy of copies) {
-      const crashBetween = observed.kills.some(
-        (at) => first && at >= first.receivedAt - arrivalSlackMs && at <= copy.receivedAt,
-      );
-      if (first && copy.messageId === first.messageId && crashBetween) emailsAfterCrash += 1;
+      if (first && copy.messageId === first.messageId && crashBetween(first, copy))
+        emailsAfterCrash += 1;
       else {
         duplicateEmails += 1;
         problems.push(
@@ -180,6 +200,29 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
   }
   const strays = [...issuesOf.keys()].filter((id) => !accepted.has(id)).length;
 
+  /** Second copies of one request's one outcome: explained by a crash between, or duplicates. */
+  const countCopies = (announcements: Announcement[], what: string) => {
+    let duplicates = 0;
+    let afterCrash = 0;
+    const sorted = [...announcements].sort((a, b) => a.receivedAt - b.receivedAt);
+    for (const [key, copies] of group(sorted, (a) => `${a.requestId} (${a.outcome})`)) {
+      const [first, ...again] = copies;
+      for (const copy of again) {
+        if (first && crashBetween(first, copy)) afterCrash += 1;
+        else {
+          duplicates += 1;
+          problems.push(
+            `duplicate ${what}: request ${key} at +${(first?.receivedAt ?? 0) - (observed.origin ?? 0)} ms ` +
+              `and again ${copy.receivedAt - (first?.receivedAt ?? 0)} ms later with no crash in between`,
+          );
+        }
+      }
+    }
+    return { duplicates, afterCrash };
+  };
+  const notices = countCopies(observed.notices, 'notice');
+  const notes = countCopies(observed.notes, 'ticket note');
+
   // A customer (one per request here) who received two different license files.
   for (const [to, emails] of group(observed.emails, (e) => e.to)) {
     const files = new Set(emails.map((e) => e.attachment));
@@ -196,6 +239,10 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
       duplicateLicenses,
       duplicateEmails,
       emailsAfterCrash,
+      duplicateNotices: notices.duplicates,
+      noticesAfterCrash: notices.afterCrash,
+      duplicateNotes: notes.duplicates,
+      notesAfterCrash: notes.afterCrash,
       unfinished,
     },
     problems,
@@ -205,4 +252,37 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
 /** The request id GitLab issues carry in their description (src/delivery/tracker/request-marker.ts). */
 function markerOf(description: string): string | undefined {
   return /<!-- lifeline-request-id: (\S+) -->/.exec(description)?.[1];
+}
+
+/**
+ * Which request and outcome a Slack notice announces (src/delivery/notice/slack-message.ts): the
+ * request from the context line, the outcome from the header and, for a failure, its step.
+ */
+export function noticeOutcome(
+  blocks: unknown[] | undefined,
+): { requestId: string; outcome: string } | undefined {
+  const texts: string[] = [];
+  const collect = (value: unknown) => {
+    if (typeof value === 'string') texts.push(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(collect);
+  };
+  collect(blocks ?? []);
+  const all = texts.join('\n');
+  const requestId = /Lifeline request `([^`]+)`/.exec(all)?.[1];
+  const header = (blocks ?? []).find(
+    (block): block is { type: 'header'; text: { text: string } } =>
+      typeof block === 'object' &&
+      block !== null &&
+      (block as { type?: unknown }).type === 'header',
+  );
+  if (!requestId || !header) return undefined;
+  const step = /\*Failed step:\* ([^\n]+)/.exec(all)?.[1];
+  return { requestId, outcome: header.text.text + (step ? ` at ${step}` : '') };
+}
+
+/** Which request and outcome a Zendesk note is for, from its last line (src/delivery/ticket/zendesk-note.ts). */
+export function noteOutcome(body: string): { requestId: string; outcome: string } | undefined {
+  const match = [...body.matchAll(/Lifeline request (\S+) \(([^)\n]+)\)/g)].at(-1);
+  return match?.[1] && match[2] ? { requestId: match[1], outcome: match[2] } : undefined;
 }

@@ -53,17 +53,38 @@ for (const [name, args] of databases) {
         'duplicateLicenses',
         'duplicateEmails',
         'emailsAfterCrash',
+        'duplicateNotices',
+        'noticesAfterCrash',
+        'duplicateNotes',
+        'notesAfterCrash',
         'unfinished',
         'seconds',
         'approvedAfterRecovery',
       ]);
-      const { seconds, emailsAfterCrash, approvedAfterRecovery, ...rest } = figures;
+      const {
+        seconds,
+        emailsAfterCrash,
+        noticesAfterCrash,
+        notesAfterCrash,
+        approvedAfterRecovery,
+        ...rest
+      } = figures;
       assert.deepEqual(
         rest,
-        { requests: 12, lost: 0, duplicateLicenses: 0, duplicateEmails: 0, unfinished: 0 },
+        {
+          requests: 12,
+          lost: 0,
+          duplicateLicenses: 0,
+          duplicateEmails: 0,
+          duplicateNotices: 0,
+          duplicateNotes: 0,
+          unfinished: 0,
+        },
         stderr.slice(-6_000),
       );
-      assert.ok(emailsAfterCrash! >= 0 && approvedAfterRecovery! >= 0 && seconds! > 0);
+      for (const count of [emailsAfterCrash, noticesAfterCrash, notesAfterCrash])
+        assert.ok(count! >= 0);
+      assert.ok(approvedAfterRecovery! >= 0 && seconds! > 0);
       assert.equal(code, 0, stderr.slice(-3_000));
       // The schedule really did put the faults on the service.
       assert.match(stderr, /SIGKILL worker/);

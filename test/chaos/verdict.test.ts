@@ -4,7 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { judge, type Observed } from '../../bench/chaos/verdict.js';
+import { judge, noteOutcome, noticeOutcome, type Observed } from '../../bench/chaos/verdict.js';
+import { renderSlackNotice } from '../../src/delivery/notice/slack-message.js';
+import { renderZendeskNote } from '../../src/delivery/ticket/zendesk-note.js';
+import type { RequestOutcome } from '../../src/requests/outcome.js';
+import { htmlToText } from '../fakes/zendesk-server.js';
 
 const marker = (id: string) => `Issued.\n\n<!-- lifeline-request-id: ${id} -->\n`;
 
@@ -33,6 +37,16 @@ function cleanRun(): Observed {
       receivedAt: 1_000 + i * 1_000,
     })),
     issues: ['r1', 'r2'].map((id, i) => ({ iid: i + 1, description: marker(id), state: 'closed' })),
+    notices: ['r1', 'r2'].map((id, i) => ({
+      requestId: id,
+      outcome: 'issued',
+      receivedAt: 1_100 + i * 1_000,
+    })),
+    notes: ['r1', 'r2'].map((id, i) => ({
+      requestId: id,
+      outcome: 'issued',
+      receivedAt: 1_200 + i * 1_000,
+    })),
     kills: [],
   };
 }
@@ -43,6 +57,10 @@ const zeros = {
   duplicateLicenses: 0,
   duplicateEmails: 0,
   emailsAfterCrash: 0,
+  duplicateNotices: 0,
+  noticesAfterCrash: 0,
+  duplicateNotes: 0,
+  notesAfterCrash: 0,
   unfinished: 0,
 };
 
@@ -117,5 +135,66 @@ describe('the chaos run’s verdict', () => {
     assert.equal(judge(run).figures.unfinished, 0);
     run.jobs.push({ requestId: 'r2', kind: 'post_notice', state: 'pending', runAt: now + 3_000 });
     assert.equal(judge(run).figures.unfinished, 1);
+  });
+
+  it('counts a second notice or note for one outcome, apart when a crash explains it', () => {
+    const run = cleanRun();
+    const notice = run.notices[0]!;
+    const note = run.notes[0]!;
+    run.notices.push({ ...notice, receivedAt: 4_000 });
+    run.notes.push({ ...note, receivedAt: 4_000 });
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateNotices: 1, duplicateNotes: 1 });
+    assert.ok(
+      judge(run).problems.some((problem) =>
+        /duplicate notice: request r1 \(issued\)/.test(problem),
+      ),
+    );
+
+    run.kills.push(3_000);
+    assert.deepEqual(judge(run).figures, { ...zeros, noticesAfterCrash: 1, notesAfterCrash: 1 });
+  });
+
+  it('takes a later outcome of the same request for news, not a copy', () => {
+    const run = cleanRun();
+    run.notices.unshift({ requestId: 'r1', outcome: 'awaiting_approval', receivedAt: 500 });
+    run.notes.unshift({ requestId: 'r1', outcome: 'failed at send the email', receivedAt: 500 });
+    assert.deepEqual(judge(run).figures, zeros);
+  });
+
+  it('reads the request and the outcome from the notice and the note Lifeline renders', () => {
+    const outcome: RequestOutcome = {
+      requestId: '6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10',
+      outcome: 'failed',
+      ticket: { id: '4711', url: 'https://support.example.com/agent/tickets/4711' },
+      customerEmail: 'admin@customer.example',
+      userCount: 250,
+      requestedBy: 'oncall-engineer',
+      failure: { step: 'send the license email', message: 'SMTP down', nextAction: 'Retry.' },
+    };
+    const failed = { requestId: outcome.requestId };
+    assert.deepEqual(noticeOutcome(renderSlackNotice(outcome).blocks), {
+      ...failed,
+      outcome: 'Emergency license FAILED at send the license email',
+    });
+    assert.deepEqual(noteOutcome(htmlToText(renderZendeskNote(outcome).html)), {
+      ...failed,
+      outcome: 'failed at send the license email',
+    });
+    const { failure: _failure, ...rest } = outcome;
+    const issued: RequestOutcome = { ...rest, outcome: 'issued' };
+    assert.deepEqual(noticeOutcome(renderSlackNotice(issued).blocks), {
+      ...failed,
+      outcome: 'Emergency license issued',
+    });
+    assert.deepEqual(noteOutcome(htmlToText(renderZendeskNote(issued).html)), {
+      ...failed,
+      outcome: 'issued',
+    });
+    // A customer's own comment, or any other message, names no outcome.
+    assert.equal(noteOutcome('Here are the screenshots and the license file.'), undefined);
+    assert.equal(
+      noticeOutcome([{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }]),
+      undefined,
+    );
   });
 });

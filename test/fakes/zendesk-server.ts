@@ -311,7 +311,8 @@ function tagList(value: unknown): string[] {
   return raw.flatMap((tag) => tag.toLowerCase().split(/\s+/)).filter(Boolean);
 }
 
-function htmlToText(html: string): string {
+/** Zendesk's plain-text rendering of a note sent as HTML, roughly (the verdict test reads it too). */
+export function htmlToText(html: string): string {
   return html
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|li|ul)>/gi, '\n')
