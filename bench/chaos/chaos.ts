@@ -210,7 +210,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         Object.entries(proxies)
           .map(([remote, proxy]) => `${remote} ${proxy.stats.held}/${proxy.stats.connections}`)
           .join(', ') +
-        `; answers sent again: ${JSON.stringify(busy)}; ${smtp.messages.length} emails received`,
+        `; answers sent again: ${JSON.stringify(busy)}; ${smtp.messages.length} emails, ` +
+        `${observed.notices.length} notices and ${observed.notes.length} ticket notes received`,
     );
     if (figures.unfinished > 0) problems.push(`logs:\n${running.logs().slice(-8_000)}`);
     return {
