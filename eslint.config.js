@@ -7,6 +7,7 @@ export default tseslint.config(
       'tmp-debug',
       'node_modules',
       'dist',
+      '.lifeline-build',
       'data',
       'web/dist',
       'zendesk-app/dist',

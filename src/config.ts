@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { defaultEmergencyLicenseSettings, type EmergencyLicenseSettings } from './license/index.js';
 import { defaultPolicySettings, type PolicySettings } from './policy/index.js';
@@ -7,6 +8,7 @@ import { parseStepConcurrency } from './jobs/step-limits.js';
 import { defaultCoverSettings, parseReminderDays, type CoverSettings } from './requests/cover.js';
 import { isLoopback, parseRoleMap, type OidcSettings } from './access/oidc-settings.js';
 import { defineSchedule, type Schedule } from './schedule/schedule.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -27,6 +29,16 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+/** Printed into every license GitLab shows its admins: one line of text. */
+const licenseeText = (name: string) =>
+  z
+    .string()
+    .refine(
+      (value) => value.trim().length > 0 && value.length <= 200 && !/[\p{Cc}]/u.test(value),
+      `${name} must be a single line of text, at most 200 characters`,
+    )
+    .transform((value) => value.trim());
 
 export const configSchema = z.object({
   /** Where the embedded database, the development key pair and the mail outbox live. */
@@ -133,11 +145,12 @@ export const configSchema = z.object({
   LIFELINE_LICENSE_DURATION_DAYS: whole('LIFELINE_LICENSE_DURATION_DAYS', 1, 90).default(
     defaultEmergencyLicenseSettings.durationDays,
   ),
-  LIFELINE_LICENSEE_NAME: z.string().min(1).default(defaultEmergencyLicenseSettings.licenseeName),
-  LIFELINE_LICENSEE_COMPANY: z
-    .string()
-    .min(1)
-    .default(defaultEmergencyLicenseSettings.licenseeCompany),
+  LIFELINE_LICENSEE_NAME: licenseeText('LIFELINE_LICENSEE_NAME').default(
+    defaultEmergencyLicenseSettings.licenseeName,
+  ),
+  LIFELINE_LICENSEE_COMPANY: licenseeText('LIFELINE_LICENSEE_COMPANY').default(
+    defaultEmergencyLicenseSettings.licenseeCompany,
+  ),
 
   /** Days before a temporary license ends that a cover still waiting for its renewal is reminded of. */
   LIFELINE_REMINDER_DAYS: z
@@ -270,8 +283,37 @@ export interface Config {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export { ConfigError };
+
+/**
+ * The one way every command reads its configuration (the service, the worker and each CLI
+ * command alike, so `lifeline license create` signs what the service would): `.env` in the
+ * working directory when there is one, LIFELINE_CONFIG_FILE, and the environment, which wins.
+ * The `.env` values join `env` (as `process.loadEnvFile` does), so a command's own variables
+ * such as LIFELINE_URL come from the same place.
+ */
+export function readConfiguration(
+  env: Record<string, string | undefined> = process.env,
+  dotEnvFile = '.env',
+): Config {
+  addDotEnv(env, dotEnvFile);
+  return loadConfig(env);
+}
+
+/** Adds the variables of a `.env` file that `env` does not already set; no file, no change. */
+export function addDotEnv(env: Record<string, string | undefined>, file = '.env'): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return;
+    throw new ConfigError([
+      `${file} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
+  }
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (env[name] === undefined && value !== undefined) env[name] = value;
+  }
 }
 
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
@@ -286,7 +328,7 @@ export function loadConfig(
         ? issue.message
         : `${issue.path.join('.')}: ${issue.message}`,
     );
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    throw new ConfigError(problems);
   }
   const values = result.data;
   const dataDir = resolve(values.LIFELINE_DATA_DIR);
@@ -335,9 +377,9 @@ function oidcSettings(values: ConfigValues): OidcSettings | undefined {
   const problems: string[] = [];
   if (!issuer && !clientId) {
     if (values.LIFELINE_LOCAL_ACCOUNTS === 'off')
-      throw new ConfigError(
-        'Invalid configuration:\n  - LIFELINE_LOCAL_ACCOUNTS=off needs single sign-on (LIFELINE_OIDC_ISSUER, LIFELINE_OIDC_CLIENT_ID, LIFELINE_OIDC_ROLE_MAP): otherwise nobody could sign in to the console',
-      );
+      throw new ConfigError([
+        'LIFELINE_LOCAL_ACCOUNTS=off needs single sign-on (LIFELINE_OIDC_ISSUER, LIFELINE_OIDC_CLIENT_ID, LIFELINE_OIDC_ROLE_MAP): otherwise nobody could sign in to the console',
+      ]);
     return undefined;
   }
   if (!issuer) problems.push('LIFELINE_OIDC_ISSUER is needed with LIFELINE_OIDC_CLIENT_ID');
@@ -369,8 +411,7 @@ function oidcSettings(values: ConfigValues): OidcSettings | undefined {
   }
   if (!values.LIFELINE_OIDC_SCOPES.split(/\s+/).includes('openid'))
     problems.push('LIFELINE_OIDC_SCOPES must include openid');
-  if (problems.length > 0 || !issuer || !clientId || !redirectUrl)
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0 || !issuer || !clientId || !redirectUrl) throw new ConfigError(problems);
   return {
     issuer,
     clientId,
@@ -405,9 +446,7 @@ function readSchedules(values: ConfigValues): Config['schedules'] {
     values.LIFELINE_HANDOFF_SCHEDULE,
     values.LIFELINE_HANDOFF_TIME_ZONE,
   );
-  if (problems.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return { ...(auditHead && { auditHead }), ...(handoff && { handoff }) };
 }
 
@@ -425,14 +464,14 @@ function readConfigFile(path: string | undefined): Record<string, string> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(
+    throw new ConfigError([
       `LIFELINE_CONFIG_FILE ${path} could not be read as JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    ]);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(
+    throw new ConfigError([
       `LIFELINE_CONFIG_FILE ${path} must hold a JSON object of SETTING: value pairs`,
-    );
+    ]);
   }
   return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
 }

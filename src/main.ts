@@ -4,4 +4,5 @@
  */
 import { buildProgram } from './cli/program.js';
 
-await buildProgram().parseAsync(process.argv);
+// Only the command asked for is loaded (src/cli/program.ts).
+await (await buildProgram(process.argv)).parseAsync(process.argv);

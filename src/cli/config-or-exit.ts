@@ -1,17 +1,14 @@
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, readConfiguration, type Config } from '../config.js';
 import { fail } from './output.js';
 
-/** Loads `.env` (when present) and the configuration, or ends with the readable list of problems. */
+/** The configuration every command reads (see readConfiguration), or the readable list of problems. */
 export function configOrExit(): Config {
   try {
-    process.loadEnvFile();
-  } catch {
-    // No .env file: the environment alone configures the service.
-  }
-  try {
-    return loadConfig(process.env);
+    return readConfiguration(process.env);
   } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
+    // One problem reads as the one line every failure is; several keep their list.
+    if (error instanceof ConfigError)
+      fail(error.problems.length === 1 ? `${error.problems[0]}.` : error.message);
     throw error;
   }
 }

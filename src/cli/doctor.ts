@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, readConfiguration } from '../config.js';
 import type { ReadinessCheck } from '../delivery/delivery-error.js';
 import { checkReadiness } from '../service/readiness.js';
 import { runningServiceChecks } from '../service/running-service-checks.js';
@@ -13,15 +13,10 @@ export function registerDoctorCommand(program: Command): void {
     .option('--send-test-to <email>', 'also deliver a test message to this address')
     .option('--json', 'print the checks as JSON')
     .action(async (options: { sendTestTo?: string; json?: boolean }) => {
-      try {
-        process.loadEnvFile();
-      } catch {
-        // no .env
-      }
       let checks: ReadinessCheck[];
       try {
         checks = await checkReadiness(
-          loadConfig(process.env),
+          readConfiguration(process.env),
           options.sendTestTo ? { sendTestTo: options.sendTestTo } : {},
         );
       } catch (error) {

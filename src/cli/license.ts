@@ -9,7 +9,6 @@ import {
   buildEmergencyLicense,
   calendarDateOf,
   decodeLicense,
-  defaultEmergencyLicenseSettings,
   encodeLicense,
   licenseFingerprint,
   licenseLife,
@@ -20,7 +19,6 @@ import {
 } from '../license/index.js';
 import type {
   CalendarDate,
-  EmergencyLicenseSettings,
   LicenseAttributes,
   LicenseLifeEvent,
   LicenseStatus,
@@ -57,8 +55,9 @@ export function registerLicenseCommands(program: Command): void {
   license
     .command('create')
     .description(
-      'Make an emergency license (an Ultimate trial, generic licensee) offline. Settings from ' +
-        'LIFELINE_LICENSE_DURATION_DAYS, LIFELINE_LICENSEE_NAME and LIFELINE_LICENSEE_COMPANY.',
+      'Make an emergency license (an Ultimate trial, generic licensee) offline, exactly as the ' +
+        'service would: LIFELINE_LICENSE_DURATION_DAYS, LIFELINE_LICENSEE_NAME and ' +
+        'LIFELINE_LICENSEE_COMPANY from the same configuration (.env, LIFELINE_CONFIG_FILE, environment).',
     )
     .requiredOption('--email <email>', "the customer's email address")
     .requiredOption('--users <n>', 'the number of users (seats)')
@@ -90,7 +89,8 @@ export function registerLicenseCommands(program: Command): void {
 }
 
 function createLicense(options: CreateOptions): void {
-  const settings = emergencySettingsFromEnv(process.env);
+  // The service's own configuration (.env, LIFELINE_CONFIG_FILE, environment): the same license.
+  const settings = configOrExit().license;
   const at = options.at === undefined ? new Date() : parseInstant(options.at, '--at');
   if (!(at instanceof Date)) fail(at.message);
   if (!/^[1-9]\d{0,8}$/.test(options.users.trim())) {
@@ -143,44 +143,6 @@ function createLicense(options: CreateOptions): void {
     say(summary);
     say(`Written to ${options.out}`);
   }
-}
-
-/**
- * The operator's settings for emergency licenses, with the same names and limits as the
- * service's configuration (src/config.ts), so that a license made offline matches one the
- * service would issue. An unset or empty variable keeps the default.
- */
-export function emergencySettingsFromEnv(env: NodeJS.ProcessEnv): EmergencyLicenseSettings {
-  const settings = { ...defaultEmergencyLicenseSettings };
-  settings.durationDays =
-    wholeFromEnv(env, 'LIFELINE_LICENSE_DURATION_DAYS', 1, 90) ?? settings.durationDays;
-  for (const [name, field] of [
-    ['LIFELINE_LICENSEE_NAME', 'licenseeName'],
-    ['LIFELINE_LICENSEE_COMPANY', 'licenseeCompany'],
-  ] as const) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
-    if (value.trim().length === 0 || value.length > 200 || /[\p{Cc}]/u.test(value)) {
-      fail(`${name} must be a single line of text, at most 200 characters.`);
-    }
-    settings[field] = value.trim();
-  }
-  return settings;
-}
-
-function wholeFromEnv(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  const text = env[name]?.trim();
-  if (!text) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    fail(`${name} must be a whole number from ${min} to ${max} (got "${text}").`);
-  }
-  return value;
 }
 
 function readToday(option: string | undefined): CalendarDate | { message: string } {

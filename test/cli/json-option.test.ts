@@ -24,8 +24,8 @@ function leaves(command: Command, prefix?: string): [string, Command][] {
   return command.commands.flatMap((child) => leaves(child, name));
 }
 
-it('every command but serve, worker and audit export takes --json', () => {
-  const missing = leaves(buildProgram())
+it('every command but serve, worker and audit export takes --json', async () => {
+  const missing = leaves(await buildProgram())
     .filter(([name]) => !withoutJson.has(name.trim()))
     .filter(([, command]) => !command.options.some((option) => option.long === '--json'))
     .map(([name]) => name.trim());

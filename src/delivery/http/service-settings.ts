@@ -1,20 +1,21 @@
 /**
- * Helpers shared by the GitLab, Slack and Zendesk settings parsers: read environment values,
- * check service addresses, and report every problem at once with the setting's name.
+ * Helpers shared by every adapter's settings parser (SMTP, GitLab, Slack, Zendesk): read
+ * environment values, check service addresses, and report every problem at once with the
+ * setting's name, as the one ConfigError.
  */
 import { z } from 'zod';
+import { ConfigError } from '../../config-error.js';
 
 export type SettingsEnv = Readonly<Record<string, string | undefined>>;
 
-/** Settings that cannot work together; the message lists each problem, naming the setting. */
-export class InvalidSettingsError extends Error {
-  override readonly name = 'InvalidSettingsError';
-  constructor(
-    readonly service: string,
-    readonly problems: string[],
-  ) {
-    super(`Invalid ${service} settings: ${problems.join('; ')}`);
-  }
+/** An unset variable and a blank one (`SMTP_URL=` in a `.env` file) mean the same. */
+export const unsetIfBlank = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** An issue's message, led by its setting's name unless it already names it. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.');
+  return issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`;
 }
 
 /** An environment value: trimmed, and empty counts as unset (a blank line in `.env`). */
@@ -27,8 +28,8 @@ export const envText = z
   });
 
 /**
- * Parses `env` with `schema`; on failure throws InvalidSettingsError listing every issue's
- * message. The schemas' messages name settings and never quote secret values.
+ * Parses `env` with `schema`; on failure throws ConfigError listing every issue, each naming its
+ * setting. The schemas' messages never quote secret values.
  */
 export function parseSettings<Schema extends z.ZodType>(
   service: string,
@@ -37,10 +38,7 @@ export function parseSettings<Schema extends z.ZodType>(
 ): z.output<Schema> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  throw new InvalidSettingsError(
-    service,
-    result.error.issues.map((issue) => issue.message),
-  );
+  throw new ConfigError(result.error.issues.map(describeIssue), `${service} settings`);
 }
 
 /** The names of the settings in `values` that are set, for "X is missing (Y is set)". */

@@ -1,20 +1,18 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { ConfigError } from '../../config-error.js';
+import { isLoopback, parseSettings, unsetIfBlank } from '../http/service-settings.js';
 
 /** The sender when no SMTP server is configured and mail goes to the outbox. */
 export const DEFAULT_OUTBOX_MAIL_FROM = 'Lifeline <lifeline@localhost>';
 
-/** An unset variable and an empty one (`SMTP_URL=` in a .env file) mean the same. */
-const unsetIfEmpty = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
 function optionalText() {
-  return z.preprocess(unsetIfEmpty, z.string().optional());
+  return z.preprocess(unsetIfBlank, z.string().optional());
 }
 
 function optionalFlag(name: string) {
   return z.preprocess(
-    unsetIfEmpty,
+    unsetIfBlank,
     z
       .string()
       .trim()
@@ -29,7 +27,7 @@ function optionalFlag(name: string) {
 
 function optionalMilliseconds(name: string) {
   return z.preprocess(
-    unsetIfEmpty,
+    unsetIfBlank,
     z.coerce
       .number({ error: `${name} must be a number of milliseconds` })
       .int({ error: `${name} must be a whole number of milliseconds` })
@@ -40,7 +38,7 @@ function optionalMilliseconds(name: string) {
 
 function optionalAddress(name: string) {
   return z.preprocess(
-    unsetIfEmpty,
+    unsetIfBlank,
     z
       .string()
       .refine((value) => isSingleAddress(value), {
@@ -58,7 +56,7 @@ function optionalAddress(name: string) {
 export const smtpEnvSchema = z.object({
   /** `smtp://` (STARTTLS, port 587 by default) or `smtps://` (TLS, port 465); may hold `user:password@`. */
   SMTP_URL: z.preprocess(
-    unsetIfEmpty,
+    unsetIfBlank,
     z
       .string()
       .trim()
@@ -115,28 +113,20 @@ export interface SmtpSettings {
   timeouts: { connectionMs: number; greetingMs: number; socketMs: number; sendMs: number };
 }
 
-export class SmtpSettingsError extends Error {
-  override readonly name = 'SmtpSettingsError';
-  constructor(readonly issues: string[]) {
-    super(`Invalid mail settings:\n${issues.map((issue) => `- ${issue}`).join('\n')}`);
-  }
-}
+/** Settings errors of mail: the one ConfigError, with this part's name. */
+const mailProblems = (problems: string[]) => new ConfigError(problems, 'mail settings');
 
 const DKIM_VARIABLES = ['DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY_FILE'] as const;
 
 /**
  * The SMTP settings from the environment, or undefined when SMTP_URL is not set (mail then
- * goes to the outbox). Throws `SmtpSettingsError` listing every problem, each naming its
+ * goes to the outbox). Throws ConfigError listing every problem, each naming its
  * variable and never quoting a password.
  */
 export function parseSmtpSettings(
   env: Record<string, string | undefined>,
 ): SmtpSettings | undefined {
-  const parsed = smtpEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new SmtpSettingsError(parsed.error.issues.map(describeIssue));
-  }
-  return toSmtpSettings(parsed.data);
+  return toSmtpSettings(parseSettings('mail', smtpEnvSchema, env));
 }
 
 /** The cross-field rules and defaults, for a configuration that already parsed `smtpEnvSchema`. */
@@ -148,7 +138,7 @@ export function toSmtpSettings(env: SmtpEnv): SmtpSettings | undefined {
       (name) => env[name as keyof SmtpEnv] !== undefined,
     );
     if (orphans.length > 0) {
-      throw new SmtpSettingsError([
+      throw mailProblems([
         `${orphans.join(', ')} ${orphans.length === 1 ? 'is' : 'are'} set but SMTP_URL is not: set SMTP_URL to send mail through an SMTP server`,
       ]);
     }
@@ -156,8 +146,7 @@ export function toSmtpSettings(env: SmtpEnv): SmtpSettings | undefined {
   }
 
   const url = parseServerUrl(env.SMTP_URL);
-  if (!url)
-    throw new SmtpSettingsError(['SMTP_URL must be smtp:// or smtps:// followed by a host']);
+  if (!url) throw mailProblems(['SMTP_URL must be smtp:// or smtps:// followed by a host']);
   const user = env.SMTP_USER ?? url.user;
   const password = env.SMTP_PASSWORD ?? url.password;
   if (user !== undefined && password === undefined) {
@@ -177,7 +166,7 @@ export function toSmtpSettings(env: SmtpEnv): SmtpSettings | undefined {
       `DKIM signing needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together: ${missing.join(', ')} missing`,
     );
   }
-  if (issues.length > 0) throw new SmtpSettingsError(issues);
+  if (issues.length > 0) throw mailProblems(issues);
 
   return {
     server: `${url.secure ? 'smtps' : 'smtp'}://${url.host}:${url.port}`,
@@ -247,17 +236,7 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Plain SMTP to a relay on the same machine never crosses a network. */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 function isSingleAddress(text: string): boolean {
   const addresses = addressparser(text, { flatten: true });
   return addresses.length === 1 && /^[^@\s]+@[^@\s]+$/.test(addresses[0]?.address ?? '');
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const name = issue.path.join('.');
-  return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
 }

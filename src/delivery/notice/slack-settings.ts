@@ -109,7 +109,7 @@ export const slackSettingsSchema = slackEnvSchema
 
 /**
  * The Slack settings from the environment, or undefined when Slack is not configured. Throws
- * InvalidSettingsError naming each problem; never quotes the token or the webhook URL.
+ * ConfigError naming each problem; never quotes the token or the webhook URL.
  */
 export function parseSlackSettings(env: SettingsEnv): SlackSettings | undefined {
   return parseSettings('Slack', slackSettingsSchema, env);

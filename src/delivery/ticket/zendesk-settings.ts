@@ -84,7 +84,7 @@ export const zendeskSettingsSchema = zendeskEnvSchema
 
 /**
  * The Zendesk settings from the environment, or undefined when none is set. Throws
- * InvalidSettingsError naming each missing or malformed setting; never quotes the token.
+ * ConfigError naming each missing or malformed setting; never quotes the token.
  */
 export function parseZendeskSettings(env: SettingsEnv): ZendeskSettings | undefined {
   return parseSettings('Zendesk', zendeskSettingsSchema, env);

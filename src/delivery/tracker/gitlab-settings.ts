@@ -105,7 +105,7 @@ export const gitLabSettingsSchema = gitLabEnvSchema
 
 /**
  * The GitLab settings from the environment, or undefined when none is set. Throws
- * InvalidSettingsError naming each missing or malformed setting.
+ * ConfigError naming each missing or malformed setting.
  */
 export function parseGitLabSettings(env: SettingsEnv): GitLabSettings | undefined {
   return parseSettings('GitLab', gitLabSettingsSchema, env);

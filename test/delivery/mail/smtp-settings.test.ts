@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  parseSmtpSettings,
-  SmtpSettingsError,
-  smtpEnvSchema,
-} from '../../../src/delivery/mail/smtp-settings.js';
+import { ConfigError } from '../../../src/config-error.js';
+import { parseSmtpSettings, smtpEnvSchema } from '../../../src/delivery/mail/smtp-settings.js';
 
 const FROM = 'GitLab Support <support@example.com>';
 
@@ -12,10 +9,10 @@ function issuesOf(env: Record<string, string | undefined>): string[] {
   try {
     parseSmtpSettings(env);
   } catch (error) {
-    assert.ok(error instanceof SmtpSettingsError, String(error));
-    return error.issues;
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems;
   }
-  return assert.fail('expected SmtpSettingsError');
+  return assert.fail('expected ConfigError');
 }
 
 describe('parseSmtpSettings', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidSettingsError } from '../../../src/delivery/http/service-settings.js';
+import { ConfigError } from '../../../src/config-error.js';
 import { parseSlackSettings } from '../../../src/delivery/notice/slack-settings.js';
 
 const TOKEN = 'xoxb-secret-settings-token';
@@ -10,7 +10,7 @@ function problems(env: Record<string, string | undefined>): string {
   try {
     parseSlackSettings(env);
   } catch (error) {
-    assert.ok(error instanceof InvalidSettingsError);
+    assert.ok(error instanceof ConfigError);
     assert.ok(!error.message.includes(TOKEN), 'the token must not be quoted');
     assert.ok(!error.message.includes('secretWebhookPart'), 'the webhook URL must not be quoted');
     return error.message;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidSettingsError } from '../../../src/delivery/http/service-settings.js';
+import { ConfigError } from '../../../src/config-error.js';
 import { parseZendeskSettings } from '../../../src/delivery/ticket/zendesk-settings.js';
 
 const TOKEN = 'zd-secret-settings-token';
@@ -9,7 +9,7 @@ function problems(env: Record<string, string | undefined>): string {
   try {
     parseZendeskSettings(env);
   } catch (error) {
-    assert.ok(error instanceof InvalidSettingsError);
+    assert.ok(error instanceof ConfigError);
     assert.ok(!error.message.includes(TOKEN), 'the token must not be quoted');
     return error.message;
   }
