@@ -388,6 +388,13 @@ function printRequest(detail: RequestDetail): void {
     lines.push(
       `  cover       ${detail.renewal.state}${detail.renewal.state === 'renewed' && detail.renewal.plan ? `: ${detail.renewal.plan}, ${detail.renewal.userCount} users, ${detail.renewal.startsOn} to ${detail.renewal.expiresOn}` : detail.renewal.reason ? `: ${detail.renewal.reason}` : detail.renewal.temporaryLicenseLastFullDay ? `, temporary license works through ${detail.renewal.temporaryLicenseLastFullDay}` : ''}`,
     );
+  const extension = detail.renewal?.extension;
+  if (extension && extension.state !== 'made')
+    lines.push(
+      extension.state === 'pending'
+        ? `  extension   being signed: license ${extension.lineage + 1}, ${extension.userCount} users, asked by ${extension.requestedBy}`
+        : `  extension   failed: ${extension.failure ?? 'no license was made'}`,
+    );
   if (detail.trackerIssue)
     lines.push(
       `  tracker     #${detail.trackerIssue.number} (${detail.trackerIssue.state}) ${detail.trackerIssue.title}`,
