@@ -9,6 +9,7 @@ import { defaultCoverSettings, parseReminderDays, type CoverSettings } from './r
 import { isLoopback, parseRoleMap, type OidcSettings } from './access/oidc-settings.js';
 import { defineSchedule, type Schedule } from './schedule/schedule.js';
 import { ConfigError } from './config-error.js';
+import { timeZone } from './license/gitlab-upload/time-zones.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -167,6 +168,26 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** The licensing team's zone: reminders and the lapse are due at LIFELINE_REMINDER_HOUR there. */
+  LIFELINE_REMINDER_TIME_ZONE: z
+    .string()
+    .trim()
+    .default(defaultCoverSettings.reminderTime.timeZone)
+    .transform((name, ctx) => {
+      try {
+        return timeZone(name).name;
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `LIFELINE_REMINDER_TIME_ZONE: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  /** The hour (0–23, in LIFELINE_REMINDER_TIME_ZONE) on their day that reminders and the lapse are due. */
+  LIFELINE_REMINDER_HOUR: whole('LIFELINE_REMINDER_HOUR', 0, 23).default(
+    defaultCoverSettings.reminderTime.hour,
+  ),
   /** `on`: reminders also email the customer that the license ends and the renewal is in hand. */
   LIFELINE_REMINDER_EMAIL_CUSTOMER: z
     .enum(['on', 'off'], { error: 'LIFELINE_REMINDER_EMAIL_CUSTOMER must be on or off' })
@@ -361,6 +382,10 @@ export function loadConfig(
     },
     cover: {
       reminderDays: values.LIFELINE_REMINDER_DAYS,
+      reminderTime: {
+        timeZone: values.LIFELINE_REMINDER_TIME_ZONE,
+        hour: values.LIFELINE_REMINDER_HOUR,
+      },
       emailCustomer: values.LIFELINE_REMINDER_EMAIL_CUSTOMER,
       extensionsMax: values.LIFELINE_EXTENSIONS_MAX,
     },

@@ -272,28 +272,60 @@ function registerCoverCommands(request: Command): void {
     )
     .requiredOption('--reason <text>', 'why the renewal needs more time')
     .option('--users <n>', 'seats of the new license (default: the first license’s)')
+    .option('--wait', 'wait until the new license is signed (or the signing failed)')
     .option('--json', 'print the answer as JSON')
-    .action(async (id: string, options: { reason: string; users?: string; json?: boolean }) => {
-      const users = options.users === undefined ? undefined : Number(options.users);
-      if (users !== undefined && !Number.isInteger(users))
-        fail(`--users must be a whole number, not "${options.users}"`);
-      const result = expectStatus(
-        await callApi<{
-          lineage: number;
-          fingerprint: string;
-          userCount: number;
-          expiresAt: string;
-        }>('POST', `/api/v1/requests/${encodeURIComponent(id)}/extension`, {
-          reason: options.reason,
-          ...(users !== undefined && { userCount: users }),
-        }),
-        201,
+    .action(
+      async (
+        id: string,
+        options: { reason: string; users?: string; wait?: boolean; json?: boolean },
+      ) => {
+        const users = options.users === undefined ? undefined : Number(options.users);
+        if (users !== undefined && !Number.isInteger(users))
+          fail(`--users must be a whole number, not "${options.users}"`);
+        const asked = expectStatus(
+          await callApi<{ id: string; state: 'pending'; lineage: number; userCount: number }>(
+            'POST',
+            `/api/v1/requests/${encodeURIComponent(id)}/extension`,
+            { reason: options.reason, ...(users !== undefined && { userCount: users }) },
+          ),
+          202,
+        );
+        if (!options.wait) {
+          if (options.json) printJson(asked);
+          say(
+            `Extension asked: license ${asked.lineage + 1} of this request, ${asked.userCount} users, is being signed; see it with: lifeline request show ${id}`,
+          );
+          return;
+        }
+        const detail = await waitForExtension(id, asked.lineage);
+        const extension = detail.renewal?.extension;
+        const license = detail.licenses.find((l) => l.lineageIndex === asked.lineage);
+        if (options.json) printJson({ ...asked, state: extension?.state, license });
+        if (extension?.state !== 'made' || !license)
+          fail(`the extension was not made: ${extension?.failure ?? 'see lifeline request show'}`);
+        say(
+          `Extended: license ${asked.lineage + 1} of this request, ${license.userCount} users, expires at 00:00 on ${license.expiresAt} (server time); it is being emailed to the customer.`,
+        );
+      },
+    );
+}
+
+/** Follows an asked extension until its job made the license or failed. */
+async function waitForExtension(id: string, lineage: number): Promise<RequestDetail> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const detail = expectStatus(
+      await callApi<RequestDetail>('GET', `/api/v1/requests/${encodeURIComponent(id)}`),
+      200,
+    );
+    const extension = detail.renewal?.extension;
+    if (extension && extension.lineage === lineage && extension.state !== 'pending') return detail;
+    if (Date.now() > deadline)
+      fail(
+        `the extension of request ${id} is still being signed after 2 minutes; check it later with: lifeline request show ${id}`,
       );
-      if (options.json) printJson(result);
-      say(
-        `Extended: license ${result.lineage + 1} of this request, ${result.userCount} users, expires at 00:00 on ${result.expiresAt} (server time); it is being emailed to the customer.`,
-      );
-    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 async function waitForOutcome(id: string): Promise<RequestDetail> {
@@ -355,6 +387,13 @@ function printRequest(detail: RequestDetail): void {
   if (detail.renewal)
     lines.push(
       `  cover       ${detail.renewal.state}${detail.renewal.state === 'renewed' && detail.renewal.plan ? `: ${detail.renewal.plan}, ${detail.renewal.userCount} users, ${detail.renewal.startsOn} to ${detail.renewal.expiresOn}` : detail.renewal.reason ? `: ${detail.renewal.reason}` : detail.renewal.temporaryLicenseLastFullDay ? `, temporary license works through ${detail.renewal.temporaryLicenseLastFullDay}` : ''}`,
+    );
+  const extension = detail.renewal?.extension;
+  if (extension && extension.state !== 'made')
+    lines.push(
+      extension.state === 'pending'
+        ? `  extension   being signed: license ${extension.lineage + 1}, ${extension.userCount} users, asked by ${extension.requestedBy}`
+        : `  extension   failed: ${extension.failure ?? 'no license was made'}`,
     );
   if (detail.trackerIssue)
     lines.push(

@@ -15,6 +15,8 @@ export type JobKind =
   | 'note_ticket'
   /** A reminder or the lapse of a cover, due at its day (src/requests/cover.ts). */
   | 'cover_reminder'
+  /** A further temporary license for a waiting cover, asked for by an approver (src/requests/steps/extend-license.ts). */
+  | 'extend_license'
   /** A comment on the request's tracker issue (cover news). */
   | 'comment_tracker_issue'
   /** The end of a wait for approval (src/requests/approval). */

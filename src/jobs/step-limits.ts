@@ -14,6 +14,7 @@ export const defaultStepConcurrency: Readonly<Record<JobKind, number>> = {
   post_notice: 2,
   note_ticket: 2,
   cover_reminder: 2,
+  extend_license: 1,
   comment_tracker_issue: 2,
   expire_approval: 1,
   // Scheduled work is a few jobs a day; one at a time keeps a slow digest from crowding steps.
@@ -31,6 +32,7 @@ export const stepRemote: Readonly<Record<JobKind, string | undefined>> = {
   post_notice: 'notice',
   note_ticket: 'ticket',
   cover_reminder: undefined,
+  extend_license: undefined,
   comment_tracker_issue: 'tracker',
   expire_approval: undefined,
   run_schedule: undefined,

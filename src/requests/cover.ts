@@ -1,4 +1,5 @@
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
+import { defaultReminderTime, reminderInstant, type ReminderTime } from './cover-times.js';
 
 /**
  * A delivered request's cover: the temporary license stands in for the customer's real one
@@ -16,6 +17,8 @@ export const coverStates: readonly CoverState[] = ['pending', 'extended', 'renew
 export interface CoverSettings {
   /** Days before the temporary license ends that a still-waiting cover is reminded of. */
   reminderDays: readonly number[];
+  /** The hour and zone on their day that reminders and the lapse are due. */
+  reminderTime: ReminderTime;
   /** Also email the customer that the license ends and the renewal is in hand. */
   emailCustomer: boolean;
   /** Extensions allowed per request. */
@@ -24,6 +27,7 @@ export interface CoverSettings {
 
 export const defaultCoverSettings: CoverSettings = Object.freeze({
   reminderDays: Object.freeze([3, 1]),
+  reminderTime: defaultReminderTime,
   emailCustomer: false,
   extensionsMax: 1,
 });
@@ -70,10 +74,11 @@ export function parseCoverEventKey(key: string): CoverEvent | undefined {
 }
 
 /**
- * When the reminders and the lapse of a temporary license run. The license stops working on
- * `endsOn` from 00:00 server time, so a reminder N days before runs at 00:00 UTC on endsOn − N
- * and the lapse at 00:00 UTC on endsOn. Reminders already past at `now` are left out (a
- * license shorter than a reminder's distance).
+ * When the reminders and the lapse of a temporary license run: a reminder N days before on
+ * endsOn − N and the lapse on endsOn (the license stops working from 00:00 server time that
+ * day), each at the configured hour in the configured zone, so they reach the licensing team in
+ * their morning. Reminders already past at `now` are left out (a license shorter than a
+ * reminder's distance); the lapse never is.
  */
 export function coverSchedule(
   endsOn: CalendarDate,
@@ -81,7 +86,7 @@ export function coverSchedule(
   settings: CoverSettings,
   now: number,
 ): { event: CoverEvent; runAt: number }[] {
-  const at = (day: CalendarDate) => Date.parse(`${day}T00:00:00Z`);
+  const at = (day: CalendarDate) => reminderInstant(day, settings.reminderTime);
   const reminders = [...new Set(settings.reminderDays)]
     .sort((a, b) => b - a)
     .map((daysBefore): { event: CoverEvent; runAt: number } => ({

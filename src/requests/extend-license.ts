@@ -1,35 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
-import {
-  addDays,
-  buildEmergencyLicense,
-  licenseFingerprint,
-  signLicense,
-  type EmergencyLicenseSettings,
-  type LicenseSigner,
-} from '../license/index.js';
 import type { Database } from '../store/schema.js';
 import { isWaiting, type CoverSettings } from './cover.js';
-import { announceCover, scheduleCover, type CoverDestinations } from './cover-announcements.js';
-import { ensureDelivery } from './deliveries.js';
-import { coverDeliveryId, sendEmailJob } from './job-plan.js';
+import type { ExtensionAsk } from './extension-asks.js';
+import { extendLicenseJob, extensionAskKey } from './job-plan.js';
 import { CoverNotOpen } from './record-renewal.js';
-import { changeRequest } from './request-changes.js';
-import { loadDecision, loadLicense } from './request-records.js';
-import { recordSignature } from './signatures.js';
+import { loadLicense } from './request-records.js';
 import { recordEvent } from './timeline.js';
 
 export interface ExtensionContext {
-  signer: LicenseSigner;
-  licenseSettings: EmergencyLicenseSettings;
   cover: CoverSettings;
-  destinations: CoverDestinations;
   /** The policy's ceiling for a user count. */
   maxUserCount: number;
-  moment(): Date;
 }
 
 /** The extension is not allowed: the requester's own, past the limit, out of bounds (403/409/422). */
@@ -44,14 +28,14 @@ export class ExtensionRefused extends Error {
 }
 
 /**
- * Extends a waiting cover with a new temporary license, the next of the request's lineage: its
- * own fingerprint, dated like the first (emergencyLicenseDates from now), the first license's
- * seats unless the approver changes them within the policy's ceiling. The license can be stored
- * only once per lineage index (a unique index) and only while the request's count of extensions
- * is still the one read here (a conditional update), so a double click or two approvers at once
- * make one license. It is emailed, announced and reminded of like the first.
+ * An approver asks to extend a waiting cover with a new temporary license, the next of the
+ * request's lineage. The ask is checked here (never the requester, at most
+ * LIFELINE_EXTENSIONS_MAX, seats within the policy's ceiling) and queued as an `extend_license`
+ * job, which signs away from the API call (a PKCS#11 module may take seconds): the caller hears
+ * `pending` at once. The job's unique key, one per lineage index and round, is the claim, so a
+ * double click or two approvers at once queue one job and the second hears 409.
  */
-export async function extendCover(
+export async function askExtension(
   db: Kysely<Database>,
   ctx: ExtensionContext,
   requestId: string,
@@ -59,7 +43,7 @@ export async function extendCover(
   approver: { name: string },
   audit: AuditActor,
   now: number,
-): Promise<{ lineage: number; fingerprint: string; userCount: number; expiresAt: string }> {
+): Promise<{ id: string; state: 'pending'; lineage: number; userCount: number }> {
   const request = await db
     .selectFrom('requests')
     .selectAll()
@@ -92,92 +76,44 @@ export async function extendCover(
       422,
       `The user count must be a whole number from 1 to ${ctx.maxUserCount} (the policy's ceiling).`,
     );
-  const terms = (await loadDecision(db, requestId))?.licenseTerms;
-  const attributes = buildEmergencyLicense(
-    {
-      customerEmail: request.customer_email,
-      userCount,
-      at: ctx.moment(),
-      ...(terms?.previousUserCount !== undefined && {
-        previousUserCount: terms.previousUserCount,
-      }),
-    },
-    ctx.licenseSettings,
-  );
-  const text = await signLicense(attributes, ctx.signer);
-  const fingerprint = licenseFingerprint(text);
   const lineage = made + 1;
-  const endsOn = attributes.expires_at;
+  const beingMade = new ExtensionRefused(
+    409,
+    'An extension of this cover is already being made (asked by another approver, or a double click): reload the request.',
+  );
 
   await db.transaction().execute(async (trx) => {
-    const moved = await trx
-      .updateTable('requests')
-      .set({ extensions: lineage })
-      .where('id', '=', requestId)
-      .where('extensions', '=', made)
-      .where('cover_state', 'in', ['pending', 'extended'])
-      .executeTakeFirst();
-    if (moved.numUpdatedRows === 0n)
-      throw new ExtensionRefused(
-        409,
-        'The cover changed meanwhile (extended or renewed by someone else): reload the request.',
-      );
-    await trx
-      .insertInto('licenses')
-      .values({
-        id: randomUUID(),
-        request_id: requestId,
-        lineage_index: lineage,
-        text,
-        fingerprint,
-        plan: attributes.restrictions?.plan ?? 'ultimate',
-        trial: attributes.restrictions?.trial ? 1 : 0,
-        user_count: userCount,
-        issued_at: attributes.issued_at,
-        expires_at: attributes.expires_at,
-        key_fingerprint: ctx.signer.fingerprint,
-        created_at: now,
-      })
+    const earlier = await trx
+      .selectFrom('jobs')
+      .select('state')
+      .where('request_id', '=', requestId)
+      .where('kind', '=', 'extend_license')
+      .where('delivery_id', '=', extensionAskKey(lineage))
       .execute();
-    await recordSignature(
-      trx,
-      {
-        requestId,
-        licenseFingerprint: fingerprint,
-        keyFingerprint: ctx.signer.fingerprint,
-        signer: ctx.signer.description,
-        kept: true,
-      },
-      now,
-    );
-    const deliveryId = coverDeliveryId(requestId, 'email', `license-L${lineage}`);
-    await ensureDelivery(
-      trx,
-      {
-        id: deliveryId,
-        requestId,
-        channel: 'email',
-        purpose: 'extension',
-        destination: request.customer_email,
-      },
-      now,
-    );
-    await enqueueJobs(trx, [sendEmailJob(requestId, deliveryId)], now);
-    await scheduleCover(trx, requestId, { state: 'extended', endsOn, lineage }, ctx.cover, now);
-    // The tracker issue shows the request's current license.
-    await changeRequest(trx, requestId, {}, now);
+    if (earlier.some((job) => job.state === 'pending' || job.state === 'running')) throw beingMade;
+    // A round that failed for good (the signer was down) leaves its key taken: ask in a new one.
+    const round = earlier.length;
+    if ((await enqueueJobs(trx, [extendLicenseJob(requestId, lineage, round)], now)) === 0)
+      throw beingMade;
+    const data: Omit<ExtensionAsk, 'at'> = {
+      lineage,
+      round,
+      reason: ask.reason,
+      userCount,
+      by: approver.name,
+      audit,
+    };
     await recordEvent(
       trx,
       {
         requestId,
-        kind: 'cover.extended',
-        message: `Extended by ${approver.name} with a new temporary license for ${userCount} users: it works through ${addDays(endsOn, -1)} (expires at 00:00 on ${endsOn}, server time). Reason: ${ask.reason}`,
+        kind: 'cover.extension_asked',
+        message: `${approver.name} asked for an extension: a new temporary license for ${userCount} users, being signed. Reason: ${ask.reason}`,
         actor: approver.name,
-        data: { lineage, reason: ask.reason, fingerprint, userCount },
+        data: { ...data },
       },
       now,
     );
-    await announceCover(trx, requestId, { kind: 'extended', lineage }, ctx.destinations, now);
     await appendAudit(
       trx,
       audit,
@@ -185,10 +121,10 @@ export async function extendCover(
         action: 'request.extended',
         target: `request ${requestId}`,
         requestId,
-        details: { lineage, fingerprint, userCount, reason: ask.reason },
+        details: { state: 'asked', lineage, userCount, reason: ask.reason },
       },
       now,
     );
   });
-  return { lineage, fingerprint, userCount, expiresAt: endsOn };
+  return { id: requestId, state: 'pending', lineage, userCount };
 }

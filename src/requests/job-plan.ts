@@ -84,6 +84,28 @@ export function coverReminderJob(requestId: string, eventKey: string, runAt: num
   };
 }
 
+/**
+ * The signing of an extension an approver asked for: one live job per request and lineage
+ * index (its unique key is the claim), and a new round only after a round failed for good.
+ */
+export function extendLicenseJob(requestId: string, lineage: number, round: number): NewJob {
+  return {
+    kind: 'extend_license',
+    requestId,
+    deliveryId: extensionAskKey(lineage),
+    maxAttempts: 5,
+    uniqueKey: `extend_license:${requestId}:L${lineage}:${round}`,
+  };
+}
+
+/** An extension's job names its lineage index, as a cover event key does. */
+export const extensionAskKey = (lineage: number) => `extension-L${lineage}`;
+
+export function lineageOfExtensionAsk(key: string | null): number | undefined {
+  const match = /^extension-L(\d+)$/.exec(key ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
 export function trackerCommentJob(requestId: string, deliveryId: string, round = 0): NewJob {
   return {
     kind: 'comment_tracker_issue',

@@ -4,6 +4,7 @@ import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
 import { commentTrackerIssueStep } from './steps/comment-tracker-issue.js';
 import { coverReminderStep } from './steps/cover-reminder.js';
 import { expireApprovalStep } from './steps/expire-approval.js';
+import { extendLicenseStep } from './steps/extend-license.js';
 import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
@@ -21,5 +22,6 @@ export function requestPipeline(ctx: PipelineContext): RequestJobHandlers {
     cover_reminder: forRequests(coverReminderStep(ctx)),
     comment_tracker_issue: forRequests(commentTrackerIssueStep(ctx)),
     expire_approval: forRequests(expireApprovalStep(ctx)),
+    extend_license: forRequests(extendLicenseStep(ctx)),
   };
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import { addDays, type CalendarDate } from '../license/calendar-date.js';
+import { addDays, daysBetween, type CalendarDate } from '../license/calendar-date.js';
 import { registrableDomain, type CustomerKeys, type Decision } from '../policy/index.js';
 import type { Database, RequestRow } from '../store/schema.js';
 import type { CoverState } from './cover.js';
 import { approvalView, loadApproval } from './approval-records.js';
 import { decisionView } from './decision-view.js';
+import { extensionAskView } from './extension-asks.js';
 import { parseRenewal } from './renewal.js';
 import { loadLicenses } from './request-records.js';
 import type { RequestState } from './request.js';
@@ -97,7 +98,11 @@ function renewalView(row: RequestRow) {
   };
 }
 
-export async function requestDetail(db: Kysely<Database>, requestId: string) {
+/**
+ * The request as its page shows it. With `today` (the service's day), a waiting cover also says
+ * how many days its temporary license has left, so no screen counts on the reader's own clock.
+ */
+export async function requestDetail(db: Kysely<Database>, requestId: string, today?: CalendarDate) {
   const row = await db
     .selectFrom('requests')
     .selectAll()
@@ -133,8 +138,19 @@ export async function requestDetail(db: Kysely<Database>, requestId: string) {
     loadApproval(db, requestId),
   ]);
   const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
+  const summary = requestSummary(row, licenses.at(-1));
   return {
-    ...requestSummary(row, licenses.at(-1)),
+    ...summary,
+    /** With the latest extension asked for: pending while its job signs, then made or failed. */
+    renewal: summary.renewal && {
+      ...summary.renewal,
+      extension: extensionAskView(timeline, Number(row.extensions)),
+      /** Days from today until the temporary license stops working (0 on its end day). */
+      daysLeft:
+        today && summary.renewal.temporaryLicenseEndsOn
+          ? Math.max(0, daysBetween(today, summary.renewal.temporaryLicenseEndsOn))
+          : null,
+    },
     /** Every license of the request, in order: the first, then each extension. */
     licenses: licenses.map((license) => ({
       lineageIndex: Number(license.lineage_index),

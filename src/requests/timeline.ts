@@ -32,7 +32,9 @@ export type TimelineKind =
   | 'cover.reminded'
   | 'cover.lapsed'
   | 'cover.renewed'
+  | 'cover.extension_asked'
   | 'cover.extended'
+  | 'cover.extension_failed'
   | 'tracker.commented'
   | 'tracker.comment_failed';
 

@@ -11,6 +11,7 @@ import { storageFailureCode, storageFailureSentence } from '../store/storage-fai
 import { migrateToLatest } from '../store/migrate.js';
 import { buildMail, buildNotice, buildTicketDesk, buildTracker } from './adapters.js';
 import { scheduleChecks } from '../schedule/schedule-checks.js';
+import { coverReminderCheck } from '../requests/cover-reminder-check.js';
 import { createLogger } from './logger.js';
 import { setUpEvidenceKeys, setUpSigner, VENDOR_KEY_ADVICE } from './signing-keys.js';
 
@@ -134,6 +135,7 @@ export async function checkReadiness(
     checks.push(await writeCheck(store));
     checks.push(await clockCheck(store, config.values.LIFELINE_MAX_CLOCK_SKEW_MS));
     checks.push(...(await scheduleChecks(store.db, config.schedules, Date.now())));
+    checks.push(await coverReminderCheck(store.db, config.cover, Date.now()));
     checks.push(...(await integrationChecks(config, store, logger, options)));
   } catch (error) {
     checks.push({

@@ -306,12 +306,8 @@ export async function startService(
           destinations: pipeline.destinations,
         },
         extension: {
-          signer,
-          licenseSettings: config.license,
           cover: config.cover,
-          destinations: pipeline.destinations,
           maxUserCount: config.policy.maxUserCount,
-          moment: () => clock.moment(),
         },
       },
       storage,

@@ -405,6 +405,25 @@ describe('web console', { timeout: 60_000 }, () => {
     assert.equal(body.approval.decidedBy, 'robin');
   });
 
+  it('extends the approved request’s cover: asked at once, then its license in the list', async () => {
+    const cover = page.getByTestId('cover');
+    await cover.getByText('Waiting for the customer’s renewal').waitFor();
+    assert.match(await cover.getByTestId('cover-state').innerText(), /\(\d+ days left\)/);
+    await cover.getByLabel('Extend with a new temporary license: why').fill('PO stuck');
+    await cover.getByLabel('Seats (leave empty for the same)').fill('4800');
+    await cover.getByRole('button', { name: 'Extend the cover' }).click();
+    await cover.getByRole('status').getByText('Extension asked').first().waitFor();
+    await cover
+      .getByTestId('cover-state')
+      .getByText('Extended; waiting for the customer’s renewal')
+      .waitFor({ timeout: 15_000 });
+    const licenses = cover.getByRole('list', { name: 'Licenses of this request' });
+    await licenses.getByText(/4,800 users, works through/).waitFor();
+    assert.equal(await licenses.getByRole('listitem').count(), 2);
+    assert.equal(await cover.getByTestId('extension-state').count(), 0, 'made: no notice left');
+    await screenshot(page, 'console-cover-extended');
+  });
+
   it('signs out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
+import { encodeLicense, type LicenseAttributes } from '../../src/license/index.js';
+import { testSigningKey } from '../license/fixtures.js';
+import { expiredTrialLicense, screenshotBody } from '../support/requests.js';
 import {
   appFilesFromDirectory,
   appFilesFromZip,
@@ -339,6 +342,84 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
       await onTicket.innerText(),
       /No screenshots on this ticket yet[\s\S]*No license file on this ticket/,
     );
+    await page.close();
+  });
+
+  it('shows the ticket’s waiting cover and records the renewal pasted in it, refusing a trial', async () => {
+    const created = await lifeline.api('/api/v1/requests', {
+      body: screenshotBody(
+        {},
+        {
+          ticket: { id: '7100', url: 'https://acme.zendesk.com/agent/tickets/7100' },
+          customerEmail: 'it@hooli.example',
+          userCount: 300,
+        },
+      ),
+    });
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    const id: string = created.body.id;
+    await eventually(async () => {
+      const { body } = await lifeline.api(`/api/v1/requests/${id}`);
+      return body.renewal?.state === 'pending' ? true : undefined;
+    }, 15_000);
+
+    const { page } = await openSidebar(
+      context,
+      installation({ ticket: { id: 7100, requester: { email: 'it@hooli.example', name: 'Ian' } } }),
+    );
+    const cover = page.getByRole('region', { name: 'Cover and renewal' }).first();
+    await cover.getByText('Waiting for the customer’s renewal').waitFor();
+    assert.match(
+      await cover.getByTestId('cover-state').innerText(),
+      /works through 2026-12-09 \(12 days left\)/,
+    );
+    // The app's token is an engineer's: no approver's controls in the sidebar.
+    assert.equal(await cover.getByRole('form', { name: 'Mark the renewal done' }).count(), 0);
+    assert.equal(await cover.getByRole('form', { name: 'Extend the cover' }).count(), 0);
+    assert.deepEqual(await unlabelledControls(page), []);
+    await assertFitsSidebar(page);
+    await screenshot(page, 'sidebar-cover-waiting');
+
+    await cover.getByLabel('The customer’s new license').fill(expiredTrialLicense);
+    await cover.getByRole('button', { name: 'Record the renewal' }).click();
+    await cover
+      .getByRole('alert')
+      .getByText(/trial, not a renewal/)
+      .waitFor();
+    await cover
+      .getByTestId('cover-state')
+      .getByText('Waiting for the customer’s renewal')
+      .waitFor();
+
+    const attributes: LicenseAttributes = {
+      version: 1,
+      licensee: { Name: 'Ian', Email: 'it@hooli.example', Company: 'Hooli' },
+      issued_at: '2026-12-09' as CalendarDate,
+      expires_at: '2027-12-09' as CalendarDate,
+      cloud_licensing_enabled: false,
+      offline_cloud_licensing_enabled: false,
+      auto_renew_enabled: false,
+      seat_reconciliation_enabled: false,
+      operational_metrics_enabled: false,
+      generated_from_customers_dot: true,
+      generated_from_cancellation: false,
+      restrictions: { active_user_count: 320, plan: 'premium' },
+    };
+    await cover
+      .getByLabel('The customer’s new license')
+      .fill(encodeLicense(attributes, testSigningKey()));
+    await cover.getByRole('button', { name: 'Record the renewal' }).click();
+    await cover.getByRole('status').getByText('Renewal recorded').waitFor();
+    await cover.getByTestId('cover-state').getByText('Renewed').waitFor();
+    assert.match(await cover.innerText(), /Premium, 320 users, 2026-12-09 to 2027-12-09/);
+    assert.match(await cover.innerText(), /recorded by sam\.agent@vendor\.example/);
+    assert.equal(await cover.getByRole('form', { name: 'Record the renewal' }).count(), 0);
+    await assertFitsSidebar(page);
+    await screenshot(page, 'sidebar-cover-renewed');
+
+    const { body } = await lifeline.api(`/api/v1/requests/${id}`);
+    assert.equal(body.renewal.state, 'renewed');
+    assert.equal(body.renewal.userCount, 320);
     await page.close();
   });
 });

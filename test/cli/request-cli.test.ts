@@ -212,6 +212,23 @@ describe('lifeline request, against a running service', () => {
     assert.equal(extend.code, 1);
     assert.match(extend.stderr, /another approver must extend it/);
 
+    // Another approver: the worker signs it; --wait follows it until the license is made.
+    const extended = await lifeline(
+      ['request', 'extend', id, '--reason', 'Renewal PO is late', '--users', '260', '--wait'],
+      dayShift,
+    );
+    assert.equal(extended.code, 0, extended.stderr);
+    assert.match(
+      extended.stderr,
+      /^Extended: license 2 of this request, 260 users, expires at 00:00 on \d{4}-\d\d-\d\d \(server time\)/m,
+    );
+    const again = await lifeline(
+      ['request', 'extend', id, '--reason', 'Still late', '--json'],
+      dayShift,
+    );
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /already extended once \(LIFELINE_EXTENSIONS_MAX = 1\)/);
+
     const marked = await lifeline(
       ['request', 'renew', id, '--reason', 'Renewed by phone, order 123'],
       env,

@@ -24,7 +24,8 @@ import {
   type TestService,
 } from '../support/service.js';
 
-const dayStart = (day: string) => Date.parse(`${day}T00:00:00Z`);
+/** Reminders and the lapse are due at 09:00 (LIFELINE_REMINDER_HOUR) UTC (the default zone) on their day. */
+const dueAt = (day: string) => Date.parse(`${day}T09:00:00Z`);
 
 /** A request whose grace period ended two days before the clock's today: eligible. */
 function bodyFor(clock: JumpingClock, email: string) {
@@ -115,6 +116,7 @@ async function secondWorker(
   lifeline: TestService,
   clock: JumpingClock,
   database: TestDatabase,
+  env: Record<string, string> = {},
 ): Promise<RunningService> {
   const config = loadConfig({
     LIFELINE_DATA_DIR: lifeline.dataDir,
@@ -125,6 +127,7 @@ async function secondWorker(
     LIFELINE_RETRY_MAX_MS: '500',
     LIFELINE_LOG_LEVEL: 'silent',
     LIFELINE_REMINDER_EMAIL_CUSTOMER: 'on',
+    ...env,
   });
   assert.ok(database.name);
   return startService(config, {
@@ -134,7 +137,109 @@ async function secondWorker(
   });
 }
 
+/**
+ * The next change of Europe/Berlin to summer time (01:00 UTC on the last Sunday of March) at
+ * least 30 days after now: the clock only jumps forward, so the test never depends on the date.
+ */
+function nextBerlinSummerTime(now: number): { day: string; at: number } {
+  for (let year = new Date(now).getUTCFullYear(); ; year += 1) {
+    const lastOfMarch = new Date(Date.UTC(year, 2, 31));
+    const day = addDays(
+      lastOfMarch.toISOString().slice(0, 10) as CalendarDate,
+      -lastOfMarch.getUTCDay(),
+    );
+    const at = Date.parse(`${day}T01:00:00Z`);
+    if (at > now + 30 * 86_400_000) return { day, at };
+  }
+}
+
 for (const database of testDatabases) {
+  describe(
+    `reminders at 09:00 in Berlin across the change to summer time, two workers (${database.name})`,
+    { timeout: 90_000 },
+    () => {
+      const clock = jumpingClock();
+      const zone = { LIFELINE_REMINDER_TIME_ZONE: 'Europe/Berlin', LIFELINE_REMINDER_DAYS: '5,1' };
+      let lifeline: TestService;
+      let other: RunningService;
+      const summer = nextBerlinSummerTime(clock.now());
+      before(async () => {
+        lifeline = await startTestService(
+          { LIFELINE_JOB_POLL_MS: '20', ...zone },
+          { database, clock },
+        );
+        other = await secondWorker(lifeline, clock, database, zone);
+      });
+      after(async () => {
+        await other.stop(2_000);
+        await lifeline.stop();
+      });
+
+      it('sends each reminder, and the lapse, once, at 09:00 Berlin time on its day', async () => {
+        // Nine days before the change, so the 5-day reminder falls before it and the rest after.
+        // (After start: on PostgreSQL the service measures its clock against the database's then.)
+        clock.jumpTo(summer.at - 9 * 86_400_000 + 9 * 3_600_000);
+        const created = await lifeline.api('/api/v1/requests', {
+          body: bodyFor(clock, 'it@wonka.example'),
+        });
+        assert.equal(created.status, 202, JSON.stringify(created.body));
+        const id: string = created.body.id;
+        const endsOn = (await delivered(lifeline, id)).license.expiresAt as CalendarDate;
+        await quiet(lifeline, clock);
+        const steps = [
+          { key: 'reminder-5d-L0', day: addDays(endsOn, -5), kind: 'cover.reminded' },
+          { key: 'reminder-1d-L0', day: addDays(endsOn, -1), kind: 'cover.reminded' },
+          { key: 'lapsed-L0', day: endsOn, kind: 'cover.lapsed' },
+        ];
+        assert.ok(steps[0] && steps[0].day < summer.day && steps[1] && steps[1].day >= summer.day);
+        // 09:00 in Berlin is 08:00 UTC in winter and 07:00 UTC in summer.
+        const due = (day: string) => Date.parse(`${day}T0${day < summer.day ? 8 : 7}:00:00Z`);
+        const queued = await lifeline.service.store.db
+          .selectFrom('jobs')
+          .select(['unique_key', 'run_at'])
+          .where('request_id', '=', id)
+          .where('kind', '=', 'cover_reminder')
+          .orderBy('run_at')
+          .execute();
+        assert.deepEqual(
+          queued.map((job) => [job.unique_key, new Date(Number(job.run_at)).toISOString()]),
+          steps.map((step) => [
+            `cover_reminder:${id}:${step.key}`,
+            new Date(due(step.day)).toISOString(),
+          ]),
+        );
+
+        let reminded = 0;
+        for (const step of steps) {
+          const before = (await events(lifeline, id, step.kind)).length;
+          clock.jumpTo(due(step.day) - 60_000);
+          await quiet(lifeline, clock);
+          assert.equal(
+            (await events(lifeline, id, step.kind)).length,
+            before,
+            `${step.key} not early`,
+          );
+          clock.jumpTo(due(step.day));
+          await eventually(
+            async () =>
+              (await events(lifeline, id, step.kind)).length > before ? true : undefined,
+            20_000,
+            step.key,
+          );
+          await quiet(lifeline, clock);
+          if (step.kind === 'cover.reminded') reminded += 1;
+        }
+        assert.equal((await events(lifeline, id, 'cover.reminded')).length, reminded);
+        assert.equal((await events(lifeline, id, 'cover.lapsed')).length, 1);
+        const notices = (await events(lifeline, id, 'notice.posted')).filter((e) =>
+          steps.some((step) => e.message.includes(`(${step.key})`)),
+        );
+        assert.equal(notices.length, steps.length, 'one notice per reminder and the lapse');
+        assert.equal((await lifeline.api(`/api/v1/requests/${id}`)).body.renewal.state, 'lapsed');
+      });
+    },
+  );
+
   describe(`cover reminders and lapse, two workers (${database.name})`, { timeout: 90_000 }, () => {
     const clock = jumpingClock();
     let lifeline: TestService;
@@ -168,7 +273,7 @@ for (const database of testDatabases) {
         [3, 1],
         [1, 2],
       ] as const) {
-        clock.jumpTo(dayStart(addDays(endsOn as CalendarDate, -days)) + 60_000);
+        clock.jumpTo(dueAt(addDays(endsOn as CalendarDate, -days)) + 60_000);
         await eventually(
           async () =>
             (await events(lifeline, id, 'cover.reminded')).length >= jumps ? true : undefined,
@@ -180,7 +285,7 @@ for (const database of testDatabases) {
       const stillPending = await lifeline.api(`/api/v1/requests/${id}`);
       assert.equal(stillPending.body.renewal.state, 'pending');
 
-      clock.jumpTo(dayStart(endsOn) + 60_000);
+      clock.jumpTo(dueAt(endsOn) + 60_000);
       await eventually(async () => {
         const { body } = await lifeline.api(`/api/v1/requests/${id}`);
         return body.renewal.state === 'lapsed' ? true : undefined;
@@ -390,7 +495,7 @@ for (const database of testDatabases) {
       assert.equal(audit.body.items[0].actor, 'test-engineer');
 
       // The reminders and the lapse still run on their days, and find nothing to do.
-      clock.jumpTo(dayStart(endsOn) + 60_000);
+      clock.jumpTo(dueAt(endsOn) + 60_000);
       await eventually(async () => {
         const open = await lifeline.service.store.db
           .selectFrom('jobs')
@@ -445,7 +550,7 @@ for (const database of testDatabases) {
       assert.equal(byEngineer.status, 403);
     });
 
-    it('extends once, with a new license in the lineage, even when asked twice at once', async () => {
+    it('extends once, signed by a worker, with a new license in the lineage, even when asked twice at once', async () => {
       const created = await lifeline.api('/api/v1/requests', {
         body: bodyFor(clock, 'admin@soylent.example'),
       });
@@ -460,13 +565,29 @@ for (const database of testDatabases) {
         });
       const answers = await Promise.all([ask(), ask()]);
       const statuses = answers.map((a) => a.status).sort();
-      assert.deepEqual(statuses, [201, 409], JSON.stringify(answers.map((a) => a.body)));
-      const made = answers.find((a) => a.status === 201)?.body;
-      assert.equal(made.lineage, 1);
+      assert.deepEqual(statuses, [202, 409], JSON.stringify(answers.map((a) => a.body)));
+      const asked = answers.find((a) => a.status === 202)?.body;
+      assert.deepEqual(asked, { id, state: 'pending', lineage: 1, userCount: 250 });
+      assert.match(
+        answers.find((a) => a.status === 409)?.body.error.message,
+        // The second ask lands while the first is queued, or after its job already made it.
+        /already being made|already extended once/,
+      );
+
+      const body = await eventually(async () => {
+        const { body: now } = await lifeline.api(`/api/v1/requests/${id}`);
+        return now.renewal.extension?.state === 'made' ? now : undefined;
+      });
+      assert.deepEqual(body.renewal.extension, {
+        state: 'made',
+        lineage: 1,
+        userCount: 250,
+        requestedBy: 'test-approver',
+        reason: 'Renewal PO stuck in procurement',
+      });
+      const made = body.licenses[1];
       assert.equal(made.userCount, 250);
       assert.notEqual(made.fingerprint, first.license.fingerprint);
-
-      const { body } = await lifeline.api(`/api/v1/requests/${id}`);
       assert.equal(body.renewal.state, 'extended');
       assert.equal(body.renewal.extensions, 1);
       assert.deepEqual(
@@ -496,13 +617,33 @@ for (const database of testDatabases) {
         .where('request_id', '=', id)
         .executeTakeFirstOrThrow();
       assert.equal(Number(count.n), 2);
+      const jobs = await lifeline.service.store.db
+        .selectFrom('jobs')
+        .select(['state', 'unique_key'])
+        .where('request_id', '=', id)
+        .where('kind', '=', 'extend_license')
+        .execute();
+      assert.deepEqual(jobs, [{ state: 'succeeded', unique_key: `extend_license:${id}:L1:0` }]);
+      const audit = await lifeline.api(`/api/v1/audit?action=request.extended&request=${id}`, {
+        token: lifeline.tokens.approver,
+      });
+      assert.deepEqual(
+        audit.body.items.map((entry: { actor: string; details: { state: string } }) => [
+          entry.actor,
+          entry.details.state,
+        ]),
+        [
+          ['test-approver', 'made'],
+          ['test-approver', 'asked'],
+        ],
+      );
 
       // The first license's lapse finds a newer license current and does nothing; the
       // extension's own lapse ends the cover.
-      clock.jumpTo(dayStart(body.licenses[0].expiresAt) + 60_000);
+      clock.jumpTo(dueAt(body.licenses[0].expiresAt) + 60_000);
       await quiet(lifeline, clock);
       assert.equal((await lifeline.api(`/api/v1/requests/${id}`)).body.renewal.state, 'extended');
-      clock.jumpTo(dayStart(body.licenses[1].expiresAt) + 60_000);
+      clock.jumpTo(dueAt(body.licenses[1].expiresAt) + 60_000);
       await eventually(async () => {
         const { body: now } = await lifeline.api(`/api/v1/requests/${id}`);
         return now.renewal.state === 'lapsed' ? true : undefined;

@@ -31,3 +31,19 @@ it('a bad mail setting fails the mail check and the tracker, notice and ticket c
   );
   assert.equal(byName.get('database')?.ok, true);
 });
+
+it('shows when cover reminders are due: the hour and the zone', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-doctor-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const checks = await checkReadiness(
+    loadConfig({
+      LIFELINE_DATA_DIR: dataDir,
+      LIFELINE_REMINDER_TIME_ZONE: 'europe/berlin',
+      LIFELINE_REMINDER_HOUR: '8',
+    }),
+  );
+  const reminders = checks.find((check) => check.name === 'cover reminders');
+  assert.equal(reminders?.ok, true);
+  assert.match(reminders.detail, /^at 08:00 Europe\/Berlin .*: 3 and 1 days before/);
+  assert.match(reminders.detail, /next none queued$/);
+});

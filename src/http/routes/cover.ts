@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { extendCover } from '../../requests/extend-license.js';
+import { askExtension } from '../../requests/extend-license.js';
 import { recordRenewal } from '../../requests/record-renewal.js';
 import { requestDetail } from '../../requests/request-view.js';
 import { ApiError } from '../api-error.js';
@@ -73,7 +73,7 @@ export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           ctx.clock.now(),
         );
         ctx.submit.wake.notify();
-        return (await requestDetail(ctx.store.db, request.params.id))?.renewal;
+        return (await requestDetail(ctx.store.db, request.params.id, ctx.clock.today()))?.renewal;
       },
     );
 
@@ -83,7 +83,7 @@ export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'Extend a cover still waiting for its renewal with a new temporary license',
           description:
-            'Approvers only, never the requester; at most LIFELINE_EXTENSIONS_MAX times per request. The new license has its own fingerprint, is dated like the first, and has the first one’s seats unless userCount changes them.',
+            'Approvers only, never the requester; at most LIFELINE_EXTENSIONS_MAX times per request. Answers 202 with the extension pending: a worker signs it (job extend_license), then it is emailed and announced; GET the request for renewal.extension and licenses. The new license has its own fingerprint, is dated like the first, and has the first one’s seats unless userCount changes them. 409 while another extension is being made.',
           tags: ['requests'],
           params: idParams,
           body: extensionBody,
@@ -92,7 +92,7 @@ export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       async (request, reply) => {
         const principal = principalOf(request);
         await ensureRequest(ctx, request.params.id);
-        const result = await extendCover(
+        const result = await askExtension(
           ctx.store.db,
           ctx.cover.extension,
           request.params.id,
@@ -105,7 +105,7 @@ export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           ctx.clock.now(),
         );
         ctx.submit.wake.notify();
-        return reply.status(201).send(result);
+        return reply.status(202).send(result);
       },
     );
     done();

@@ -137,7 +137,7 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         },
       },
       async (request) => {
-        const detail = await requestDetail(ctx.store.db, request.params.id);
+        const detail = await requestDetail(ctx.store.db, request.params.id, ctx.clock.today());
         if (!detail) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
         return detail;
       },

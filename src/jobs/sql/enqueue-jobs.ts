@@ -9,14 +9,17 @@ export const defaultMaxAttempts = 10;
 /**
  * Adds jobs inside the caller's transaction, so a job exists exactly when the domain write that
  * needs it committed. A job whose unique key is taken is skipped: enqueueing twice is harmless.
+ * Answers how many were added, so a caller can use a unique key as a claim (on PostgreSQL a
+ * second insert of the same key waits for the first transaction and then adds nothing).
  */
 export async function enqueueJobs(
   db: Kysely<Database>,
   jobs: NewJob[],
   now: number,
-): Promise<void> {
+): Promise<number> {
+  let added = 0;
   for (const job of jobs) {
-    await db
+    const result = await db
       .insertInto('jobs')
       .values({
         id: randomUUID(),
@@ -35,7 +38,9 @@ export async function enqueueJobs(
         updated_at: now,
       })
       .onConflict((oc) => oc.column('unique_key').doNothing())
-      .execute();
+      .executeTakeFirst();
+    added += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
   if (jobs.length > 0) await notifyJobs(db);
+  return added;
 }

@@ -7,7 +7,7 @@ import { dateTime, planLabel, users } from '../shared/format.js';
 import { Deliveries, FailureNotice, RequestHeadline, Timeline } from '../shared/request-outcome.js';
 import { useRequest } from '../shared/use-request.js';
 import { CopyButton } from '../shared/copy-button.js';
-import { CoverPanel } from './cover-panel.js';
+import { CoverPanel } from '../shared/cover-panel.js';
 import { PageTitle } from './page-title.js';
 import { links } from './router.js';
 import { useAction } from '../shared/use-action.js';

@@ -5,7 +5,8 @@ import { isSettled } from './format.js';
 
 /**
  * Follows a request to its outcome: reads it, and reads it again every `intervalMs` while it is
- * still moving (queued, issuing, or with a delivery pending, as after a resend).
+ * still moving (queued, issuing, with a delivery pending, as after a resend, or an extension
+ * being signed).
  */
 export function useRequest(api: LifelineApi, id: string, intervalMs = 1_500) {
   const [request, setRequest] = useState<RequestDetail>();
@@ -34,7 +35,8 @@ export function useRequest(api: LifelineApi, id: string, intervalMs = 1_500) {
   const moving =
     request !== undefined &&
     (!isSettled(request.state) ||
-      request.deliveries.some((d) => d.state === 'pending' || d.state === 'retrying'));
+      request.deliveries.some((d) => d.state === 'pending' || d.state === 'retrying') ||
+      request.renewal?.extension?.state === 'pending');
   useEffect(() => {
     if (!moving) return;
     const timer = setInterval(() => void load(), intervalMs);

@@ -1,3 +1,4 @@
+import { CoverPanel } from '../shared/cover-panel.js';
 import { DecisionView } from '../shared/decision-view.js';
 import { FailureNotice, RequestHeadline, Timeline } from '../shared/request-outcome.js';
 import { useRequest } from '../shared/use-request.js';
@@ -15,7 +16,7 @@ export function RequestFollower({
   justSent: boolean;
   onBack: () => void;
 }) {
-  const { request, error } = useRequest(context.api, id);
+  const { request, error, reload } = useRequest(context.api, id);
   return (
     <section class="follower" aria-labelledby="follower-heading">
       <h2 id="follower-heading">{justSent ? 'Request sent' : 'Earlier request'}</h2>
@@ -37,6 +38,9 @@ export function RequestFollower({
       </div>
       {request && (
         <>
+          {request.renewal && (
+            <CoverPanel api={context.api} request={request} reload={reload} role={context.role} />
+          )}
           {request.state === 'rejected' && request.decision && (
             <DecisionView decision={request.decision} requestLink={context.requestLink} />
           )}

@@ -5,6 +5,7 @@ import { RequestForm } from '../shared/request-form.js';
 import { EarlierRequests } from './earlier-requests.js';
 import { RequestFollower } from './request-follower.js';
 import type { SidebarContext } from './sidebar-context.js';
+import { TicketCover } from './ticket-cover.js';
 import { TicketEvidencePanel } from './ticket-evidence.js';
 
 type View = { view: 'form' } | { view: 'following'; id: string; justSent: boolean };
@@ -48,6 +49,7 @@ export function SidebarApp({ context }: { context: SidebarContext }) {
         />
       ) : (
         <>
+          <TicketCover key={listKey} context={context} />
           <EarlierRequests
             key={listKey}
             context={context}

@@ -11,6 +11,11 @@ export interface SidebarContext extends AppIdentity {
   client: ZafClient;
   /** The console page of a request, for a click from the sidebar. */
   requestLink: (id: string) => string;
+  /**
+   * The role the service gives the app's signed token: always engineer
+   * (src/access/zendesk-app-token.ts), so approvers' controls stay in the console.
+   */
+  role: 'engineer';
 }
 
 /** Reads what the ticket already knows (ticket, requester, agent) and the app's settings. */
@@ -55,5 +60,6 @@ export async function loadSidebarContext(client: ZafClient): Promise<SidebarCont
       typeof data['ticket.requester.name'] === 'string' ? data['ticket.requester.name'] : '',
     client,
     requestLink: (id) => `${lifelineUrl}/#/requests/${encodeURIComponent(id)}`,
+    role: 'engineer',
   };
 }

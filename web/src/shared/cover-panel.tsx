@@ -1,9 +1,9 @@
 import type { TargetedEvent } from 'preact';
 import { useState } from 'preact/hooks';
-import type { LifelineApi } from '../shared/api.js';
-import type { RequestDetail } from '../shared/api-types.js';
-import { dateTime, planLabel, users } from '../shared/format.js';
-import { useAction } from '../shared/use-action.js';
+import type { LifelineApi } from './api.js';
+import type { RequestDetail } from './api-types.js';
+import { dateTime, planLabel, users } from './format.js';
+import { useAction } from './use-action.js';
 
 const stateWords: Record<string, string> = {
   pending: 'Waiting for the customer’s renewal',
@@ -15,7 +15,8 @@ const stateWords: Record<string, string> = {
 /**
  * After delivery: the cover, the licenses of the request in order, and the forms that close the
  * loop (the customer's new license, pasted or uploaded; for approvers, done without the file,
- * and an extension).
+ * and an extension). The console and the Zendesk sidebar show the same panel; `role` is the
+ * signed-in caller's, and the service refuses what the role may not do whatever is shown.
  */
 export function CoverPanel({
   api,
@@ -39,6 +40,8 @@ export function CoverPanel({
   const approver = role === 'approver';
   const open = renewal.state !== 'renewed';
   const waiting = renewal.state === 'pending' || renewal.state === 'extended';
+  const extension = renewal.extension;
+  const extending = extension?.state === 'pending';
 
   const upload = async (event: TargetedEvent<HTMLInputElement>) => {
     const file = event.currentTarget.files?.[0];
@@ -69,7 +72,7 @@ export function CoverPanel({
           reason: extendReason.trim(),
           ...(count !== undefined && { userCount: count }),
         }),
-      'Extended: the new license is on its way to the customer.',
+      'Extension asked: the new license is being signed, then emailed to the customer.',
     );
   };
 
@@ -79,9 +82,36 @@ export function CoverPanel({
       <p data-testid="cover-state">
         <strong>{stateWords[renewal.state] ?? renewal.state}</strong>
         {waiting && renewal.temporaryLicenseLastFullDay && (
-          <> — the temporary license works through {renewal.temporaryLicenseLastFullDay}.</>
+          <>
+            {' '}
+            — the temporary license works through {renewal.temporaryLicenseLastFullDay}
+            {renewal.daysLeft !== null && (
+              <span data-testid="cover-days-left">
+                {' '}
+                (
+                {renewal.daysLeft === 0
+                  ? 'it ends today'
+                  : renewal.daysLeft === 1
+                    ? '1 day left'
+                    : `${renewal.daysLeft} days left`}
+                )
+              </span>
+            )}
+            .
+          </>
         )}
       </p>
+      {extension && extension.state !== 'made' && (
+        <p
+          data-testid="extension-state"
+          class={extension.state === 'failed' ? 'field-error' : 'notice'}
+          role="status"
+        >
+          {extension.state === 'pending'
+            ? `An extension asked by ${extension.requestedBy} (${users(extension.userCount)}) is being signed.`
+            : (extension.failure ?? 'The extension was not made.')}
+        </p>
+      )}
       {renewal.state === 'renewed' && (
         <p>
           {renewal.source === 'license_file' ? (
@@ -159,7 +189,7 @@ export function CoverPanel({
           </button>
         </form>
       )}
-      {waiting && approver && (
+      {waiting && approver && !extending && (
         <form class="action" onSubmit={extend} aria-label="Extend the cover">
           <div class="field">
             <label for="extend-reason">Extend with a new temporary license: why</label>
