@@ -25,12 +25,17 @@ export function DashboardPage({ api }: { api: LifelineApi }) {
   const [error, setError] = useState<string>();
 
   useEffect(() => {
+    // A slow answer for the period chosen before must not replace the one chosen now.
+    let current = true;
     setError(undefined);
-    api
-      .dashboard(since)
-      .then(setDashboard, (failure: unknown) =>
-        setError(failure instanceof Error ? failure.message : String(failure)),
-      );
+    api.dashboard(since).then(
+      (answer) => current && setDashboard(answer),
+      (failure: unknown) =>
+        current && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      current = false;
+    };
   }, [api, since]);
 
   return (
