@@ -50,6 +50,7 @@ export const routeAccess = {
   },
   'GET /api/v1/audit': { roles: ['approver', 'admin'], what: 'read the audit log' },
   'GET /api/v1/handoff': { roles: ['approver'], what: 'read the hand-off digest' },
+  'GET /api/v1/dashboard': { roles: ['engineer', 'approver'], what: 'read the dashboard' },
   'GET /api/v1/tokens': { roles: adminOnly, what: 'list API tokens' },
   'POST /api/v1/tokens': { roles: adminOnly, what: 'create API tokens' },
   'DELETE /api/v1/tokens/:id': { roles: adminOnly, what: 'revoke API tokens' },

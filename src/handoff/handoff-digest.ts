@@ -12,6 +12,8 @@ export interface HandoffRequest {
   createdAt: string;
   ticket: { id: string; url: string };
   customer: string;
+  /** The customer's address, as the request gave it. */
+  customerEmail: string;
   seats: number;
   requester: string;
   state: string;

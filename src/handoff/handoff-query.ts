@@ -36,6 +36,7 @@ function requestOf(row: Row): HandoffRequest {
     createdAt: new Date(Number(row.created_at)).toISOString(),
     ticket: { id: row.ticket_id, url: row.ticket_url },
     customer: row.customer_company ?? row.customer_domain ?? row.customer_email,
+    customerEmail: row.customer_email,
     seats: Number(row.user_count),
     requester: row.requested_by,
     state: row.state,

@@ -1,6 +1,9 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from 'prom-client';
 import type { WorkerEvent } from '../jobs/worker.js';
 import type { Circuits } from '../jobs/circuit.js';
+import { coverCounts } from '../dashboard/cover-counts.js';
+import { renewalBucketDays } from '../dashboard/dashboard.js';
+import { renewalDays } from '../dashboard/renewal-times.js';
 import { coverStates } from '../requests/cover.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
@@ -8,8 +11,8 @@ import { lastRun } from '../schedule/schedule-runs.js';
 import { nextOccurrence, type Schedule } from '../schedule/schedule.js';
 
 /**
- * Prometheus metrics: the process's own, jobs by kind and result, the queue's depth, and each
- * schedule's next and last occurrence.
+ * Prometheus metrics: the process's own, jobs by kind and result, the queue's depth, covers and
+ * the time to renewal, and each schedule's next and last occurrence.
  */
 export function createMetrics(
   store: Store,
@@ -72,15 +75,22 @@ export function createMetrics(
     labelNames: ['state'],
     registers: [registry],
     async collect() {
-      const rows = await store.db
-        .selectFrom('requests')
-        .select(['cover_state', (eb) => eb.fn.countAll<number>().as('count')])
-        .where('cover_state', 'is not', null)
-        .groupBy('cover_state')
-        .execute();
+      const counts = await coverCounts(store.db);
       this.reset();
-      for (const state of coverStates) this.set({ state }, 0);
-      for (const row of rows) this.set({ state: row.cover_state ?? '' }, Number(row.count));
+      for (const state of coverStates) this.set({ state }, counts[state]);
+    },
+  });
+  // From the database, like the reminders below: a renewal recorded through any process (the
+  // API, the console, the sidebar, the CLI) is observed once, and a restart forgets none.
+  new Histogram({
+    name: 'lifeline_time_to_renewal_days',
+    help: "Days from a request's temporary license being issued to its renewal being recorded, one observation per renewal.",
+    buckets: [...renewalBucketDays],
+    registers: [registry],
+    async collect() {
+      const days = await renewalDays(store.db);
+      this.reset();
+      for (const value of days) this.observe(value);
     },
   });
   // Counted in the database, not per process: every worker's reminders, once each.

@@ -84,6 +84,7 @@ for (const database of testDatabases) {
       }),
       'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
       'GET /api/v1/handoff': () => ({ path: '/api/v1/handoff?since=3d' }),
+      'GET /api/v1/dashboard': () => ({ path: '/api/v1/dashboard?since=7d' }),
       'GET /api/v1/tokens': () => ({ path: '/api/v1/tokens' }),
       'POST /api/v1/tokens': () => ({
         path: '/api/v1/tokens',

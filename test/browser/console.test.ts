@@ -81,7 +81,8 @@ describe('web console', { timeout: 60_000 }, () => {
 
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('heading', { name: 'Requests', level: 1 }).waitFor();
+    // robin approves: the licensing team's home is the dashboard.
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     assert.equal(await page.getByTestId('signed-in-as').innerText(), 'robin');
     assert.equal(
       await page.evaluate(() => document.cookie.includes('lifeline_session')),

@@ -4,6 +4,7 @@ import type { SessionAnswer } from '../shared/api-types.js';
 import { consoleTransport } from './console-transport.js';
 import { SessionsPage, TokensPage, UsersPage } from './access-pages.js';
 import { AuditPage } from './audit-page.js';
+import { DashboardPage } from './dashboard-page.js';
 import { HandoffPage } from './handoff-page.js';
 import { InspectPage } from './inspect-page.js';
 import { NewRequestPage } from './new-request-page.js';
@@ -28,7 +29,7 @@ export function ConsoleApp() {
       setSession({ state: 'signed-out', notice: 'Your session has ended; sign in again.' }),
   });
   const api = useMemo(() => new LifelineApi(consoleTransport(sessionRef.current)), []);
-  const route = useRoute();
+  const named = useRoute();
 
   const signedIn = (answer: SessionAnswer) => {
     sessionRef.current.csrfToken = answer.csrfToken;
@@ -60,6 +61,15 @@ export function ConsoleApp() {
 
   // The menu offers what the role may do (the API refuses the rest with a sentence anyway).
   const role = session.user.role;
+  // Approvers run the licensing side, so they start from the dashboard; engineers come to the
+  // console to make a request or follow one, so they start from the list (the dashboard is a
+  // click away). Admins keep the list too.
+  const route: Route =
+    named.page === 'home'
+      ? role === 'approver'
+        ? { page: 'dashboard' }
+        : { page: 'requests', query: new URLSearchParams() }
+      : named;
   const admin = role === 'admin';
   const licensing = !admin;
   const current = (page: Route['page']) => (route.page === page ? 'page' : undefined);
@@ -74,13 +84,16 @@ export function ConsoleApp() {
         Skip to content
       </a>
       <header class="topbar">
-        <a class="brand" href={links.requests()}>
+        <a class="brand" href={links.home()}>
           <span class="brand-mark" aria-hidden="true" />
           Lifeline
         </a>
         <nav aria-label="Main">
           {licensing && (
             <>
+              <a href={links.dashboard()} aria-current={current('dashboard')}>
+                Dashboard
+              </a>
               <a
                 href={links.requests()}
                 aria-current={
@@ -157,6 +170,9 @@ export function ConsoleApp() {
 
 function Page({ route, api, role }: { route: Route; api: LifelineApi; role: string }) {
   switch (route.page) {
+    case 'home':
+    case 'dashboard':
+      return <DashboardPage api={api} />;
     case 'requests':
       return <RequestsPage api={api} query={route.query} />;
     case 'request':

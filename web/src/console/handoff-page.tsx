@@ -64,24 +64,24 @@ export function HandoffPage({ api }: { api: LifelineApi }) {
           <p data-testid="handoff-period">
             From {dateTime(digest.since)} to {dateTime(digest.until)}
           </p>
-          <Section
+          <HandoffSection
             title="Emergency requests"
             empty="None in this period."
             requests={digest.requests}
           />
           <h2 class="handoff-needs">Needs a person</h2>
-          <Section
+          <HandoffSection
             title="Failed"
             empty="No failure."
             requests={digest.needsPerson.failed}
             extra={(r) => r.failure && `could not ${r.failure.step}: ${r.failure.message}`}
           />
-          <Section
+          <HandoffSection
             title="Waiting for a person"
             empty="Nothing waits."
             requests={digest.needsPerson.waiting}
           />
-          <Section
+          <HandoffSection
             title="Licenses ending in the next 3 days"
             empty="None ends soon."
             requests={digest.needsPerson.endingSoon}
@@ -93,7 +93,8 @@ export function HandoffPage({ api }: { api: LifelineApi }) {
   );
 }
 
-function Section(props: {
+/** One list of the hand-off (also on the dashboard): a line per request, linked to it. */
+export function HandoffSection(props: {
   title: string;
   empty: string;
   requests: HandoffRequest[];

@@ -2,6 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 
 /** The console's pages, addressed by the URL's hash (`#/requests/ID`), which notices and notes link to. */
 export type Route =
+  /** No page named (`#/` or nothing): the role's home, see ConsoleApp. */
+  | { page: 'home' }
+  | { page: 'dashboard' }
   | { page: 'requests'; query: URLSearchParams }
   | { page: 'request'; id: string }
   | { page: 'approvals' }
@@ -17,6 +20,8 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0 && search === '') return { page: 'home' };
+  if (parts[0] === 'dashboard') return { page: 'dashboard' };
   if (parts[0] === 'requests' && parts[1])
     return { page: 'request', id: decodeURIComponent(parts[1]) };
   if (parts[0] === 'approvals') return { page: 'approvals' };
@@ -42,6 +47,8 @@ export function useRoute(): Route {
 }
 
 export const links = {
+  home: () => '#/',
+  dashboard: () => '#/dashboard',
   requests: (query?: Record<string, string>) => {
     const search = new URLSearchParams(
       Object.entries(query ?? {}).filter(([, value]) => value !== ''),

@@ -4,6 +4,7 @@
  * changes shape.
  */
 import type { AuditEntry as StoredAuditEntry } from '../../../src/audit/audit-entry.js';
+import type { Dashboard as ServiceDashboard } from '../../../src/dashboard/dashboard.js';
 import type {
   HandoffDigest as ServiceHandoffDigest,
   HandoffRequest as ServiceHandoffRequest,
@@ -146,3 +147,6 @@ export interface ApiErrorBody {
 /** The hand-off, as `GET /api/v1/handoff` answers it: the service's own type. */
 export type HandoffDigest = ServiceHandoffDigest;
 export type HandoffRequest = ServiceHandoffRequest;
+
+/** The dashboard, as `GET /api/v1/dashboard` answers it: the service's own type. */
+export type Dashboard = ServiceDashboard;

@@ -1,6 +1,7 @@
 import type {
   AuditPage,
   AuditQuery,
+  Dashboard,
   HandoffDigest,
   ApiErrorBody,
   ConsoleUser,
@@ -248,5 +249,10 @@ export class LifelineApi {
   async handoff(since?: string): Promise<HandoffDigest> {
     const search = since ? `?${new URLSearchParams({ since }).toString()}` : '';
     return (await this.call<HandoffDigest>('GET', `/api/v1/handoff${search}`)).body;
+  }
+
+  async dashboard(since: string): Promise<Dashboard> {
+    const search = new URLSearchParams({ since }).toString();
+    return (await this.call<Dashboard>('GET', `/api/v1/dashboard?${search}`)).body;
   }
 }

@@ -1,0 +1,262 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { LifelineApi } from '../shared/api.js';
+import type { Dashboard } from '../shared/api-types.js';
+import { dateTime } from '../shared/format.js';
+import { HandoffSection } from './handoff-page.js';
+import { PageTitle } from './page-title.js';
+import { links } from './router.js';
+
+const periods = [
+  { value: '3d', label: 'Last 3 days' },
+  { value: '7d', label: 'Last 7 days' },
+  { value: '14d', label: 'Last 14 days' },
+  { value: '30d', label: 'Last 30 days' },
+];
+
+/**
+ * The console's home for the licensing team: the period at a glance (each count opens the
+ * request list filtered the same way), covers ending soon, the time customers take to renew,
+ * repeat customers and what needs a person. Lists and a bar chart of plain CSS, so it reads at
+ * 360 px without scrolling sideways.
+ */
+export function DashboardPage({ api }: { api: LifelineApi }) {
+  const [since, setSince] = useState('7d');
+  const [dashboard, setDashboard] = useState<Dashboard>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    // A slow answer for the period chosen before must not replace the one chosen now.
+    let current = true;
+    setError(undefined);
+    api.dashboard(since).then(
+      (answer) => current && setDashboard(answer),
+      (failure: unknown) =>
+        current && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, since]);
+
+  return (
+    <>
+      <PageTitle>Dashboard</PageTitle>
+      <div class="filters dashboard-period">
+        <div class="field">
+          <label for="dashboard-since">Period</label>
+          <select
+            id="dashboard-since"
+            value={since}
+            onChange={(event) => setSince(event.currentTarget.value)}
+          >
+            {periods.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {dashboard && (
+        <>
+          <p class="muted" data-testid="dashboard-period">
+            From {dateTime(dashboard.since)} to {dateTime(dashboard.generatedAt)}
+          </p>
+          <Glance dashboard={dashboard} />
+          <EndingSoon dashboard={dashboard} />
+          <Covers dashboard={dashboard} />
+          <TimeToRenewal dashboard={dashboard} />
+          <RepeatCustomers dashboard={dashboard} />
+          <NeedsAPerson dashboard={dashboard} />
+        </>
+      )}
+    </>
+  );
+}
+
+function Glance({ dashboard }: { dashboard: Dashboard }) {
+  const { weekend } = dashboard;
+  // The list filters by day: it shows the requests from the period's first day on.
+  const since = dashboard.since.slice(0, 10);
+  const tiles = [
+    { label: 'Requests', count: weekend.requests, href: links.requests({ since }) },
+    { label: 'Issued', count: weekend.issued, href: links.requests({ state: 'succeeded', since }) },
+    {
+      label: 'Awaiting approval',
+      count: weekend.awaitingApproval,
+      href: links.requests({ state: 'awaiting_approval', since }),
+    },
+    { label: 'Failed', count: weekend.failed, href: links.requests({ state: 'failed', since }) },
+    {
+      label: 'Rejected',
+      count: weekend.rejected,
+      href: links.requests({ state: 'rejected', since }),
+    },
+  ];
+  return (
+    <section class="dashboard-section" aria-label="At a glance">
+      <h2>At a glance</h2>
+      <ul class="dashboard-tiles">
+        {tiles.map((tile) => (
+          <li key={tile.label}>
+            <a href={tile.href}>
+              <span class="dashboard-count">{tile.count}</span> {tile.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      {weekend.byRequester.length > 0 && (
+        <p class="dashboard-requesters">
+          By requester:{' '}
+          {weekend.byRequester.map((r, index) => (
+            <span key={r.requester}>
+              {index > 0 && ', '}
+              {r.requester} ({r.count})
+            </span>
+          ))}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function EndingSoon({ dashboard }: { dashboard: Dashboard }) {
+  const covers = dashboard.coversEndingSoon;
+  return (
+    <section class="dashboard-section" aria-label="Covers ending soon">
+      <h2>Covers ending soon ({covers.length})</h2>
+      {covers.length === 0 ? (
+        <p class="muted">No temporary license ends in the next days.</p>
+      ) : (
+        <ul class="handoff-list">
+          {covers.map((cover) => (
+            <li key={cover.requestId}>
+              <a href={links.request(cover.requestId)}>{cover.customerEmail}</a> · ends{' '}
+              {cover.temporaryLicenseEndsOn} ·{' '}
+              <strong>
+                {cover.daysLeft === 0
+                  ? 'ends today'
+                  : cover.daysLeft === 1
+                    ? '1 day left'
+                    : `${cover.daysLeft} days left`}
+              </strong>{' '}
+              · cover {cover.state}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Covers({ dashboard }: { dashboard: Dashboard }) {
+  const { covers } = dashboard;
+  return (
+    <section class="dashboard-section" aria-label="Covers">
+      <h2>Covers</h2>
+      <ul class="dashboard-tiles">
+        <li>
+          <span class="dashboard-count">{covers.pending}</span> pending
+        </li>
+        <li>
+          <span class="dashboard-count">{covers.extended}</span> extended
+        </li>
+        <li>
+          <span class="dashboard-count">{covers.renewed}</span> renewed
+        </li>
+        <li>
+          <span class="dashboard-count">{covers.lapsed}</span> lapsed
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+/** Horizontal bars, one per bucket: they stay readable at any width, unlike a shrunken SVG. */
+function TimeToRenewal({ dashboard }: { dashboard: Dashboard }) {
+  const { buckets, medianDays } = dashboard.timeToRenewal;
+  const most = Math.max(1, ...buckets.map((b) => b.count));
+  let previous = 0;
+  const rows = buckets.map((bucket) => {
+    const label =
+      bucket.upToDays === null
+        ? `over ${previous} days`
+        : bucket.upToDays - previous === 1
+          ? `${bucket.upToDays} ${bucket.upToDays === 1 ? 'day' : 'days'}`
+          : `${previous + 1}–${bucket.upToDays} days`;
+    previous = bucket.upToDays ?? previous;
+    return { label, count: bucket.count };
+  });
+  return (
+    <section class="dashboard-section" aria-label="Time to renewal">
+      <h2>Time to renewal</h2>
+      <p class="muted">
+        From the temporary license to the recorded renewal, over the last 180 days.{' '}
+        {medianDays === null ? 'No renewal recorded yet.' : `Median ${medianDays} days.`}
+      </p>
+      <ul class="renewal-chart">
+        {rows.map((row) => (
+          <li key={row.label} aria-label={`${row.label}: ${row.count}`}>
+            <span class="renewal-label">{row.label}</span>
+            <span class="renewal-bar" aria-hidden="true">
+              <span style={{ width: `${(row.count / most) * 100}%` }} />
+            </span>
+            <span class="renewal-value">{row.count}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function RepeatCustomers({ dashboard }: { dashboard: Dashboard }) {
+  const customers = dashboard.repeatCustomers;
+  return (
+    <section class="dashboard-section" aria-label="Repeat customers">
+      <h2>Repeat customers ({customers.length})</h2>
+      {customers.length === 0 ? (
+        <p class="muted">No customer asked more than once in the last 180 days.</p>
+      ) : (
+        <ul class="handoff-list">
+          {customers.map((c) => (
+            <li key={c.customer}>
+              <strong>{c.customer}</strong> · {c.requests} requests · last{' '}
+              {dateTime(c.lastRequestAt)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function NeedsAPerson({ dashboard }: { dashboard: Dashboard }) {
+  const of = (reason: string) => dashboard.needsAPerson.filter((r) => r.reason === reason);
+  return (
+    <section class="dashboard-section" aria-label="Needs a person">
+      <h2>Needs a person ({dashboard.needsAPerson.length})</h2>
+      <HandoffSection
+        title="Failed"
+        empty="No failure."
+        requests={of('failed')}
+        extra={(r) => r.failure && `could not ${r.failure.step}: ${r.failure.message}`}
+      />
+      <HandoffSection
+        title="Waiting for a person"
+        empty="Nothing waits."
+        requests={of('waiting')}
+      />
+      <HandoffSection
+        title="Licenses ending in the next 3 days"
+        empty="None ends soon."
+        requests={of('ending_soon')}
+        extra={(r) => r.licenseEndsOn && `ends ${r.licenseEndsOn}`}
+      />
+    </section>
+  );
+}
