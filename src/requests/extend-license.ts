@@ -83,6 +83,17 @@ export async function askExtension(
   );
 
   await db.transaction().execute(async (trx) => {
+    // Read again inside the claim: an extension made since the checks above is not asked twice.
+    const latest = await trx
+      .selectFrom('requests')
+      .select(['extensions', 'cover_state'])
+      .where('id', '=', requestId)
+      .executeTakeFirstOrThrow();
+    if (Number(latest.extensions) !== made || !isWaiting(latest.cover_state))
+      throw new ExtensionRefused(
+        409,
+        'The cover changed meanwhile (extended or renewed by someone else): reload the request.',
+      );
     const earlier = await trx
       .selectFrom('jobs')
       .select('state')

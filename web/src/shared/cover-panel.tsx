@@ -66,14 +66,15 @@ export function CoverPanel({
   const extend = (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
     const count = extendUsers.trim() === '' ? undefined : Number(extendUsers);
-    void act(
-      () =>
-        api.extendCover(request.id, {
-          reason: extendReason.trim(),
-          ...(count !== undefined && { userCount: count }),
-        }),
-      'Extension asked: the new license is being signed, then emailed to the customer.',
-    );
+    void act(async () => {
+      await api.extendCover(request.id, {
+        reason: extendReason.trim(),
+        ...(count !== undefined && { userCount: count }),
+      });
+      // Asked: the form empties, so nobody reads the old values as a second ask to send.
+      setExtendReason('');
+      setExtendUsers('');
+    }, 'Extension asked: the new license is being signed, then emailed to the customer.');
   };
 
   return (
