@@ -10,6 +10,15 @@ export function isUnanswered(verdict: FailureVerdict): boolean {
   return /_(TIMEOUT|UNREACHABLE|CONNECTION_FAILED)$/.test(verdict.code ?? '');
 }
 
+/** What a circuit remembers, as kept in the database for every worker (sql/shared-circuits.ts). */
+export interface CircuitRecord {
+  remote: string;
+  consecutiveFailures: number;
+  /** Set once opened, until an answer closes it (epoch ms). */
+  openUntil?: number;
+  cooldownMs: number;
+}
+
 export interface CircuitState {
   remote: string;
   state: 'closed' | 'open' | 'half-open';
@@ -32,6 +41,43 @@ export class Circuits {
   >();
 
   constructor(private readonly now: () => number) {}
+
+  /**
+   * Brings the circuits up to date with what every worker has seen. The in-process circuits
+   * have nothing to fetch; shared ones read the database (sql/shared-circuits.ts).
+   */
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Records an attempt's end where every worker sees it; here, in this process only. */
+  report(
+    remote: string | undefined,
+    verdict: FailureVerdict | 'success',
+  ): Promise<CircuitState | undefined> {
+    return Promise.resolve(this.record(remote, verdict));
+  }
+
+  /** Takes a remote's circuit as recorded elsewhere, in place of what this one knew. */
+  adopt(record: CircuitRecord): void {
+    this.circuits.set(record.remote, {
+      failures: record.consecutiveFailures,
+      cooldownMs: record.cooldownMs,
+      ...(record.openUntil !== undefined && { openUntil: record.openUntil }),
+    });
+  }
+
+  /** What would be stored for the remote; undefined for one never seen. */
+  recordOf(remote: string): CircuitRecord | undefined {
+    const circuit = this.circuits.get(remote);
+    if (!circuit) return undefined;
+    return {
+      remote,
+      consecutiveFailures: circuit.failures,
+      cooldownMs: circuit.cooldownMs,
+      ...(circuit.openUntil !== undefined && { openUntil: circuit.openUntil }),
+    };
+  }
 
   /** Whether a job for `remote` may be claimed now. */
   allows(remote: string | undefined): boolean {

@@ -157,6 +157,7 @@ export class Worker {
       }
       let claimed: Job[] = [];
       if (free > 0) {
+        await this.refreshCircuits();
         try {
           claimed = settings.perKind
             ? await this.claimWithinLimits(free, settings.perKind)
@@ -222,8 +223,18 @@ export class Worker {
     return claimed;
   }
 
-  private observeRemote(job: Job, verdict: FailureVerdict | 'success'): void {
-    const change = this.options.circuits?.record(stepRemote[job.kind], verdict);
+  /** What the other workers saw of the remotes, before claiming their steps. */
+  private async refreshCircuits(): Promise<void> {
+    try {
+      await this.options.circuits?.refresh();
+    } catch (error) {
+      // Claims go on with the circuits as last seen.
+      this.emit({ type: 'worker:error', error });
+    }
+  }
+
+  private async observeRemote(job: Job, verdict: FailureVerdict | 'success'): Promise<void> {
+    const change = await this.options.circuits?.report(stepRemote[job.kind], verdict);
     if (change) this.emit({ type: 'circuit:changed', circuit: change });
   }
 
@@ -243,7 +254,7 @@ export class Worker {
     this.emit({ type: 'job:start', job });
     try {
       await handlers[job.kind].run(job, signal);
-      this.observeRemote(job, 'success');
+      await this.observeRemote(job, 'success');
       const kept = await completeJob(db, job.id, this.id, this.now());
       this.emit(
         kept
@@ -280,7 +291,7 @@ export class Worker {
       return;
     }
     const verdict = classify(error);
-    this.observeRemote(job, verdict);
+    await this.observeRemote(job, verdict);
     if (!verdict.permanent && job.attempts < job.maxAttempts) {
       const runAt = this.now() + retryDelayMs(job.attempts, settings.backoff, verdict.retryAfterMs);
       if (await rescheduleJob(db, job.id, this.id, verdict.message, runAt, this.now())) {

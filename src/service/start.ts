@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
 import { OidcClient } from '../access/oidc-client.js';
-import { Circuits } from '../jobs/circuit.js';
+import { SharedCircuits } from '../jobs/sql/shared-circuits.js';
 import { Worker } from '../jobs/worker.js';
 import { WakeSignal } from '../jobs/wake-signal.js';
 import { requestPipeline } from '../requests/pipeline.js';
@@ -126,7 +126,8 @@ export async function startService(
   const wake = new WakeSignal();
   const storage = new StorageHealth(() => processClock.now());
   const clock = await databaseClock(processClock, store, config, logger);
-  const circuits = options.roles.worker ? new Circuits(() => clock.now()) : undefined;
+  // Shared by every worker through the database, on its clock (sql/shared-circuits.ts).
+  const circuits = options.roles.worker ? new SharedCircuits(store, () => clock.now()) : undefined;
   const tasks = scheduledTasks(config, {
     store,
     clock,

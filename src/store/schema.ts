@@ -264,6 +264,16 @@ export interface ApprovalTable {
   decided_at: number | null;
 }
 
+/** A remote's circuit, shared by every worker (src/jobs/sql/shared-circuits.ts). */
+export interface RemoteCircuitTable {
+  remote: string;
+  consecutive_failures: number;
+  open_until: number | null;
+  cooldown_ms: number;
+  updated_at: number;
+  version: number;
+}
+
 export interface Database {
   requests: RequestTable;
   decisions: DecisionTable;
@@ -282,6 +292,7 @@ export interface Database {
   sign_in_failures: SignInFailureTable;
   oidc_sign_ins: OidcSignInTable;
   approvals: ApprovalTable;
+  remote_circuits: RemoteCircuitTable;
 }
 
 export type RequestRow = Selectable<RequestTable>;

@@ -8,6 +8,7 @@ import { scheduledJobsSchema } from './0006-scheduled-jobs.js';
 import { customerMailboxSchema } from './0007-customer-mailbox.js';
 import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
 import { timelineByKindSchema } from './0011-timeline-by-kind.js';
+import { sharedCircuitsSchema } from './0013-shared-circuits.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -23,5 +24,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0007-customer-mailbox': customerMailboxSchema(),
     '0008-cover-and-renewal': coverAndRenewalSchema(dialect),
     '0011-timeline-by-kind': timelineByKindSchema(),
+    '0013-shared-circuits': sharedCircuitsSchema(),
   };
 }
