@@ -3,12 +3,15 @@
  * the machine it ran on. The last line of stdout is one JSON object, for CI and for comparing
  * runs; progress goes to stderr.
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { benchCliStart } from './cli-start.js';
 import { benchEndToEnd } from './e2e.js';
 import { benchLicense } from './license.js';
 import { benchPkcs11 } from './pkcs11.js';
 import { benchPostgresThroughput, benchPostgresUrl } from './postgres.js';
+import { benchSlowRemotes } from './slow-remotes.js';
 import { benchSqliteCommits } from './sqlite-commits.js';
+import { benchWriteTransactions } from './write-transactions.js';
 
 function secondsFromArgs(argv: readonly string[]): number | undefined {
   const index = argv.indexOf('--seconds');
@@ -34,6 +37,11 @@ const license = await benchLicense(seconds === undefined ? {} : { seconds });
 const pkcs11 = await benchPkcs11(seconds === undefined ? {} : { seconds });
 const storage = benchSqliteCommits(seconds === undefined ? {} : { seconds });
 const e2e = await benchEndToEnd();
+const cliStart = benchCliStart();
+const writes = await benchWriteTransactions();
+const slowRemotes = await benchSlowRemotes();
+// What else ran on the machine: startup figures mean little without it.
+const loadAverage = loadavg().map((value) => Math.round(value * 100) / 100);
 // PostgreSQL with 1, 2 and 4 worker processes, when a server is configured (e2e built dist/).
 const pgRuns = [];
 if (benchPostgresUrl()) {
@@ -62,6 +70,9 @@ const lines = [
   `  sustained ${e2e.e2eThroughputPerSec} requests/s (${e2e.e2eRequests} requests offered at a steady rate), service peak RSS ${e2e.servicePeakRssMb} MB`,
   `  (${(e2e.e2eThroughputPerSec / license.rsaRawOpsPerSec).toFixed(4)} requests per raw RSA operation, ` +
     `${(e2e.e2eThroughputPerSec / storage.sqliteRawCommitsPerSec).toFixed(4)} per raw SQLite transaction)`,
+  `Write transactions per request (counted on SQLite): ${writes.writeTransactionsPerRequest}`,
+  `POST → everything delivered, remotes slowed (SMTP 300 ms, GitLab 400 ms, Slack 200 ms, Zendesk 300 ms): p50 ${slowRemotes.slowRemotesP50Ms} ms`,
+  `lifeline --version: ${cliStart.cliVersionMs} ms (node -e 0: ${cliStart.nodeStartMs} ms, ${(cliStart.cliVersionMs / cliStart.nodeStartMs).toFixed(2)}×; load average ${loadAverage.join(' ')})`,
   ...(pgRuns.length > 0
     ? [
         `End to end, PostgreSQL (1 API process + N worker processes, ${pgRuns[0]?.requests} requests, POST → tracker issue closed):`,
@@ -74,5 +85,5 @@ const lines = [
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.stdout.write(
-  `${JSON.stringify({ ...license, ...pkcs11, ...storage, ...e2e, pgThroughputPerSec, machine })}\n`,
+  `${JSON.stringify({ ...license, ...pkcs11, ...storage, ...e2e, ...writes, ...slowRemotes, ...cliStart, pgThroughputPerSec, machine: { ...machine, loadAverage } })}\n`,
 );

@@ -126,7 +126,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       },
     });
     const running = cluster;
-    const slots: LifelineProcess[] = [...running.workers];
+    const mailLog = watchMailLog();
+    const slots: LifelineProcess[] = [...running.workers].map((worker) => mailLog.watch(worker));
     const slotTurns: Array<Promise<void>> = [];
 
     const submissions: Observed['submissions'] = plan.submissions.map(() => ({}));
@@ -160,7 +161,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
             kills.push(Date.now());
             await slots[index]?.kill('SIGKILL');
             await sleep(fault.forMs);
-            slots[index] = running.addWorker();
+            slots[index] = mailLog.watch(running.addWorker());
           });
           slotTurns[index] = turn;
           await turn;
@@ -174,10 +175,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           await proxies[fault.remote].setMode('pass');
           break;
         case 'skewed-worker':
-          running.addWorker({
-            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${skewPreload}`.trim(),
-            LIFELINE_CHAOS_CLOCK_OFFSET_MS: String(fault.offsetMs),
-          });
+          mailLog.watch(
+            running.addWorker({
+              NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${skewPreload}`.trim(),
+              LIFELINE_CHAOS_CLOCK_OFFSET_MS: String(fault.offsetMs),
+            }),
+          );
           break;
         case 'full-disk':
           await disk.fill();
@@ -214,6 +217,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         `${observed.notices.length} notices and ${observed.notes.length} ticket notes received`,
     );
     if (figures.unfinished > 0) problems.push(`logs:\n${running.logs().slice(-8_000)}`);
+    // What the workers said of each request sent twice: its sends, timeouts and circuits.
+    const duplicated = new Set(
+      problems.flatMap((problem) => /^duplicate [a-z ]+: request (\S+)/.exec(problem)?.[1] ?? []),
+    );
+    for (const id of duplicated)
+      problems.push(`worker log of ${id}:\n${mailLog.about(id, t0).join('\n')}`);
     return {
       figures: {
         ...figures,
@@ -412,6 +421,34 @@ function stampArrivals(received: () => number): { at: number[]; stop(): void } {
     while (at.length < received()) at.push(Date.now());
   }, 50);
   return { at, stop: () => clearInterval(timer) };
+}
+
+/**
+ * The workers' log lines about sending and about circuits, with the time they were read, kept
+ * whole for the run (the cluster keeps only each process's tail): how a duplicate came about.
+ */
+function watchMailLog() {
+  const lines: Array<{ at: number; line: string }> = [];
+  const circuitNews = /circuit|keeps not answering/;
+  return {
+    watch(worker: LifelineProcess): LifelineProcess {
+      let partial = '';
+      worker.child.stdout?.on('data', (chunk: Buffer) => {
+        const text = partial + chunk.toString('utf8');
+        const whole = text.split('\n');
+        partial = whole.pop() ?? '';
+        for (const line of whole)
+          if (/messageId|"request"/.test(line) || circuitNews.test(line))
+            lines.push({ at: Date.now(), line: line.slice(0, 600) });
+      });
+      return worker;
+    },
+    about(requestId: string, origin: number): string[] {
+      return lines
+        .filter(({ line }) => line.includes(requestId) || circuitNews.test(line))
+        .map(({ at, line }) => `+${at - origin} ms ${line}`);
+    },
+  };
 }
 
 /** The fakes the verdict reads what the outside received from. */

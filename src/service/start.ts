@@ -48,6 +48,8 @@ export interface RunningService {
   logger: Logger;
   /** Where mail, tracker issues, notices and ticket notes go, in words. */
   destinations: Adapters['destinations'];
+  /** What submitting a request needs, as the API's route has it (tests at the seam use it). */
+  submit: SubmitContext;
   /** Stops taking work, drains what is running (within `graceMs`), and closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -342,6 +344,7 @@ export async function startService(
     store,
     logger,
     destinations: adapters.destinations,
+    submit,
     ...(url && { url }),
     ...(app && { app }),
     ...(worker && { worker }),

@@ -67,6 +67,8 @@ export interface FakeGitLab {
   issues: FakeGitLabIssue[];
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
+  /** Answer every request `ms` later (the bench's slow remotes). */
+  slowDown(ms: number): void;
   stop(): Promise<void>;
 }
 

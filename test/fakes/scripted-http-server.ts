@@ -49,6 +49,8 @@ export interface ScriptedServer {
   url: string;
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
+  /** Answer every request `ms` later, like a remote system far away or under load. */
+  slowDown(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startScriptedServer(
 ): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
   const failures: PendingFailure[] = [];
+  let delayMs = 0;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -87,6 +90,11 @@ export async function startScriptedServer(
           ? Promise.resolve(scripted(failures.splice(index, 1)[0]!, defaultFailureBody))
           : Promise.resolve().then(() => handle(recorded));
       reply
+        .then((answer) =>
+          delayMs > 0
+            ? new Promise<FakeReply>((resolve) => setTimeout(() => resolve(answer), delayMs))
+            : answer,
+        )
         .then((answer) => {
           if (index >= 0) recorded.scriptedStatus = answer.status;
           send(res, answer);
@@ -104,6 +112,9 @@ export async function startScriptedServer(
     requests,
     failNext(status, script = {}, times = 1) {
       for (let i = 0; i < times; i += 1) failures.push({ status, ...script });
+    },
+    slowDown(ms) {
+      delayMs = ms;
     },
     async stop() {
       server.closeAllConnections();

@@ -70,6 +70,8 @@ export interface FakeSlack {
   messages: FakeSlackMessage[];
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
+  /** Answer every request `ms` later (the bench's slow remotes). */
+  slowDown(ms: number): void;
   stop(): Promise<void>;
 }
 

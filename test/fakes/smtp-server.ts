@@ -42,6 +42,8 @@ export interface FakeSmtpServer {
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Answer the next `times` commands at `at` (default RCPT TO) with `code message`. */
   failNext(code: number, message: string, times?: number, at?: FailurePoint): void;
+  /** Accept each message `ms` after its data ends, like a relay far away or under load. */
+  slowDown(ms: number): void;
   /** Closes the server, dropping any connection a client left open. */
   stop(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startFakeSmtpServer(
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   const failures: PlannedFailure[] = [];
+  let delayMs = 0;
 
   /** The planned error for this command, if any, counted down as it is used. */
   function plannedFailure(at: FailurePoint): Error | undefined {
@@ -111,9 +114,13 @@ export async function startFakeSmtpServer(
         const authenticatedUser = typeof session.user === 'string' ? session.user : undefined;
         simpleParser(raw).then(
           (parsed) => {
-            messages.push(Object.assign(parsed, { envelope, authenticatedUser, raw }));
-            for (const wake of waiters) wake();
-            callback(null);
+            const accept = () => {
+              messages.push(Object.assign(parsed, { envelope, authenticatedUser, raw }));
+              for (const wake of waiters) wake();
+              callback(null);
+            };
+            if (delayMs > 0) setTimeout(accept, delayMs);
+            else accept();
           },
           (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
         );
@@ -158,6 +165,9 @@ export async function startFakeSmtpServer(
     },
     failNext(code, message, times = 1, at = 'rcpt') {
       failures.push({ code, message, remaining: times, at });
+    },
+    slowDown(ms) {
+      delayMs = ms;
     },
     stop() {
       return new Promise<void>((resolve) => server.close(() => resolve()));

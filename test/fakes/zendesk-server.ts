@@ -97,6 +97,8 @@ export interface FakeZendesk {
   attach(ticketId: number, files: FakeAttachmentFile[]): FakeZendeskAttachment[];
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
+  /** Answer every request `ms` later (the bench's slow remotes). */
+  slowDown(ms: number): void;
   stop(): Promise<void>;
 }
 

@@ -60,7 +60,8 @@ export async function reclaimExpiredLeases(db: Kysely<Database>, now: number): P
     .updateTable('jobs')
     .set({ state: 'pending', locked_by: null, locked_until: null, run_at: now, updated_at: now })
     .where('state', '=', 'running')
-    .where('locked_until', '<', now)
+    // A lease taken at t for L ms ends at t + L: from that instant the job is anyone's.
+    .where('locked_until', '<=', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,0 +1,170 @@
+/**
+ * A request's life at its own seam, on both databases and without HTTP: submitted through
+ * submitRequest, carried out by the real worker on a clock that stands still, retried, resent
+ * and failed through their public functions. A failure names the step it stopped at.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { resendLicense } from '../../../src/requests/resend-license.js';
+import { retryRequest } from '../../../src/requests/retry-request.js';
+import { submissionSchema } from '../../../src/requests/submission.js';
+import { submitRequest } from '../../../src/requests/submit-request.js';
+import { startFakeSmtpServer, type FakeSmtpServer } from '../../fakes/smtp-server.js';
+import { testDatabases } from '../../support/databases.js';
+import { screenshotBody } from '../../support/requests.js';
+import { runUntilIdle } from '../../support/run-until-idle.js';
+import { startTestService, type TestService } from '../../support/service.js';
+import { stillClock } from '../../support/still-clock.js';
+
+for (const database of testDatabases) {
+  describe(`a request's steps at the seam (${database.name})`, () => {
+    const clock = stillClock('2026-11-28T12:00:00Z');
+    let smtp: FakeSmtpServer;
+    let lifeline: TestService;
+    let customer = 0;
+
+    before(async () => {
+      smtp = await startFakeSmtpServer();
+      lifeline = await startTestService(
+        { SMTP_URL: smtp.url, LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>' },
+        { clock, database, roles: { api: false, worker: true } },
+      );
+    });
+    after(async () => {
+      await lifeline.stop();
+      await smtp.stop();
+    });
+
+    const db = () => lifeline.service.store.db;
+    const idle = () => runUntilIdle(lifeline.service.store, clock);
+    async function submit(): Promise<string> {
+      // Each request is made on the fixture day, whatever an earlier test did with the clock.
+      clock.set('2026-11-28T12:00:00Z');
+      customer += 1;
+      const submission = submissionSchema.parse(
+        screenshotBody({}, { customerEmail: `ops@seam-${customer}.example`, userCount: 120 }),
+      );
+      const result = await submitRequest(lifeline.service.submit, submission, {
+        name: 'seam-engineer',
+        channel: 'cli',
+      });
+      assert.equal(result.status, 202, JSON.stringify(result.body));
+      assert.equal(result.body.state, 'queued');
+      return result.body.id;
+    }
+    const request = (id: string) =>
+      db().selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const deliveries = async (id: string) =>
+      Object.fromEntries(
+        (
+          await db()
+            .selectFrom('deliveries')
+            .select(['channel', 'purpose', 'state'])
+            .where('request_id', '=', id)
+            .orderBy('created_at')
+            .execute()
+        ).map((d) => [`${d.channel}:${d.purpose}`, d.state]),
+      );
+    const licenses = (id: string) =>
+      db().selectFrom('licenses').select('fingerprint').where('request_id', '=', id).execute();
+    const mailsFor = (id: string) =>
+      smtp.messages.filter((m) => m.headers.get('x-lifeline-request') === id);
+    const jobs = async (id: string) =>
+      (
+        await db()
+          .selectFrom('jobs')
+          .select(['kind', 'state'])
+          .where('request_id', '=', id)
+          .where('kind', '!=', 'cover_reminder')
+          .execute()
+      ).map((job) => `${job.kind}:${job.state}`);
+
+    it('runs every step once: license, email, tracker issue, notice, ticket note', async () => {
+      const id = await submit();
+      await idle();
+      assert.equal((await request(id)).state, 'succeeded');
+      assert.equal((await licenses(id)).length, 1);
+      assert.equal(mailsFor(id).length, 1);
+      const states = await deliveries(id);
+      assert.ok(
+        Object.values(states).every((state) => state === 'delivered'),
+        JSON.stringify(states),
+      );
+      for (const kind of [
+        'generate_license',
+        'send_email',
+        'sync_tracker_issue',
+        'post_notice',
+        'note_ticket',
+      ]) {
+        assert.ok(
+          (await jobs(id)).includes(`${kind}:succeeded`),
+          `${kind} ran: ${(await jobs(id)).join(', ')}`,
+        );
+      }
+      assert.ok(
+        (await jobs(id)).every((job) => job.endsWith(':succeeded')),
+        String(await jobs(id)),
+      );
+    });
+
+    it('retries an email the server deferred, once the backoff has passed on the clock', async () => {
+      smtp.failNext(451, 'Try again later');
+      const id = await submit();
+      await idle();
+      assert.equal(mailsFor(id).length, 0, 'deferred: no mail yet');
+      const email = await db()
+        .selectFrom('jobs')
+        .select(['state', 'attempts', 'run_at'])
+        .where('request_id', '=', id)
+        .where('kind', '=', 'send_email')
+        .executeTakeFirstOrThrow();
+      assert.equal(email.state, 'pending');
+      assert.equal(email.attempts, 1);
+      assert.ok(Number(email.run_at) > clock.now(), 'backed off into the future');
+      clock.set(Number(email.run_at));
+      await idle();
+      assert.equal(mailsFor(id).length, 1);
+      assert.equal((await request(id)).state, 'succeeded');
+    });
+
+    it('fails the request at the email step on a refusal, and retry sends the same license', async () => {
+      smtp.failNext(550, 'No such user here');
+      const id = await submit();
+      await idle();
+      const failed = await request(id);
+      assert.equal(failed.state, 'failed');
+      assert.equal(failed.failed_step, 'send_email');
+      const [license] = await licenses(id);
+      assert.ok(license);
+
+      const { retried } = await retryRequest(db(), id, 'seam-engineer', clock.now());
+      assert.ok(retried.length > 0);
+      await idle();
+      assert.equal((await request(id)).state, 'succeeded');
+      assert.deepEqual(await licenses(id), [license], 'never a second license');
+      const mails = mailsFor(id);
+      assert.equal(mails.length, 1);
+    });
+
+    it('resends the same license to another address', async () => {
+      const id = await submit();
+      await idle();
+      const { to } = await resendLicense(
+        db(),
+        id,
+        'it@seam-other.example',
+        'seam-engineer',
+        clock.now(),
+      );
+      assert.equal(to, 'it@seam-other.example');
+      await idle();
+      const mails = mailsFor(id);
+      assert.equal(mails.length, 2);
+      const attachments = mails.map((m) => m.attachments[0]?.content.toString('utf8'));
+      assert.equal(attachments[0], attachments[1], 'the same license both times');
+      assert.deepEqual(mails[1]?.envelope.rcptTo, ['it@seam-other.example']);
+      assert.equal((await licenses(id)).length, 1);
+    });
+  });
+}
