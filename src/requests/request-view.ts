@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import { registrableDomain, type CustomerKeys, type Decision } from '../policy/index.js';
@@ -287,8 +288,11 @@ export async function searchRequests(db: Kysely<Database>, search: RequestSearch
   return { items, nextCursor };
 }
 
-export class InvalidCursor extends Error {
+export class InvalidCursor extends Refusal {
   override readonly name = 'InvalidCursor';
+  constructor(message: string) {
+    super('INVALID_CURSOR', message);
+  }
 }
 
 function encodeCursor(createdAt: number, id: string): string {
