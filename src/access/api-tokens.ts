@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-store.js';
@@ -17,15 +18,21 @@ export function hashToken(token: string): string {
 }
 
 /** A refusal a person can act on: a duplicate or empty name, an ambiguous revoke. */
-export class AccessChangeRefused extends Error {
+export class AccessChangeRefused extends Refusal {
   override readonly name = 'AccessChangeRefused';
   constructor(
     message: string,
     readonly kind: 'conflict' | 'invalid' | 'not_found' = 'invalid',
   ) {
-    super(message);
+    super(accessChangeCodes[kind], message);
   }
 }
+
+const accessChangeCodes = {
+  conflict: 'CONFLICT',
+  invalid: 'VALIDATION_FAILED',
+  not_found: 'NOT_FOUND',
+} as const;
 
 export interface NewApiToken {
   /** Unique, not empty: what the token is named by in lists, revocations and the audit log. */

@@ -7,11 +7,12 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError } from 'fastify';
 import {
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorBody } from './api-error.js';
+import { checkAnswers } from './answer-check.js';
+import { refusalCodesMarkdown } from './answers.js';
 import { rolesTableMarkdown } from '../access/permissions.js';
 import { authenticate } from './auth/authenticate.js';
 import { authorize, documentAccess } from './auth/authorize.js';
@@ -47,7 +48,10 @@ export async function buildHttpApp(ctx: HttpContext) {
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas document the answers (and tests hold answers to them, below); serializing
+  // stays JSON.stringify, so declaring a schema never changes what goes on the wire.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  if (ctx.undeclaredAnswer) app.addHook('onSend', checkAnswers(ctx.undeclaredAnswer));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     ctx.storage.noteError(error);
     return handleError(error, request, reply);
@@ -85,7 +89,7 @@ export async function buildHttpApp(ctx: HttpContext) {
       info: {
         title: 'Lifeline API',
         version: '1',
-        description: `Emergency GitLab licenses for customers whose paid license just ran out. Authenticate with \`Authorization: Bearer <token>\`. A caller whose role may not use a route gets 403 with a sentence saying which roles may.\n\n${rolesTableMarkdown()}`,
+        description: `Emergency GitLab licenses for customers whose paid license just ran out. Authenticate with \`Authorization: Bearer <token>\`. A caller whose role may not use a route gets 403 with a sentence saying which roles may.\n\n${rolesTableMarkdown()}\n\nEvery refusal or failure answers \`{"error": {"code", "message", "details"?}}\`, and each route lists the statuses and codes it answers. The codes (src/refusal.ts):\n\n${refusalCodesMarkdown()}`,
       },
       ...(ctx.publicUrl && { servers: [{ url: ctx.publicUrl }] }),
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

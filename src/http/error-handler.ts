@@ -1,15 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AccessChangeRefused } from '../access/api-tokens.js';
-import { IdempotencyKeyReused } from '../requests/submit-request.js';
-import { InvalidCursor } from '../requests/request-view.js';
-import { NothingToRetry } from '../requests/retry-request.js';
-import { NotAwaitingApproval, OwnRequest } from '../requests/approve-request.js';
-import { NoLicenseToResend } from '../requests/resend-license.js';
+import { Refusal } from '../refusal.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
-import { ExtensionRefused } from '../requests/extend-license.js';
-import { CoverNotOpen, RenewalRefused } from '../requests/record-renewal.js';
-import { ApiError, errorBody, type ApiErrorCode, type ApiErrorDetail } from './api-error.js';
+import { errorBody, type ApiErrorCode, type ApiErrorDetail } from './api-error.js';
 
 /** How long a client waits before writing again when the disk is full. */
 const storageRetryAfterSeconds = 30;
@@ -32,7 +25,7 @@ const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
 };
 
 /**
- * The one place errors become answers. Known errors keep their code and words; validation
+ * The one place errors become answers. Refusals keep their code and words; validation
  * errors list each field; anything unexpected is logged in full and answered with a generic
  * message, so no stack trace or secret ever reaches a client.
  */
@@ -40,8 +33,9 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   const send = (status: number, code: ApiErrorCode, message: string, details?: ApiErrorDetail[]) =>
     reply.status(status).send(errorBody(code, message, details));
 
-  if (error instanceof ApiError)
-    return send(error.status, error.code, error.message, error.details);
+  // Every refusal, the core's and the HTTP layer's, carries its code; its status comes from the
+  // one registry (src/refusal.ts).
+  if (error instanceof Refusal) return send(error.status, error.code, error.message, error.details);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
     const details = error.validation.map((issue) => ({
@@ -55,26 +49,6 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
       details,
     );
   }
-  if (error instanceof IdempotencyKeyReused)
-    return send(409, 'IDEMPOTENCY_KEY_REUSED', error.message);
-  if (error instanceof NothingToRetry) return send(409, 'NOTHING_TO_RETRY', error.message);
-  if (error instanceof NotAwaitingApproval)
-    return send(409, 'NOT_AWAITING_APPROVAL', error.message);
-  if (error instanceof OwnRequest) return send(403, 'FORBIDDEN', error.message);
-  if (error instanceof NoLicenseToResend) return send(409, 'NO_LICENSE_TO_RESEND', error.message);
-  if (error instanceof AccessChangeRefused) {
-    if (error.kind === 'conflict') return send(409, 'CONFLICT', error.message);
-    if (error.kind === 'not_found') return send(404, 'NOT_FOUND', error.message);
-    return send(400, 'VALIDATION_FAILED', error.message);
-  }
-  if (error instanceof CoverNotOpen) return send(409, 'CONFLICT', error.message);
-  if (error instanceof RenewalRefused) return send(422, 'RENEWAL_REFUSED', error.message);
-  if (error instanceof ExtensionRefused) {
-    if (error.status === 403) return send(403, 'FORBIDDEN', error.message);
-    if (error.status === 409) return send(409, 'CONFLICT', error.message);
-    return send(422, 'EXTENSION_REFUSED', error.message);
-  }
-  if (error instanceof InvalidCursor) return send(400, 'INVALID_CURSOR', error.message);
   const known = error.code ? fastifyCodes[error.code] : undefined;
   if (known) return send(error.statusCode ?? 400, known.code, known.message);
   if (error.statusCode === 429) return send(429, 'RATE_LIMITED', error.message);

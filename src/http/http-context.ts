@@ -11,6 +11,7 @@ import type { Circuits } from '../jobs/circuit.js';
 import type { Store } from '../store/database.js';
 import type { StorageHealth } from '../store/storage-health.js';
 import type { SingleSignOn } from './routes/oidc.js';
+import type { UndeclaredAnswer } from './answer-check.js';
 
 /** What the HTTP app needs from the composition root. */
 export interface HttpContext {
@@ -38,4 +39,6 @@ export interface HttpContext {
   cover: { renewal: RenewalContext; extension: ExtensionContext };
   /** Public base URL, for links (tracker issue, notice) and the OpenAPI servers list. */
   publicUrl?: string;
+  /** Tests: told of every answer its route's response schema does not declare. */
+  undeclaredAnswer?: UndeclaredAnswer;
 }

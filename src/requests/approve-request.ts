@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
@@ -20,15 +21,19 @@ export interface ApprovalContext {
   expiryMs: number;
 }
 
-export class NotAwaitingApproval extends Error {
+export class NotAwaitingApproval extends Refusal {
   override readonly name = 'NotAwaitingApproval';
-  readonly code = 'NOT_AWAITING_APPROVAL';
+  constructor(message: string) {
+    super('NOT_AWAITING_APPROVAL', message);
+  }
 }
 
 /** An approver settling their own request: a second person's approval means another person. */
-export class OwnRequest extends Error {
+export class OwnRequest extends Refusal {
   override readonly name = 'OwnRequest';
-  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super('FORBIDDEN', message);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
@@ -17,15 +18,14 @@ export interface ExtensionContext {
 }
 
 /** The extension is not allowed: the requester's own, past the limit, out of bounds (403/409/422). */
-export class ExtensionRefused extends Error {
+export class ExtensionRefused extends Refusal {
   override readonly name = 'ExtensionRefused';
-  constructor(
-    readonly status: 403 | 409 | 422,
-    message: string,
-  ) {
-    super(message);
+  constructor(status: 403 | 409 | 422, message: string) {
+    super(extensionCodes[status], message);
   }
 }
+
+const extensionCodes = { 403: 'FORBIDDEN', 409: 'CONFLICT', 422: 'EXTENSION_REFUSED' } as const;
 
 /**
  * An approver asks to extend a waiting cover with a new temporary license, the next of the

@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
@@ -12,13 +13,19 @@ import { parseRenewal, type RecordedRenewal } from './renewal.js';
 import { recordEvent } from './timeline.js';
 
 /** The renewal cannot be recorded now: no cover yet, or already renewed (409). */
-export class CoverNotOpen extends Error {
+export class CoverNotOpen extends Refusal {
   override readonly name = 'CoverNotOpen';
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
 }
 
 /** The file is not a renewal of this request's customer (422, with the reason). */
-export class RenewalRefused extends Error {
+export class RenewalRefused extends Refusal {
   override readonly name = 'RenewalRefused';
+  constructor(message: string) {
+    super('RENEWAL_REFUSED', message);
+  }
 }
 
 export interface RenewalContext {

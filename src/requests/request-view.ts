@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { addDays, daysBetween, type CalendarDate } from '../license/calendar-date.js';
 import { registrableDomain, type CustomerKeys, type Decision } from '../policy/index.js';
@@ -303,8 +304,11 @@ export async function searchRequests(db: Kysely<Database>, search: RequestSearch
   return { items, nextCursor };
 }
 
-export class InvalidCursor extends Error {
+export class InvalidCursor extends Refusal {
   override readonly name = 'InvalidCursor';
+  constructor(message: string) {
+    super('INVALID_CURSOR', message);
+  }
 }
 
 function encodeCursor(createdAt: number, id: string): string {

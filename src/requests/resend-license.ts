@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
@@ -8,9 +9,11 @@ import { ensureDelivery } from './deliveries.js';
 import { sendEmailJob } from './job-plan.js';
 import { recordEvent } from './timeline.js';
 
-export class NoLicenseToResend extends Error {
+export class NoLicenseToResend extends Refusal {
   override readonly name = 'NoLicenseToResend';
-  readonly code = 'NO_LICENSE_TO_RESEND';
+  constructor(message: string) {
+    super('NO_LICENSE_TO_RESEND', message);
+  }
 }
 
 /** Sends the request's existing license again, to the customer or another address. */

@@ -1,3 +1,4 @@
+import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { NewJob } from '../jobs/job.js';
@@ -15,9 +16,11 @@ import {
 import { moveRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
 
-export class NothingToRetry extends Error {
+export class NothingToRetry extends Refusal {
   override readonly name = 'NothingToRetry';
-  readonly code = 'NOTHING_TO_RETRY';
+  constructor(message: string) {
+    super('NOTHING_TO_RETRY', message);
+  }
 }
 
 /**

@@ -1,17 +1,11 @@
+import { Refusal } from '../refusal.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
-import {
-  customerKeys,
-  emailDomainOf,
-  decide,
-  readEvidence,
-  type CustomerKeys,
-  type PolicySettings,
-} from '../policy/index.js';
+import { emailDomainOf, type CustomerKeys, type PolicySettings } from '../policy/index.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { lockNames } from '../store/advisory-locks.js';
@@ -20,15 +14,13 @@ import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { decisionView, type DecisionView } from './decision-view.js';
 import { ensureDelivery } from './deliveries.js';
-import { findEarlierEmergencies } from './earlier-emergencies.js';
+import { decideSubmission, readSubmission, type ReadSubmission } from './decide-submission.js';
 import { canonicalJson, sha256Hex } from './fingerprint.js';
 import { generateLicenseJob, trackerDeliveryId, trackerSyncJob } from './job-plan.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
-import { countRecentIssues, findRefusedBefore } from './guardrail-history.js';
 import { initialState, type RequestState } from './request.js';
 import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
-import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';
 import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
 
 export interface SubmitContext {
@@ -64,11 +56,11 @@ export interface SubmitResult {
   replayed: boolean;
 }
 
-export class IdempotencyKeyReused extends Error {
+export class IdempotencyKeyReused extends Refusal {
   override readonly name = 'IdempotencyKeyReused';
-  readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor(readonly requestId: string) {
     super(
+      'IDEMPOTENCY_KEY_REUSED',
       `This Idempotency-Key was already used for a different request (${requestId}); use a new key for a new request.`,
     );
   }
@@ -94,18 +86,8 @@ export async function submitRequest(
   const earlier = await replay(ctx.store.db, key, bodyFingerprint);
   if (earlier) return earlier;
 
-  const gathered = await gatherTicketEvidence(
-    ctx.ticketDesk,
-    submission.ticket.id,
-    submission.evidence,
-    ctx.evidenceKeys,
-  );
-  const reading = readEvidence(gathered.evidence, ctx.evidenceKeys);
-  const keys = customerKeys(
-    submission.customerEmail,
-    reading.ok ? reading.facts : undefined,
-    ctx.policy,
-  );
+  const read = await readSubmission(ctx, submission);
+  const { keys } = read;
   try {
     const result = await ctx.store.db.transaction().execute(async (trx) => {
       if (ctx.store.dialect === 'postgres') {
@@ -116,7 +98,7 @@ export async function submitRequest(
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, gathered, requester, key, bodyFingerprint, keys, audit);
+      return record(trx, ctx, submission, read, requester, key, bodyFingerprint, audit);
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -160,35 +142,19 @@ async function record(
   trx: Kysely<Database>,
   ctx: SubmitContext,
   submission: Submission,
-  gathered: GatheredEvidence,
+  read: ReadSubmission,
   requester: Requester,
   key: string,
   bodyFingerprint: string,
-  keys: CustomerKeys,
   audit: AuditActor | undefined,
 ): Promise<SubmitResult> {
   const now = ctx.clock.now();
   const today = ctx.clock.today();
-  const earlierEmergencies = await findEarlierEmergencies(
-    trx,
-    keys,
+  const { gathered, keys } = read;
+  const decision = await decideSubmission(trx, ctx, submission, read, requester.name, {
+    now,
     today,
-    ctx.policy.repeatPeriodDays,
-  );
-  const decision = decide(
-    {
-      today,
-      customerEmail: submission.customerEmail,
-      userCount: submission.userCount,
-      evidence: gathered.evidence,
-      earlierEmergencies,
-      ...(gathered.ticketEvidence && { ticketEvidence: gathered.ticketEvidence }),
-      recentIssues: await countRecentIssues(trx, requester.name, now),
-      refusedBefore: await findRefusedBefore(trx, keys),
-    },
-    ctx.evidenceKeys,
-    ctx.policy,
-  );
+  });
 
   const id = randomUUID();
   const state: RequestState = initialState(decision);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { buildHttpApp, type HttpApp } from '../http/app.js';
+import type { UndeclaredAnswer } from '../http/answer-check.js';
 import { OidcClient } from '../access/oidc-client.js';
 import { SharedCircuits } from '../jobs/sql/shared-circuits.js';
 import { Worker } from '../jobs/worker.js';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   roles: { api: boolean; worker: boolean };
   clock?: Clock;
   logger?: Logger;
+  /** Tests: told of every HTTP answer its route's response schema does not declare. */
+  undeclaredAnswer?: UndeclaredAnswer;
 }
 
 export interface RunningService {
@@ -316,6 +319,7 @@ export async function startService(
       storage,
       ...(circuits && { circuits }),
       ...(publicUrl && { publicUrl }),
+      ...(options.undeclaredAnswer && { undeclaredAnswer: options.undeclaredAnswer }),
     });
     url = await app.listen({
       host: config.values.LIFELINE_HOST,

@@ -214,6 +214,12 @@ for (const database of testDatabases) {
       // The generators reached the database: requests were recorded, accepted and rejected.
       for (const status of [200, 202, 400, 401, 404, 422])
         assert.ok(seen.has(status), `no ${status}`);
+      // And /docs told the truth about each of them: every status and body was declared.
+      assert.deepEqual(
+        [...new Set(lifeline.undeclaredAnswers)],
+        [],
+        'answers the routes’ response schemas do not declare',
+      );
     });
   });
 }

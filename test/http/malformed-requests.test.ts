@@ -15,6 +15,8 @@ for (const database of testDatabases) {
       lifeline = await startTestService({ LIFELINE_RATE_LIMIT_PER_MINUTE: '100000' }, { database });
     });
     after(() => lifeline.stop());
+    // Every answer of the corpus below is one its route's schema (and so /docs) declares.
+    after(() => assert.deepEqual([...new Set(lifeline.undeclaredAnswers)], []));
 
     const valid = screenshotBody({}, { customerEmail: 'corpus@malformed.example' });
     const corpus: Array<[string, unknown]> = [
@@ -207,6 +209,7 @@ for (const database of testDatabases) {
       lifeline = await startTestService({ LIFELINE_RATE_LIMIT_PER_MINUTE: '5' }, { database });
     });
     after(() => lifeline.stop());
+    after(() => assert.deepEqual([...new Set(lifeline.undeclaredAnswers)], []));
 
     it('refuses calls without a token, with a wrong token and with a malformed header', async () => {
       const attempts: Array<Record<string, string>> = [

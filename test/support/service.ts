@@ -21,6 +21,11 @@ export interface TestService {
   tokens: Record<Role, string>;
   dataDir: string;
   service: RunningService;
+  /**
+   * Answers whose status or body their route's response schema does not declare (what `/docs`
+   * would not tell a client): a test of HTTP traffic asserts there are none.
+   */
+  undeclaredAnswers: string[];
   /** fetch against the service with the engineer token. */
   api(
     path: string,
@@ -73,8 +78,10 @@ export async function startTestService(
     ...(database?.url && { DATABASE_URL: database.url }),
     ...env,
   });
+  const undeclaredAnswers: string[] = [];
   const service = await startService(config, {
     roles: options.roles ?? { api: true, worker: true },
+    undeclaredAnswer: (finding) => undeclaredAnswers.push(finding),
     logger: createLogger(config.values.LIFELINE_LOG_LEVEL, options.logs),
     ...(options.clock && { clock: options.clock }),
   });
@@ -94,6 +101,7 @@ export async function startTestService(
     tokens,
     dataDir,
     service,
+    undeclaredAnswers,
     async api(path, init = {}) {
       const bearer = init.token === undefined ? token : init.token;
       const response = await fetch(`${url}${path}`, {
@@ -120,6 +128,11 @@ export async function startTestService(
       await service.stop(2_000);
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
+      // Whatever a test sent, /docs declared each answer it got (src/http/answer-check.ts).
+      if (undeclaredAnswers.length > 0)
+        throw new Error(
+          `Answers the routes' response schemas do not declare:\n${[...new Set(undeclaredAnswers)].join('\n')}`,
+        );
     },
   };
 }

@@ -1,11 +1,6 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import {
-  actionAccess,
-  allows,
-  refusal,
-  routeAccess,
-  type RouteAccess,
-} from '../../access/permissions.js';
+import { requireAction as requireRoleAction, type Action } from '../../access/require-action.js';
+import { allows, refusal, routeAccess, type RouteAccess } from '../../access/permissions.js';
 import type { Principal } from '../../access/principal.js';
 import type { AuditActor } from '../../audit/audit-entry.js';
 import { ApiError } from '../api-error.js';
@@ -58,10 +53,8 @@ export function documentAccess(route: RouteOptions): void {
 }
 
 /** Refuses an action inside a route (resend elsewhere, naming someone) the role may not do. */
-export function requireAction(principal: Principal, action: keyof typeof actionAccess): void {
-  const access = actionAccess[action];
-  if (!allows(access, principal.role))
-    throw new ApiError('FORBIDDEN', refusal(access, principal.role));
+export function requireAction(principal: Principal, action: Action): void {
+  requireRoleAction(principal.role, action);
 }
 
 /** Who the audit log records for this call. */

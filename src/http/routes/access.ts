@@ -14,6 +14,15 @@ import { recordSignInFailure, signInWaitMs, throttleKeys } from '../../access/si
 import { ApiError } from '../api-error.js';
 import { principalOf } from '../auth/authenticate.js';
 import { auditActorOf } from '../auth/authorize.js';
+import { answers, noContent, refusedCall, refusedWrite } from '../answers.js';
+import {
+  passwordChangedAnswer,
+  sessionListAnswer,
+  tokenCreatedAnswer,
+  tokenListAnswer,
+  userAnswerSchema,
+  userListAnswer,
+} from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 
 const role = z.enum(roles as [Role, ...Role[]], {
@@ -29,7 +38,13 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
     app.get(
       '/api/v1/tokens',
-      { schema: { summary: 'API tokens (never their secrets)', tags: ['access'] } },
+      {
+        schema: {
+          summary: 'API tokens (never their secrets)',
+          tags: ['access'],
+          response: answers({ 200: tokenListAnswer }, refusedCall),
+        },
+      },
       async () => ({ items: await listApiTokens(ctx.store.db) }),
     );
     app.post(
@@ -46,6 +61,7 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
               expiresAt: z.iso.datetime({ error: 'expiresAt must be an ISO date-time' }).optional(),
             })
             .strict(),
+          response: answers({ 201: tokenCreatedAnswer }, [...refusedWrite, 'CONFLICT']),
         },
       },
       async (request, reply) => {
@@ -78,6 +94,7 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Revoke a token and end its sessions',
           tags: ['access'],
           params: idParams,
+          response: answers({ 204: noContent }, [...refusedWrite, 'NOT_FOUND', 'CONFLICT']),
         },
       },
       async (request, reply) => {
@@ -93,7 +110,13 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
 
     app.get(
       '/api/v1/users',
-      { schema: { summary: 'Console accounts', tags: ['access'] } },
+      {
+        schema: {
+          summary: 'Console accounts',
+          tags: ['access'],
+          response: answers({ 200: userListAnswer }, refusedCall),
+        },
+      },
       async () => ({ items: await listConsoleUsers(ctx.store.db) }),
     );
     app.post(
@@ -109,6 +132,7 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
               role,
             })
             .strict(),
+          response: answers({ 201: userAnswerSchema }, [...refusedWrite, 'CONFLICT']),
         },
       },
       async (request, reply) => {
@@ -134,6 +158,7 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           body: z
             .object({ role: role.optional(), password: z.string().max(500).optional() })
             .strict(),
+          response: answers({ 200: userAnswerSchema }, [...refusedWrite, 'NOT_FOUND', 'CONFLICT']),
         },
       },
       async (request) =>
@@ -155,6 +180,7 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Disable an account and end its sessions',
           tags: ['access'],
           params: idParams,
+          response: answers({ 200: userAnswerSchema }, [...refusedWrite, 'NOT_FOUND', 'CONFLICT']),
         },
       },
       async (request) =>
@@ -163,12 +189,25 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
 
     app.get(
       '/api/v1/sessions',
-      { schema: { summary: 'Open console sessions', tags: ['access'] } },
+      {
+        schema: {
+          summary: 'Open console sessions',
+          tags: ['access'],
+          response: answers({ 200: sessionListAnswer }, refusedCall),
+        },
+      },
       async () => ({ items: await listSessions(ctx.store.db, ctx.clock.now()) }),
     );
     app.delete(
       '/api/v1/sessions/:id',
-      { schema: { summary: 'End a console session', tags: ['access'], params: idParams } },
+      {
+        schema: {
+          summary: 'End a console session',
+          tags: ['access'],
+          params: idParams,
+          response: answers({ 204: noContent }, [...refusedWrite, 'NOT_FOUND']),
+        },
+      },
       async (request, reply) => {
         await endSession(ctx.store.db, request.params.id, ctx.clock.now(), auditActorOf(request));
         return reply.status(204).send();
@@ -186,6 +225,7 @@ export function accessRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
               newPassword: z.string().min(1).max(500),
             })
             .strict(),
+          response: answers({ 200: passwordChangedAnswer }, refusedWrite),
         },
       },
       async (request) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { searchAudit } from '../../audit/audit-store.js';
+import { answers, refusedCall } from '../answers.js';
+import { auditListAnswer } from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 
 const query = z
@@ -31,6 +33,7 @@ export function auditRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Audit log entries, newest first, with their hash chain',
           tags: ['audit'],
           querystring: query,
+          response: answers({ 200: auditListAnswer }, refusedCall),
         },
       },
       async (request) => {

@@ -1,11 +1,10 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { askExtension } from '../../requests/extend-license.js';
-import { recordRenewal } from '../../requests/record-renewal.js';
-import { requestDetail } from '../../requests/request-view.js';
-import { ApiError } from '../api-error.js';
+import { extend, renew } from '../../requests/commands/cover.js';
+import { answers, refusedWrite } from '../answers.js';
+import { extensionAnswer, renewalRecordedAnswer } from '../answer-schemas.js';
 import { principalOf } from '../auth/authenticate.js';
-import { auditActorOf, requireAction } from '../auth/authorize.js';
+import { auditActorOf } from '../auth/authorize.js';
 import type { HttpContext } from '../http-context.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'id must be a request id (a UUID)' }) });
@@ -46,6 +45,7 @@ const extensionBody = z
 
 /** After delivery: record the customer's renewal, or extend the cover once. */
 export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
+  const commands = { ...ctx.cover, store: ctx.store, clock: ctx.clock, wake: ctx.submit.wake };
   return (app, _options, done) => {
     app.post(
       '/api/v1/requests/:id/renewal',
@@ -57,24 +57,21 @@ export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           tags: ['requests'],
           params: idParams,
           body: renewalBody,
+          response: answers({ 200: renewalRecordedAnswer }, [
+            ...refusedWrite,
+            'NOT_FOUND',
+            'CONFLICT',
+            'RENEWAL_REFUSED',
+          ]),
         },
       },
-      async (request) => {
-        const principal = principalOf(request);
-        const { licenseFile } = request.body;
-        if (licenseFile === undefined) requireAction(principal, 'markRenewed');
-        await ensureRequest(ctx, request.params.id);
-        await recordRenewal(
-          ctx.store.db,
-          ctx.cover.renewal,
-          request.params.id,
-          licenseFile !== undefined ? { licenseFile } : { reason: request.body.reason ?? '' },
+      async (request) =>
+        renew(
+          commands,
+          { requestId: request.params.id, ...request.body },
+          principalOf(request),
           auditActorOf(request),
-          ctx.clock.now(),
-        );
-        ctx.submit.wake.notify();
-        return (await requestDetail(ctx.store.db, request.params.id, ctx.clock.today()))?.renewal;
-      },
+        ),
     );
 
     app.post(
@@ -87,36 +84,24 @@ export function coverRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           tags: ['requests'],
           params: idParams,
           body: extensionBody,
+          response: answers({ 202: extensionAnswer }, [
+            ...refusedWrite,
+            'NOT_FOUND',
+            'CONFLICT',
+            'EXTENSION_REFUSED',
+          ]),
         },
       },
       async (request, reply) => {
-        const principal = principalOf(request);
-        await ensureRequest(ctx, request.params.id);
-        const result = await askExtension(
-          ctx.store.db,
-          ctx.cover.extension,
-          request.params.id,
-          {
-            reason: request.body.reason,
-            ...(request.body.userCount !== undefined && { userCount: request.body.userCount }),
-          },
-          { name: principal.name },
+        const result = await extend(
+          commands,
+          { requestId: request.params.id, ...request.body },
+          principalOf(request),
           auditActorOf(request),
-          ctx.clock.now(),
         );
-        ctx.submit.wake.notify();
         return reply.status(202).send(result);
       },
     );
     done();
   };
-}
-
-async function ensureRequest(ctx: HttpContext, id: string): Promise<void> {
-  const found = await ctx.store.db
-    .selectFrom('requests')
-    .select('id')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!found) throw new ApiError('NOT_FOUND', `No request ${id}.`);
 }

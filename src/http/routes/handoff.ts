@@ -2,6 +2,8 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { handoffOnDemand } from '../../handoff/handoff-work.js';
 import { ApiError } from '../api-error.js';
+import { answers, refusedCall } from '../answers.js';
+import { handoffAnswer } from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 
 const query = z
@@ -21,6 +23,7 @@ export function handoffRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             'The hand-off: requests since the last digest (or `since`: 3d, 12h, a date) and what needs a person',
           tags: ['handoff'],
           querystring: query,
+          response: answers({ 200: handoffAnswer }, refusedCall),
         },
       },
       async (request) => {

@@ -10,6 +10,8 @@ import {
   timeZone,
 } from '../../license/index.js';
 import { principalOf } from '../auth/authenticate.js';
+import { answers, refusedWrite } from '../answers.js';
+import { inspectAnswer, preflightAnswer } from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 
 const license = z.string().min(1, 'license must not be empty').max(100_000);
@@ -74,6 +76,7 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Decode a GitLab license and show its status today',
           tags: ['licenses'],
           body: z.object({ license }).strict(),
+          response: answers({ 200: inspectAnswer }, refusedWrite),
         },
       },
       (request) => {
@@ -102,6 +105,7 @@ export function licenseRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             'GitLab’s own checks (key and format, seats against the Maximum users, expiry) with its two clocks: the license has started by GitLab’s time zone and expires at 00:00 server time. 200 either way; `accepted` says which, and `message` is GitLab’s own refusal.',
           tags: ['licenses'],
           body: preflightBody,
+          response: answers({ 200: preflightAnswer }, refusedWrite),
         },
       },
       (request) => {

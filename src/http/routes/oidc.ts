@@ -15,12 +15,22 @@ import {
 import { signInWithIdentity } from '../../access/sso-accounts.js';
 import { recordAudit } from '../../audit/audit-store.js';
 import { sessionCookieName } from '../auth/authenticate.js';
+import type { RefusalCode } from '../../refusal.js';
+import { answers } from '../answers.js';
+import { redirectAnswer, refusedPage, signInOptionsAnswer } from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 import { signInRefusedPage } from '../sign-in-refused-page.js';
 
 /** The browser's half of a sign-in under way: proves the callback comes back to who started it. */
 const flowCookieName = 'lifeline_oidc';
 const flowCookiePath = '/auth/oidc';
+
+/** Browser navigations can still meet a fault or a full disk, answered with the error body. */
+const pageRefusals = [
+  'INTERNAL',
+  'STORAGE_UNAVAILABLE',
+  'NOT_READY',
+] as const satisfies readonly RefusalCode[];
 
 export interface SingleSignOn {
   client: OidcClient;
@@ -53,12 +63,31 @@ export function oidcRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
     app.get(
       '/auth/options',
-      { schema: { summary: 'How the console signs in here', tags: ['session'] } },
+      {
+        schema: {
+          summary: 'How the console signs in here',
+          tags: ['session'],
+          response: answers({ 200: signInOptionsAnswer }, pageRefusals),
+        },
+      },
       () => ({ sso: sso !== undefined, localAccounts: ctx.localAccounts }),
     );
     app.get(
       '/auth/oidc/start',
-      { schema: { summary: 'Single sign-on: go to the identity provider', tags: ['session'] } },
+      {
+        schema: {
+          summary: 'Single sign-on: go to the identity provider',
+          tags: ['session'],
+          response: answers(
+            {
+              303: redirectAnswer,
+              404: refusedPage.describe('Single sign-on is not set up here.'),
+              502: refusedPage.describe('The identity provider did not answer.'),
+            },
+            pageRefusals,
+          ),
+        },
+      },
       async (request, reply) => {
         if (!sso)
           return refuse(
@@ -97,7 +126,24 @@ export function oidcRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
     );
     app.get(
       '/auth/oidc/callback',
-      { schema: { summary: 'Single sign-on: back from the identity provider', tags: ['session'] } },
+      {
+        schema: {
+          summary: 'Single sign-on: back from the identity provider',
+          tags: ['session'],
+          response: answers(
+            {
+              303: redirectAnswer.describe('Signed in: to the console.'),
+              400: refusedPage.describe(
+                'A bad, expired or used state, a declined sign-in, or an answer that proves nothing.',
+              ),
+              403: refusedPage.describe('The account is disabled, or no group maps to a role.'),
+              404: refusedPage.describe('Single sign-on is not set up here.'),
+              502: refusedPage.describe('The identity provider did not answer.'),
+            },
+            pageRefusals,
+          ),
+        },
+      },
       async (request, reply) => {
         void reply.header('cache-control', 'no-store');
         if (!sso)

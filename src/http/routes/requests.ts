@@ -1,21 +1,28 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { customerKeys } from '../../policy/index.js';
-import { requestStates } from '../../requests/request.js';
-import { requestDetail, searchRequests } from '../../requests/request-view.js';
-import { resendLicense } from '../../requests/resend-license.js';
-import { retryRequest } from '../../requests/retry-request.js';
+import { requestStates, type RequestState } from '../../requests/request.js';
 import { submissionSchema } from '../../requests/submission.js';
 import { submitRequest } from '../../requests/submit-request.js';
-import { loadLicense } from '../../requests/request-records.js';
-import { storedLicenseFileName } from '../../requests/license-file.js';
-import { ApiError } from '../api-error.js';
-import { settleApproval } from '../../requests/approve-request.js';
-import { emailDomainOf, type PolicySettings } from '../../policy/index.js';
-import { isPublicEmailDomain } from '../../policy/customer-keys.js';
-import { recordAudit } from '../../audit/audit-store.js';
+import {
+  downloadLicense,
+  findRequests,
+  showRequest,
+} from '../../requests/commands/read-requests.js';
+import { resend } from '../../requests/commands/resend.js';
+import { retry } from '../../requests/commands/retry.js';
+import { settle } from '../../requests/commands/settle.js';
+import { answers, refusedCall, refusedWrite } from '../answers.js';
+import {
+  licenseFileAnswer,
+  requestDetailAnswer,
+  requestListAnswer,
+  resendAnswer,
+  retryAnswer,
+  submitAnswer,
+  verdictAnswer,
+} from '../answer-schemas.js';
 import { principalOf } from '../auth/authenticate.js';
-import { auditActorOf, requireAction } from '../auth/authorize.js';
+import { auditActorOf } from '../auth/authorize.js';
 import type { HttpContext } from '../http-context.js';
 import { requesterFor } from '../requester.js';
 
@@ -55,18 +62,6 @@ function verdictBody(verb: string) {
     .strict();
 }
 
-/**
- * An engineer may resend to the request's own address, or to another at the same company
- * domain; never to another mailbox at a public mail provider, where the domain names nobody.
- */
-function withinRequestDomain(customerEmail: string, to: string, policy: PolicySettings): boolean {
-  if (to === customerEmail.toLowerCase()) return true;
-  const domain = emailDomainOf(customerEmail.toLowerCase());
-  return (
-    domain !== undefined && !isPublicEmailDomain(domain, policy) && emailDomainOf(to) === domain
-  );
-}
-
 const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()
@@ -88,6 +83,15 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           tags: ['requests'],
           body: submissionSchema,
           headers: idempotencyHeaders,
+          response: answers(
+            {
+              202: submitAnswer.describe(
+                'Eligible: queued, or awaiting_approval when a guardrail holds it.',
+              ),
+              422: submitAnswer.describe('Not eligible: recorded as rejected, with the decision.'),
+            },
+            [...refusedWrite, 'IDEMPOTENCY_KEY_REUSED'],
+          ),
         },
       },
       async (request, reply) => {
@@ -111,20 +115,14 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Find requests, newest first',
           tags: ['requests'],
           querystring: listQuery,
+          response: answers({ 200: requestListAnswer }, [...refusedCall, 'INVALID_CURSOR']),
         },
       },
-      async (request) => {
-        const { email, customer, ticket, state, since, limit, cursor } = request.query;
-        return searchRequests(ctx.store.db, {
-          limit,
-          ...(email && { email }),
-          ...(customer && { customer: customerKeys(customer, undefined, ctx.policy) }),
-          ...(ticket && { ticket }),
-          ...(state && { state: state as (typeof requestStates)[number] }),
-          ...(since && { since }),
-          ...(cursor && { cursor }),
-        });
-      },
+      async (request) =>
+        findRequests(ctx.submit, {
+          ...request.query,
+          state: request.query.state as RequestState | undefined,
+        }),
     );
 
     app.get(
@@ -134,13 +132,10 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'A request with its decision, license, tracker issue, deliveries and timeline',
           tags: ['requests'],
           params: idParams,
+          response: answers({ 200: requestDetailAnswer }, [...refusedCall, 'NOT_FOUND']),
         },
       },
-      async (request) => {
-        const detail = await requestDetail(ctx.store.db, request.params.id, ctx.clock.today());
-        if (!detail) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
-        return detail;
-      },
+      async (request) => showRequest(ctx.submit, request.params.id),
     );
 
     app.get(
@@ -150,30 +145,15 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Download the request’s .gitlab-license file',
           tags: ['requests'],
           params: idParams,
+          response: answers({ 200: licenseFileAnswer }, [...refusedCall, 'NOT_FOUND']),
         },
       },
       async (request, reply) => {
-        const license = await loadLicense(ctx.store.db, request.params.id);
-        if (!license)
-          throw new ApiError(
-            'NOT_FOUND',
-            'This request has no license (rejected, failed before one was made, or not made yet).',
-          );
-        await recordAudit(
-          ctx.store.db,
-          auditActorOf(request),
-          {
-            action: 'license.downloaded',
-            target: `request ${request.params.id}`,
-            requestId: request.params.id,
-            details: { fingerprint: license.fingerprint },
-          },
-          ctx.clock.now(),
-        );
+        const file = await downloadLicense(ctx.submit, request.params.id, auditActorOf(request));
         return reply
           .type('application/octet-stream')
-          .header('content-disposition', `attachment; filename="${storedLicenseFileName(license)}"`)
-          .send(license.text);
+          .header('content-disposition', `attachment; filename="${file.fileName}"`)
+          .send(file.text);
       },
     );
 
@@ -188,37 +168,21 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             .object({ email: z.email({ error: 'email must be an email address' }).optional() })
             .strict()
             .optional(),
+          response: answers({ 202: resendAnswer }, [
+            ...refusedWrite,
+            'NOT_FOUND',
+            'NO_LICENSE_TO_RESEND',
+          ]),
         },
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        const to = request.body?.email?.toLowerCase();
-        const own = await ctx.store.db
-          .selectFrom('requests')
-          .select('customer_email')
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        if (!own) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
-        if (to !== undefined && !withinRequestDomain(own.customer_email, to, ctx.policy))
-          requireAction(principal, 'resendElsewhere');
-        const resends = await ctx.store.db
-          .selectFrom('deliveries')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('request_id', '=', request.params.id)
-          .where('channel', '=', 'email')
-          .where('purpose', '=', 'resend')
-          .executeTakeFirstOrThrow();
-        if (Number(resends.n) >= ctx.submit.resendLimit)
-          requireAction(principal, 'resendBeyondLimit');
-        const result = await resendLicense(
-          ctx.store.db,
-          request.params.id,
-          to,
-          principal.name,
-          ctx.clock.now(),
+        const result = await resend(
+          ctx.submit,
+          { requestId: request.params.id, email: request.body?.email },
+          principal,
           auditActorOf(request),
         );
-        ctx.submit.wake.notify();
         return reply.status(202).send(result);
       },
     );
@@ -238,23 +202,16 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             tags: ['requests'],
             params: idParams,
             body: verdictBody(verb),
+            response: answers({ 200: verdictAnswer }, [...refusedWrite, 'NOT_AWAITING_APPROVAL']),
           },
         },
         async (request, reply) => {
-          const principal = principalOf(request);
-          const result = await settleApproval(
-            ctx.store.db,
-            ctx.submit.approval,
-            {
-              requestId: request.params.id,
-              verdict,
-              approver: principal.name,
-              reason: request.body.reason,
-            },
-            ctx.clock.now(),
+          const result = await settle(
+            ctx.submit,
+            { requestId: request.params.id, verdict, reason: request.body.reason },
+            principalOf(request),
             auditActorOf(request),
           );
-          ctx.submit.wake.notify();
           return reply.status(200).send(result);
         },
       );
@@ -267,20 +224,20 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Continue a failed request from the step that failed',
           tags: ['requests'],
           params: idParams,
+          response: answers({ 202: retryAnswer }, [
+            ...refusedWrite,
+            'NOT_FOUND',
+            'NOTHING_TO_RETRY',
+          ]),
         },
       },
       async (request, reply) => {
-        const principal = principalOf(request);
-        const exists = await requestDetail(ctx.store.db, request.params.id);
-        if (!exists) throw new ApiError('NOT_FOUND', `No request ${request.params.id}.`);
-        const result = await retryRequest(
-          ctx.store.db,
+        const result = await retry(
+          ctx.submit,
           request.params.id,
-          principal.name,
-          ctx.clock.now(),
+          principalOf(request),
           auditActorOf(request),
         );
-        ctx.submit.wake.notify();
         return reply.status(202).send(result);
       },
     );

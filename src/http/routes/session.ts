@@ -19,6 +19,9 @@ import {
 import { recordAudit } from '../../audit/audit-store.js';
 import { ApiError } from '../api-error.js';
 import { sessionCookieName } from '../auth/authenticate.js';
+import type { RefusalCode } from '../../refusal.js';
+import { answers, noContent } from '../answers.js';
+import { signedInAnswer } from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 
 const signIn = z.union(
@@ -30,6 +33,17 @@ const signIn = z.union(
   ],
   { error: 'Send either {token} or {username, password}.' },
 );
+
+/** Sign-in is outside the authenticated API: no rate limit by caller, its own throttle. */
+const signInRefusals = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'STORAGE_UNAVAILABLE',
+  'NOT_READY',
+] as const satisfies readonly RefusalCode[];
 
 interface SignedIn {
   person: string;
@@ -59,7 +73,19 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
     app.post(
       '/api/v1/session',
-      { schema: { summary: 'Sign in to the console', tags: ['session'], body: signIn } },
+      {
+        schema: {
+          summary: 'Sign in to the console',
+          tags: ['session'],
+          body: signIn,
+          response: answers({ 200: signedInAnswer }, [
+            ...signInRefusals,
+            'INVALID_JSON',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+          ]),
+        },
+      },
       async (request, reply) => {
         const body = request.body;
         const now = ctx.clock.now();
@@ -162,7 +188,13 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
     );
     app.get(
       '/api/v1/session',
-      { schema: { summary: 'The signed-in user', tags: ['session'] } },
+      {
+        schema: {
+          summary: 'The signed-in user',
+          tags: ['session'],
+          response: answers({ 200: signedInAnswer }, signInRefusals),
+        },
+      },
       async (request) => {
         const cookie = request.cookies[sessionCookieName];
         const session = cookie
@@ -177,7 +209,19 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
     );
     app.delete(
       '/api/v1/session',
-      { schema: { summary: 'Sign out', tags: ['session'] } },
+      {
+        schema: {
+          summary: 'Sign out',
+          tags: ['session'],
+          response: answers({ 204: noContent }, [
+            ...signInRefusals,
+            'CSRF_FAILED',
+            'INVALID_JSON',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+          ]),
+        },
+      },
       async (request, reply) => {
         const cookie = request.cookies[sessionCookieName];
         if (cookie) {

@@ -1,10 +1,9 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { ApiError } from '../api-error.js';
-import { principalOf } from '../auth/authenticate.js';
+import { findTrackerIssues, trackerIssue } from '../../delivery/tracker/builtin-tracker-issues.js';
 import { integerColumnMax } from '../../store/column-bounds.js';
-import type { TrackerIssueRow } from '../../store/schema.js';
+import { answers, refusedCall } from '../answers.js';
+import { trackerIssueAnswer, trackerIssueListAnswer } from '../answer-schemas.js';
 import type { HttpContext } from '../http-context.js';
 
 const query = z
@@ -25,23 +24,10 @@ export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           summary: 'Issues of the built-in tracker, newest first',
           tags: ['tracker'],
           querystring: query,
+          response: answers({ 200: trackerIssueListAnswer }, refusedCall),
         },
       },
-      async (request) => {
-        principalOf(request);
-        let q = ctx.store.db.selectFrom('tracker_issues').selectAll();
-        if (request.query.state) q = q.where('state', '=', request.query.state);
-        if (request.query.search) {
-          // `%` and `_` in the search are literal. PostgreSQL's LIKE escapes with a backslash by
-          // default, SQLite's with nothing: say ESCAPE on both.
-          const term = `%${request.query.search.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-          q = q.where(
-            sql<boolean>`(lower(title) like ${term} escape '\\' or lower(description) like ${term} escape '\\')`,
-          );
-        }
-        const rows = await q.orderBy('number', 'desc').limit(request.query.limit).execute();
-        return { items: rows.map(issueView) };
-      },
+      async (request) => findTrackerIssues(ctx.store.db, request.query),
     );
     app.get(
       '/api/v1/tracker/issues/:number',
@@ -59,32 +45,11 @@ export function trackerRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
                 `number must be a tracker issue number (at most ${integerColumnMax})`,
               ),
           }),
+          response: answers({ 200: trackerIssueAnswer }, [...refusedCall, 'NOT_FOUND']),
         },
       },
-      async (request) => {
-        principalOf(request);
-        const row = await ctx.store.db
-          .selectFrom('tracker_issues')
-          .selectAll()
-          .where('number', '=', request.params.number)
-          .executeTakeFirst();
-        if (!row) throw new ApiError('NOT_FOUND', `No tracker issue #${request.params.number}.`);
-        return issueView(row);
-      },
+      async (request) => trackerIssue(ctx.store.db, request.params.number),
     );
     done();
-  };
-}
-
-function issueView(row: TrackerIssueRow) {
-  return {
-    number: Number(row.number),
-    requestId: row.request_id,
-    title: row.title,
-    state: row.state,
-    description: row.description,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
-    updatedAt: new Date(Number(row.updated_at)).toISOString(),
-    closedAt: row.closed_at === null ? null : new Date(Number(row.closed_at)).toISOString(),
   };
 }
