@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { buildDashboard } from '../../dashboard/dashboard-query.js';
 import { parseSince, sinceSentence } from '../../handoff/handoff-digest.js';
 import { ApiError } from '../api-error.js';
+import { answers, refusedCall } from '../answers.js';
 import type { HttpContext } from '../http-context.js';
 
 /** Without `since`, the dashboard shows the last seven days: a weekend and the week before it. */
@@ -72,7 +73,7 @@ export function dashboardRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             'The dashboard: requests since `since` (default 7d), covers ending soon and by state, time to renewal, repeat customers, what needs a person',
           tags: ['dashboard'],
           querystring: query,
-          response: { 200: answer },
+          response: answers({ 200: answer }, [...refusedCall]),
         },
       },
       async (request) => {
