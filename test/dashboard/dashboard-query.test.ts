@@ -23,6 +23,11 @@ const renewalContext = {
   destinations: { notice: '#licensing', ticket: 'zendesk', tracker: 'gitlab' },
 };
 
+type Made = Omit<HandoffRequestFixture, 'createdAt'> & { email?: string; cover?: string };
+/** A delivered request of Acme's, its cover waiting for the renewal. */
+const acme: Made = { state: 'succeeded', customer: 'Acme', cover: 'pending' };
+const failure = { step: 'send_email', message: 'the mail server refused it' };
+
 for (const database of testDatabases) {
   describe(`the dashboard (${database.name})`, () => {
     const clock = jumpingClock();
@@ -31,13 +36,7 @@ for (const database of testDatabases) {
     const ids: Record<string, string> = {};
 
     /** A request made now on the clock, with the customer and cover the test needs. */
-    async function add(
-      name: string,
-      fixture: Omit<HandoffRequestFixture, 'createdAt'> & {
-        email?: string;
-        cover?: string;
-      },
-    ) {
+    async function add(name: string, fixture: Made) {
       const createdAt = new Date(clock.now()).toISOString();
       const id = await addHandoffRequest(db.store, { ...fixture, createdAt });
       const email = fixture.email ?? 'admin@customer.example';
@@ -57,60 +56,71 @@ for (const database of testDatabases) {
 
     before(async () => {
       db = await openJobDatabase(database);
-      // Two weeks before: Acme's first emergency, renewed four days after its license.
-      clock.jumpTo(Date.parse('2031-11-14T09:00:00Z'));
-      await add('renewed', {
-        state: 'succeeded',
-        customer: 'Acme',
-        email: 'it@acme.example',
-        licenseEndsOn: '2031-11-24',
-        cover: 'pending',
-      });
-      // Two people at a public mail provider are two customers, not one "gmail.com".
-      await add('gmailOne', { state: 'succeeded', email: 'one@gmail.com', requester: 'sam' });
-      clock.jumpTo(Date.parse('2031-11-18T09:00:00Z'));
-      await recordRenewal(
-        db.store.db,
-        renewalContext,
-        ids.renewed ?? '',
-        { reason: 'the customer sent the order form' },
-        approver,
-        clock.now(),
-      );
-      // The week before: a cover that ran out with no renewal.
-      clock.jumpTo(Date.parse('2031-11-20T10:00:00Z'));
-      await add('lapsed', {
-        state: 'succeeded',
-        customer: 'Lapsed Inc',
-        email: 'ops@lapsed.example',
-        licenseEndsOn: '2031-11-30',
-        cover: 'lapsed',
-      });
-      // The weekend.
-      clock.jumpTo(Date.parse('2031-11-29T09:00:00Z'));
-      await add('issued', {
-        state: 'succeeded',
-        customer: 'Acme',
-        email: 'oncall@eu.acme.example',
-        requester: 'jane',
-        licenseEndsOn: '2031-12-03',
-        cover: 'pending',
-      });
-      clock.jumpTo(Date.parse('2031-11-29T20:00:00Z'));
-      await add('failed', {
-        state: 'failed',
-        requester: 'jane',
-        email: 'admin@globex.example',
-        failure: { step: 'send_email', message: 'the mail server refused it' },
-      });
-      clock.jumpTo(Date.parse('2031-11-30T11:00:00Z'));
-      await add('waiting', {
-        state: 'awaiting_approval',
-        requester: 'kim',
-        email: 'x@initech.example',
-      });
-      await add('rejected', { state: 'rejected', requester: 'kim', email: 'y@hooli.example' });
-      await add('gmailTwo', { state: 'succeeded', email: 'two@gmail.com', requester: 'sam' });
+      // Each step: the clock jumps to `at`, then the requests are made or the renewal recorded.
+      const story: Array<{ at: string; make?: Record<string, Made>; renew?: string }> = [
+        // Two weeks before: Acme's first emergency (renewed four days after its license), and
+        // one at a public mail provider, which names a person, not a customer.
+        {
+          at: '2031-11-14T09:00:00Z',
+          make: {
+            renewed: { ...acme, email: 'it@acme.example', licenseEndsOn: '2031-11-24' },
+            gmailOne: { state: 'succeeded', email: 'one@gmail.com', requester: 'sam' },
+          },
+        },
+        { at: '2031-11-18T09:00:00Z', renew: 'renewed' },
+        // The week before: a cover that ran out with no renewal.
+        {
+          at: '2031-11-20T10:00:00Z',
+          make: {
+            lapsed: {
+              ...acme,
+              customer: 'Lapsed Inc',
+              email: 'ops@lapsed.example',
+              licenseEndsOn: '2031-11-30',
+              cover: 'lapsed',
+            },
+          },
+        },
+        // The weekend.
+        {
+          at: '2031-11-29T09:00:00Z',
+          make: {
+            issued: {
+              ...acme,
+              email: 'oncall@eu.acme.example',
+              requester: 'jane',
+              licenseEndsOn: '2031-12-03',
+            },
+          },
+        },
+        {
+          at: '2031-11-29T20:00:00Z',
+          make: {
+            failed: { state: 'failed', requester: 'jane', email: 'admin@globex.example', failure },
+          },
+        },
+        {
+          at: '2031-11-30T11:00:00Z',
+          make: {
+            waiting: { state: 'awaiting_approval', requester: 'kim', email: 'x@initech.example' },
+            rejected: { state: 'rejected', requester: 'kim', email: 'y@hooli.example' },
+            gmailTwo: { state: 'succeeded', email: 'two@gmail.com', requester: 'sam' },
+          },
+        },
+      ];
+      for (const step of story) {
+        clock.jumpTo(Date.parse(step.at));
+        for (const [name, made] of Object.entries(step.make ?? {})) await add(name, made);
+        if (step.renew)
+          await recordRenewal(
+            db.store.db,
+            renewalContext,
+            ids[step.renew] ?? '',
+            { reason: 'the customer sent the order form' },
+            approver,
+            clock.now(),
+          );
+      }
       // Monday morning.
       clock.jumpTo(Date.parse('2031-12-01T08:00:00Z'));
       dashboard = await buildDashboard(

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { LifelineApi } from '../shared/api.js';
 import type { Dashboard } from '../shared/api-types.js';
@@ -126,28 +127,25 @@ function Glance({ dashboard }: { dashboard: Dashboard }) {
   );
 }
 
-function EndingSoon({ dashboard }: { dashboard: Dashboard }) {
-  const covers = dashboard.coversEndingSoon;
+/** A titled list with its count, or a sentence when it is empty. */
+function Listed<T>(props: {
+  title: string;
+  empty: string;
+  items: T[];
+  keyOf: (item: T) => string;
+  line: (item: T) => ComponentChildren;
+}) {
   return (
-    <section class="dashboard-section" aria-label="Covers ending soon">
-      <h2>Covers ending soon ({covers.length})</h2>
-      {covers.length === 0 ? (
-        <p class="muted">No temporary license ends in the next days.</p>
+    <section class="dashboard-section" aria-label={props.title}>
+      <h2>
+        {props.title} ({props.items.length})
+      </h2>
+      {props.items.length === 0 ? (
+        <p class="muted">{props.empty}</p>
       ) : (
         <ul class="handoff-list">
-          {covers.map((cover) => (
-            <li key={cover.requestId}>
-              <a href={links.request(cover.requestId)}>{cover.customerEmail}</a> · ends{' '}
-              {cover.temporaryLicenseEndsOn} ·{' '}
-              <strong>
-                {cover.daysLeft === 0
-                  ? 'ends today'
-                  : cover.daysLeft === 1
-                    ? '1 day left'
-                    : `${cover.daysLeft} days left`}
-              </strong>{' '}
-              · cover {cover.state}
-            </li>
+          {props.items.map((item) => (
+            <li key={props.keyOf(item)}>{props.line(item)}</li>
           ))}
         </ul>
       )}
@@ -155,47 +153,57 @@ function EndingSoon({ dashboard }: { dashboard: Dashboard }) {
   );
 }
 
+const daysLeft = (days: number) =>
+  days === 0 ? 'ends today' : days === 1 ? '1 day left' : `${days} days left`;
+
+function EndingSoon({ dashboard }: { dashboard: Dashboard }) {
+  return (
+    <Listed
+      title="Covers ending soon"
+      empty="No temporary license ends in the next days."
+      items={dashboard.coversEndingSoon}
+      keyOf={(cover) => cover.requestId}
+      line={(cover) => (
+        <>
+          <a href={links.request(cover.requestId)}>{cover.customerEmail}</a> · ends{' '}
+          {cover.temporaryLicenseEndsOn} · <strong>{daysLeft(cover.daysLeft)}</strong> · cover{' '}
+          {cover.state}
+        </>
+      )}
+    />
+  );
+}
+
+const coverStates = ['pending', 'extended', 'renewed', 'lapsed'] as const;
+
 function Covers({ dashboard }: { dashboard: Dashboard }) {
-  const { covers } = dashboard;
   return (
     <section class="dashboard-section" aria-label="Covers">
       <h2>Covers</h2>
       <ul class="dashboard-tiles">
-        <li>
-          <span class="dashboard-count">{covers.pending}</span> pending
-        </li>
-        <li>
-          <span class="dashboard-count">{covers.extended}</span> extended
-        </li>
-        <li>
-          <span class="dashboard-count">{covers.renewed}</span> renewed
-        </li>
-        <li>
-          <span class="dashboard-count">{covers.lapsed}</span> lapsed
-        </li>
+        {coverStates.map((state) => (
+          <li key={state}>
+            <span class="dashboard-count">{dashboard.covers[state]}</span> {state}
+          </li>
+        ))}
       </ul>
     </section>
   );
 }
 
 function RepeatCustomers({ dashboard }: { dashboard: Dashboard }) {
-  const customers = dashboard.repeatCustomers;
   return (
-    <section class="dashboard-section" aria-label="Repeat customers">
-      <h2>Repeat customers ({customers.length})</h2>
-      {customers.length === 0 ? (
-        <p class="muted">No customer asked more than once in the last 180 days.</p>
-      ) : (
-        <ul class="handoff-list">
-          {customers.map((c) => (
-            <li key={c.customer}>
-              <strong>{c.customer}</strong> · {c.requests} requests · last{' '}
-              {dateTime(c.lastRequestAt)}
-            </li>
-          ))}
-        </ul>
+    <Listed
+      title="Repeat customers"
+      empty="No customer asked more than once in the last 180 days."
+      items={dashboard.repeatCustomers}
+      keyOf={(c) => c.customer}
+      line={(c) => (
+        <>
+          <strong>{c.customer}</strong> · {c.requests} requests · last {dateTime(c.lastRequestAt)}
+        </>
       )}
-    </section>
+    />
   );
 }
 
