@@ -64,7 +64,8 @@ for (const database of testDatabases) {
         body: { reason: 'the customer sent the signed order form' },
       });
       assert.equal(renewal.status, 200, JSON.stringify(renewal.body));
-      clock.jumpTo(Date.parse(`${lapsing.endsOn}T00:00:00Z`) + 60_000);
+      // The lapse is due at the reminder hour (09:00 by default) in the reminder zone (UTC by default).
+      clock.jumpTo(Date.parse(`${lapsing.endsOn}T09:00:00Z`) + 60_000);
       await eventually(
         async () => {
           const { body } = await lifeline.api(`/api/v1/requests/${lapsing.id}`);
