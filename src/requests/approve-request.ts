@@ -6,9 +6,11 @@ import type { GuardrailOutcome } from '../policy/index.js';
 import type { Database } from '../store/schema.js';
 import { isRequester, loadApproval, whoMayApprove } from './approval-records.js';
 import { announceOutcome, ensureDelivery } from './deliveries.js';
-import { expireApprovalJob, generateLicenseJob, trackerDeliveryId } from './job-plan.js';
+import { trackerDeliveryId } from './job-plan.js';
 import { moveRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
+import { generateLicense } from './steps/generate-license.js';
+import { expireApproval } from './steps/expire-approval.js';
 
 /** What holding, settling and expiring an approval need from the composition root. */
 export interface ApprovalContext {
@@ -57,7 +59,11 @@ export async function holdForApproval(
       decided_at: null,
     })
     .execute();
-  await enqueueJobs(trx, [expireApprovalJob(hold.requestId, expiresAt)], now);
+  await enqueueJobs(
+    trx,
+    [expireApproval.job({ requestId: hold.requestId, runAt: expiresAt })],
+    now,
+  );
   await recordEvent(
     trx,
     {
@@ -157,7 +163,7 @@ export async function settleApproval(
       now,
     );
     if (approved) {
-      await enqueueJobs(trx, [generateLicenseJob(settle.requestId)], now);
+      await enqueueJobs(trx, [generateLicense.job({ requestId: settle.requestId })], now);
     } else {
       await announceOutcome(trx, settle.requestId, 'declined', ctx.destinations, now);
     }

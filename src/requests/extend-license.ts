@@ -15,12 +15,13 @@ import type { Database } from '../store/schema.js';
 import { isWaiting, type CoverSettings } from './cover.js';
 import { announceCover, scheduleCover, type CoverDestinations } from './cover-announcements.js';
 import { ensureDelivery } from './deliveries.js';
-import { coverDeliveryId, sendEmailJob } from './job-plan.js';
+import { coverDeliveryId } from './job-plan.js';
 import { CoverNotOpen } from './record-renewal.js';
 import { changeRequest } from './request-changes.js';
 import { loadDecision, loadLicense } from './request-records.js';
 import { recordSignature } from './signatures.js';
 import { recordEvent } from './timeline.js';
+import { sendEmail } from './steps/send-email.js';
 
 export interface ExtensionContext {
   signer: LicenseSigner;
@@ -162,7 +163,7 @@ export async function extendCover(
       },
       now,
     );
-    await enqueueJobs(trx, [sendEmailJob(requestId, deliveryId)], now);
+    await enqueueJobs(trx, [sendEmail.job({ requestId, deliveryId: deliveryId })], now);
     await scheduleCover(trx, requestId, { state: 'extended', endsOn, lineage }, ctx.cover, now);
     // The tracker issue shows the request's current license.
     await changeRequest(trx, requestId, {}, now);

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FailureVerdict } from '../jobs/job-handler.js';
 import type { Database } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
-import { stepLabels, type RequestStep } from './request.js';
+import type { RequestStep } from './request.js';
 import { moveRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
 
@@ -27,18 +27,18 @@ export function nextActionFor(step: RequestStep, verdict: FailureVerdict): strin
 export async function failRequest(
   db: Kysely<Database>,
   requestId: string,
-  step: RequestStep,
+  step: { kind: RequestStep; label: string },
   verdict: FailureVerdict,
   destinations: { notice: string; ticket: string },
   now: number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const nextAction = nextActionFor(step, verdict);
+    const nextAction = nextActionFor(step.kind, verdict);
     const moved = await moveRequest(
       trx,
       requestId,
       'failed',
-      { failed_step: step, failure_message: verdict.message, failure_next_action: nextAction },
+      { failed_step: step.kind, failure_message: verdict.message, failure_next_action: nextAction },
       now,
     );
     if (moved === undefined) return;
@@ -47,8 +47,8 @@ export async function failRequest(
       {
         requestId,
         kind: 'request.failed',
-        message: `Could not ${stepLabels[step]}: ${verdict.message}`,
-        data: { step, code: verdict.code, nextAction },
+        message: `Could not ${step.label}: ${verdict.message}`,
+        data: { step: step.kind, code: verdict.code, nextAction },
       },
       now,
     );

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
-import { trackerSyncJob } from './job-plan.js';
 import { statesMovingTo, type RequestState } from './request.js';
+import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 
 /**
  * Changes a request and, in the same transaction, asks for its tracker issue to be brought up to
@@ -25,7 +25,7 @@ export async function changeRequest(
     .executeTakeFirstOrThrow();
   const revision = Number(row.revision);
   if (options.trackerSees !== false)
-    await enqueueJobs(db, [trackerSyncJob(requestId, revision)], now);
+    await enqueueJobs(db, [syncTrackerIssue.job({ requestId, revision: revision })], now);
   return revision;
 }
 
@@ -53,6 +53,6 @@ export async function moveRequest(
   if (!row) return undefined;
   const revision = Number(row.revision);
   if (options.trackerSees !== false)
-    await enqueueJobs(db, [trackerSyncJob(requestId, revision)], now);
+    await enqueueJobs(db, [syncTrackerIssue.job({ requestId, revision: revision })], now);
   return revision;
 }

@@ -7,6 +7,7 @@ import { approvalView, loadApproval } from './approval-records.js';
 import { decisionView } from './decision-view.js';
 import { parseRenewal } from './renewal.js';
 import { loadLicenses } from './request-records.js';
+import { stepLabel } from './pipeline.js';
 import type { RequestState } from './request.js';
 
 /** How a request reads in answers and in the console: one shape for the list and the page. */
@@ -60,6 +61,8 @@ export function requestSummary(
     failure: row.failed_step
       ? {
           step: row.failed_step,
+          /** What the step does, to read after "could not": from the step registry. */
+          label: stepLabel(row.failed_step) ?? row.failed_step,
           message: row.failure_message ?? '',
           nextAction: row.failure_next_action ?? '',
         }

@@ -1,4 +1,5 @@
 import type { CalendarDate } from '../license/calendar-date.js';
+import type { StepKind } from './pipeline.js';
 
 /**
  * An emergency request's life:
@@ -56,17 +57,8 @@ export function initialState(decision: {
   return decision.needsApproval ? 'awaiting_approval' : 'queued';
 }
 
-/** The steps a request goes through, named as the tracker issue and the console show them. */
-export type RequestStep =
-  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
-
-export const stepLabels: Record<RequestStep, string> = {
-  generate_license: 'generate the license',
-  send_email: 'email the license to the customer',
-  sync_tracker_issue: 'record the request in the tracker',
-  post_notice: 'post the notice to the licensing channel',
-  note_ticket: 'add the internal note to the ticket',
-};
+/** The step a request failed at: a kind of the step registry (src/requests/pipeline.ts). */
+export type RequestStep = StepKind;
 
 export interface RequestFailure {
   step: RequestStep;

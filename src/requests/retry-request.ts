@@ -4,16 +4,13 @@ import type { NewJob } from '../jobs/job.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
-import {
-  emailDeliveryId,
-  generateLicenseJob,
-  noticeJob,
-  sendEmailJob,
-  ticketNoteJob,
-  trackerSyncJob,
-} from './job-plan.js';
+import { emailDeliveryId } from './job-plan.js';
 import { moveRequest } from './request-changes.js';
 import { recordEvent } from './timeline.js';
+import { generateLicense } from './steps/generate-license.js';
+import { sendEmail } from './steps/send-email.js';
+import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
+import { noteTicket, postNotice } from './steps/announce-steps.js';
 
 export class NothingToRetry extends Error {
   override readonly name = 'NothingToRetry';
@@ -56,7 +53,7 @@ export async function retryRequest(
 
     if (request.state === 'failed') {
       if (!license) {
-        jobs.push(generateLicenseJob(requestId, round));
+        jobs.push(generateLicense.job({ requestId, round: round }));
         retried.push('generate_license');
         await moveRequest(
           trx,
@@ -71,7 +68,9 @@ export async function retryRequest(
           .set({ state: 'pending', updated_at: now })
           .where('id', '=', emailDeliveryId(requestId))
           .execute();
-        jobs.push(sendEmailJob(requestId, emailDeliveryId(requestId), round));
+        jobs.push(
+          sendEmail.job({ requestId, deliveryId: emailDeliveryId(requestId), round: round }),
+        );
         retried.push('send_email');
         await moveRequest(
           trx,
@@ -91,11 +90,13 @@ export async function retryRequest(
         .execute();
       if (delivery.channel === 'tracker')
         jobs.push({
-          ...trackerSyncJob(requestId, Number(request.revision)),
+          ...syncTrackerIssue.job({ requestId, revision: Number(request.revision) }),
           uniqueKey: `sync_tracker_issue:${requestId}:retry:${round}`,
         });
-      if (delivery.channel === 'notice') jobs.push(noticeJob(requestId, delivery.id, round));
-      if (delivery.channel === 'ticket') jobs.push(ticketNoteJob(requestId, delivery.id, round));
+      if (delivery.channel === 'notice')
+        jobs.push(postNotice.job({ requestId, deliveryId: delivery.id, round: round }));
+      if (delivery.channel === 'ticket')
+        jobs.push(noteTicket.job({ requestId, deliveryId: delivery.id, round: round }));
       retried.push(`${delivery.channel}:${delivery.purpose}`);
     }
     if (jobs.length === 0) {

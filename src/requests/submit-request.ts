@@ -22,7 +22,7 @@ import { decisionView, type DecisionView } from './decision-view.js';
 import { ensureDelivery } from './deliveries.js';
 import { findEarlierEmergencies } from './earlier-emergencies.js';
 import { canonicalJson, sha256Hex } from './fingerprint.js';
-import { generateLicenseJob, trackerDeliveryId, trackerSyncJob } from './job-plan.js';
+import { trackerDeliveryId } from './job-plan.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
 import { countRecentIssues, findRefusedBefore } from './guardrail-history.js';
 import { initialState, type RequestState } from './request.js';
@@ -30,6 +30,8 @@ import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
 import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';
 import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
+import { generateLicense } from './steps/generate-license.js';
+import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 
 export interface SubmitContext {
   store: Store;
@@ -276,7 +278,14 @@ async function record(
       },
       now,
     );
-    await enqueueJobs(trx, [generateLicenseJob(id), trackerSyncJob(id, 1)], now);
+    await enqueueJobs(
+      trx,
+      [
+        generateLicense.job({ requestId: id }),
+        syncTrackerIssue.job({ requestId: id, revision: 1 }),
+      ],
+      now,
+    );
   }
   // Last, so the audit log's head is held only for the end of the transaction.
   if (audit)

@@ -1,11 +1,27 @@
 import { appendAudit } from '../../audit/audit-store.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import { announceOutcome } from '../deliveries.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { moveRequest } from '../request-changes.js';
 import { recordEvent } from '../timeline.js';
 import { whoMayApprove } from '../approval-records.js';
+
+/**
+ * One job per request (its unique key), run at the deadline by whichever worker claims it, so
+ * the expiry happens once across all workers.
+ */
+export const expireApproval = defineRequestStep({
+  kind: 'expire_approval',
+  label: 'end the wait for approval',
+  maxAttempts: 20,
+  concurrency: 1,
+  uniqueKey: ({ requestId }: { requestId: string; runAt: number }) =>
+    `expire_approval:${requestId}`,
+  place: ({ requestId, runAt }) => ({ requestId, runAt }),
+  handler: (ctx: PipelineContext) => expireApprovalStep(ctx),
+});
 
 const EXPIRY_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local' };
 
@@ -14,7 +30,7 @@ const EXPIRY_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local
  * and the ticket are told. The job is one per request and the move is conditional, so however
  * many workers there are, and whatever an approver did a moment before, it happens once.
  */
-export function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
+function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -1,5 +1,6 @@
 import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { renderCoverReminderEmail } from '../../delivery/mail/cover-reminder-email.js';
 import { parseCoverEventKey } from '../cover.js';
@@ -15,12 +16,30 @@ import { recordEvent } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
+export const sendEmail = defineRequestStep({
+  kind: 'send_email',
+  label: 'email the license to the customer',
+  maxAttempts: 12,
+  concurrency: 3,
+  remote: 'mail',
+  uniqueKey: ({
+    deliveryId,
+    round = 0,
+  }: {
+    requestId: string;
+    deliveryId: string;
+    round?: number;
+  }) => `send_email:${deliveryId}:${round}`,
+  place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
+  handler: (ctx: PipelineContext) => sendEmailStep(ctx),
+});
+
 /**
  * Emails the stored license. The Message-ID is fixed per request and delivery, so if the process
  * dies after the server accepted the message but before this was recorded, the second copy
  * carries the same Message-ID and mail clients show it once.
  */
-export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
+function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
@@ -138,7 +157,7 @@ export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
         now,
       );
       if (delivery.purpose === 'license') {
-        await failRequest(db, job.requestId, 'send_email', verdict, ctx.destinations, now);
+        await failRequest(db, job.requestId, sendEmail, verdict, ctx.destinations, now);
       }
       ctx.wake.notify();
     },
