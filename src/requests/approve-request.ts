@@ -7,7 +7,7 @@ import type { Database } from '../store/schema.js';
 import { isRequester, loadApproval, whoMayApprove } from './approval-records.js';
 import { announceOutcome, ensureDelivery } from './deliveries.js';
 import { trackerDeliveryId } from './job-plan.js';
-import { moveRequest } from './request-changes.js';
+import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
 import { generateLicense } from './steps/generate-license.js';
 import { expireApproval } from './steps/expire-approval.js';
@@ -130,7 +130,12 @@ export async function settleApproval(
         },
         now,
       );
-    const moved = await moveRequest(trx, settle.requestId, to, {}, now, { trackerSees: approved });
+    const moved = await moveRequest(
+      trx,
+      settle.requestId,
+      { to, ending: 'declined' },
+      { now, destinations: ctx.destinations },
+    );
     const recorded = await trx
       .updateTable('approvals')
       .set({
@@ -164,8 +169,6 @@ export async function settleApproval(
     );
     if (approved) {
       await enqueueJobs(trx, [generateLicense.job({ requestId: settle.requestId })], now);
-    } else {
-      await announceOutcome(trx, settle.requestId, 'declined', ctx.destinations, now);
     }
     await appendAudit(
       trx,

@@ -17,7 +17,7 @@ import { announceCover, scheduleCover, type CoverDestinations } from './cover-an
 import { ensureDelivery } from './deliveries.js';
 import { coverDeliveryId } from './job-plan.js';
 import { CoverNotOpen } from './record-renewal.js';
-import { changeRequest } from './request-changes.js';
+import { changeRequest } from './request-life.js';
 import { loadDecision, loadLicense } from './request-records.js';
 import { recordSignature } from './signatures.js';
 import { recordEvent } from './timeline.js';

@@ -5,7 +5,8 @@ import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
 import { emailDeliveryId } from './job-plan.js';
-import { moveRequest } from './request-changes.js';
+import { moveRequest } from './request-life.js';
+import { requestFromRow } from './request-row.js';
 import { recordEvent } from './timeline.js';
 import { generateLicense } from './steps/generate-license.js';
 import { sendEmail } from './steps/send-email.js';
@@ -30,12 +31,13 @@ export async function retryRequest(
   audit?: AuditActor,
 ): Promise<{ retried: string[] }> {
   return db.transaction().execute(async (trx) => {
-    const request = await trx
+    const row = await trx
       .selectFrom('requests')
       .selectAll()
       .where('id', '=', requestId)
       .executeTakeFirst();
-    if (!request) throw new NothingToRetry('No such request.');
+    if (!row) throw new NothingToRetry('No such request.');
+    const request = requestFromRow(row);
     const license = await trx
       .selectFrom('licenses')
       .select('id')
@@ -53,14 +55,16 @@ export async function retryRequest(
 
     if (request.state === 'failed') {
       if (!license) {
-        jobs.push(generateLicense.job({ requestId, round: round }));
+        jobs.push(generateLicense.job({ requestId, round }));
         retried.push('generate_license');
         await moveRequest(
           trx,
           requestId,
-          'queued',
-          { failed_step: null, failure_message: null, failure_next_action: null },
-          now,
+          {
+            to: 'queued',
+            patch: { failed_step: null, failure_message: null, failure_next_action: null },
+          },
+          { now },
         );
       } else {
         await trx
@@ -68,16 +72,16 @@ export async function retryRequest(
           .set({ state: 'pending', updated_at: now })
           .where('id', '=', emailDeliveryId(requestId))
           .execute();
-        jobs.push(
-          sendEmail.job({ requestId, deliveryId: emailDeliveryId(requestId), round: round }),
-        );
+        jobs.push(sendEmail.job({ requestId, deliveryId: emailDeliveryId(requestId), round }));
         retried.push('send_email');
         await moveRequest(
           trx,
           requestId,
-          'issuing',
-          { failed_step: null, failure_message: null, failure_next_action: null },
-          now,
+          {
+            to: 'issuing',
+            patch: { failed_step: null, failure_message: null, failure_next_action: null },
+          },
+          { now },
         );
       }
     }
@@ -90,13 +94,13 @@ export async function retryRequest(
         .execute();
       if (delivery.channel === 'tracker')
         jobs.push({
-          ...syncTrackerIssue.job({ requestId, revision: Number(request.revision) }),
+          ...syncTrackerIssue.job({ requestId, revision: request.revision }),
           uniqueKey: `sync_tracker_issue:${requestId}:retry:${round}`,
         });
       if (delivery.channel === 'notice')
-        jobs.push(postNotice.job({ requestId, deliveryId: delivery.id, round: round }));
+        jobs.push(postNotice.job({ requestId, deliveryId: delivery.id, round }));
       if (delivery.channel === 'ticket')
-        jobs.push(noteTicket.job({ requestId, deliveryId: delivery.id, round: round }));
+        jobs.push(noteTicket.job({ requestId, deliveryId: delivery.id, round }));
       retried.push(`${delivery.channel}:${delivery.purpose}`);
     }
     if (jobs.length === 0) {

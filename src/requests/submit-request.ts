@@ -25,7 +25,7 @@ import { canonicalJson, sha256Hex } from './fingerprint.js';
 import { trackerDeliveryId } from './job-plan.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
 import { countRecentIssues, findRefusedBefore } from './guardrail-history.js';
-import { initialState, type RequestState } from './request.js';
+import { initialState, type RequestState } from './request-life.js';
 import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
 import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';

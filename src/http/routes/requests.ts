@@ -1,7 +1,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { customerKeys } from '../../policy/index.js';
-import { requestStates } from '../../requests/request.js';
+import { requestStates } from '../../requests/request-life.js';
 import { requestDetail, searchRequests } from '../../requests/request-view.js';
 import { resendLicense } from '../../requests/resend-license.js';
 import { retryRequest } from '../../requests/retry-request.js';

@@ -2,9 +2,8 @@ import { appendAudit } from '../../audit/audit-store.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
-import { announceOutcome } from '../deliveries.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { moveRequest } from '../request-changes.js';
+import { moveRequest } from '../request-life.js';
 import { recordEvent } from '../timeline.js';
 import { whoMayApprove } from '../approval-records.js';
 
@@ -45,9 +44,12 @@ function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
         // Claimed early (a clock that moved back): wait for the real deadline.
         if (now < Number(approval.expires_at))
           throw new RunLater(Number(approval.expires_at) - now, 'the approval has not expired yet');
-        const moved = await moveRequest(trx, job.requestId, 'rejected', {}, now, {
-          trackerSees: false,
-        });
+        const moved = await moveRequest(
+          trx,
+          job.requestId,
+          { to: 'rejected', ending: 'expired' },
+          { now, destinations: ctx.destinations },
+        );
         if (moved === undefined) return;
         await trx
           .updateTable('approvals')
@@ -67,7 +69,6 @@ function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
           },
           now,
         );
-        await announceOutcome(trx, job.requestId, 'expired', ctx.destinations, now);
         await appendAudit(
           trx,
           EXPIRY_ACTOR,

@@ -13,7 +13,7 @@ import { ensureDelivery } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import { emailDeliveryId } from '../job-plan.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { moveRequest } from '../request-changes.js';
+import { moveRequest } from '../request-life.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordSignature } from '../signatures.js';
 import { recordEvent } from '../timeline.js';
@@ -117,11 +117,6 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
             now,
           );
         }
-        const current = await trx
-          .selectFrom('requests')
-          .select('state')
-          .where('id', '=', request.id)
-          .executeTakeFirstOrThrow();
         await ensureDelivery(
           trx,
           {
@@ -137,10 +132,11 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
         const moved = await moveRequest(
           trx,
           request.id,
-          'issuing',
-          { failed_step: null, failure_message: null, failure_next_action: null },
-          now,
-          { trackerSees: current.state === 'failed' },
+          {
+            to: 'issuing',
+            patch: { failed_step: null, failure_message: null, failure_next_action: null },
+          },
+          { now },
         );
         if (moved !== undefined) {
           const stored = await trx

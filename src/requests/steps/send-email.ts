@@ -7,10 +7,10 @@ import { parseCoverEventKey } from '../cover.js';
 import { scheduleCover } from '../cover-announcements.js';
 import { licenseOfEvent } from '../cover-records.js';
 import { storedLicenseFileName } from '../license-file.js';
-import { announceOutcome, markDelivered, markDeliveryFailed } from '../deliveries.js';
+import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { moveRequest } from '../request-changes.js';
+import { moveRequest } from '../request-life.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
@@ -102,7 +102,12 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
             );
             if (
               delivery.purpose === 'license' &&
-              (await moveRequest(trx, request.id, 'succeeded', {}, now)) !== undefined
+              (await moveRequest(
+                trx,
+                request.id,
+                { to: 'succeeded' },
+                { now, destinations: ctx.destinations },
+              )) !== undefined
             ) {
               await recordEvent(
                 trx,
@@ -113,7 +118,6 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 },
                 now,
               );
-              await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
               // From here the request waits for the customer's real renewal.
               await scheduleCover(
                 trx,

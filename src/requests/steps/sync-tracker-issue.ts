@@ -2,7 +2,7 @@ import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../delivery/tracker/tracker.js';
-import type { RequestState } from '../request.js';
+import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
