@@ -1,4 +1,4 @@
-import type { OutcomeKind } from './outcome.js';
+import type { OutcomeKind } from '../ports/outcome.js';
 
 /**
  * The deliveries' ids: one row per request, channel and purpose, so creating one twice is

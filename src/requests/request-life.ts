@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
-import type { OutcomeKind } from './outcome.js';
+import type { OutcomeKind } from '../ports/outcome.js';
 import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 
 /**

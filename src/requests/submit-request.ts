@@ -29,7 +29,7 @@ import { initialState, type RequestState } from './request-life.js';
 import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
 import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';
-import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
+import type { TicketDesk } from '../ports/ticket-desk.js';
 import { generateLicense } from './steps/generate-license.js';
 import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 

@@ -1,6 +1,6 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
-import { outcomeKinds, type RequestOutcome } from '../outcome.js';
+import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
 import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';

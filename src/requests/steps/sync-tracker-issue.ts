@@ -1,7 +1,7 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
-import type { TrackerIssueRef } from '../../delivery/tracker/tracker.js';
+import type { TrackerIssueRef } from '../../ports/tracker.js';
 import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
