@@ -6,7 +6,7 @@ import type { GuardrailOutcome } from '../policy/index.js';
 import type { Database } from '../store/schema.js';
 import { isRequester, loadApproval, whoMayApprove } from './approval-records.js';
 import { announceOutcome, ensureDelivery } from './deliveries.js';
-import { trackerDeliveryId } from './job-plan.js';
+import { trackerDeliveryId } from './delivery-ids.js';
 import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
 import { generateLicense } from './steps/generate-license.js';

@@ -5,7 +5,7 @@ import type { CalendarDate } from '../license/calendar-date.js';
 import type { Database } from '../store/schema.js';
 import { coverEventKey, coverSchedule, type CoverEvent, type CoverSettings } from './cover.js';
 import { ensureDelivery } from './deliveries.js';
-import { coverDeliveryId } from './job-plan.js';
+import { coverDeliveryId } from './delivery-ids.js';
 import { sendEmail } from './steps/send-email.js';
 import { noteTicket, postNotice } from './steps/announce-steps.js';
 import { commentTrackerIssue } from './steps/comment-tracker-issue.js';

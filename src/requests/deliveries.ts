@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
-import { noticeDeliveryId, ticketDeliveryId } from './job-plan.js';
+import { noticeDeliveryId, ticketDeliveryId } from './delivery-ids.js';
 import type { OutcomeKind } from '../ports/outcome.js';
 import { noteTicket, postNotice } from './steps/announce-steps.js';
 

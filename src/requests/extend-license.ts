@@ -15,7 +15,7 @@ import type { Database } from '../store/schema.js';
 import { isWaiting, type CoverSettings } from './cover.js';
 import { announceCover, scheduleCover, type CoverDestinations } from './cover-announcements.js';
 import { ensureDelivery } from './deliveries.js';
-import { coverDeliveryId } from './job-plan.js';
+import { coverDeliveryId } from './delivery-ids.js';
 import { CoverNotOpen } from './record-renewal.js';
 import { changeRequest } from './request-life.js';
 import { loadDecision, loadLicense } from './request-records.js';

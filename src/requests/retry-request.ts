@@ -4,7 +4,7 @@ import type { NewJob } from '../jobs/job.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
-import { emailDeliveryId } from './job-plan.js';
+import { emailDeliveryId } from './delivery-ids.js';
 import { moveRequest } from './request-life.js';
 import { requestFromRow } from './request-row.js';
 import { recordEvent } from './timeline.js';

@@ -22,7 +22,7 @@ import { decisionView, type DecisionView } from './decision-view.js';
 import { ensureDelivery } from './deliveries.js';
 import { findEarlierEmergencies } from './earlier-emergencies.js';
 import { canonicalJson, sha256Hex } from './fingerprint.js';
-import { trackerDeliveryId } from './job-plan.js';
+import { trackerDeliveryId } from './delivery-ids.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
 import { countRecentIssues, findRefusedBefore } from './guardrail-history.js';
 import { initialState, type RequestState } from './request-life.js';

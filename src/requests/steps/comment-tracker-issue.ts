@@ -4,7 +4,7 @@ import { RunLater } from '../../jobs/job-handler.js';
 import { coverTrackerComment } from '../cover-outcome.js';
 import { coverOutcomeOf } from '../cover-records.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
-import { trackerDeliveryId } from '../job-plan.js';
+import { trackerDeliveryId } from '../delivery-ids.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';

@@ -11,7 +11,7 @@ import {
 import type { CalendarDate } from '../../license/index.js';
 import { ensureDelivery } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
-import { emailDeliveryId } from '../job-plan.js';
+import { emailDeliveryId } from '../delivery-ids.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { moveRequest } from '../request-life.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';

@@ -9,7 +9,7 @@ import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { trackerIssueDescription, trackerIssueTitle } from '../tracker-issue-text.js';
 import type { RequestFailure, RequestStep } from '../request.js';
-import { trackerDeliveryId } from '../job-plan.js';
+import { trackerDeliveryId } from '../delivery-ids.js';
 
 export const syncTrackerIssue = defineRequestStep({
   kind: 'sync_tracker_issue',
