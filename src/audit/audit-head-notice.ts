@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { NoticeChannel, NoticeText } from '../delivery/notice/notice-channel.js';
+import type { NoticeChannel, NoticeText } from '../ports/notice-channel.js';
 import type { ScheduledWork } from '../schedule/scheduler.js';
 import type { Store } from '../store/database.js';
 import { appendAudit, readAuditHead } from './audit-store.js';

@@ -1,5 +1,5 @@
-import type { OutgoingMail } from '../delivery/mail/mailer.js';
-import type { NoticeText } from '../delivery/notice/notice-channel.js';
+import type { OutgoingMail } from '../ports/mailer.js';
+import type { NoticeText } from '../ports/notice-channel.js';
 import { escapeText } from '../delivery/notice/slack-message.js';
 import { escapeHtml, htmlLink, slackLink } from '../delivery/safe-text/index.js';
 import type { HandoffDigest, HandoffRequest } from './handoff-digest.js';

@@ -1,8 +1,8 @@
 import { appendAudit } from '../audit/audit-store.js';
 import { schedulerActor } from '../audit/audit-head-notice.js';
 import type { Clock } from '../clock.js';
-import type { Mailer } from '../delivery/mail/mailer.js';
-import type { NoticeChannel } from '../delivery/notice/notice-channel.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { NoticeChannel } from '../ports/notice-channel.js';
 import { calendarDateOf } from '../license/calendar-date.js';
 import { lastSucceededBefore } from '../schedule/schedule-runs.js';
 import type { ScheduledWork } from '../schedule/scheduler.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles, type Role } from '../access/principal.js';
-import { requestStates } from '../requests/request.js';
+import { requestStates } from '../requests/request-life.js';
 
 /**
  * What the routes answer, as `/docs` shows it. An answer may carry more fields than a schema

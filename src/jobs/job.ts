@@ -1,3 +1,5 @@
+import type { StepKind as JobKind } from '../requests/pipeline.js';
+
 /**
  * The durable job table's vocabulary.
  * - job: one step of a request's work (generate the license, send an email, sync the tracker
@@ -6,24 +8,10 @@
  * - lease: how long a claimed job belongs to its worker; the worker renews it while it runs,
  *   and an expired lease lets another worker take the job over (a crashed worker's jobs).
  * - unique key: at most one job with a given key ever exists, so enqueueing twice is harmless.
+ * - kind: which step of the registry (src/requests/pipeline.ts) the job runs; the kinds are
+ *   derived from it, so a new step is never declared here.
  */
-export type JobKind =
-  | 'generate_license'
-  | 'send_email'
-  | 'sync_tracker_issue'
-  | 'post_notice'
-  | 'note_ticket'
-  /** A reminder or the lapse of a cover, due at its day (src/requests/cover.ts). */
-  | 'cover_reminder'
-  /** A further temporary license for a waiting cover, asked for by an approver (src/requests/steps/extend-license.ts). */
-  | 'extend_license'
-  /** A comment on the request's tracker issue (cover news). */
-  | 'comment_tracker_issue'
-  /** The end of a wait for approval (src/requests/approval). */
-  | 'expire_approval'
-
-  /** One occurrence of a schedule (src/schedule/). */
-  | 'run_schedule';
+export type { JobKind };
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -45,8 +33,8 @@ export interface Job {
   uniqueKey: string | null;
 }
 
-export interface NewJob {
-  kind: JobKind;
+export interface NewJob<Kind extends string = JobKind> {
+  kind: Kind;
   /** Omitted for scheduled work. */
   requestId?: string;
   deliveryId?: string;

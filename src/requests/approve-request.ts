@@ -7,9 +7,11 @@ import type { GuardrailOutcome } from '../policy/index.js';
 import type { Database } from '../store/schema.js';
 import { isRequester, loadApproval, whoMayApprove } from './approval-records.js';
 import { announceOutcome, ensureDelivery } from './deliveries.js';
-import { expireApprovalJob, generateLicenseJob, trackerDeliveryId } from './job-plan.js';
-import { moveRequest } from './request-changes.js';
+import { trackerDeliveryId } from './delivery-ids.js';
+import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
+import { generateLicense } from './steps/generate-license.js';
+import { expireApproval } from './steps/expire-approval.js';
 
 /** What holding, settling and expiring an approval need from the composition root. */
 export interface ApprovalContext {
@@ -62,7 +64,11 @@ export async function holdForApproval(
       decided_at: null,
     })
     .execute();
-  await enqueueJobs(trx, [expireApprovalJob(hold.requestId, expiresAt)], now);
+  await enqueueJobs(
+    trx,
+    [expireApproval.job({ requestId: hold.requestId, runAt: expiresAt })],
+    now,
+  );
   await recordEvent(
     trx,
     {
@@ -129,7 +135,12 @@ export async function settleApproval(
         },
         now,
       );
-    const moved = await moveRequest(trx, settle.requestId, to, {}, now, { trackerSees: approved });
+    const moved = await moveRequest(
+      trx,
+      settle.requestId,
+      { to, ending: 'declined' },
+      { now, destinations: ctx.destinations },
+    );
     const recorded = await trx
       .updateTable('approvals')
       .set({
@@ -162,9 +173,7 @@ export async function settleApproval(
       now,
     );
     if (approved) {
-      await enqueueJobs(trx, [generateLicenseJob(settle.requestId)], now);
-    } else {
-      await announceOutcome(trx, settle.requestId, 'declined', ctx.destinations, now);
+      await enqueueJobs(trx, [generateLicense.job({ requestId: settle.requestId })], now);
     }
     await appendAudit(
       trx,

@@ -1,17 +1,15 @@
 import type { Kysely } from 'kysely';
+import type { NewJob } from '../jobs/job.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { CalendarDate } from '../license/calendar-date.js';
 import type { Database } from '../store/schema.js';
 import { coverEventKey, coverSchedule, type CoverEvent, type CoverSettings } from './cover.js';
 import { ensureDelivery } from './deliveries.js';
-import {
-  coverDeliveryId,
-  coverReminderJob,
-  noticeJob,
-  sendEmailJob,
-  ticketNoteJob,
-  trackerCommentJob,
-} from './job-plan.js';
+import { coverDeliveryId } from './delivery-ids.js';
+import { sendEmail } from './steps/send-email.js';
+import { noteTicket, postNotice } from './steps/announce-steps.js';
+import { commentTrackerIssue } from './steps/comment-tracker-issue.js';
+import { coverReminder } from './steps/cover-reminder.js';
 
 export interface CoverDestinations {
   notice: string;
@@ -65,10 +63,10 @@ export async function announceCover(
   for (const delivery of deliveries) {
     await ensureDelivery(db, { ...delivery, requestId, purpose: key }, now);
   }
-  const jobs = [
-    noticeJob(requestId, notice),
-    ticketNoteJob(requestId, ticket),
-    trackerCommentJob(requestId, tracker),
+  const jobs: NewJob[] = [
+    postNotice.job({ requestId, deliveryId: notice }),
+    noteTicket.job({ requestId, deliveryId: ticket }),
+    commentTrackerIssue.job({ requestId, deliveryId: tracker }),
   ];
   if (emailCustomer !== undefined && event.kind === 'reminder') {
     const email = coverDeliveryId(requestId, 'email', key);
@@ -77,7 +75,7 @@ export async function announceCover(
       { id: email, requestId, channel: 'email', purpose: key, destination: emailCustomer },
       now,
     );
-    jobs.push(sendEmailJob(requestId, email));
+    jobs.push(sendEmail.job({ requestId, deliveryId: email }));
   }
   await enqueueJobs(db, jobs, now);
   return true;
@@ -101,7 +99,7 @@ export async function scheduleCover(
     .where('id', '=', requestId)
     .execute();
   const jobs = coverSchedule(cover.endsOn, cover.lineage, settings, now).map((item) =>
-    coverReminderJob(requestId, coverEventKey(item.event), item.runAt),
+    coverReminder.job({ requestId, eventKey: coverEventKey(item.event), runAt: item.runAt }),
   );
   await enqueueJobs(db, jobs, now);
 }

@@ -1,7 +1,7 @@
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import type { LicenseRow, RequestRow } from '../store/schema.js';
 import { parseCoverEventKey } from './cover.js';
-import type { CoverNotice, RequestOutcome } from './outcome.js';
+import type { CoverNotice, RequestOutcome } from '../ports/outcome.js';
 import { parseRenewal } from './renewal.js';
 import { outcomeOf } from './request-outcome.js';
 import { gitlabText } from '../delivery/safe-text/index.js';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, LicenseRow, RequestRow } from '../store/schema.js';
 import { parseCoverEventKey } from './cover.js';
 import { coverOutcome, type ExtensionFacts } from './cover-outcome.js';
-import type { RequestOutcome } from './outcome.js';
+import type { RequestOutcome } from '../ports/outcome.js';
 import { loadLicense } from './request-records.js';
 
 /** The license a cover event is about: the one of its lineage, else the current one. */

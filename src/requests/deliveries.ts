@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
-import { noticeDeliveryId, noticeJob, ticketDeliveryId, ticketNoteJob } from './job-plan.js';
-import type { OutcomeKind } from './outcome.js';
+import { noticeDeliveryId, ticketDeliveryId } from './delivery-ids.js';
+import type { OutcomeKind } from '../ports/outcome.js';
+import { noteTicket, postNotice } from './steps/announce-steps.js';
 
 export type DeliveryChannel = 'email' | 'tracker' | 'notice' | 'ticket';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
@@ -112,7 +113,14 @@ export async function announceOutcome(
     },
     now,
   );
-  await enqueueJobs(db, [noticeJob(requestId, notice), ticketNoteJob(requestId, ticket)], now);
+  await enqueueJobs(
+    db,
+    [
+      postNotice.job({ requestId, deliveryId: notice }),
+      noteTicket.job({ requestId, deliveryId: ticket }),
+    ],
+    now,
+  );
 }
 
 /** No more attempts: the delivery stays failed until someone retries it. */

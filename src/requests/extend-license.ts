@@ -6,7 +6,8 @@ import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
 import { isWaiting, type CoverSettings } from './cover.js';
 import type { ExtensionAsk } from './extension-asks.js';
-import { extendLicenseJob, extensionAskKey } from './job-plan.js';
+import { extensionAskKey } from './delivery-ids.js';
+import { extendLicense } from './steps/extend-license.js';
 import { CoverNotOpen } from './record-renewal.js';
 import { loadLicense } from './request-records.js';
 import { recordEvent } from './timeline.js';
@@ -104,7 +105,7 @@ export async function askExtension(
     if (earlier.some((job) => job.state === 'pending' || job.state === 'running')) throw beingMade;
     // A round that failed for good (the signer was down) leaves its key taken: ask in a new one.
     const round = earlier.length;
-    if ((await enqueueJobs(trx, [extendLicenseJob(requestId, lineage, round)], now)) === 0)
+    if ((await enqueueJobs(trx, [extendLicense.job({ requestId, lineage, round })], now)) === 0)
       throw beingMade;
     const data: Omit<ExtensionAsk, 'at'> = {
       lineage,

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { FailureVerdict } from '../jobs/job-handler.js';
 import type { Database } from '../store/schema.js';
-import { announceOutcome } from './deliveries.js';
-import { stepLabels, type RequestStep } from './request.js';
-import { moveRequest } from './request-changes.js';
+import type { RequestStep } from './request.js';
+import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
 
 /** What the engineer should do after a step failed, in words that fit the failure. */
@@ -21,25 +20,31 @@ export function nextActionFor(step: RequestStep, verdict: FailureVerdict): strin
 }
 
 /**
- * Marks a request failed at `step`, and in the same transaction asks for the tracker issue,
- * the notice and the ticket note to say so.
+ * Marks a request failed at `step` and records why; the move itself asks for the tracker
+ * issue, the notice and the ticket note to say so, in the same transaction.
  */
 export async function failRequest(
   db: Kysely<Database>,
   requestId: string,
-  step: RequestStep,
+  step: { kind: RequestStep; label: string },
   verdict: FailureVerdict,
   destinations: { notice: string; ticket: string },
   now: number,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const nextAction = nextActionFor(step, verdict);
+    const nextAction = nextActionFor(step.kind, verdict);
     const moved = await moveRequest(
       trx,
       requestId,
-      'failed',
-      { failed_step: step, failure_message: verdict.message, failure_next_action: nextAction },
-      now,
+      {
+        to: 'failed',
+        patch: {
+          failed_step: step.kind,
+          failure_message: verdict.message,
+          failure_next_action: nextAction,
+        },
+      },
+      { now, destinations },
     );
     if (moved === undefined) return;
     await recordEvent(
@@ -47,11 +52,10 @@ export async function failRequest(
       {
         requestId,
         kind: 'request.failed',
-        message: `Could not ${stepLabels[step]}: ${verdict.message}`,
-        data: { step, code: verdict.code, nextAction },
+        message: `Could not ${step.label}: ${verdict.message}`,
+        data: { step: step.kind, code: verdict.code, nextAction },
       },
       now,
     );
-    await announceOutcome(trx, requestId, 'failed', destinations, now);
   });
 }

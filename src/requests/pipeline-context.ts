@@ -1,8 +1,8 @@
 import type { Clock } from '../clock.js';
-import type { Mailer } from '../delivery/mail/mailer.js';
-import type { NoticeChannel } from '../delivery/notice/notice-channel.js';
-import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
-import type { Tracker } from '../delivery/tracker/tracker.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { NoticeChannel } from '../ports/notice-channel.js';
+import type { TicketDesk } from '../ports/ticket-desk.js';
+import type { Tracker } from '../ports/tracker.js';
 import type { FailureClassifier } from '../jobs/job-handler.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { EmergencyLicenseSettings, LicenseSigner } from '../license/index.js';

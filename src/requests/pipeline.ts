@@ -1,27 +1,51 @@
-import { forRequests, type JobHandlers } from '../jobs/job-handler.js';
+import type { JobHandler } from '../jobs/job-handler.js';
+import { runSchedule } from '../schedule/run-schedule-step.js';
+import type { ScheduledTask } from '../schedule/scheduler.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { noteTicketStep, postNoticeStep } from './steps/announce-steps.js';
-import { commentTrackerIssueStep } from './steps/comment-tracker-issue.js';
-import { coverReminderStep } from './steps/cover-reminder.js';
-import { expireApprovalStep } from './steps/expire-approval.js';
-import { extendLicenseStep } from './steps/extend-license.js';
-import { generateLicenseStep } from './steps/generate-license.js';
-import { sendEmailStep } from './steps/send-email.js';
-import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
+import { noteTicket, postNotice } from './steps/announce-steps.js';
+import { commentTrackerIssue } from './steps/comment-tracker-issue.js';
+import { coverReminder } from './steps/cover-reminder.js';
+import { expireApproval } from './steps/expire-approval.js';
+import { extendLicense } from './steps/extend-license.js';
+import { generateLicense } from './steps/generate-license.js';
+import { sendEmail } from './steps/send-email.js';
+import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 
-export type RequestJobHandlers = Omit<JobHandlers, 'run_schedule'>;
+/**
+ * The step registry: every kind of job the worker runs, in the order it offers them slots (the
+ * license first). A step's contract is in its own file (src/jobs/step.ts says what it holds);
+ * the job kinds, the worker's slots and circuits and the labels people read all derive from this
+ * list, so adding a step is its file and one line here. Only the composition root and the
+ * derived tables import this file: steps import each other, never the registry.
+ */
+export const pipeline = [
+  generateLicense,
+  sendEmail,
+  syncTrackerIssue,
+  postNotice,
+  noteTicket,
+  coverReminder,
+  commentTrackerIssue,
+  expireApproval,
+  extendLicense,
+  runSchedule,
+] as const;
 
-/** The steps of a request, by job kind: what the worker runs besides scheduled work. */
-export function requestPipeline(ctx: PipelineContext): RequestJobHandlers {
-  return {
-    generate_license: forRequests(generateLicenseStep(ctx)),
-    send_email: forRequests(sendEmailStep(ctx)),
-    sync_tracker_issue: forRequests(syncTrackerIssueStep(ctx)),
-    post_notice: forRequests(postNoticeStep(ctx)),
-    note_ticket: forRequests(noteTicketStep(ctx)),
-    cover_reminder: forRequests(coverReminderStep(ctx)),
-    comment_tracker_issue: forRequests(commentTrackerIssueStep(ctx)),
-    expire_approval: forRequests(expireApprovalStep(ctx)),
-    extend_license: forRequests(extendLicenseStep(ctx)),
-  };
+export type PipelineStep = (typeof pipeline)[number];
+export type StepKind = PipelineStep['kind'];
+
+/** What the worker's steps are handed: the request steps' context and the scheduled work. */
+export type WorkerContext = PipelineContext & { scheduledTasks: readonly ScheduledTask[] };
+
+/** Every step's handler, by kind: what the worker runs. */
+export function stepHandlers(ctx: WorkerContext): Record<StepKind, JobHandler> {
+  return Object.fromEntries(pipeline.map((step) => [step.kind, step.handler(ctx)])) as Record<
+    StepKind,
+    JobHandler
+  >;
+}
+
+/** What a step does, in words that fit "could not …". */
+export function stepLabel(kind: string): string | undefined {
+  return pipeline.find((step) => step.kind === kind)?.label;
 }

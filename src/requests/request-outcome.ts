@@ -2,7 +2,7 @@ import type { CalendarDate } from '../license/calendar-date.js';
 import { addDays } from '../license/calendar-date.js';
 import type { ApprovalRow, LicenseRow, RequestRow } from '../store/schema.js';
 import { approvalReasons, whoMayApprove } from './approval-records.js';
-import type { OutcomeKind, RequestOutcome } from './outcome.js';
+import type { OutcomeKind, RequestOutcome } from '../ports/outcome.js';
 
 /** What the outside parties are told, from the request's current records. */
 export function outcomeOf(

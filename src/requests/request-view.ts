@@ -9,7 +9,9 @@ import { decisionView } from './decision-view.js';
 import { extensionAskView } from './extension-asks.js';
 import { parseRenewal } from './renewal.js';
 import { loadLicenses } from './request-records.js';
-import type { RequestState } from './request.js';
+import { stepLabel } from './pipeline.js';
+import type { RequestState } from './request-life.js';
+import { requestFromRow } from './request-row.js';
 
 /** How a request reads in answers and in the console: one shape for the list and the page. */
 export function requestSummary(
@@ -23,9 +25,10 @@ export function requestSummary(
     expires_at: string;
   },
 ) {
+  const request = requestFromRow(row);
   return {
     id: row.id,
-    state: row.state as RequestState,
+    state: request.state,
     createdAt: new Date(Number(row.created_at)).toISOString(),
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
     ticket: { id: row.ticket_id, url: row.ticket_url },
@@ -59,13 +62,11 @@ export function requestSummary(
             upToDate: Number(row.tracker_synced_revision ?? 0) >= Number(row.revision),
           },
     renewal: renewalView(row),
-    failure: row.failed_step
-      ? {
-          step: row.failed_step,
-          message: row.failure_message ?? '',
-          nextAction: row.failure_next_action ?? '',
-        }
-      : null,
+    failure: request.failure && {
+      ...request.failure,
+      /** What the step does, to read after "could not": from the step registry. */
+      label: stepLabel(request.failure.step) ?? request.failure.step,
+    },
   };
 }
 

@@ -1,72 +1,8 @@
 import type { CalendarDate } from '../license/calendar-date.js';
+import type { StepKind } from './pipeline.js';
 
-/**
- * An emergency request's life:
- *
- *   rejected                       (the policy said no; recorded, nothing else happens)
- *   awaiting_approval ──(declined | expired)──▶ rejected
- *     │ (approved)
- *     ▼
- *   queued ──▶ issuing ──▶ succeeded
- *     │           │
- *     └───────────┴──▶ failed ──(retry)──▶ queued | issuing
- *
- * awaiting_approval: eligible, but a guardrail holds it until an approver who is not the
- * requester approves or declines it (or it expires). queued: accepted, the license is not made
- * yet. issuing: the license exists and is on its way to the customer. succeeded: the customer's
- * email server accepted the license. failed: a step could not be completed; `failure` says which
- * and what to do.
- */
-export type RequestState =
-  'awaiting_approval' | 'queued' | 'issuing' | 'succeeded' | 'failed' | 'rejected';
-
-export const requestStates: readonly RequestState[] = [
-  'awaiting_approval',
-  'queued',
-  'issuing',
-  'succeeded',
-  'failed',
-  'rejected',
-];
-
-const transitions: Record<RequestState, readonly RequestState[]> = {
-  awaiting_approval: ['queued', 'rejected'],
-  queued: ['issuing', 'failed'],
-  issuing: ['succeeded', 'failed'],
-  succeeded: [],
-  failed: ['queued', 'issuing'],
-  rejected: [],
-};
-
-export function canMove(from: RequestState, to: RequestState): boolean {
-  return transitions[from].includes(to);
-}
-
-/** The states a request may reach `to` from. */
-export function statesMovingTo(to: RequestState): RequestState[] {
-  return requestStates.filter((from) => canMove(from, to));
-}
-
-/** Where a new request starts, from its decision. */
-export function initialState(decision: {
-  eligible: boolean;
-  needsApproval: boolean;
-}): RequestState {
-  if (!decision.eligible) return 'rejected';
-  return decision.needsApproval ? 'awaiting_approval' : 'queued';
-}
-
-/** The steps a request goes through, named as the tracker issue and the console show them. */
-export type RequestStep =
-  'generate_license' | 'send_email' | 'sync_tracker_issue' | 'post_notice' | 'note_ticket';
-
-export const stepLabels: Record<RequestStep, string> = {
-  generate_license: 'generate the license',
-  send_email: 'email the license to the customer',
-  sync_tracker_issue: 'record the request in the tracker',
-  post_notice: 'post the notice to the licensing channel',
-  note_ticket: 'add the internal note to the ticket',
-};
+/** The step a request failed at: a kind of the step registry (src/requests/pipeline.ts). */
+export type RequestStep = StepKind;
 
 export interface RequestFailure {
   step: RequestStep;

@@ -6,8 +6,8 @@ import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
 import { ensureDelivery } from './deliveries.js';
-import { sendEmailJob } from './job-plan.js';
 import { recordEvent } from './timeline.js';
+import { sendEmail } from './steps/send-email.js';
 
 export class NoLicenseToResend extends Refusal {
   override readonly name = 'NoLicenseToResend';
@@ -50,7 +50,7 @@ export async function resendLicense(
       { id: deliveryId, requestId, channel: 'email', purpose: 'resend', destination },
       now,
     );
-    await enqueueJobs(trx, [sendEmailJob(requestId, deliveryId)], now);
+    await enqueueJobs(trx, [sendEmail.job({ requestId, deliveryId: deliveryId })], now);
     await recordEvent(
       trx,
       {

@@ -5,16 +5,14 @@ import type { NewJob } from '../jobs/job.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import type { Database } from '../store/schema.js';
-import {
-  emailDeliveryId,
-  generateLicenseJob,
-  noticeJob,
-  sendEmailJob,
-  ticketNoteJob,
-  trackerSyncJob,
-} from './job-plan.js';
-import { moveRequest } from './request-changes.js';
+import { emailDeliveryId } from './delivery-ids.js';
+import { moveRequest } from './request-life.js';
+import { requestFromRow } from './request-row.js';
 import { recordEvent } from './timeline.js';
+import { generateLicense } from './steps/generate-license.js';
+import { sendEmail } from './steps/send-email.js';
+import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
+import { noteTicket, postNotice } from './steps/announce-steps.js';
 
 export class NothingToRetry extends Refusal {
   override readonly name = 'NothingToRetry';
@@ -36,12 +34,13 @@ export async function retryRequest(
   audit?: AuditActor,
 ): Promise<{ retried: string[] }> {
   return db.transaction().execute(async (trx) => {
-    const request = await trx
+    const row = await trx
       .selectFrom('requests')
       .selectAll()
       .where('id', '=', requestId)
       .executeTakeFirst();
-    if (!request) throw new NothingToRetry('No such request.');
+    if (!row) throw new NothingToRetry('No such request.');
+    const request = requestFromRow(row);
     const license = await trx
       .selectFrom('licenses')
       .select('id')
@@ -59,14 +58,16 @@ export async function retryRequest(
 
     if (request.state === 'failed') {
       if (!license) {
-        jobs.push(generateLicenseJob(requestId, round));
+        jobs.push(generateLicense.job({ requestId, round }));
         retried.push('generate_license');
         await moveRequest(
           trx,
           requestId,
-          'queued',
-          { failed_step: null, failure_message: null, failure_next_action: null },
-          now,
+          {
+            to: 'queued',
+            patch: { failed_step: null, failure_message: null, failure_next_action: null },
+          },
+          { now },
         );
       } else {
         await trx
@@ -74,14 +75,16 @@ export async function retryRequest(
           .set({ state: 'pending', updated_at: now })
           .where('id', '=', emailDeliveryId(requestId))
           .execute();
-        jobs.push(sendEmailJob(requestId, emailDeliveryId(requestId), round));
+        jobs.push(sendEmail.job({ requestId, deliveryId: emailDeliveryId(requestId), round }));
         retried.push('send_email');
         await moveRequest(
           trx,
           requestId,
-          'issuing',
-          { failed_step: null, failure_message: null, failure_next_action: null },
-          now,
+          {
+            to: 'issuing',
+            patch: { failed_step: null, failure_message: null, failure_next_action: null },
+          },
+          { now },
         );
       }
     }
@@ -94,11 +97,13 @@ export async function retryRequest(
         .execute();
       if (delivery.channel === 'tracker')
         jobs.push({
-          ...trackerSyncJob(requestId, Number(request.revision)),
+          ...syncTrackerIssue.job({ requestId, revision: request.revision }),
           uniqueKey: `sync_tracker_issue:${requestId}:retry:${round}`,
         });
-      if (delivery.channel === 'notice') jobs.push(noticeJob(requestId, delivery.id, round));
-      if (delivery.channel === 'ticket') jobs.push(ticketNoteJob(requestId, delivery.id, round));
+      if (delivery.channel === 'notice')
+        jobs.push(postNotice.job({ requestId, deliveryId: delivery.id, round }));
+      if (delivery.channel === 'ticket')
+        jobs.push(noteTicket.job({ requestId, deliveryId: delivery.id, round }));
       retried.push(`${delivery.channel}:${delivery.purpose}`);
     }
     if (jobs.length === 0) {

@@ -16,12 +16,14 @@ import { decisionView, type DecisionView } from './decision-view.js';
 import { ensureDelivery } from './deliveries.js';
 import { decideSubmission, readSubmission, type ReadSubmission } from './decide-submission.js';
 import { canonicalJson, sha256Hex } from './fingerprint.js';
-import { generateLicenseJob, trackerDeliveryId, trackerSyncJob } from './job-plan.js';
+import { trackerDeliveryId } from './delivery-ids.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
-import { initialState, type RequestState } from './request.js';
+import { initialState, type RequestState } from './request-life.js';
 import type { Requester, Submission } from './submission.js';
 import { recordEvent } from './timeline.js';
-import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
+import type { TicketDesk } from '../ports/ticket-desk.js';
+import { generateLicense } from './steps/generate-license.js';
+import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 
 export interface SubmitContext {
   store: Store;
@@ -242,7 +244,14 @@ async function record(
       },
       now,
     );
-    await enqueueJobs(trx, [generateLicenseJob(id), trackerSyncJob(id, 1)], now);
+    await enqueueJobs(
+      trx,
+      [
+        generateLicense.job({ requestId: id }),
+        syncTrackerIssue.job({ requestId: id, revision: 1 }),
+      ],
+      now,
+    );
   }
   // Last, so the audit log's head is held only for the end of the transaction.
   if (audit)

@@ -1,5 +1,5 @@
-import { DeliveryError } from '../delivery/delivery-error.js';
-import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
+import { DeliveryError } from '../ports/delivery-error.js';
+import type { TicketDesk } from '../ports/ticket-desk.js';
 import type { VerificationKey } from '../license/index.js';
 import { decodeLicense } from '../license/index.js';
 import type { EvidenceInput, TicketEvidence } from '../policy/index.js';

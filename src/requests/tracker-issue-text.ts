@@ -8,7 +8,8 @@ import {
   gitlabText,
   oneLine,
 } from '../delivery/safe-text/index.js';
-import type { RequestFailure, RequestState } from './request.js';
+import type { RequestFailure } from './request.js';
+import type { RequestState } from './request-life.js';
 
 /**
  * The tracker issue of a request: the titles are the ones the support handbook tells people to

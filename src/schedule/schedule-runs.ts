@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
+import { runSchedule } from './run-schedule-step.js';
 import {
   latestOccurrence,
   occurrenceKey,
@@ -8,9 +9,6 @@ import {
   parseOccurrenceKey,
   type Schedule,
 } from './schedule.js';
-
-/** Attempts an occurrence gets: a remote down for a while still gets its digest. */
-const occurrenceAttempts = 8;
 
 /**
  * `now` is the wall clock occurrences are read on; `jobNow` the clock the job table's leases
@@ -30,16 +28,9 @@ export async function enqueueDueOccurrences(
   const jobs = schedules.flatMap((schedule) => {
     const at = latestOccurrence(schedule, now);
     if (at === undefined) return [];
-    return [
-      {
-        kind: 'run_schedule' as const,
-        uniqueKey: occurrenceKey(schedule.name, at),
-        // Due at once by the job table's own clock (the database's, on PostgreSQL), which the
-        // wall-clock time of the occurrence may be a little ahead of.
-        runAt: jobNow,
-        maxAttempts: occurrenceAttempts,
-      },
-    ];
+    // Due at once by the job table's own clock (the database's, on PostgreSQL), which the
+    // wall-clock time of the occurrence may be a little ahead of.
+    return [runSchedule.job({ name: schedule.name, at, runAt: jobNow })];
   });
   if (jobs.length > 0) await enqueueJobs(db, jobs, jobNow);
 }

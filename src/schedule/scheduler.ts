@@ -1,8 +1,7 @@
 import type { Clock } from '../clock.js';
-import { PermanentJobError, type JobHandler } from '../jobs/job-handler.js';
 import type { Store } from '../store/database.js';
 import { enqueueDueOccurrences } from './schedule-runs.js';
-import { nextOccurrence, parseOccurrenceKey, type Schedule } from './schedule.js';
+import { nextOccurrence, type Schedule } from './schedule.js';
 
 /** One occurrence of a schedule, as its work sees it. */
 export interface Occurrence {
@@ -27,7 +26,7 @@ const maxSleepMs = 60_000;
 
 /**
  * Puts occurrences into the job table as they come due; the worker runs them through
- * `scheduleHandler`. Every worker process runs one: they race to enqueue the same key, and the
+ * the `run_schedule` step (run-schedule-step.ts). Every worker process runs one: they race to enqueue the same key, and the
  * job table lets one job, and one worker, have it.
  */
 export class Scheduler {
@@ -100,23 +99,4 @@ export class Scheduler {
     this.timer = setTimeout(() => void this.loop(), Math.max(50, Math.min(wait, maxSleepMs)));
     this.timer.unref();
   }
-}
-
-/** The worker's handler for `run_schedule` jobs: finds the occurrence's work by its key. */
-export function scheduleHandler(tasks: readonly ScheduledTask[]): JobHandler {
-  return {
-    async run(job, signal) {
-      const occurrence = parseOccurrenceKey(job.uniqueKey);
-      if (!occurrence) {
-        throw new PermanentJobError(`The scheduled job ${job.id} names no occurrence.`);
-      }
-      const task = tasks.find((t) => t.schedule.name === occurrence.name);
-      if (!task) {
-        throw new PermanentJobError(
-          `No schedule is named ${occurrence.name} any more; its occurrence at ${new Date(occurrence.at).toISOString()} is not run.`,
-        );
-      }
-      await task.work({ schedule: occurrence.name, at: occurrence.at }, signal);
-    },
-  };
 }

@@ -4,20 +4,20 @@ import type { Config } from '../config.js';
 import { createOutboxMailer } from '../delivery/mail/outbox-mailer.js';
 import { createSmtpMailer } from '../delivery/mail/smtp-mailer.js';
 import { parseSmtpSettings, DEFAULT_OUTBOX_MAIL_FROM } from '../delivery/mail/smtp-settings.js';
-import type { Mailer } from '../delivery/mail/mailer.js';
+import type { Mailer } from '../ports/mailer.js';
 import { messageIdDomainOf } from '../delivery/mail/message-id.js';
-import type { NoticeChannel } from '../delivery/notice/notice-channel.js';
+import type { NoticeChannel } from '../ports/notice-channel.js';
 import { createSlackNotice } from '../delivery/notice/slack-notice.js';
 import { parseSlackSettings } from '../delivery/notice/slack-settings.js';
 import { timelineNotice } from '../delivery/notice/timeline-notice.js';
-import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
+import type { TicketDesk } from '../ports/ticket-desk.js';
 import { timelineTicketDesk } from '../delivery/ticket/timeline-ticket-desk.js';
 import { createZendeskTicketDesk } from '../delivery/ticket/zendesk-ticket-desk.js';
 import { parseZendeskSettings } from '../delivery/ticket/zendesk-settings.js';
 import { createBuiltinTracker } from '../delivery/tracker/builtin-tracker.js';
 import { GitLabTracker } from '../delivery/tracker/gitlab-tracker.js';
 import { parseGitLabSettings } from '../delivery/tracker/gitlab-settings.js';
-import type { Tracker } from '../delivery/tracker/tracker.js';
+import type { Tracker } from '../ports/tracker.js';
 import type { Store } from '../store/database.js';
 
 export interface Adapters {

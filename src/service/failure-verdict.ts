@@ -1,4 +1,4 @@
-import { DeliveryError } from '../delivery/delivery-error.js';
+import { DeliveryError } from '../ports/delivery-error.js';
 import { PermanentJobError, type FailureVerdict } from '../jobs/job-handler.js';
 import { KeyError } from '../license/index.js';
 import { SignerError } from '../signing/signer-error.js';

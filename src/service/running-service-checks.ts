@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '../delivery/delivery-error.js';
+import type { ReadinessCheck } from '../ports/delivery-error.js';
 
 interface ReadyAnswer {
   status?: string;

@@ -1,8 +1,8 @@
 import { postAuditHeadWork } from '../audit/audit-head-notice.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Mailer } from '../delivery/mail/mailer.js';
-import type { NoticeChannel } from '../delivery/notice/notice-channel.js';
+import type { Mailer } from '../ports/mailer.js';
+import type { NoticeChannel } from '../ports/notice-channel.js';
 import { handoffWork } from '../handoff/handoff-work.js';
 import type { ScheduledTask } from '../schedule/scheduler.js';
 import type { Store } from '../store/database.js';

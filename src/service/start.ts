@@ -8,7 +8,7 @@ import { OidcClient } from '../access/oidc-client.js';
 import { SharedCircuits } from '../jobs/sql/shared-circuits.js';
 import { Worker } from '../jobs/worker.js';
 import { WakeSignal } from '../jobs/wake-signal.js';
-import { requestPipeline } from '../requests/pipeline.js';
+import { stepHandlers } from '../requests/pipeline.js';
 import type { PipelineContext } from '../requests/pipeline-context.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import { openStore, type Store } from '../store/database.js';
@@ -27,7 +27,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { setUpEvidenceKeys, setUpSigner } from './signing-keys.js';
 import { listenForJobs } from './job-notifications.js';
-import { Scheduler, scheduleHandler } from '../schedule/scheduler.js';
+import { Scheduler } from '../schedule/scheduler.js';
 import { scheduledTasks } from './scheduled-tasks.js';
 
 export interface ServiceOptions {
@@ -184,7 +184,7 @@ export async function startService(
   if (options.roles.worker) {
     worker = new Worker({
       store,
-      handlers: { ...requestPipeline(pipeline), run_schedule: scheduleHandler(tasks) },
+      handlers: stepHandlers({ ...pipeline, scheduledTasks: tasks }),
       classify: classifyFailure,
       wake,
       settings: {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { judge, noteOutcome, noticeOutcome, type Observed } from '../../bench/chaos/verdict.js';
 import { renderSlackNotice } from '../../src/delivery/notice/slack-message.js';
 import { renderZendeskNote } from '../../src/delivery/ticket/zendesk-note.js';
-import type { RequestOutcome } from '../../src/requests/outcome.js';
+import type { RequestOutcome } from '../../src/ports/outcome.js';
 import { htmlToText } from '../fakes/zendesk-server.js';
 
 const marker = (id: string) => `Issued.\n\n<!-- lifeline-request-id: ${id} -->\n`;

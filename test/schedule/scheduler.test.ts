@@ -13,7 +13,8 @@ import { Worker } from '../../src/jobs/worker.js';
 import { scheduleChecks } from '../../src/schedule/schedule-checks.js';
 import { lastRun } from '../../src/schedule/schedule-runs.js';
 import { defineSchedule } from '../../src/schedule/schedule.js';
-import { Scheduler, scheduleHandler, type ScheduledTask } from '../../src/schedule/scheduler.js';
+import { runSchedule } from '../../src/schedule/run-schedule-step.js';
+import { Scheduler, type ScheduledTask } from '../../src/schedule/scheduler.js';
 import type { Store } from '../../src/store/database.js';
 import { testDatabases } from '../support/databases.js';
 import { stillClock, type StillClock } from '../support/still-clock.js';
@@ -68,7 +69,7 @@ for (const database of testDatabases) {
         JobKind,
         JobHandler
       >;
-      handlers.run_schedule = scheduleHandler(tasks);
+      handlers.run_schedule = runSchedule.handler({ scheduledTasks: tasks });
       const worker = new Worker({
         store,
         handlers,

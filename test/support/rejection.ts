@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DeliveryError } from '../../src/delivery/delivery-error.js';
+import { DeliveryError } from '../../src/ports/delivery-error.js';
 
 /** The DeliveryError a call failed with; fails the test when it succeeds or throws anything else. */
 export async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {

@@ -1,4 +1,4 @@
-import { DeliveryError, type DeliveryFailureKind } from '../delivery-error.js';
+import { DeliveryError, type DeliveryFailureKind } from '../../ports/delivery-error.js';
 import type { RemoteService } from './remote-service.js';
 import { scrubSecrets } from './scrub-secrets.js';
 

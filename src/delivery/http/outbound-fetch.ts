@@ -8,7 +8,7 @@
  * `retryAfterMs`, so a retry loop in this layer would only multiply the load on a struggling API.
  */
 import type { z } from 'zod';
-import { DeliveryError } from '../delivery-error.js';
+import { DeliveryError } from '../../ports/delivery-error.js';
 import {
   classifyHttpFailure,
   classifyNetworkFailure,

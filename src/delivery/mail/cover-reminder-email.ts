@@ -1,7 +1,7 @@
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { longDate } from './english-format.js';
 import { htmlText } from '../safe-text/index.js';
-import type { OutgoingMail } from './mailer.js';
+import type { OutgoingMail } from '../../ports/mailer.js';
 import { licenseMessageId } from './message-id.js';
 
 export interface CoverReminderEmailInput {

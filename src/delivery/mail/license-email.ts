@@ -3,7 +3,7 @@ import { addDays } from '../../license/calendar-date.js';
 import { AFTER_TRIAL_ENDS } from '../../license/gitlab-upload/license-life.js';
 import { longDate, wholeNumber } from './english-format.js';
 import { emailHeader, emailText, escapeHtml, htmlLink } from '../safe-text/index.js';
-import type { OutgoingMail } from './mailer.js';
+import type { OutgoingMail } from '../../ports/mailer.js';
 import { licenseMessageId } from './message-id.js';
 
 export interface LicenseEmailInput {

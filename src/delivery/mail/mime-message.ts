@@ -1,5 +1,5 @@
 import type { SendMailOptions } from 'nodemailer';
-import type { OutgoingMail } from './mailer.js';
+import type { OutgoingMail } from '../../ports/mailer.js';
 
 /**
  * The one translation from our message to nodemailer's, shared by the outbox and SMTP mailers

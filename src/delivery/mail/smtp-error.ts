@@ -1,5 +1,5 @@
 import type { NodemailerError } from 'nodemailer';
-import { DeliveryError } from '../delivery-error.js';
+import { DeliveryError } from '../../ports/delivery-error.js';
 
 /** What the classifier may mention, and the secrets it must scrub from whatever the server said. */
 export interface SmtpErrorContext {

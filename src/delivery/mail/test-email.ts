@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { escapeHtml } from '../safe-text/index.js';
-import type { OutgoingMail } from './mailer.js';
+import type { OutgoingMail } from '../../ports/mailer.js';
 import { messageIdDomainOf } from './message-id.js';
 
 export interface TestEmailInput {

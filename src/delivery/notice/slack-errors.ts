@@ -3,7 +3,7 @@
  * with `{"ok": false, "error": "…"}`; incoming webhooks answer 4xx with the same words as text.
  * https://docs.slack.dev/reference/methods/chat.postMessage#errors
  */
-import { DeliveryError } from '../delivery-error.js';
+import { DeliveryError } from '../../ports/delivery-error.js';
 import { MAX_RETRY_AFTER_MS } from '../http/classify-http-failure.js';
 
 /** The token is not (or no longer) accepted: fix SLACK_BOT_TOKEN. */

@@ -3,7 +3,7 @@
  * fallback (shown in notifications and by clients without blocks) that always holds the ticket
  * URL, since that is what the licensing team acts on.
  */
-import type { RequestOutcome } from '../../requests/outcome.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
 import { slackLink, slackText, slackUrl } from '../safe-text/index.js';
 
 interface TextObject {

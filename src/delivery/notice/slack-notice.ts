@@ -9,13 +9,13 @@
  * loads it.
  */
 import type { Logger, WebClient } from '@slack/web-api';
-import type { RequestOutcome } from '../../requests/outcome.js';
-import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
+import { DeliveryError, type ReadinessCheck } from '../../ports/delivery-error.js';
 import { classifyHttpFailure, classifyNetworkFailure } from '../http/classify-http-failure.js';
 import { DEFAULT_TIMEOUT_MS } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
 import { scrubSecrets } from '../http/scrub-secrets.js';
-import type { NoticeChannel, NoticeText } from './notice-channel.js';
+import type { NoticeChannel, NoticeText } from '../../ports/notice-channel.js';
 import { textBlocks } from './slack-message.js';
 import { slackApiError } from './slack-errors.js';
 import { renderSlackNotice } from './slack-message.js';

@@ -5,12 +5,12 @@
  *
  * The webhook URL is itself the credential: it is scrubbed from every message.
  */
-import type { RequestOutcome } from '../../requests/outcome.js';
-import type { ReadinessCheck } from '../delivery-error.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
+import type { ReadinessCheck } from '../../ports/delivery-error.js';
 import { parseRetryAfter } from '../http/classify-http-failure.js';
 import { outboundFetch } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
-import type { NoticeChannel, NoticeText } from './notice-channel.js';
+import type { NoticeChannel, NoticeText } from '../../ports/notice-channel.js';
 import { slackWebhookError } from './slack-errors.js';
 import { renderSlackNotice, textBlocks } from './slack-message.js';
 import type { SlackSettings } from './slack-settings.js';

@@ -1,6 +1,6 @@
-import type { RequestOutcome } from '../../requests/outcome.js';
-import type { ReadinessCheck } from '../delivery-error.js';
-import type { NoticeChannel, NoticeText } from './notice-channel.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
+import type { ReadinessCheck } from '../../ports/delivery-error.js';
+import type { NoticeChannel, NoticeText } from '../../ports/notice-channel.js';
 
 /**
  * The notice channel when Slack is not configured: nothing leaves Lifeline; the pipeline records

@@ -1,6 +1,6 @@
-import type { RequestOutcome } from '../../requests/outcome.js';
-import type { ReadinessCheck } from '../delivery-error.js';
-import type { TicketDesk } from './ticket-desk.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
+import type { ReadinessCheck } from '../../ports/delivery-error.js';
+import type { TicketDesk } from '../../ports/ticket-desk.js';
 
 /**
  * The ticket desk when Zendesk is not configured: no note is added to the ticket; the pipeline

@@ -3,7 +3,7 @@
  * derives the plain-text `body`). Its last line names the request and the outcome: that line
  * is how a retry recognises a note it already added before a crash.
  */
-import type { RequestOutcome } from '../../requests/outcome.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
 import { htmlLink, htmlText } from '../safe-text/index.js';
 
 export interface ZendeskNote {

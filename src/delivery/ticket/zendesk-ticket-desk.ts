@@ -11,13 +11,13 @@
  * https://developer.zendesk.com/documentation/ticketing/managing-tickets/adding-tags-to-tickets-without-overwriting-existing-tags
  */
 import { z } from 'zod';
-import type { RequestOutcome } from '../../requests/outcome.js';
-import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
+import type { RequestOutcome } from '../../ports/outcome.js';
+import { DeliveryError, type ReadinessCheck } from '../../ports/delivery-error.js';
 import type { NotFoundMeaning } from '../http/classify-http-failure.js';
 import { fetchJson, outboundFetch, type OutboundRequest } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
 import type { TicketAttachment } from '../../policy/index.js';
-import type { TicketAttachments, TicketDesk } from './ticket-desk.js';
+import type { TicketAttachments, TicketDesk } from '../../ports/ticket-desk.js';
 import { isNoteWithKey, renderZendeskNote } from './zendesk-note.js';
 import type { ZendeskSettings } from './zendesk-settings.js';
 

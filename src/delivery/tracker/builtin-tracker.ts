@@ -1,6 +1,11 @@
 import type { Store } from '../../store/database.js';
-import type { ReadinessCheck } from '../delivery-error.js';
-import type { Tracker, TrackerComment, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
+import type { ReadinessCheck } from '../../ports/delivery-error.js';
+import type {
+  Tracker,
+  TrackerComment,
+  TrackerIssueDraft,
+  TrackerIssueRef,
+} from '../../ports/tracker.js';
 
 /**
  * The tracker that ships with Lifeline: issues kept in its own database, one per request (the

@@ -8,13 +8,18 @@
  * second issue.
  */
 import { z } from 'zod';
-import { DeliveryError, type ReadinessCheck } from '../delivery-error.js';
+import { DeliveryError, type ReadinessCheck } from '../../ports/delivery-error.js';
 import { fetchJson, type OutboundRequest } from '../http/outbound-fetch.js';
 import type { NotFoundMeaning } from '../http/classify-http-failure.js';
 import type { RemoteService } from '../http/remote-service.js';
 import type { GitLabSettings } from './gitlab-settings.js';
 import { hasRequestMarker, withRequestMarker } from './request-marker.js';
-import type { Tracker, TrackerComment, TrackerIssueDraft, TrackerIssueRef } from './tracker.js';
+import type {
+  Tracker,
+  TrackerComment,
+  TrackerIssueDraft,
+  TrackerIssueRef,
+} from '../../ports/tracker.js';
 
 const issueReply = z.object({
   // Kept in a 32-bit integer column: a reply beyond it is a broken reply, not a number to store.

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requestStates, type RequestState } from '../../requests/request.js';
+import { requestStates, type RequestState } from '../../requests/request-life.js';
 import { submissionSchema } from '../../requests/submission.js';
 import { submitRequest } from '../../requests/submit-request.js';
 import {

@@ -2,7 +2,7 @@ import type { AuditActor } from '../../audit/audit-entry.js';
 import { recordAudit } from '../../audit/audit-store.js';
 import { customerKeys } from '../../policy/index.js';
 import { storedLicenseFileName } from '../license-file.js';
-import type { RequestState } from '../request.js';
+import type { RequestState } from '../request-life.js';
 import { loadLicense } from '../request-records.js';
 import { requestDetail, searchRequests } from '../request-view.js';
 import type { SubmitContext } from '../submit-request.js';

@@ -1,5 +1,6 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
-import { outcomeKinds, type RequestOutcome } from '../outcome.js';
+import { defineRequestStep } from '../../jobs/step.js';
+import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
 import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
@@ -74,7 +75,36 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
   };
 }
 
-export function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
+/** Which delivery an announcement carries out, once per round (a retry is a new round). */
+interface AnnouncementJob {
+  requestId: string;
+  deliveryId: string;
+  round?: number;
+}
+
+export const postNotice = defineRequestStep({
+  kind: 'post_notice',
+  label: 'post the notice to the licensing channel',
+  maxAttempts: 12,
+  concurrency: 2,
+  remote: 'notice',
+  uniqueKey: ({ deliveryId, round = 0 }: AnnouncementJob) => `post_notice:${deliveryId}:${round}`,
+  place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
+  handler: (ctx: PipelineContext) => postNoticeStep(ctx),
+});
+
+export const noteTicket = defineRequestStep({
+  kind: 'note_ticket',
+  label: 'add the internal note to the ticket',
+  maxAttempts: 12,
+  concurrency: 2,
+  remote: 'ticket',
+  uniqueKey: ({ deliveryId, round = 0 }: AnnouncementJob) => `note_ticket:${deliveryId}:${round}`,
+  place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
+  handler: (ctx: PipelineContext) => noteTicketStep(ctx),
+});
+
+function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
     send: (outcome) => ctx.notice.post(outcome),
     done: 'notice.posted',
@@ -83,7 +113,7 @@ export function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
   });
 }
 
-export function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
+function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
     send: (outcome) => ctx.ticketDesk.addInternalNote(outcome),
     done: 'ticket.noted',

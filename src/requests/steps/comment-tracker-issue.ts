@@ -1,20 +1,39 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import { coverTrackerComment } from '../cover-outcome.js';
 import { coverOutcomeOf } from '../cover-records.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
-import { trackerDeliveryId } from '../job-plan.js';
+import { trackerDeliveryId } from '../delivery-ids.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { recordAfterDelivery } from './record-after-delivery.js';
 
+export const commentTrackerIssue = defineRequestStep({
+  kind: 'comment_tracker_issue',
+  label: 'comment on the tracker issue',
+  maxAttempts: 20,
+  concurrency: 2,
+  remote: 'tracker',
+  uniqueKey: ({
+    deliveryId,
+    round = 0,
+  }: {
+    requestId: string;
+    deliveryId: string;
+    round?: number;
+  }) => `comment_tracker_issue:${deliveryId}:${round}`,
+  place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
+  handler: (ctx: PipelineContext) => commentTrackerIssueStep(ctx),
+});
+
 /**
  * Comments cover news on the request's tracker issue. The tracker keeps the event's key in the
  * comment and adds none that already carries it, so a retry after a crash adds nothing.
  */
-export function commentTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
+function commentTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

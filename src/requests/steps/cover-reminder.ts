@@ -1,9 +1,25 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { isWaiting, parseCoverEventKey } from '../cover.js';
 import { announceCover } from '../cover-announcements.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { recordEvent } from '../timeline.js';
+
+/**
+ * The job's delivery id carries the event key: the job has no delivery of its own, it makes the
+ * event's deliveries when it runs.
+ */
+export const coverReminder = defineRequestStep({
+  kind: 'cover_reminder',
+  label: 'remind of the cover',
+  maxAttempts: 20,
+  concurrency: 2,
+  uniqueKey: ({ requestId, eventKey }: { requestId: string; eventKey: string; runAt: number }) =>
+    `cover_reminder:${requestId}:${eventKey}`,
+  place: ({ requestId, eventKey, runAt }) => ({ requestId, deliveryId: eventKey, runAt }),
+  handler: (ctx: PipelineContext) => coverReminderStep(ctx),
+});
 
 /**
  * A reminder, or the lapse, of a cover, run on its day. It looks at the cover when it runs, not
@@ -12,7 +28,7 @@ import { recordEvent } from '../timeline.js';
  * reminder claims its notice's delivery row, so each is announced once however many workers
  * run the job and however often.
  */
-export function coverReminderStep(ctx: PipelineContext): RequestStepHandler {
+function coverReminderStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -1,6 +1,6 @@
 import type { PipelineContext } from '../pipeline-context.js';
 import { markAttemptFailed } from '../deliveries.js';
-import { DeliveryError } from '../../delivery/delivery-error.js';
+import { DeliveryError } from '../../ports/delivery-error.js';
 
 /**
  * Runs one attempt of a delivery and, when it throws, records the error on the delivery before

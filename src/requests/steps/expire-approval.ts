@@ -1,11 +1,26 @@
 import { appendAudit } from '../../audit/audit-store.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
-import { announceOutcome } from '../deliveries.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { moveRequest } from '../request-changes.js';
+import { moveRequest } from '../request-life.js';
 import { recordEvent } from '../timeline.js';
 import { whoMayApprove } from '../approval-records.js';
+
+/**
+ * One job per request (its unique key), run at the deadline by whichever worker claims it, so
+ * the expiry happens once across all workers.
+ */
+export const expireApproval = defineRequestStep({
+  kind: 'expire_approval',
+  label: 'end the wait for approval',
+  maxAttempts: 20,
+  concurrency: 1,
+  uniqueKey: ({ requestId }: { requestId: string; runAt: number }) =>
+    `expire_approval:${requestId}`,
+  place: ({ requestId, runAt }) => ({ requestId, runAt }),
+  handler: (ctx: PipelineContext) => expireApprovalStep(ctx),
+});
 
 const EXPIRY_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local' };
 
@@ -14,7 +29,7 @@ const EXPIRY_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local
  * and the ticket are told. The job is one per request and the move is conditional, so however
  * many workers there are, and whatever an approver did a moment before, it happens once.
  */
-export function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
+function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
@@ -29,9 +44,12 @@ export function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
         // Claimed early (a clock that moved back): wait for the real deadline.
         if (now < Number(approval.expires_at))
           throw new RunLater(Number(approval.expires_at) - now, 'the approval has not expired yet');
-        const moved = await moveRequest(trx, job.requestId, 'rejected', {}, now, {
-          trackerSees: false,
-        });
+        const moved = await moveRequest(
+          trx,
+          job.requestId,
+          { to: 'rejected', ending: 'expired' },
+          { now, destinations: ctx.destinations },
+        );
         if (moved === undefined) return;
         await trx
           .updateTable('approvals')
@@ -51,7 +69,6 @@ export function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
           },
           now,
         );
-        await announceOutcome(trx, job.requestId, 'expired', ctx.destinations, now);
         await appendAudit(
           trx,
           EXPIRY_ACTOR,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../../audit/audit-store.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import {
   addDays,
@@ -11,9 +12,10 @@ import {
 import { announceCover, scheduleCover } from '../cover-announcements.js';
 import { ensureDelivery } from '../deliveries.js';
 import { latestExtensionAsk } from '../extension-asks.js';
-import { coverDeliveryId, lineageOfExtensionAsk, sendEmailJob } from '../job-plan.js';
+import { coverDeliveryId, extensionAskKey, lineageOfExtensionAsk } from '../delivery-ids.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { changeRequest } from '../request-changes.js';
+import { changeRequest } from '../request-life.js';
+import { sendEmail } from './send-email.js';
 import { loadDecision, loadRequest } from '../request-records.js';
 import { recordSignature } from '../signatures.js';
 import { recordEvent } from '../timeline.js';
@@ -28,7 +30,25 @@ import { recordEvent } from '../timeline.js';
  * and a cover renewed meanwhile gets none. In that same transaction the email, the reminders
  * of the new end day and the announcements are queued, as for the first license.
  */
-export function extendLicenseStep(ctx: PipelineContext): RequestStepHandler {
+export const extendLicense = defineRequestStep({
+  kind: 'extend_license',
+  label: 'sign the extension',
+  maxAttempts: 5,
+  concurrency: 1,
+  uniqueKey: ({
+    requestId,
+    lineage,
+    round,
+  }: {
+    requestId: string;
+    lineage: number;
+    round: number;
+  }) => `extend_license:${requestId}:L${lineage}:${round}`,
+  place: ({ requestId, lineage }) => ({ requestId, deliveryId: extensionAskKey(lineage) }),
+  handler: (ctx: PipelineContext) => extendLicenseStep(ctx),
+});
+
+function extendLicenseStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
@@ -135,7 +155,11 @@ export function extendLicenseStep(ctx: PipelineContext): RequestStepHandler {
           },
           now,
         );
-        await enqueueJobs(trx, [sendEmailJob(request.id, deliveryId)], now);
+        await enqueueJobs(
+          trx,
+          [sendEmail.job({ requestId: request.id, deliveryId: deliveryId })],
+          now,
+        );
         await scheduleCover(
           trx,
           request.id,

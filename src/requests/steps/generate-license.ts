@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import {
   addDays,
   buildEmergencyLicense,
@@ -10,12 +11,25 @@ import {
 import type { CalendarDate } from '../../license/index.js';
 import { ensureDelivery } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
-import { emailDeliveryId, sendEmailJob } from '../job-plan.js';
+import { emailDeliveryId } from '../delivery-ids.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { moveRequest } from '../request-changes.js';
+import { moveRequest } from '../request-life.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordSignature } from '../signatures.js';
 import { recordEvent } from '../timeline.js';
+import { sendEmail } from './send-email.js';
+
+export const generateLicense = defineRequestStep({
+  kind: 'generate_license',
+  label: 'generate the license',
+  maxAttempts: 5,
+  concurrency: 4,
+  // A retry is a new round: its job is new, the license it finds is the stored one.
+  uniqueKey: ({ requestId, round = 0 }: { requestId: string; round?: number }) =>
+    `generate_license:${requestId}:${round}`,
+  place: ({ requestId }) => ({ requestId }),
+  handler: (ctx: PipelineContext) => generateLicenseStep(ctx),
+});
 
 /**
  * Makes the request's license, once. The license is encoded outside the transaction (it is
@@ -24,7 +38,7 @@ import { recordEvent } from '../timeline.js';
  * license is ever sent. In the same transaction the email delivery and its job are created, and
  * the signature is recorded with the key that made it (src/requests/signatures.ts).
  */
-export function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
+function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
@@ -103,11 +117,6 @@ export function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
             now,
           );
         }
-        const current = await trx
-          .selectFrom('requests')
-          .select('state')
-          .where('id', '=', request.id)
-          .executeTakeFirstOrThrow();
         await ensureDelivery(
           trx,
           {
@@ -119,14 +128,15 @@ export function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
           },
           now,
         );
-        await enqueueJobs(trx, [sendEmailJob(request.id, deliveryId)], now);
+        await enqueueJobs(trx, [sendEmail.job({ requestId: request.id, deliveryId })], now);
         const moved = await moveRequest(
           trx,
           request.id,
-          'issuing',
-          { failed_step: null, failure_message: null, failure_next_action: null },
-          now,
-          { trackerSees: current.state === 'failed' },
+          {
+            to: 'issuing',
+            patch: { failed_step: null, failure_message: null, failure_next_action: null },
+          },
+          { now },
         );
         if (moved !== undefined) {
           const stored = await trx
@@ -154,7 +164,7 @@ export function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
       await failRequest(
         db,
         job.requestId,
-        'generate_license',
+        generateLicense,
         verdict,
         ctx.destinations,
         ctx.clock.now(),

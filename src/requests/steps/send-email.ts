@@ -1,26 +1,45 @@
 import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { renderCoverReminderEmail } from '../../delivery/mail/cover-reminder-email.js';
 import { parseCoverEventKey } from '../cover.js';
 import { scheduleCover } from '../cover-announcements.js';
 import { licenseOfEvent } from '../cover-records.js';
 import { storedLicenseFileName } from '../license-file.js';
-import { announceOutcome, markDelivered, markDeliveryFailed } from '../deliveries.js';
+import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { failRequest } from '../fail-request.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { moveRequest } from '../request-changes.js';
+import { moveRequest } from '../request-life.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
+
+export const sendEmail = defineRequestStep({
+  kind: 'send_email',
+  label: 'email the license to the customer',
+  maxAttempts: 12,
+  concurrency: 3,
+  remote: 'mail',
+  uniqueKey: ({
+    deliveryId,
+    round = 0,
+  }: {
+    requestId: string;
+    deliveryId: string;
+    round?: number;
+  }) => `send_email:${deliveryId}:${round}`,
+  place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
+  handler: (ctx: PipelineContext) => sendEmailStep(ctx),
+});
 
 /**
  * Emails the stored license. The Message-ID is fixed per request and delivery, so if the process
  * dies after the server accepted the message but before this was recorded, the second copy
  * carries the same Message-ID and mail clients show it once.
  */
-export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
+function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {
@@ -83,7 +102,12 @@ export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
             );
             if (
               delivery.purpose === 'license' &&
-              (await moveRequest(trx, request.id, 'succeeded', {}, now)) !== undefined
+              (await moveRequest(
+                trx,
+                request.id,
+                { to: 'succeeded' },
+                { now, destinations: ctx.destinations },
+              )) !== undefined
             ) {
               await recordEvent(
                 trx,
@@ -94,7 +118,6 @@ export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 },
                 now,
               );
-              await announceOutcome(trx, request.id, 'issued', ctx.destinations, now);
               // From here the request waits for the customer's real renewal.
               await scheduleCover(
                 trx,
@@ -138,7 +161,7 @@ export function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
         now,
       );
       if (delivery.purpose === 'license') {
-        await failRequest(db, job.requestId, 'send_email', verdict, ctx.destinations, now);
+        await failRequest(db, job.requestId, sendEmail, verdict, ctx.destinations, now);
       }
       ctx.wake.notify();
     },

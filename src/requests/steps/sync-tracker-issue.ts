@@ -1,13 +1,28 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
-import type { TrackerIssueRef } from '../../delivery/tracker/tracker.js';
-import type { RequestState } from '../request.js';
+import type { TrackerIssueRef } from '../../ports/tracker.js';
+import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
 import { trackerIssueDescription, trackerIssueTitle } from '../tracker-issue-text.js';
 import type { RequestFailure, RequestStep } from '../request.js';
+import { trackerDeliveryId } from '../delivery-ids.js';
+
+export const syncTrackerIssue = defineRequestStep({
+  kind: 'sync_tracker_issue',
+  label: 'record the request in the tracker',
+  maxAttempts: 20,
+  concurrency: 2,
+  remote: 'tracker',
+  // One sync per revision: a sync writes the request as it is then, so any order is fine.
+  uniqueKey: ({ requestId, revision }: { requestId: string; revision: number }) =>
+    `sync_tracker_issue:${requestId}:${revision}`,
+  place: ({ requestId }) => ({ requestId, deliveryId: trackerDeliveryId(requestId) }),
+  handler: (ctx: PipelineContext) => syncTrackerIssueStep(ctx),
+});
 
 /**
  * Brings the request's tracker issue up to date with the request as it is now (not as it was
@@ -15,7 +30,7 @@ import type { RequestFailure, RequestStep } from '../request.js';
  * the latest state. A short lock on the request keeps two workers from talking to the tracker
  * for the same request at once, which could open two issues.
  */
-export function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
+function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
     async run(job) {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
-import { DeliveryError } from '../../../src/delivery/delivery-error.js';
+import { DeliveryError } from '../../../src/ports/delivery-error.js';
 import { fetchJson, outboundFetch } from '../../../src/delivery/http/outbound-fetch.js';
 import type { RemoteService } from '../../../src/delivery/http/remote-service.js';
 import { startScriptedServer, type ScriptedServer } from '../../fakes/scripted-http-server.js';

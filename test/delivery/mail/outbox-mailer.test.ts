@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { DeliveryError } from '../../../src/delivery/delivery-error.js';
+import { DeliveryError } from '../../../src/ports/delivery-error.js';
 import { renderLicenseEmail } from '../../../src/delivery/mail/license-email.js';
 import { createOutboxMailer } from '../../../src/delivery/mail/outbox-mailer.js';
 import { LICENSE_TEXT, sampleLicenseEmail } from './sample-license-email.js';

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { startFaultProxy, type FaultProxy } from '../../../bench/chaos/fault-proxy.js';
-import { DeliveryError } from '../../../src/delivery/delivery-error.js';
+import { DeliveryError } from '../../../src/ports/delivery-error.js';
 import { renderLicenseEmail } from '../../../src/delivery/mail/license-email.js';
-import type { Mailer, OutgoingMail } from '../../../src/delivery/mail/mailer.js';
+import type { Mailer, OutgoingMail } from '../../../src/ports/mailer.js';
 import { createSmtpMailer } from '../../../src/delivery/mail/smtp-mailer.js';
 import { parseSmtpSettings } from '../../../src/delivery/mail/smtp-settings.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../../fakes/smtp-server.js';

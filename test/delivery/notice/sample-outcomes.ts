@@ -1,5 +1,5 @@
 import { calendarDate } from '../../../src/license/calendar-date.js';
-import type { RequestOutcome } from '../../../src/requests/outcome.js';
+import type { RequestOutcome } from '../../../src/ports/outcome.js';
 
 /** Outcomes as the pipeline reports them, shared by the Slack and Zendesk tests. */
 export const TICKET_URL = 'https://example.zendesk.com/agent/tickets/4711';

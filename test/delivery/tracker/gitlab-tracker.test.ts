@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { GitLabTracker } from '../../../src/delivery/tracker/gitlab-tracker.js';
 import type { GitLabSettings } from '../../../src/delivery/tracker/gitlab-settings.js';
-import type { TrackerIssueDraft } from '../../../src/delivery/tracker/tracker.js';
+import type { TrackerIssueDraft } from '../../../src/ports/tracker.js';
 import { startGitLabServer, type FakeGitLab } from '../../fakes/gitlab-server.js';
 import { rejection } from '../../support/rejection.js';
 

@@ -18,7 +18,7 @@ import type {
 import type { PreflightResult } from '../../../src/license/gitlab-upload/preflight.js';
 import type { DecisionView } from '../../../src/requests/decision-view.js';
 import type { RequestDetail, RequestSummary } from '../../../src/requests/request-view.js';
-import type { RequestState } from '../../../src/requests/request.js';
+import type { RequestState } from '../../../src/requests/request-life.js';
 import type { SubmissionInput } from '../../../src/requests/submission.js';
 
 export type {

@@ -2,14 +2,6 @@ import type { RequestDetail } from './api-types.js';
 import { dateTime } from './format.js';
 import { StateBadge } from './state-badge.js';
 
-const stepLabels: Record<string, string> = {
-  generate_license: 'generate the license',
-  send_email: 'email the license to the customer',
-  sync_tracker_issue: 'record the request in the tracker',
-  post_notice: 'post the notice to the licensing channel',
-  note_ticket: 'add the internal note to the ticket',
-};
-
 /** What happened to a request, in one sentence a support engineer can pass on. */
 export function outcomeSentence(request: RequestDetail): string {
   switch (request.state) {
@@ -24,7 +16,7 @@ export function outcomeSentence(request: RequestDetail): string {
         ? `Sent to ${request.customerEmail}: an Ultimate trial for ${request.license.userCount} users, working through ${request.license.lastFullDay} (it expires at 00:00 on ${request.license.expiresAt}, the customer’s server time).`
         : `Sent to ${request.customerEmail}.`;
     case 'failed':
-      return `Failed: could not ${stepLabels[request.failure?.step ?? ''] ?? 'finish'}.`;
+      return `Failed: could not ${request.failure?.label ?? 'finish'}.`;
     case 'rejected':
       if (request.approval?.verdict === 'declined')
         return `Declined by ${request.approval.decidedBy ?? 'an approver'}: nothing was issued.`;
@@ -39,7 +31,7 @@ export function FailureNotice({ failure }: { failure: NonNullable<RequestDetail[
   return (
     <div class="failure" role="alert" data-testid="failure">
       <p>
-        <strong>Could not {stepLabels[failure.step] ?? failure.step}.</strong>
+        <strong>Could not {failure.label}.</strong>
       </p>
       <p>{failure.message}</p>
       {failure.nextAction && (

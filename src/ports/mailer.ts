@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '../delivery-error.js';
+import type { ReadinessCheck } from './delivery-error.js';
 
 /** A message ready to go: rendered once, delivered by whichever mailer is configured. */
 export interface OutgoingMail {

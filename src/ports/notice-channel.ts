@@ -1,5 +1,5 @@
-import type { RequestOutcome } from '../../requests/outcome.js';
-import type { ReadinessCheck } from '../delivery-error.js';
+import type { RequestOutcome } from './outcome.js';
+import type { ReadinessCheck } from './delivery-error.js';
 
 /**
  * The licensing team's channel (`#support_licensing-subscription`). Throws `DeliveryError`.

@@ -1,6 +1,6 @@
-import type { RequestOutcome } from '../../requests/outcome.js';
-import type { TicketAttachment } from '../../policy/index.js';
-import type { ReadinessCheck } from '../delivery-error.js';
+import type { RequestOutcome } from './outcome.js';
+import type { TicketAttachment } from '../policy/index.js';
+import type { ReadinessCheck } from './delivery-error.js';
 
 /** A ticket's attachments, and the text of its `.gitlab-license` files (newest first). */
 export interface TicketAttachments {

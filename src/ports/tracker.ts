@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '../delivery-error.js';
+import type { ReadinessCheck } from './delivery-error.js';
 
 /** What the tracker issue of a request should say now. */
 export interface TrackerIssueDraft {
