@@ -53,6 +53,8 @@ export interface RunningService {
   destinations: Adapters['destinations'];
   /** What submitting a request needs, as the API's route has it (tests at the seam use it). */
   submit: SubmitContext;
+  /** The clock leases and rate limits are judged by: the database's (see databaseClock). */
+  clock: Clock;
   /** Stops taking work, drains what is running (within `graceMs`), and closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -349,6 +351,7 @@ export async function startService(
     logger,
     destinations: adapters.destinations,
     submit,
+    clock,
     ...(url && { url }),
     ...(app && { app }),
     ...(worker && { worker }),
