@@ -146,3 +146,100 @@ export interface ApiErrorBody {
 /** The hand-off, as `GET /api/v1/handoff` answers it: the service's own type. */
 export type HandoffDigest = ServiceHandoffDigest;
 export type HandoffRequest = ServiceHandoffRequest;
+
+// Batches (issue 16). Written from the API's contract until the service exports its own types.
+
+export type BatchFormat = 'csv' | 'jsonl';
+
+/** What `POST /api/v1/batches` takes; `?dryRun=true` decides every row and records nothing. */
+export interface BatchInput {
+  format: BatchFormat;
+  content: string;
+  fileName: string;
+  reason: string;
+  skipInvalid: boolean;
+}
+
+/** A row's decision in a dry run: what a single request with the same fields would get. */
+export type DryRunOutcome = 'eligible' | 'needs_approval' | 'refused' | 'invalid';
+
+export interface BatchRowError {
+  row: number;
+  column: string | null;
+  message: string;
+}
+
+export interface DryRunRow {
+  row: number;
+  outcome: DryRunOutcome;
+  decision?: DecisionView;
+  errors?: BatchRowError[];
+  customerEmail: string;
+  userCount: number;
+}
+
+/** Something about the batch as a whole: the same ticket twice, one customer on several rows. */
+export interface BatchFinding {
+  kind: string;
+  rows: number[];
+  message: string;
+}
+
+export interface DryRunReport {
+  dryRun: true;
+  rows: DryRunRow[];
+  summary: {
+    rows: number;
+    eligible: number;
+    needsApproval: number;
+    refused: number;
+    invalid: number;
+  };
+  findings: BatchFinding[];
+}
+
+export type BatchState = 'queued' | 'running' | 'stopped' | 'finished';
+
+export interface BatchCounts {
+  rows: number;
+  pending: number;
+  issued: number;
+  awaitingApproval: number;
+  refused: number;
+  failed: number;
+  invalid: number;
+}
+
+export interface BatchView {
+  id: string;
+  state: BatchState;
+  fileName: string;
+  fileSha256: string;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  finishedAt: string | null;
+  counts: BatchCounts;
+  rowsPerSecond: number | null;
+  trackerIssue?: { number: number; url?: string | null; title?: string } | null;
+  links: { rows: string; report: string };
+}
+
+/** A recorded row's outcome once the batch ran it (`pending` until then). */
+export type BatchRowOutcome =
+  'pending' | 'issued' | 'awaiting_approval' | 'refused' | 'failed' | 'invalid';
+
+export interface BatchRow {
+  row: number;
+  outcome: BatchRowOutcome;
+  requestId?: string | null;
+  customerEmail: string;
+  userCount: number;
+  licenseFingerprint?: string | null;
+  message?: string | null;
+}
+
+export interface BatchRowPage {
+  rows: BatchRow[];
+  nextCursor: string | null;
+}
