@@ -287,7 +287,7 @@ function BatchRows({
                     <th scope="col">Customer</th>
                     <th scope="col">Users</th>
                     <th scope="col">Outcome</th>
-                    <th scope="col">Why</th>
+                    <th scope="col">Details</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -305,7 +305,7 @@ function BatchRows({
                       <td data-label="Outcome">
                         <BatchBadge label={rowOutcomeLabels[row.outcome]} />
                       </td>
-                      <td data-label="Why" class="wrap">
+                      <td data-label="Details" class="wrap">
                         {row.message ?? ''}
                         {row.licenseFingerprint && (
                           <span class="muted mono">

@@ -195,7 +195,11 @@ export function NewBatchPage({ api, role }: { api: LifelineApi; role: string }) 
               {...(blocked && { 'aria-describedby': 'batch-issue-hint' })}
               onClick={() => void issue()}
             >
-              {busy === 'issue' ? 'Starting…' : issueLabel(checked?.summary.eligible ?? 0)}
+              {busy === 'issue'
+                ? 'Starting…'
+                : checked
+                  ? issueLabel(checked.summary.eligible)
+                  : 'Issue licenses'}
             </button>
           )}
         </div>
