@@ -220,8 +220,13 @@ export function NewBatchPage({ api, role }: { api: LifelineApi; role: string }) 
   );
 }
 
+/** A 10,000-row file renders its first rows at once, the rest on asking. */
+const firstRows = 500;
+
 function DryRunResult({ report, stale }: { report: DryRunReport; stale: boolean }) {
   const { summary } = report;
+  const [all, setAll] = useState(false);
+  const shown = all ? report.rows : report.rows.slice(0, firstRows);
   return (
     <section aria-labelledby="dry-run-heading" data-testid="dry-run">
       <h2 id="dry-run-heading">Dry run</h2>
@@ -259,7 +264,7 @@ function DryRunResult({ report, stale }: { report: DryRunReport; stale: boolean 
             </tr>
           </thead>
           <tbody>
-            {report.rows.map((row) => (
+            {shown.map((row) => (
               <tr key={row.row} data-row={row.row} data-outcome={row.outcome}>
                 <td data-label="Row">{row.row}</td>
                 <td data-label="Customer" class="wrap">
@@ -277,6 +282,11 @@ function DryRunResult({ report, stale }: { report: DryRunReport; stale: boolean 
           </tbody>
         </table>
       </div>
+      {shown.length < report.rows.length && (
+        <button type="button" onClick={() => setAll(true)}>
+          Show all {report.rows.length.toLocaleString('en-US')} rows
+        </button>
+      )}
     </section>
   );
 }
