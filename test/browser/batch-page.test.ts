@@ -26,17 +26,18 @@ const today = '2026-11-28' as CalendarDate;
 const password = 'batch passphrase for tests';
 
 // Five customers of five companies (so no row repeats another): three eligible, one whose
-// user count does not parse, one on a free plan.
+// user count does not parse, one whose grace ended weeks ago. Rows are numbered as a
+// spreadsheet numbers them: the header is row 1.
 const header =
   'ticket_id,ticket_url,customer_email,user_count,plan,expired_on,licensed_users,maximum_users,billable_users,license_file,note';
-const line = (ticket: number, email: string, users: string, plan = 'premium') =>
-  `${ticket},https://support.example.com/agent/tickets/${ticket},${email},${users},${plan},2026-11-12,${users},${users},,,outage`;
+const line = (ticket: number, email: string, users: string, expiredOn = '2026-11-12') =>
+  `${ticket},https://support.example.com/agent/tickets/${ticket},${email},${users},premium,${expiredOn},${users},${users},,,outage`;
 const csv = [
   header,
   line(7001, 'ops@alpha.example', '40'),
   line(7002, 'ops@bravo.example', '55'),
   line(7003, 'ops@charlie.example', 'lots'),
-  line(7004, 'ops@delta.example', '30', 'free'),
+  line(7004, 'ops@delta.example', '30', '2026-10-01'),
   line(7005, 'ops@echo.example', '25'),
 ].join('\n');
 
@@ -153,16 +154,16 @@ for (const database of testDatabases) {
       const table = engineer.getByRole('table', { name: 'Rows of the dry run' });
       await table.waitFor();
       assert.deepEqual(await outcomes(engineer, 'Rows of the dry run'), [
-        [1, 'eligible'],
         [2, 'eligible'],
-        [3, 'invalid'],
-        [4, 'refused'],
-        [5, 'eligible'],
+        [3, 'eligible'],
+        [4, 'invalid'],
+        [5, 'refused'],
+        [6, 'eligible'],
       ]);
-      const invalid = table.locator('tr[data-row="3"]');
+      const invalid = table.locator('tr[data-row="4"]');
       await invalid.getByText('Invalid', { exact: true }).waitFor();
       await invalid.getByText(/user_count/).waitFor();
-      const refused = table.locator('tr[data-row="4"]');
+      const refused = table.locator('tr[data-row="5"]');
       await refused.getByText('Refused', { exact: true }).waitFor();
       assert.notEqual((await refused.locator('td[data-label="Why"]').innerText()).trim(), '');
       assert.match(
@@ -244,16 +245,16 @@ for (const database of testDatabases) {
       const filter = approver.getByLabel('Outcome');
       await filter.selectOption('refused');
       await approver.waitForURL(/outcome=refused/);
-      await approver.locator('table[aria-label="Rows of the batch"] tr[data-row="4"]').waitFor();
-      assert.deepEqual(await outcomes(approver, 'Rows of the batch'), [[4, 'refused']]);
+      await approver.locator('table[aria-label="Rows of the batch"] tr[data-row="5"]').waitFor();
+      assert.deepEqual(await outcomes(approver, 'Rows of the batch'), [[5, 'refused']]);
       await filter.selectOption('failed');
       await approver.getByTestId('batch-rows-empty').waitFor();
       await filter.selectOption('issued');
-      await approver.locator('table[aria-label="Rows of the batch"] tr[data-row="5"]').waitFor();
+      await approver.locator('table[aria-label="Rows of the batch"] tr[data-row="6"]').waitFor();
       assert.deepEqual(await outcomes(approver, 'Rows of the batch'), [
-        [1, 'issued'],
         [2, 'issued'],
-        [5, 'issued'],
+        [3, 'issued'],
+        [6, 'issued'],
       ]);
       await approver.getByRole('link', { name: 'ops@bravo.example' }).click();
       await approver.getByRole('heading', { name: 'Request for ops@bravo.example' }).waitFor();

@@ -107,11 +107,12 @@ describe('a dry-run row’s sentence', () => {
           outcome: 'invalid',
           errors: [
             { row: 2, column: 'user_count', message: 'must be a whole number.' },
-            { row: 2, column: null, message: 'The row has 3 fields, the header 11.' },
+            { row: 2, column: 'maximum_users', message: 'maximum_users must be a number.' },
+            { row: 2, column: '', message: 'The row has 3 fields, the header 11.' },
           ],
         }),
       ),
-      'user_count: must be a whole number. The row has 3 fields, the header 11.',
+      'user_count: must be a whole number. maximum_users must be a number. The row has 3 fields, the header 11.',
     );
   });
 

@@ -86,7 +86,12 @@ export function dryRunKey(input: { format: BatchFormat; content: string }): stri
 export function dryRunSentence(row: DryRunRow): string {
   if (row.errors && row.errors.length > 0)
     return row.errors
-      .map((error) => (error.column ? `${error.column}: ${error.message}` : error.message))
+      .map((error) =>
+        // The service's sentences mostly name their column already; the rest get it in front.
+        error.column && !error.message.includes(error.column)
+          ? `${error.column}: ${error.message}`
+          : error.message,
+      )
       .join(' ');
   const decision = row.decision;
   if (!decision) return '';

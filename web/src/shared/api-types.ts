@@ -165,7 +165,7 @@ export type DryRunOutcome = 'eligible' | 'needs_approval' | 'refused' | 'invalid
 
 export interface BatchRowError {
   row: number;
-  column: string | null;
+  column: string;
   message: string;
 }
 
