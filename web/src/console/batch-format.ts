@@ -42,9 +42,9 @@ export function isMoving(state: BatchState): boolean {
   return state === 'queued' || state === 'running';
 }
 
-/** Starting, stopping and resuming a batch is the licensing team's (and admins'), not engineers'. */
+/** Running, stopping and resuming a batch is the approvers'; an engineer may dry-run one. */
 export function maySteerBatches(role: string): boolean {
-  return role === 'approver' || role === 'admin';
+  return role === 'approver';
 }
 
 /**

@@ -44,7 +44,8 @@ export function NewBatchPage({ api, role }: { api: LifelineApi; role: string }) 
     format,
     content,
     fileName: fileName || (format === 'jsonl' ? 'pasted.jsonl' : 'pasted.csv'),
-    reason: reason.trim(),
+    // A dry run needs none; running refuses a reason shorter than a few characters.
+    ...(reason.trim() && { reason: reason.trim() }),
     skipInvalid,
   });
   const key = dryRunKey({ format, content });
@@ -98,8 +99,8 @@ export function NewBatchPage({ api, role }: { api: LifelineApi; role: string }) 
       ? 'No row can be issued.'
       : checked.summary.invalid > 0 && !skipInvalid
         ? `${checked.summary.invalid === 1 ? '1 row does' : `${checked.summary.invalid} rows do`} not parse: fix the file, or skip the rows that do not parse.`
-        : reason.trim() === ''
-          ? 'Give a reason: it is recorded with the batch.'
+        : reason.trim().length < 3
+          ? 'Give a reason, in a sentence: it is recorded with the batch.'
           : undefined;
 
   return (

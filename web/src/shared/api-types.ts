@@ -156,7 +156,8 @@ export interface BatchInput {
   format: BatchFormat;
   content: string;
   fileName: string;
-  reason: string;
+  /** Needed to run a batch, not to dry-run one. */
+  reason?: string;
   skipInvalid: boolean;
 }
 
