@@ -47,6 +47,7 @@ describe('batch progress', () => {
   it('says the rate in rows per second, or a dash before there is one', () => {
     assert.equal(rowsPerSecondText(null), '—');
     assert.equal(rowsPerSecondText(Number.NaN), '—');
+    assert.equal(rowsPerSecondText(0), '—');
     assert.equal(rowsPerSecondText(2.345), '2.3 rows/s');
     assert.equal(rowsPerSecondText(1234.4), '1,234 rows/s');
   });
@@ -107,7 +108,7 @@ describe('a dry-run row’s sentence', () => {
           outcome: 'invalid',
           errors: [
             { row: 2, column: 'user_count', message: 'must be a whole number.' },
-            { row: 2, column: 'maximum_users', message: 'maximum_users must be a number.' },
+            { row: 2, column: 'maximum_users', message: 'maximum_users must be a number' },
             { row: 2, column: '', message: 'The row has 3 fields, the header 11.' },
           ],
         }),

@@ -59,7 +59,8 @@ export function progressOf(counts: BatchCounts): { done: number; percent: number
 }
 
 export function rowsPerSecondText(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return '—';
+  // No rate yet (or none measured, as for a batch that ran in one go): a dash, not "0 rows/s".
+  if (rate === null || rate === undefined || !Number.isFinite(rate) || rate <= 0) return '—';
   return `${rate >= 10 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1)} rows/s`;
 }
 
@@ -86,12 +87,14 @@ export function dryRunKey(input: { format: BatchFormat; content: string }): stri
 export function dryRunSentence(row: DryRunRow): string {
   if (row.errors && row.errors.length > 0)
     return row.errors
-      .map((error) =>
+      .map((error) => {
         // The service's sentences mostly name their column already; the rest get it in front.
-        error.column && !error.message.includes(error.column)
-          ? `${error.column}: ${error.message}`
-          : error.message,
-      )
+        const text =
+          error.column && !error.message.includes(error.column)
+            ? `${error.column}: ${error.message}`
+            : error.message;
+        return /[.!?]$/.test(text) ? text : `${text}.`;
+      })
       .join(' ');
   const decision = row.decision;
   if (!decision) return '';
