@@ -210,7 +210,8 @@ for (const database of testDatabases) {
       assert.equal(await issue.isDisabled(), false);
 
       await issue.click();
-      await approver.waitForURL(/#\/batches\/[^/]+$/);
+      // The new batch's own page (the form's address, #/batches/new, matches no id).
+      await approver.waitForURL(/#\/batches\/[0-9a-f-]{36}$/);
       batchUrl = approver.url();
       const bar = approver.getByRole('progressbar', { name: 'Rows done' });
       const progress = approver.getByTestId('batch-progress');
