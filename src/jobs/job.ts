@@ -21,14 +21,16 @@ export type JobKind =
   | 'expire_approval'
 
   /** One occurrence of a schedule (src/schedule/). */
-  | 'run_schedule';
+  | 'run_schedule'
+  /** The next chunk of a batch's rows, or its end: summary notice and tracker issue (src/batches/). */
+  | 'run_batch';
 
 export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   id: string;
   kind: JobKind;
-  /** Null for scheduled work (`run_schedule`), which belongs to no request. */
+  /** Null for scheduled work (`run_schedule`) and batches (`run_batch`), which belong to no request. */
   requestId: string | null;
   deliveryId: string | null;
   state: JobState;

@@ -18,6 +18,8 @@ export const defaultStepConcurrency: Readonly<Record<JobKind, number>> = {
   expire_approval: 1,
   // Scheduled work is a few jobs a day; one at a time keeps a slow digest from crowding steps.
   run_schedule: 1,
+  // A batch submits its rows one after another; its requests' steps use the slots above.
+  run_batch: 1,
 };
 
 /** The kinds in the order the worker offers them slots: the license first. */
@@ -34,6 +36,7 @@ export const stepRemote: Readonly<Record<JobKind, string | undefined>> = {
   comment_tracker_issue: 'tracker',
   expire_approval: undefined,
   run_schedule: undefined,
+  run_batch: undefined,
 };
 
 /** Parses `kind=N,kind=N` over the defaults; throws a sentence naming what is wrong. */

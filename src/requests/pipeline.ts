@@ -8,7 +8,7 @@ import { generateLicenseStep } from './steps/generate-license.js';
 import { sendEmailStep } from './steps/send-email.js';
 import { syncTrackerIssueStep } from './steps/sync-tracker-issue.js';
 
-export type RequestJobHandlers = Omit<JobHandlers, 'run_schedule'>;
+export type RequestJobHandlers = Omit<JobHandlers, 'run_schedule' | 'run_batch'>;
 
 /** The steps of a request, by job kind: what the worker runs besides scheduled work. */
 export function requestPipeline(ctx: PipelineContext): RequestJobHandlers {

@@ -27,6 +27,7 @@ import { holdForApproval, type ApprovalContext } from './approve-request.js';
 import { countRecentIssues, findRefusedBefore } from './guardrail-history.js';
 import { initialState, type RequestState } from './request.js';
 import type { Requester, Submission } from './submission.js';
+import type { PreviewOptions } from './preview-decision.js';
 import { recordEvent } from './timeline.js';
 import { gatherTicketEvidence, type GatheredEvidence } from './ticket-evidence.js';
 import type { TicketDesk } from '../delivery/ticket/ticket-desk.js';
@@ -86,6 +87,7 @@ export async function submitRequest(
   requester: Requester,
   idempotencyKey?: string,
   audit?: AuditActor,
+  options: PreviewOptions = {},
 ): Promise<SubmitResult> {
   const today = ctx.clock.today();
   const bodyFingerprint = sha256Hex(canonicalJson(submission));
@@ -116,7 +118,9 @@ export async function submitRequest(
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, gathered, requester, key, bodyFingerprint, keys, audit);
+      return record(trx, ctx, submission, gathered, requester, key, bodyFingerprint, keys, audit, {
+        volumeApproved: options.volumeApproved ?? false,
+      });
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -166,6 +170,7 @@ async function record(
   bodyFingerprint: string,
   keys: CustomerKeys,
   audit: AuditActor | undefined,
+  options: Required<PreviewOptions>,
 ): Promise<SubmitResult> {
   const now = ctx.clock.now();
   const today = ctx.clock.today();
@@ -183,7 +188,9 @@ async function record(
       evidence: gathered.evidence,
       earlierEmergencies,
       ...(gathered.ticketEvidence && { ticketEvidence: gathered.ticketEvidence }),
-      recentIssues: await countRecentIssues(trx, requester.name, now),
+      ...(!options.volumeApproved && {
+        recentIssues: await countRecentIssues(trx, requester.name, now),
+      }),
       refusedBefore: await findRefusedBefore(trx, keys),
     },
     ctx.evidenceKeys,

@@ -28,6 +28,7 @@ import { setUpEvidenceKeys, setUpSigner } from './signing-keys.js';
 import { listenForJobs } from './job-notifications.js';
 import { Scheduler, scheduleHandler } from '../schedule/scheduler.js';
 import { scheduledTasks } from './scheduled-tasks.js';
+import { runBatchHandler } from '../batches/run-batch.js';
 
 export interface ServiceOptions {
   /** Which roles this process plays: the HTTP API, the worker, or both (the default). */
@@ -173,12 +174,43 @@ export async function startService(
     }),
   };
 
+  const submit: SubmitContext = {
+    store,
+    clock,
+    policy: config.policy,
+    evidenceKeys,
+    wake,
+    trackerDestination: adapters.destinations.tracker,
+    ticketDesk: adapters.ticketDesk,
+    approval: {
+      destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
+      trackerDestination: adapters.destinations.tracker,
+      expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
+    },
+    resendLimit: config.values.LIFELINE_RESEND_LIMIT,
+  };
+
   let worker: Worker | undefined;
   let scheduler: Scheduler | undefined;
   if (options.roles.worker) {
     worker = new Worker({
       store,
-      handlers: { ...requestPipeline(pipeline), run_schedule: scheduleHandler(tasks) },
+      handlers: {
+        ...requestPipeline(pipeline),
+        run_schedule: scheduleHandler(tasks),
+        run_batch: runBatchHandler({
+          store,
+          clock,
+          submit,
+          tracker: adapters.tracker,
+          notice: adapters.notice,
+          batchUrl: (id) => (publicUrl ? `${publicUrl}/#/batches/${id}` : undefined),
+          reportUrl: (id) =>
+            publicUrl ? `${publicUrl}/api/v1/batches/${id}/report.csv` : undefined,
+          chunkSize: 100,
+          settleCheckMs: 500,
+        }),
+      },
       classify: classifyFailure,
       wake,
       settings: {
@@ -240,22 +272,6 @@ export async function startService(
     });
     scheduler.start();
   }
-
-  const submit: SubmitContext = {
-    store,
-    clock,
-    policy: config.policy,
-    evidenceKeys,
-    wake,
-    trackerDestination: adapters.destinations.tracker,
-    ticketDesk: adapters.ticketDesk,
-    approval: {
-      destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
-      trackerDestination: adapters.destinations.tracker,
-      expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
-    },
-    resendLimit: config.values.LIFELINE_RESEND_LIMIT,
-  };
 
   if (
     config.values.LIFELINE_ZENDESK_APP_SECRET &&

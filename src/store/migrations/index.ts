@@ -7,6 +7,7 @@ import { singleSignOnSchema } from './0005-single-sign-on.js';
 import { scheduledJobsSchema } from './0006-scheduled-jobs.js';
 import { customerMailboxSchema } from './0007-customer-mailbox.js';
 import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
+import { batchesSchema } from './0010-batches.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -21,5 +22,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0006-scheduled-jobs': scheduledJobsSchema(dialect),
     '0007-customer-mailbox': customerMailboxSchema(),
     '0008-cover-and-renewal': coverAndRenewalSchema(dialect),
+    '0010-batches': batchesSchema(dialect),
   };
 }
