@@ -5,6 +5,19 @@
  */
 import type { AuditEntry as StoredAuditEntry } from '../../../src/audit/audit-entry.js';
 import type {
+  BatchCounts,
+  BatchRowView,
+  BatchState,
+  BatchView,
+  RowOutcome,
+} from '../../../src/batches/batch.js';
+import type { BatchFormat, RowError } from '../../../src/batches/batch-file.js';
+import type { BatchFinding } from '../../../src/batches/batch-findings.js';
+import type {
+  DryRunAnswer,
+  DryRunRow as ServiceDryRunRow,
+} from '../../../src/batches/batch-preview.js';
+import type {
   HandoffDigest as ServiceHandoffDigest,
   HandoffRequest as ServiceHandoffRequest,
 } from '../../../src/handoff/handoff-digest.js';
@@ -147,9 +160,15 @@ export interface ApiErrorBody {
 export type HandoffDigest = ServiceHandoffDigest;
 export type HandoffRequest = ServiceHandoffRequest;
 
-// Batches (issue 16). Written from the API's contract until the service exports its own types.
+// Batches: the service's own types, as the rest of this file.
 
-export type BatchFormat = 'csv' | 'jsonl';
+export type { BatchFormat, BatchFinding, BatchCounts, BatchState, BatchView };
+export type BatchRowError = RowError;
+export type BatchRowOutcome = RowOutcome;
+export type BatchRow = BatchRowView;
+export type DryRunRow = ServiceDryRunRow;
+export type DryRunOutcome = ServiceDryRunRow['outcome'];
+export type DryRunReport = DryRunAnswer;
 
 /** What `POST /api/v1/batches` takes; `?dryRun=true` decides every row and records nothing. */
 export interface BatchInput {
@@ -159,85 +178,6 @@ export interface BatchInput {
   /** Needed to run a batch, not to dry-run one. */
   reason?: string;
   skipInvalid: boolean;
-}
-
-/** A row's decision in a dry run: what a single request with the same fields would get. */
-export type DryRunOutcome = 'eligible' | 'needs_approval' | 'refused' | 'invalid';
-
-export interface BatchRowError {
-  row: number;
-  column: string;
-  message: string;
-}
-
-export interface DryRunRow {
-  row: number;
-  outcome: DryRunOutcome;
-  decision?: DecisionView;
-  errors?: BatchRowError[];
-  customerEmail: string;
-  userCount: number;
-}
-
-/** Something about the batch as a whole: the same ticket twice, one customer on several rows. */
-export interface BatchFinding {
-  kind: string;
-  rows: number[];
-  message: string;
-}
-
-export interface DryRunReport {
-  dryRun: true;
-  rows: DryRunRow[];
-  summary: {
-    rows: number;
-    eligible: number;
-    needsApproval: number;
-    refused: number;
-    invalid: number;
-  };
-  findings: BatchFinding[];
-}
-
-export type BatchState = 'queued' | 'running' | 'stopped' | 'finished';
-
-export interface BatchCounts {
-  rows: number;
-  pending: number;
-  issued: number;
-  awaitingApproval: number;
-  refused: number;
-  failed: number;
-  invalid: number;
-}
-
-export interface BatchView {
-  id: string;
-  state: BatchState;
-  fileName: string;
-  fileSha256: string;
-  reason: string;
-  createdBy: string;
-  createdAt: string;
-  finishedAt: string | null;
-  counts: BatchCounts;
-  rowsPerSecond: number | null;
-  trackerIssue?: { number: number; url?: string | null; title?: string } | null;
-  links: { rows: string; report: string };
-}
-
-/** A recorded row's outcome once the batch ran it (`pending` until then). */
-export type BatchRowOutcome =
-  'pending' | 'issued' | 'awaiting_approval' | 'refused' | 'failed' | 'invalid';
-
-export interface BatchRow {
-  row: number;
-  outcome: BatchRowOutcome;
-  requestId?: string | null;
-  customerEmail: string;
-  userCount: number;
-  licenseFingerprint?: string | null;
-  message?: string | null;
 }
 
 export interface BatchRowPage {
