@@ -247,12 +247,12 @@ for (const database of testDatabases) {
       const filter = approver.getByLabel('Outcome', { exact: true });
       await filter.selectOption('refused');
       await approver.waitForURL(/outcome=refused/);
-      await approver.locator('table[aria-label="Rows of the batch"] tr[data-row="5"]').waitFor();
+      await approver.locator('table[data-outcome-filter="refused"]').waitFor();
       assert.deepEqual(await outcomes(approver, 'Rows of the batch'), [[5, 'refused']]);
       await filter.selectOption('failed');
       await approver.getByTestId('batch-rows-empty').waitFor();
       await filter.selectOption('issued');
-      await approver.locator('table[aria-label="Rows of the batch"] tr[data-row="6"]').waitFor();
+      await approver.locator('table[data-outcome-filter="issued"]').waitFor();
       assert.deepEqual(await outcomes(approver, 'Rows of the batch'), [
         [2, 'issued'],
         [3, 'issued'],
@@ -260,6 +260,28 @@ for (const database of testDatabases) {
       ]);
       await approver.getByRole('link', { name: 'ops@bravo.example' }).click();
       await approver.getByRole('heading', { name: 'Request for ops@bravo.example' }).waitFor();
+    });
+
+    it('says which column a file lacks, and shows an engineer the batch without Stop', async () => {
+      await engineer.goto(`${lifeline.url}/#/batches/new`);
+      await engineer
+        .getByLabel('Or paste the rows')
+        .fill(csv.replace(',maximum_users', '').replace(/,,,outage/g, ',,outage'));
+      await engineer.getByRole('button', { name: 'Dry run' }).click();
+      await engineer
+        .getByRole('alert')
+        .getByText(/maximum_users/)
+        .first()
+        .waitFor();
+      // The earlier report stays, marked as of the file before this edit.
+      await engineer
+        .getByText('This report is of the file as it was: run the dry run again.')
+        .waitFor();
+
+      await engineer.goto(batchUrl);
+      await engineer.locator('[role=progressbar][aria-valuenow="100"]').waitFor();
+      assert.equal(await engineer.getByRole('button', { name: /^(Stop|Resume)$/ }).count(), 0);
+      await engineer.getByRole('link', { name: 'Download report (CSV)' }).waitFor();
     });
 
     it('downloads the report, and shows the same batch when reopened', async () => {

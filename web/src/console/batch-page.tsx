@@ -197,7 +197,7 @@ function BatchFacts({ batch }: { batch: BatchView }) {
 type RowsLoad =
   | { state: 'loading' }
   | { state: 'error'; message: string }
-  | { state: 'done'; rows: BatchRow[]; nextCursor: string | null };
+  | { state: 'done'; rows: BatchRow[]; nextCursor: string | null; outcome: string };
 
 /**
  * The batch's rows, filtered by outcome (kept in the address, so a link or a reload shows the
@@ -217,8 +217,13 @@ function BatchRows({
 
   useEffect(() => {
     let current = true;
+    // Another filter shows "Loading…" rather than the rows of the last one; a poll's refresh
+    // of the same filter keeps its rows on screen until the new ones come.
+    setLoad((shown) =>
+      shown.state === 'done' && shown.outcome !== (outcome ?? '') ? { state: 'loading' } : shown,
+    );
     api.listBatchRows(batch.id, outcome ? { outcome } : {}).then(
-      (page) => current && setLoad({ state: 'done', ...page }),
+      (page) => current && setLoad({ state: 'done', ...page, outcome: outcome ?? '' }),
       (error: unknown) =>
         current &&
         setLoad({
@@ -238,7 +243,12 @@ function BatchRows({
         ...(outcome && { outcome }),
         cursor: load.nextCursor,
       });
-      setLoad({ state: 'done', rows: [...load.rows, ...page.rows], nextCursor: page.nextCursor });
+      setLoad({
+        state: 'done',
+        rows: [...load.rows, ...page.rows],
+        nextCursor: page.nextCursor,
+        outcome: load.outcome,
+      });
     } catch (error) {
       setLoad({ state: 'error', message: error instanceof Error ? error.message : String(error) });
     }
@@ -280,7 +290,11 @@ function BatchRows({
         ) : (
           <>
             <div class="table-wrap">
-              <table class="batch-rows stack" aria-label="Rows of the batch">
+              <table
+                class="batch-rows stack"
+                aria-label="Rows of the batch"
+                data-outcome-filter={load.outcome}
+              >
                 <thead>
                   <tr>
                     <th scope="col">Row</th>
