@@ -60,6 +60,7 @@ export function BatchPage({
 function BatchProgress({ batch }: { batch: BatchView }) {
   const { done, percent } = progressOf(batch.counts);
   const { counts } = batch;
+  const rate = rowsPerSecondText(batch.rowsPerSecond);
   return (
     <section aria-labelledby="progress-heading" data-testid="batch-progress">
       <h2 id="progress-heading">
@@ -78,7 +79,8 @@ function BatchProgress({ batch }: { batch: BatchView }) {
       </div>
       <p data-testid="batch-done">
         <strong>{percent} %</strong>: {done.toLocaleString('en-US')} of{' '}
-        {counts.rows.toLocaleString('en-US')} rows done · {rowsPerSecondText(batch.rowsPerSecond)}
+        {counts.rows.toLocaleString('en-US')} rows done
+        {rate !== '—' && ` · ${rate}`}
       </p>
       <ul class="counts" aria-label="Rows by outcome">
         <Count label="Issued" value={counts.issued} />
