@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit.js';
+import { registerBatchCommands } from './batch.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerHandoffCommand } from './handoff.js';
 import { registerKeyCommands } from './keys.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerAccessCommands(program);
   registerAuditCommands(program);
   registerRequestCommands(program);
+  registerBatchCommands(program);
   registerHandoffCommand(program);
   registerDoctorCommand(program);
   return program;
