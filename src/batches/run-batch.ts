@@ -75,6 +75,10 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
             .where('batch_id', '=', batchId)
             .where('row_number', '=', row.row_number)
             .execute();
+          // SQLite answers synchronously, so a chunk's awaits never leave the microtask queue:
+          // without a turn of the event loop per row, the other steps' file and network
+          // callbacks (the email's outbox write, a remote's answer) would wait for the chunk.
+          await new Promise((resolve) => setImmediate(resolve));
         }
         await db.transaction().execute(async (trx) => {
           const now = await trx
