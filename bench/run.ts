@@ -5,6 +5,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { benchCliStart } from './cli-start.js';
+import { benchBatch } from './batch.js';
 import { benchEndToEnd } from './e2e.js';
 import { benchLicense } from './license.js';
 import { benchPkcs11 } from './pkcs11.js';
@@ -53,6 +54,12 @@ if (benchPostgresUrl()) {
     'bench: LIFELINE_BENCH_DATABASE_URL (or LIFELINE_TEST_DATABASE_URL) is not set: no PostgreSQL figures.\n',
   );
 }
+// Bulk outage mode: a 10,000-row batch end to end (e2e built dist/).
+const batchSqlite = await benchBatch({ rows: 10_000, build: false });
+const batchPgUrl = benchPostgresUrl();
+const batchPg = batchPgUrl
+  ? await benchBatch({ rows: 10_000, build: false, postgresUrl: batchPgUrl })
+  : undefined;
 const pgThroughputPerSec =
   pgRuns.length > 0
     ? Object.fromEntries(pgRuns.map((r) => [String(r.workers), r.throughputPerSec]))
@@ -82,8 +89,30 @@ const lines = [
         ),
       ]
     : []),
+  `Bulk outage mode, a ${batchSqlite.rows}-row batch end to end (POST → every row issued, the batch's notice and issue):`,
+  ...([['SQLite', batchSqlite] as const, ['PostgreSQL', batchPg] as const] as const).flatMap(
+    ([name, figures]) =>
+      figures
+        ? [
+            `  ${name}: ${figures.rowsPerSec.toFixed(1)} rows/s (${figures.seconds} s; ${(figures.rowsPerSec / license.rsaRawOpsPerSec).toFixed(4)} per raw RSA operation), service peak RSS ${figures.peakRssMb} MB`,
+          ]
+        : [],
+  ),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.stdout.write(
-  `${JSON.stringify({ ...license, ...pkcs11, ...storage, ...e2e, ...writes, ...slowRemotes, ...cliStart, pgThroughputPerSec, machine: { ...machine, loadAverage } })}\n`,
+  `${JSON.stringify({
+    ...license,
+    ...pkcs11,
+    ...storage,
+    ...e2e,
+    ...writes,
+    ...slowRemotes,
+    ...cliStart,
+    pgThroughputPerSec,
+    batchRowsPerSecSqlite: batchSqlite.rowsPerSec,
+    batchRowsPerSecPg: batchPg?.rowsPerSec ?? null,
+    batchPeakRssMb: batchSqlite.peakRssMb,
+    machine: { ...machine, loadAverage },
+  })}\n`,
 );

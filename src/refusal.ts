@@ -42,6 +42,11 @@ export const refusalCodes = {
     meaning:
       'The extension asks for something outside the policy (a user count beyond its ceiling).',
   },
+  BATCH_HAS_INVALID_ROWS: {
+    status: 422,
+    meaning:
+      'Rows of the batch file are invalid (details name each row and column): fix them, or run it with skipInvalid to issue the others.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The body is larger than the service accepts.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send JSON (application/json).' },
   RATE_LIMITED: { status: 429, meaning: 'Too many calls; wait for Retry-After seconds.' },

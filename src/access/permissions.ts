@@ -51,6 +51,16 @@ export const routeAccess = {
   'GET /api/v1/audit': { roles: ['approver', 'admin'], what: 'read the audit log' },
   'GET /api/v1/handoff': { roles: ['approver'], what: 'read the hand-off digest' },
   'GET /api/v1/dashboard': { roles: ['engineer', 'approver'], what: 'read the dashboard' },
+  'POST /api/v1/batches': {
+    roles: ['engineer', 'approver'],
+    what: 'check a batch file (a dry run; running it: approver)',
+  },
+  'GET /api/v1/batches': { roles: licensing, what: 'see batches' },
+  'GET /api/v1/batches/:id': { roles: licensing, what: 'see batches' },
+  'GET /api/v1/batches/:id/rows': { roles: licensing, what: 'see batches' },
+  'GET /api/v1/batches/:id/report.csv': { roles: licensing, what: 'see batches' },
+  'POST /api/v1/batches/:id/stop': { roles: ['approver'], what: 'stop a batch' },
+  'POST /api/v1/batches/:id/resume': { roles: ['approver'], what: 'resume a batch' },
   'GET /api/v1/tokens': { roles: adminOnly, what: 'list API tokens' },
   'POST /api/v1/tokens': { roles: adminOnly, what: 'create API tokens' },
   'DELETE /api/v1/tokens/:id': { roles: adminOnly, what: 'revoke API tokens' },
@@ -82,6 +92,8 @@ export const actionAccess = {
   },
   /** Marking a renewal done without the customer's license file, with a reason. */
   markRenewed: { roles: ['approver'], what: 'mark a renewal done without the license file' },
+  /** Running a batch file: every row becomes a request, asked by the approver with a reason. */
+  runBatch: { roles: ['approver'], what: 'run a batch (its dry run: engineer too)' },
   /** Naming, in `requestedBy`, the person a call is made for. */
   actForSomeone: { roles: ['service'], what: 'name another person in requestedBy' },
 } as const satisfies Record<string, RouteAccess>;

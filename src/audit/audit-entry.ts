@@ -24,6 +24,9 @@ export type AuditAction =
   | 'license.downloaded'
   | 'license.signed'
   | 'audit.head_posted'
+  | 'batch.created'
+  | 'batch.stopped'
+  | 'batch.resumed'
   | 'handoff.sent';
 
 /** Who did it, as proven by their credential. */

@@ -66,6 +66,11 @@ export const commandGroups: {
     load: async () => (await import('./request.js')).registerRequestCommands,
   },
   {
+    name: 'batch',
+    description: 'Bulk outage mode: many customers from one file (CSV or JSON lines).',
+    load: async () => (await import('./batch.js')).registerBatchCommands,
+  },
+  {
     name: 'handoff',
     description:
       'the hand-off digest: requests of the period and what needs a person (failures, waiting, licenses ending in 3 days)',

@@ -23,6 +23,7 @@ import type { HttpContext } from './http-context.js';
 import { accessRoutes } from './routes/access.js';
 import { auditRoutes } from './routes/audit.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { batchRoutes } from './routes/batches.js';
 import { handoffRoutes } from './routes/handoff.js';
 import { eligibilityRoutes } from './routes/eligibility.js';
 import { healthRoutes } from './routes/health.js';
@@ -116,6 +117,7 @@ export async function buildHttpApp(ctx: HttpContext) {
     await api.register(auditRoutes(ctx));
     await api.register(handoffRoutes(ctx));
     await api.register(dashboardRoutes(ctx));
+    await api.register(batchRoutes(ctx));
     await api.register(eligibilityRoutes(ctx));
     await api.register(trackerRoutes(ctx));
     await api.register(licenseRoutes(ctx));

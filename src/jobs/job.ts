@@ -18,7 +18,7 @@ export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancell
 export interface Job {
   id: string;
   kind: JobKind;
-  /** Null for scheduled work (`run_schedule`), which belongs to no request. */
+  /** Null for scheduled work (`run_schedule`) and batches (`run_batch`), which belong to no request. */
   requestId: string | null;
   deliveryId: string | null;
   state: JobState;

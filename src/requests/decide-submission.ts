@@ -16,8 +16,16 @@ import type { SubmitContext } from './submit-request.js';
 
 export type DecisionContext = Pick<
   SubmitContext,
-  'store' | 'clock' | 'policy' | 'evidenceKeys' | 'ticketDesk'
+  'clock' | 'policy' | 'evidenceKeys' | 'ticketDesk'
 >;
+
+export interface DecisionOptions {
+  /**
+   * The requester's volume is already approved (a batch an approver started with a reason): the
+   * daily caps, which exist to make a second person look at volume, are not counted.
+   */
+  volumeApproved?: boolean;
+}
 
 /** What a submission says once its ticket is read: the evidence, and who the customer is. */
 export interface ReadSubmission {
@@ -60,6 +68,7 @@ export async function decideSubmission(
   read: ReadSubmission,
   requesterName: string,
   at: { now: number; today: CalendarDate },
+  options: DecisionOptions = {},
 ): Promise<Decision> {
   const { now, today } = at;
   return decide(
@@ -75,7 +84,9 @@ export async function decideSubmission(
         ctx.policy.repeatPeriodDays,
       ),
       ...(read.gathered.ticketEvidence && { ticketEvidence: read.gathered.ticketEvidence }),
-      recentIssues: await countRecentIssues(db, requesterName, now),
+      ...(!options.volumeApproved && {
+        recentIssues: await countRecentIssues(db, requesterName, now),
+      }),
       refusedBefore: await findRefusedBefore(db, read.keys),
     },
     ctx.evidenceKeys,

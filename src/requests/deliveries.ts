@@ -91,17 +91,26 @@ export async function announceOutcome(
 ): Promise<void> {
   const notice = noticeDeliveryId(requestId, outcome);
   const ticket = ticketDeliveryId(requestId, outcome);
-  await ensureDelivery(
-    db,
-    {
-      id: notice,
-      requestId,
-      channel: 'notice',
-      purpose: outcome,
-      destination: destinations.notice,
-    },
-    now,
-  );
+  // A batch's rows are told to the channel once, in the batch's own notice (src/batches/),
+  // not hundreds of times; each ticket still gets its note.
+  const origin = await db
+    .selectFrom('requests')
+    .select('channel')
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  const toChannel = origin?.channel !== 'batch';
+  if (toChannel)
+    await ensureDelivery(
+      db,
+      {
+        id: notice,
+        requestId,
+        channel: 'notice',
+        purpose: outcome,
+        destination: destinations.notice,
+      },
+      now,
+    );
   await ensureDelivery(
     db,
     {
@@ -116,7 +125,7 @@ export async function announceOutcome(
   await enqueueJobs(
     db,
     [
-      postNotice.job({ requestId, deliveryId: notice }),
+      ...(toChannel ? [postNotice.job({ requestId, deliveryId: notice })] : []),
       noteTicket.job({ requestId, deliveryId: ticket }),
     ],
     now,

@@ -1,4 +1,6 @@
 import type { JobHandler } from '../jobs/job-handler.js';
+import { runBatch } from '../batches/run-batch-step.js';
+import type { BatchContext } from '../batches/run-batch.js';
 import { runSchedule } from '../schedule/run-schedule-step.js';
 import type { ScheduledTask } from '../schedule/scheduler.js';
 import type { PipelineContext } from './pipeline-context.js';
@@ -29,13 +31,17 @@ export const pipeline = [
   expireApproval,
   extendLicense,
   runSchedule,
+  runBatch,
 ] as const;
 
 export type PipelineStep = (typeof pipeline)[number];
 export type StepKind = PipelineStep['kind'];
 
-/** What the worker's steps are handed: the request steps' context and the scheduled work. */
-export type WorkerContext = PipelineContext & { scheduledTasks: readonly ScheduledTask[] };
+/** What the worker's steps are handed: the request steps' context, the scheduled work, batches. */
+export type WorkerContext = PipelineContext & {
+  scheduledTasks: readonly ScheduledTask[];
+  batches: BatchContext;
+};
 
 /** Every step's handler, by kind: what the worker runs. */
 export function stepHandlers(ctx: WorkerContext): Record<StepKind, JobHandler> {

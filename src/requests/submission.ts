@@ -171,5 +171,6 @@ export type SubmissionInput = z.input<typeof submissionSchema>;
 export interface Requester {
   /** The engineer's username; a known caller overrides what the body says. */
   name: string;
-  channel: 'api' | 'console' | 'zendesk' | 'cli';
+  /** `batch`: a row of a batch file (src/batches/), asked by the approver who started it. */
+  channel: 'api' | 'console' | 'zendesk' | 'cli' | 'batch';
 }

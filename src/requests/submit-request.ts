@@ -20,6 +20,7 @@ import { trackerDeliveryId } from './delivery-ids.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
 import { initialState, type RequestState } from './request-life.js';
 import type { Requester, Submission } from './submission.js';
+import type { PreviewOptions } from './preview-decision.js';
 import { recordEvent } from './timeline.js';
 import type { TicketDesk } from '../ports/ticket-desk.js';
 import { generateLicense } from './steps/generate-license.js';
@@ -80,6 +81,7 @@ export async function submitRequest(
   requester: Requester,
   idempotencyKey?: string,
   audit?: AuditActor,
+  options: PreviewOptions = {},
 ): Promise<SubmitResult> {
   const today = ctx.clock.today();
   const bodyFingerprint = sha256Hex(canonicalJson(submission));
@@ -100,7 +102,9 @@ export async function submitRequest(
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, read, requester, key, bodyFingerprint, audit);
+      return record(trx, ctx, submission, read, requester, key, bodyFingerprint, audit, {
+        volumeApproved: options.volumeApproved ?? false,
+      });
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -149,14 +153,20 @@ async function record(
   key: string,
   bodyFingerprint: string,
   audit: AuditActor | undefined,
+  options: Required<PreviewOptions>,
 ): Promise<SubmitResult> {
   const now = ctx.clock.now();
   const today = ctx.clock.today();
   const { gathered, keys } = read;
-  const decision = await decideSubmission(trx, ctx, submission, read, requester.name, {
-    now,
-    today,
-  });
+  const decision = await decideSubmission(
+    trx,
+    ctx,
+    submission,
+    read,
+    requester.name,
+    { now, today },
+    options,
+  );
 
   const id = randomUUID();
   const state: RequestState = initialState(decision);

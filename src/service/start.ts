@@ -181,12 +181,43 @@ export async function startService(
     }),
   };
 
+  const submit: SubmitContext = {
+    store,
+    clock,
+    policy: config.policy,
+    evidenceKeys,
+    wake,
+    trackerDestination: adapters.destinations.tracker,
+    ticketDesk: adapters.ticketDesk,
+    approval: {
+      destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
+      trackerDestination: adapters.destinations.tracker,
+      expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
+    },
+    resendLimit: config.values.LIFELINE_RESEND_LIMIT,
+  };
+
   let worker: Worker | undefined;
   let scheduler: Scheduler | undefined;
   if (options.roles.worker) {
     worker = new Worker({
       store,
-      handlers: stepHandlers({ ...pipeline, scheduledTasks: tasks }),
+      handlers: stepHandlers({
+        ...pipeline,
+        scheduledTasks: tasks,
+        batches: {
+          store,
+          clock,
+          submit,
+          tracker: adapters.tracker,
+          notice: adapters.notice,
+          batchUrl: (id) => (publicUrl ? `${publicUrl}/#/batches/${id}` : undefined),
+          reportUrl: (id) =>
+            publicUrl ? `${publicUrl}/api/v1/batches/${id}/report.csv` : undefined,
+          chunkSize: 100,
+          settleCheckMs: 500,
+        },
+      }),
       classify: classifyFailure,
       wake,
       settings: {
@@ -248,22 +279,6 @@ export async function startService(
     });
     scheduler.start();
   }
-
-  const submit: SubmitContext = {
-    store,
-    clock,
-    policy: config.policy,
-    evidenceKeys,
-    wake,
-    trackerDestination: adapters.destinations.tracker,
-    ticketDesk: adapters.ticketDesk,
-    approval: {
-      destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
-      trackerDestination: adapters.destinations.tracker,
-      expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
-    },
-    resendLimit: config.values.LIFELINE_RESEND_LIMIT,
-  };
 
   if (
     config.values.LIFELINE_ZENDESK_APP_SECRET &&

@@ -16,7 +16,7 @@ export interface RequestTable {
   ticket_id: string;
   ticket_url: string;
   requested_by: string;
-  /** api | console | zendesk | cli */
+  /** api | console | zendesk | cli | batch */
   channel: string;
   customer_email: string;
   user_count: number;
@@ -274,7 +274,51 @@ export interface RemoteCircuitTable {
   version: number;
 }
 
+/** A file of rows run as requests (src/batches/). */
+export interface BatchTable {
+  id: string;
+  /** SHA-256 of the file's content: the same file is the same batch. */
+  file_sha256: string;
+  file_name: string;
+  /** csv | jsonl */
+  format: string;
+  reason: string;
+  /** The approver who started it: every row's requester. */
+  created_by: string;
+  /** JSON AuditActor: who the rows' request.created entries name. */
+  audit_actor: string;
+  skip_invalid: number;
+  /** queued | running | stopped | finished */
+  state: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  /** Bumped for each run_batch job, which is keyed by it. */
+  job_round: Generated<number>;
+  tracker_issue_number: number | null;
+  tracker_issue_url: string | null;
+  notice_posted_at: number | null;
+}
+
+export interface BatchRowTable {
+  batch_id: string;
+  /** The row as a spreadsheet numbers it (the CSV header is row 1), or the JSON line's number. */
+  row_number: number;
+  /** JSON Submission; null for an invalid row. */
+  submission: string | null;
+  customer_email: string;
+  user_count: number;
+  /** JSON [{row, column, message}]; null for a valid row. */
+  errors: string | null;
+  /** The row's request, once submitted. */
+  request_id: string | null;
+  /** A row that repeats an earlier row exactly: that row's number (its request is this one's). */
+  same_as_row: number | null;
+}
+
 export interface Database {
+  batches: BatchTable;
+  batch_rows: BatchRowTable;
   requests: RequestTable;
   decisions: DecisionTable;
   licenses: LicenseTable;
@@ -296,6 +340,7 @@ export interface Database {
 }
 
 export type RequestRow = Selectable<RequestTable>;
+export type BatchRow = Selectable<BatchTable>;
 export type ApprovalRow = Selectable<ApprovalTable>;
 export type NewRequestRow = Insertable<RequestTable>;
 export type RequestUpdate = Updateable<RequestTable>;

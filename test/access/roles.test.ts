@@ -85,6 +85,29 @@ for (const database of testDatabases) {
       'GET /api/v1/audit': () => ({ path: '/api/v1/audit' }),
       'GET /api/v1/handoff': () => ({ path: '/api/v1/handoff?since=3d' }),
       'GET /api/v1/dashboard': () => ({ path: '/api/v1/dashboard?since=7d' }),
+      // A dry run: engineers and approvers past the gate; running one is the runBatch action.
+      'POST /api/v1/batches': () => ({
+        path: '/api/v1/batches?dryRun=true',
+        body: {
+          format: 'csv',
+          content:
+            'ticket_id,ticket_url,customer_email,user_count,maximum_users\n1,https://support.example.com/agent/tickets/1,a@roles-batch.example,10,10\n',
+        },
+      }),
+      'GET /api/v1/batches': () => ({ path: '/api/v1/batches' }),
+      'GET /api/v1/batches/:id': () => ({ path: `/api/v1/batches/${missing}` }),
+      'GET /api/v1/batches/:id/rows': () => ({ path: `/api/v1/batches/${missing}/rows` }),
+      'GET /api/v1/batches/:id/report.csv': () => ({
+        path: `/api/v1/batches/${missing}/report.csv`,
+      }),
+      'POST /api/v1/batches/:id/stop': () => ({
+        path: `/api/v1/batches/${missing}/stop`,
+        body: {},
+      }),
+      'POST /api/v1/batches/:id/resume': () => ({
+        path: `/api/v1/batches/${missing}/resume`,
+        body: {},
+      }),
       'GET /api/v1/tokens': () => ({ path: '/api/v1/tokens' }),
       'POST /api/v1/tokens': () => ({
         path: '/api/v1/tokens',

@@ -1,13 +1,14 @@
 import { decisionView, type DecisionView } from '../decision-view.js';
 import { decideSubmission, readSubmission, type DecisionContext } from '../decide-submission.js';
 import type { Submission } from '../submission.js';
+import type { Store } from '../../store/database.js';
 
 /**
  * The policy's answer for a submission, decided exactly as a request would be, with nothing
  * recorded or started: the live check of the forms and the sidebar.
  */
 export async function checkEligibility(
-  ctx: DecisionContext,
+  ctx: DecisionContext & { store: Store },
   submission: Submission,
   requesterName: string,
 ): Promise<DecisionView> {

@@ -9,6 +9,7 @@ import { customerMailboxSchema } from './0007-customer-mailbox.js';
 import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
 import { timelineByKindSchema } from './0011-timeline-by-kind.js';
 import { sharedCircuitsSchema } from './0013-shared-circuits.js';
+import { batchesSchema } from './0010-batches.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -25,5 +26,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0008-cover-and-renewal': coverAndRenewalSchema(dialect),
     '0011-timeline-by-kind': timelineByKindSchema(),
     '0013-shared-circuits': sharedCircuitsSchema(),
+    '0010-batches': batchesSchema(dialect),
   };
 }

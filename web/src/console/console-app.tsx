@@ -4,9 +4,12 @@ import type { SessionAnswer } from '../shared/api-types.js';
 import { consoleTransport } from './console-transport.js';
 import { SessionsPage, TokensPage, UsersPage } from './access-pages.js';
 import { AuditPage } from './audit-page.js';
+import { BatchPage } from './batch-page.js';
+import { BatchesPage } from './batches-page.js';
 import { DashboardPage } from './dashboard-page.js';
 import { HandoffPage } from './handoff-page.js';
 import { InspectPage } from './inspect-page.js';
+import { NewBatchPage } from './new-batch-page.js';
 import { NewRequestPage } from './new-request-page.js';
 import { RequestPage } from './request-page.js';
 import { ApprovalsPage } from './approvals-page.js';
@@ -111,6 +114,16 @@ export function ConsoleApp() {
               <a href={links.inspect()} aria-current={current('inspect')}>
                 License inspector
               </a>
+              <a
+                href={links.batches()}
+                aria-current={
+                  route.page === 'batches' || route.page === 'batch' || route.page === 'new-batch'
+                    ? 'page'
+                    : undefined
+                }
+              >
+                Batches
+              </a>
             </>
           )}
           {admin && (
@@ -195,5 +208,11 @@ function Page({ route, api, role }: { route: Route; api: LifelineApi; role: stri
       return null;
     case 'handoff':
       return <HandoffPage api={api} />;
+    case 'batches':
+      return <BatchesPage api={api} />;
+    case 'new-batch':
+      return <NewBatchPage api={api} role={role} />;
+    case 'batch':
+      return <BatchPage api={api} id={route.id} query={route.query} role={role} />;
   }
 }

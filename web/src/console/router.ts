@@ -15,7 +15,10 @@ export type Route =
   | { page: 'sessions' }
   | { page: 'audit' }
   | { page: 'password' }
-  | { page: 'handoff' };
+  | { page: 'handoff' }
+  | { page: 'batches' }
+  | { page: 'new-batch' }
+  | { page: 'batch'; id: string; query: URLSearchParams };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
@@ -33,6 +36,10 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'audit') return { page: 'audit' };
   if (parts[0] === 'password') return { page: 'password' };
   if (parts[0] === 'handoff') return { page: 'handoff' };
+  if (parts[0] === 'batches' && parts[1] === 'new') return { page: 'new-batch' };
+  if (parts[0] === 'batches' && parts[1])
+    return { page: 'batch', id: decodeURIComponent(parts[1]), query: new URLSearchParams(search) };
+  if (parts[0] === 'batches') return { page: 'batches' };
   return { page: 'requests', query: new URLSearchParams(search) };
 }
 
@@ -65,4 +72,8 @@ export const links = {
   audit: () => '#/audit',
   password: () => '#/password',
   handoff: () => '#/handoff',
+  batches: () => '#/batches',
+  newBatch: () => '#/batches/new',
+  batch: (id: string, query?: { outcome?: string }) =>
+    `#/batches/${encodeURIComponent(id)}${query?.outcome ? `?${new URLSearchParams({ outcome: query.outcome }).toString()}` : ''}`,
 };

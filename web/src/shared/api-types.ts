@@ -6,6 +6,19 @@
 import type { AuditEntry as StoredAuditEntry } from '../../../src/audit/audit-entry.js';
 import type { Dashboard as ServiceDashboard } from '../../../src/dashboard/dashboard.js';
 import type {
+  BatchCounts,
+  BatchRowView,
+  BatchState,
+  BatchView,
+  RowOutcome,
+} from '../../../src/batches/batch.js';
+import type { BatchFormat, RowError } from '../../../src/batches/batch-file.js';
+import type { BatchFinding } from '../../../src/batches/batch-findings.js';
+import type {
+  DryRunAnswer,
+  DryRunRow as ServiceDryRunRow,
+} from '../../../src/batches/batch-preview.js';
+import type {
   HandoffDigest as ServiceHandoffDigest,
   HandoffRequest as ServiceHandoffRequest,
 } from '../../../src/handoff/handoff-digest.js';
@@ -150,3 +163,28 @@ export type HandoffRequest = ServiceHandoffRequest;
 
 /** The dashboard, as `GET /api/v1/dashboard` answers it: the service's own type. */
 export type Dashboard = ServiceDashboard;
+
+// Batches: the service's own types, as the rest of this file.
+
+export type { BatchFormat, BatchFinding, BatchCounts, BatchState, BatchView };
+export type BatchRowError = RowError;
+export type BatchRowOutcome = RowOutcome;
+export type BatchRow = BatchRowView;
+export type DryRunRow = ServiceDryRunRow;
+export type DryRunOutcome = ServiceDryRunRow['outcome'];
+export type DryRunReport = DryRunAnswer;
+
+/** What `POST /api/v1/batches` takes; `?dryRun=true` decides every row and records nothing. */
+export interface BatchInput {
+  format: BatchFormat;
+  content: string;
+  fileName: string;
+  /** Needed to run a batch, not to dry-run one. */
+  reason?: string;
+  skipInvalid: boolean;
+}
+
+export interface BatchRowPage {
+  rows: BatchRow[];
+  nextCursor: string | null;
+}

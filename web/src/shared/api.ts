@@ -2,6 +2,11 @@ import type {
   AuditPage,
   AuditQuery,
   Dashboard,
+  BatchInput,
+  BatchRowOutcome,
+  BatchRowPage,
+  BatchView,
+  DryRunReport,
   HandoffDigest,
   ApiErrorBody,
   ConsoleUser,
@@ -254,5 +259,45 @@ export class LifelineApi {
   async dashboard(since: string): Promise<Dashboard> {
     const search = new URLSearchParams({ since }).toString();
     return (await this.call<Dashboard>('GET', `/api/v1/dashboard?${search}`)).body;
+  }
+
+  // Batches: many requests from one file, when the licensing back office is down for everyone.
+  /** Every row decided as a single request would be, nothing recorded. */
+  async dryRunBatch(input: BatchInput): Promise<DryRunReport> {
+    return (await this.call<DryRunReport>('POST', '/api/v1/batches?dryRun=true', input)).body;
+  }
+
+  /** Records the batch and its rows and starts issuing (approvers). */
+  async startBatch(input: BatchInput): Promise<BatchView> {
+    return (await this.call<BatchView>('POST', '/api/v1/batches', input)).body;
+  }
+
+  async getBatch(id: string): Promise<BatchView> {
+    return (await this.call<BatchView>('GET', `/api/v1/batches/${encodeURIComponent(id)}`)).body;
+  }
+
+  async listBatches(): Promise<BatchView[]> {
+    return (await this.call<{ items: BatchView[] }>('GET', '/api/v1/batches')).body.items;
+  }
+
+  async listBatchRows(
+    id: string,
+    query: { outcome?: BatchRowOutcome; cursor?: string } = {},
+  ): Promise<BatchRowPage> {
+    const params = new URLSearchParams();
+    if (query.outcome) params.set('outcome', query.outcome);
+    if (query.cursor) params.set('cursor', query.cursor);
+    const search = params.toString();
+    return (
+      await this.call<BatchRowPage>(
+        'GET',
+        `/api/v1/batches/${encodeURIComponent(id)}/rows${search ? `?${search}` : ''}`,
+      )
+    ).body;
+  }
+
+  /** Stops a running batch after the rows in hand, or resumes a stopped one (approvers). */
+  async steerBatch(id: string, verb: 'stop' | 'resume'): Promise<void> {
+    await this.call('POST', `/api/v1/batches/${encodeURIComponent(id)}/${verb}`, {});
   }
 }

@@ -1,0 +1,146 @@
+import type { Clock } from '../clock.js';
+import type { AuditActor } from '../audit/audit-entry.js';
+import type { NoticeChannel } from '../ports/notice-channel.js';
+import type { Tracker } from '../ports/tracker.js';
+import { RunLater, type JobHandler } from '../jobs/job-handler.js';
+import type { Job } from '../jobs/job.js';
+import { submitRequest, type SubmitContext } from '../requests/submit-request.js';
+import type { Submission } from '../requests/submission.js';
+import type { Store } from '../store/database.js';
+import { requestStatesOf } from './batch.js';
+import { batchCounts, enqueueBatchRun, loadBatch } from './batch-records.js';
+import { batchNotice, batchTrackerDraft } from './batch-summary.js';
+
+export interface BatchContext {
+  store: Store;
+  clock: Clock;
+  submit: SubmitContext;
+  tracker: Tracker;
+  notice: NoticeChannel;
+  /** The batch's page in the console and its report, when the public URL is configured. */
+  batchUrl(batchId: string): string | undefined;
+  reportUrl(batchId: string): string | undefined;
+  /** Rows submitted per job: a stop takes effect between chunks. */
+  chunkSize: number;
+  /** How long to wait before looking again whether the last rows' requests are done. */
+  settleCheckMs: number;
+}
+
+/**
+ * A batch runs as a chain of run_batch jobs: each submits the next chunk of rows as ordinary
+ * requests (idempotency key `batch:BATCH:ROW`, so a chunk run again after a crash replays the
+ * requests it already made) and enqueues the next; the last waits for its requests to settle,
+ * then writes the batch's one tracker issue and posts its one notice.
+ */
+export function runBatchHandler(ctx: BatchContext): JobHandler {
+  return {
+    async run(job: Job) {
+      const batchId = job.deliveryId ?? '';
+      const batch = await loadBatch(ctx.store.db, batchId);
+      if (!batch || batch.state === 'stopped' || batch.state === 'finished') return;
+      const db = ctx.store.db;
+      if (batch.state === 'queued')
+        await db
+          .updateTable('batches')
+          .set({ state: 'running', started_at: ctx.clock.now() })
+          .where('id', '=', batchId)
+          .where('state', '=', 'queued')
+          .execute();
+
+      const chunk = await db
+        .selectFrom('batch_rows')
+        .select(['row_number', 'submission', 'same_as_row'])
+        .where('batch_id', '=', batchId)
+        .where('errors', 'is', null)
+        .where('request_id', 'is', null)
+        .orderBy('row_number')
+        .limit(ctx.chunkSize)
+        .execute();
+      if (chunk.length > 0) {
+        const audit = JSON.parse(batch.audit_actor) as AuditActor;
+        for (const row of chunk) {
+          // A row that repeats an earlier one exactly is that row's request, not a second one.
+          const keyRow = row.same_as_row === null ? row.row_number : Number(row.same_as_row);
+          const answer = await submitRequest(
+            ctx.submit,
+            JSON.parse(row.submission ?? '{}') as Submission,
+            { name: batch.created_by, channel: 'batch' },
+            `batch:${batchId}:${keyRow}`,
+            audit,
+            { volumeApproved: true },
+          );
+          await db
+            .updateTable('batch_rows')
+            .set({ request_id: answer.body.id })
+            .where('batch_id', '=', batchId)
+            .where('row_number', '=', row.row_number)
+            .execute();
+          // SQLite answers synchronously, so a chunk's awaits never leave the microtask queue:
+          // without a turn of the event loop per row, the other steps' file and network
+          // callbacks (the email's outbox write, a remote's answer) would wait for the chunk.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await db.transaction().execute(async (trx) => {
+          const now = await trx
+            .selectFrom('batches')
+            .select('state')
+            .where('id', '=', batchId)
+            .executeTakeFirst();
+          if (now?.state === 'running') await enqueueBatchRun(trx, batchId, ctx.clock.now());
+        });
+        return;
+      }
+
+      const inFlight = await db
+        .selectFrom('batch_rows as br')
+        .innerJoin('requests as r', 'r.id', 'br.request_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('br.batch_id', '=', batchId)
+        .where('r.state', 'in', requestStatesOf.pending)
+        .executeTakeFirstOrThrow();
+      if (Number(inFlight.n) > 0)
+        throw new RunLater(ctx.settleCheckMs, 'the batch’s last requests are still on their way');
+
+      await finish(ctx, batchId);
+    },
+  };
+}
+
+/** The batch's one tracker issue and one notice, each made once, then the batch is finished. */
+async function finish(ctx: BatchContext, batchId: string): Promise<void> {
+  const db = ctx.store.db;
+  const batch = await loadBatch(db, batchId);
+  if (!batch || batch.state !== 'running') return;
+  const url = ctx.batchUrl(batchId);
+  const reportUrl = ctx.reportUrl(batchId);
+  const summary = {
+    id: batchId,
+    fileName: batch.file_name,
+    reason: batch.reason,
+    createdBy: batch.created_by,
+    counts: await batchCounts(db, batchId),
+    ...(url && { url }),
+    ...(reportUrl && { reportUrl }),
+  };
+  // The tracker finds the batch's issue by its key, so an upsert after a crash updates it.
+  const issue = await ctx.tracker.upsert(batchTrackerDraft(summary));
+  await db
+    .updateTable('batches')
+    .set({ tracker_issue_number: issue.number, tracker_issue_url: issue.url ?? null })
+    .where('id', '=', batchId)
+    .execute();
+  if (batch.notice_posted_at === null) {
+    await ctx.notice.postText(batchNotice(summary, issue.url));
+    await db
+      .updateTable('batches')
+      .set({ notice_posted_at: ctx.clock.now() })
+      .where('id', '=', batchId)
+      .execute();
+  }
+  await db
+    .updateTable('batches')
+    .set({ state: 'finished', finished_at: ctx.clock.now() })
+    .where('id', '=', batchId)
+    .where('state', '=', 'running')
+    .execute();
+}

@@ -1,0 +1,422 @@
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { rowOutcomes } from '../../batches/batch.js';
+import { parseBatchFile, type RowError } from '../../batches/batch-file.js';
+import { dryRunBatch } from '../../batches/batch-preview.js';
+import {
+  batchRows,
+  batchView,
+  BatchStateConflict,
+  findBatchByFile,
+  listBatches,
+  loadBatch,
+  recordBatch,
+  resumeBatch,
+  stopBatch,
+} from '../../batches/batch-records.js';
+import { ApiError, type ApiErrorDetail } from '../api-error.js';
+import { answers, refusedCall, refusedWrite } from '../answers.js';
+import { principalOf } from '../auth/authenticate.js';
+import { auditActorOf, requireAction } from '../auth/authorize.js';
+import type { HttpContext } from '../http-context.js';
+
+/** A batch file is larger than any request: 10,000 rows with license files are about 20 MB. */
+const batchBodyLimit = 64 * 1024 * 1024;
+
+const createBody = z
+  .object({
+    format: z.enum(['csv', 'jsonl'], { error: 'format must be csv or jsonl' }),
+    content: z
+      .string({ error: 'content must be the file’s text' })
+      .min(1, 'content is empty: send the file’s text'),
+    fileName: z
+      .string()
+      .trim()
+      .min(1, 'fileName must name the file')
+      .max(200, 'fileName must be at most 200 characters')
+      // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'fileName must be one line')
+      .default('batch'),
+    reason: z
+      .string()
+      .trim()
+      .min(3, 'reason is required: say in a sentence why these customers get a license')
+      .max(1_000, 'reason must be at most 1000 characters')
+      .optional(),
+    skipInvalid: z.boolean({ error: 'skipInvalid must be true or false' }).default(false),
+  })
+  .strict();
+
+const createQuery = z
+  .object({
+    dryRun: z
+      .enum(['true', 'false'], { error: 'dryRun must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+  })
+  .strict();
+
+const idParams = z.object({ id: z.uuid({ error: 'id must be a batch id (a UUID)' }) });
+
+const rowsQuery = z
+  .object({
+    outcome: z
+      .enum(rowOutcomes, { error: `outcome must be one of ${rowOutcomes.join(', ')}` })
+      .optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,9}$/, 'cursor must be the nextCursor of an earlier page')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  })
+  .strict();
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+
+const countsSchema = z.object({
+  rows: z.number(),
+  pending: z.number(),
+  issued: z.number(),
+  awaitingApproval: z.number(),
+  refused: z.number(),
+  failed: z.number(),
+  invalid: z.number(),
+});
+
+export const batchViewSchema = z.object({
+  id: z.string(),
+  state: z.enum(['queued', 'running', 'stopped', 'finished']),
+  fileName: z.string(),
+  fileSha256: z.string(),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  counts: countsSchema,
+  rowsPerSecond: z.number(),
+  trackerIssue: z.object({ number: z.number(), url: z.string().optional() }).optional(),
+  links: z.object({ rows: z.string(), report: z.string() }),
+});
+
+const rowErrorSchema = z.object({ row: z.number(), column: z.string(), message: z.string() });
+
+const dryRunSchema = z.object({
+  dryRun: z.literal(true),
+  rows: z.array(
+    z.object({
+      row: z.number(),
+      outcome: z.enum(['eligible', 'needs_approval', 'refused', 'invalid']),
+      decision: z.record(z.string(), z.unknown()).optional(),
+      errors: z.array(rowErrorSchema).optional(),
+      customerEmail: z.string(),
+      userCount: z.number(),
+    }),
+  ),
+  summary: z.object({
+    rows: z.number(),
+    eligible: z.number(),
+    needsApproval: z.number(),
+    refused: z.number(),
+    invalid: z.number(),
+  }),
+  findings: z.array(
+    z.object({
+      kind: z.enum(['duplicate_row', 'same_customer']),
+      rows: z.array(z.number()),
+      message: z.string(),
+    }),
+  ),
+});
+
+const rowsSchema = z.object({
+  rows: z.array(
+    z.object({
+      row: z.number(),
+      outcome: z.enum(rowOutcomes),
+      requestId: z.string().optional(),
+      customerEmail: z.string(),
+      userCount: z.number(),
+      licenseFingerprint: z.string().optional(),
+      message: z.string().optional(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+/** The place of a row error, in the API's `{field, message}` details. */
+function detailOf(error: RowError): ApiErrorDetail {
+  return {
+    field: error.column ? `row ${error.row}, column ${error.column}` : `row ${error.row}`,
+    message: error.message,
+  };
+}
+
+/** Bulk outage mode: check a file, run it, follow it, stop and resume it, download its report. */
+export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.post(
+      '/api/v1/batches',
+      {
+        bodyLimit: batchBodyLimit,
+        schema: {
+          summary: 'Check (dryRun=true) or run a batch file of requests',
+          description:
+            'A CSV with a header row or JSON lines, one request a row. With dryRun=true: each row’s decision and the batch’s findings, nothing recorded (engineers too). Without: approvers, with a reason; 202 and the batch view. The same file again is the same batch (a stopped one resumes). Invalid rows: 422 unless skipInvalid.',
+          tags: ['batches'],
+          body: createBody,
+          querystring: createQuery,
+          response: answers({ 200: dryRunSchema, 202: batchViewSchema }, [
+            ...refusedWrite,
+            'BATCH_HAS_INVALID_ROWS',
+            'NOT_FOUND',
+            'CONFLICT',
+          ]),
+        },
+      },
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const body = request.body;
+        if (!request.query.dryRun) requireAction(principal, 'runBatch');
+        const parsed = parseBatchFile(body.format, body.content);
+        if (parsed.fileErrors.length > 0) {
+          const details = parsed.fileErrors.map(detailOf);
+          throw new ApiError(
+            'VALIDATION_FAILED',
+            `The batch file cannot be read: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
+            details,
+          );
+        }
+        if (request.query.dryRun) {
+          const answer = await dryRunBatch(
+            ctx.store.db,
+            {
+              clock: ctx.clock,
+              policy: ctx.policy,
+              evidenceKeys: ctx.evidenceKeys,
+              ...(ctx.submit.ticketDesk && { ticketDesk: ctx.submit.ticketDesk }),
+            },
+            parsed.rows,
+            principal.name,
+          );
+          return reply.status(200).send(answer);
+        }
+
+        if (body.reason === undefined)
+          throw new ApiError(
+            'VALIDATION_FAILED',
+            'A batch runs with a reason: say in a sentence why these customers get a license.',
+            [{ field: 'body.reason', message: 'required to run a batch' }],
+          );
+        const fileSha256 = createHash('sha256').update(body.content).digest('hex');
+        const known = await findBatchByFile(ctx.store.db, fileSha256);
+        if (known) return reply.status(202).send(await answerForKnown(ctx, known.id, request));
+
+        const invalid = parsed.rows.flatMap((row) => ('errors' in row ? row.errors : []));
+        if (invalid.length > 0 && !body.skipInvalid) {
+          const rows = new Set(invalid.map((error) => error.row)).size;
+          throw new ApiError(
+            'BATCH_HAS_INVALID_ROWS',
+            `${rows} of ${parsed.rows.length} rows are invalid (nothing was run): fix them, or run the batch with skipInvalid to issue the others.`,
+            invalid.slice(0, 200).map(detailOf),
+          );
+        }
+        const now = ctx.clock.now();
+        let id: string;
+        try {
+          id = await ctx.store.db.transaction().execute((trx) =>
+            recordBatch(
+              trx,
+              {
+                fileName: body.fileName,
+                fileSha256,
+                format: body.format,
+                reason: body.reason ?? '',
+                createdBy: principal.name,
+                audit: auditActorOf(request),
+                skipInvalid: body.skipInvalid,
+              },
+              parsed.rows,
+              now,
+            ),
+          );
+        } catch (error) {
+          // The same file sent twice at once: the second finds the first's batch.
+          const raced = await findBatchByFile(ctx.store.db, fileSha256);
+          if (!raced) throw error;
+          id = raced.id;
+        }
+        ctx.submit.wake.notify();
+        const batch = await loadBatch(ctx.store.db, id);
+        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${id}.`);
+        return reply.status(202).send(await batchView(ctx.store.db, batch, ctx.clock.now()));
+      },
+    );
+
+    app.get(
+      '/api/v1/batches',
+      {
+        schema: {
+          summary: 'Batches, newest first',
+          tags: ['batches'],
+          querystring: listQuery,
+          response: answers({ 200: z.object({ items: z.array(batchViewSchema) }) }, refusedCall),
+        },
+      },
+      async (request) => ({
+        items: await listBatches(ctx.store.db, request.query.limit, ctx.clock.now()),
+      }),
+    );
+
+    app.get(
+      '/api/v1/batches/:id',
+      {
+        schema: {
+          summary: 'A batch: its state, counts by outcome, rows per second and links',
+          tags: ['batches'],
+          params: idParams,
+          response: answers({ 200: batchViewSchema }, [...refusedCall, 'NOT_FOUND']),
+        },
+      },
+      async (request) => {
+        const batch = await loadBatch(ctx.store.db, request.params.id);
+        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
+        return batchView(ctx.store.db, batch, ctx.clock.now());
+      },
+    );
+
+    app.get(
+      '/api/v1/batches/:id/rows',
+      {
+        schema: {
+          summary: 'A batch’s rows in order, by outcome, a page at a time',
+          tags: ['batches'],
+          params: idParams,
+          querystring: rowsQuery,
+          response: answers({ 200: rowsSchema }, [...refusedCall, 'NOT_FOUND']),
+        },
+      },
+      async (request) => {
+        const batch = await loadBatch(ctx.store.db, request.params.id);
+        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
+        const { outcome, cursor, limit } = request.query;
+        return batchRows(ctx.store.db, batch.id, {
+          limit,
+          ...(outcome && { outcome }),
+          ...(cursor && { after: Number(cursor) }),
+        });
+      },
+    );
+
+    app.get(
+      '/api/v1/batches/:id/report.csv',
+      {
+        schema: {
+          summary: 'Every row’s outcome, request id and license fingerprint, as CSV',
+          tags: ['batches'],
+          params: idParams,
+          response: answers({ 200: z.string().describe('The report, as CSV.') }, [
+            ...refusedCall,
+            'NOT_FOUND',
+          ]),
+        },
+      },
+      async (request, reply) => {
+        const batch = await loadBatch(ctx.store.db, request.params.id);
+        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
+        const lines: string[] = [
+          stringify([
+            [
+              'row',
+              'outcome',
+              'request_id',
+              'customer_email',
+              'user_count',
+              'license_fingerprint',
+              'message',
+            ],
+          ]),
+        ];
+        let after = 0;
+        for (;;) {
+          const page = await batchRows(ctx.store.db, batch.id, { after, limit: 1_000 });
+          lines.push(
+            stringify(
+              page.rows.map((row) => [
+                row.row,
+                row.outcome,
+                row.requestId ?? '',
+                row.customerEmail,
+                row.userCount,
+                row.licenseFingerprint ?? '',
+                row.message ?? '',
+              ]),
+              // A cell a spreadsheet would run as a formula is quoted as text.
+              { escape_formulas: true },
+            ),
+          );
+          if (page.nextCursor === null) break;
+          after = Number(page.nextCursor);
+        }
+        const name = `batch-${batch.id}.csv`;
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(lines.join(''));
+      },
+    );
+
+    for (const verb of ['stop', 'resume'] as const) {
+      app.post(
+        `/api/v1/batches/:id/${verb}`,
+        {
+          schema: {
+            summary:
+              verb === 'stop'
+                ? 'Stop a batch: no more rows are submitted (those submitted go on)'
+                : 'Resume a stopped batch where it stopped',
+            tags: ['batches'],
+            params: idParams,
+            response: answers({ 200: batchViewSchema }, [...refusedWrite, 'NOT_FOUND', 'CONFLICT']),
+          },
+        },
+        async (request) => {
+          const batch = await loadBatch(ctx.store.db, request.params.id);
+          if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
+          try {
+            const change = verb === 'stop' ? stopBatch : resumeBatch;
+            await change(ctx.store.db, batch.id, auditActorOf(request), ctx.clock.now());
+          } catch (error) {
+            if (error instanceof BatchStateConflict) throw new ApiError('CONFLICT', error.message);
+            throw error;
+          }
+          if (verb === 'resume') ctx.submit.wake.notify();
+          const now = await loadBatch(ctx.store.db, batch.id);
+          return batchView(ctx.store.db, now ?? batch, ctx.clock.now());
+        },
+      );
+    }
+    done();
+  };
+}
+
+/** The same file again is the same batch: a stopped one resumes, any other is answered as it is. */
+async function answerForKnown(
+  ctx: HttpContext,
+  id: string,
+  request: Parameters<typeof auditActorOf>[0],
+) {
+  const batch = await loadBatch(ctx.store.db, id);
+  if (!batch) throw new ApiError('NOT_FOUND', `No batch ${id}.`);
+  if (batch.state === 'stopped') {
+    try {
+      await resumeBatch(ctx.store.db, id, auditActorOf(request), ctx.clock.now());
+      ctx.submit.wake.notify();
+    } catch (error) {
+      if (!(error instanceof BatchStateConflict)) throw error;
+    }
+  }
+  const now = await loadBatch(ctx.store.db, id);
+  return batchView(ctx.store.db, now ?? batch, ctx.clock.now());
+}

@@ -1,0 +1,101 @@
+/**
+ * `lifeline batch` against a running service: a dry run, a run (license files read next to the
+ * CSV) that waits for the end and prints the batch as JSON, then `show` and `list`.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { clockOnDay } from '../../src/clock.js';
+import { calendarDate } from '../../src/license/index.js';
+import { fixtureDay } from '../support/requests.js';
+import { startTestService, type TestService } from '../support/service.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixture = fileURLToPath(
+  new URL('../fixtures/gitlab-license/expired-premium-480.gitlab-license', import.meta.url),
+);
+
+describe('lifeline batch', { timeout: 120_000 }, () => {
+  let lifeline: TestService;
+  const work = mkdtempSync(join(tmpdir(), 'lifeline-batch-cli-'));
+  before(async () => {
+    lifeline = await startTestService({}, { clock: clockOnDay(calendarDate(fixtureDay)) });
+  });
+  after(async () => {
+    await lifeline.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        ['bin/lifeline', ...args],
+        {
+          cwd: root,
+          env: {
+            ...process.env,
+            LIFELINE_URL: lifeline.url,
+            LIFELINE_TOKEN: lifeline.tokens.approver,
+          },
+        },
+        (error, stdout, stderr) =>
+          done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('checks, runs, shows and lists a batch as JSON', async () => {
+    copyFileSync(fixture, join(work, 'acme.gitlab-license'));
+    const file = join(work, 'outage.csv');
+    writeFileSync(
+      file,
+      [
+        'ticket_id,ticket_url,customer_email,user_count,maximum_users,license_file,note',
+        '8101,https://support.example.com/agent/tickets/8101,ops@acme-cli.example,500,480,acme.gitlab-license,from the file',
+        '8102,https://support.example.com/agent/tickets/8102,ops@other-cli.example,500,480,acme.gitlab-license,',
+      ].join('\n'),
+    );
+    const dry = await run(['batch', 'issue', file, '--dry-run', '--json']);
+    assert.equal(dry.code, 0, dry.stderr);
+    const preview = JSON.parse(dry.stdout) as {
+      dryRun: boolean;
+      summary: { rows: number; eligible: number };
+      findings: { kind: string; rows: number[] }[];
+    };
+    assert.equal(preview.dryRun, true);
+    assert.equal(preview.summary.rows, 2);
+    // One license file for two addresses: the same licensee, so the same customer.
+    assert.deepEqual(
+      preview.findings.map((f) => [f.kind, f.rows]),
+      [['same_customer', [2, 3]]],
+    );
+
+    const noReason = await run(['batch', 'issue', file, '--json']);
+    assert.equal(noReason.code, 1);
+    assert.match(noReason.stderr, /--reason is required/);
+
+    const issued = await run(['batch', 'issue', file, '--reason', 'billing is down', '--json']);
+    assert.equal(issued.code, 0, issued.stderr);
+    const batch = JSON.parse(issued.stdout) as {
+      id: string;
+      state: string;
+      fileName: string;
+      counts: { issued: number; awaitingApproval: number };
+    };
+    assert.equal(batch.state, 'finished');
+    assert.equal(batch.fileName, 'outage.csv');
+    assert.deepEqual([batch.counts.issued, batch.counts.awaitingApproval], [1, 1]);
+    assert.doesNotMatch(issued.stderr, /\[/, 'no progress bar when stderr is not a terminal');
+
+    const shown = await run(['batch', 'show', batch.id, '--json']);
+    assert.equal((JSON.parse(shown.stdout) as { id: string }).id, batch.id);
+    const listed = await run(['batch', 'list', '--json']);
+    assert.equal((JSON.parse(listed.stdout) as { items: { id: string }[] }).items[0]?.id, batch.id);
+    const text = await run(['batch', 'show', batch.id]);
+    assert.match(text.stdout, /2 rows: 1 issued, 1 awaiting approval/);
+  });
+});
