@@ -14,7 +14,7 @@ import { fail, printJson, say } from './output.js';
 export function registerBatchCommands(program: Command): void {
   const batch = program
     .command('batch')
-    .description('bulk outage mode: a file of customers turned into licenses in one go');
+    .description('Bulk outage mode: many customers from one file (CSV or JSON lines).');
 
   batch
     .command('issue <file>')

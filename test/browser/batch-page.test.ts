@@ -19,7 +19,12 @@ import { createLogger } from '../../src/service/logger.js';
 import { startService, type RunningService } from '../../src/service/start.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { testDatabases } from '../support/databases.js';
-import { startTestService, testSigningKeyFile, type TestService } from '../support/service.js';
+import {
+  eventually,
+  startTestService,
+  testSigningKeyFile,
+  type TestService,
+} from '../support/service.js';
 import { launchChromium, screenshot, unlabelledControls } from './support/chromium.js';
 
 const today = '2026-11-28' as CalendarDate;
@@ -143,8 +148,14 @@ for (const database of testDatabases) {
         mimeType: 'text/csv',
         buffer: Buffer.from(csv),
       });
-      // The picked file is what will be sent, shown as it is.
-      assert.equal(await page.getByLabel('Or paste the rows').inputValue(), csv);
+      // The picked file is what will be sent, shown as it is (read by the page in its own time).
+      const pasted = page.getByLabel('Or paste the rows');
+      await eventually(
+        async () => ((await pasted.inputValue()) === csv ? true : undefined),
+        10_000,
+        'the picked file in the paste box',
+      );
+      assert.equal(await pasted.inputValue(), csv);
     }
 
     it('shows an engineer’s dry run row by row, with no Issue button', async () => {
