@@ -323,7 +323,7 @@ export async function batchRows(
     const message =
       row.errors !== null
         ? (JSON.parse(row.errors) as { column: string; message: string }[])
-            .map((error) => (error.column ? `${error.column}: ${error.message}` : error.message))
+            .map(rowErrorSentence)
             .join('; ')
         : rowState === 'failed'
           ? (row.failure_message ?? undefined)
@@ -345,6 +345,12 @@ export async function batchRows(
     rows,
     nextCursor: found.length > options.limit && last !== undefined ? String(last.row_number) : null,
   };
+}
+
+/** A row error's sentence, naming its column once: most sentences already start with it. */
+export function rowErrorSentence(error: { column: string; message: string }): string {
+  if (!error.column || error.message.includes(error.column)) return error.message;
+  return `${error.column}: ${error.message}`;
 }
 
 async function decisionSummaries(

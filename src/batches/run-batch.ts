@@ -42,9 +42,18 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
       if (batch.state === 'queued')
         await db
           .updateTable('batches')
-          .set({ state: 'running', started_at: ctx.clock.now() })
+          .set({ state: 'running' })
           .where('id', '=', batchId)
           .where('state', '=', 'queued')
+          .execute();
+      // A batch stopped while queued is resumed straight to running: its first chunk, whatever
+      // the state that led here, is when it started (rowsPerSecond counts from it).
+      if (batch.started_at === null)
+        await db
+          .updateTable('batches')
+          .set({ started_at: ctx.clock.now() })
+          .where('id', '=', batchId)
+          .where('started_at', 'is', null)
           .execute();
 
       const chunk = await db

@@ -68,6 +68,10 @@ export const requestDetailAnswer = requestSummaryAnswer.extend({
   ),
   decision: decisionAnswer.nullable(),
   approval: z.object({ expiresAt: at, whoMayApprove: z.unknown() }).nullable(),
+  batch: z
+    .object({ id: z.string(), row: z.number() })
+    .optional()
+    .describe('The batch that made the request, and its row in the file; absent otherwise.'),
   deliveries: z.array(
     z.object({
       id: z.string(),

@@ -139,6 +139,7 @@ export async function requestDetail(db: Kysely<Database>, requestId: string, tod
       .execute(),
     loadApproval(db, requestId),
   ]);
+  const batch = row.channel === 'batch' ? await batchRowOf(db, requestId) : undefined;
   const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
   const summary = requestSummary(row, licenses.at(-1));
   return {
@@ -153,6 +154,8 @@ export async function requestDetail(db: Kysely<Database>, requestId: string, tod
           ? Math.max(0, daysBetween(today, summary.renewal.temporaryLicenseEndsOn))
           : null,
     },
+    /** The batch and its row in the file, for a request a batch made. */
+    ...(batch && { batch }),
     /** Every license of the request, in order: the first, then each extension. */
     licenses: licenses.map((license) => ({
       lineageIndex: Number(license.lineage_index),
@@ -189,6 +192,18 @@ export async function requestDetail(db: Kysely<Database>, requestId: string, tod
       actor: e.actor,
     })),
   };
+}
+
+/** A row repeated exactly in its file shares the first row's request: the first is its row. */
+async function batchRowOf(db: Kysely<Database>, requestId: string) {
+  const found = await db
+    .selectFrom('batch_rows')
+    .select(['batch_id', 'row_number'])
+    .where('request_id', '=', requestId)
+    .orderBy('row_number')
+    .limit(1)
+    .executeTakeFirst();
+  return found && { id: found.batch_id, row: Number(found.row_number) };
 }
 
 export type RequestDetail = NonNullable<Awaited<ReturnType<typeof requestDetail>>>;

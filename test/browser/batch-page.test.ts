@@ -254,7 +254,7 @@ for (const database of testDatabases) {
       ]);
     });
 
-    it('filters the rows by outcome, and links each issued row to its request', async () => {
+    it('filters the rows by outcome, and links each issued row to its request and back', async () => {
       const filter = approver.getByLabel('Outcome', { exact: true });
       await filter.selectOption('refused');
       await approver.waitForURL(/outcome=refused/);
@@ -271,6 +271,10 @@ for (const database of testDatabases) {
       ]);
       await approver.getByRole('link', { name: 'ops@bravo.example' }).click();
       await approver.getByRole('heading', { name: 'Request for ops@bravo.example' }).waitFor();
+      // And back: the request's page names its batch and row.
+      await approver.getByRole('link', { name: 'Row 3 of its batch' }).click();
+      await approver.waitForURL(batchUrl);
+      await approver.getByRole('table', { name: 'Rows of the batch' }).waitFor();
     });
 
     it('says which column a file lacks, and shows an engineer the batch without Stop', async () => {

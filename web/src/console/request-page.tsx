@@ -113,6 +113,14 @@ function RequestDetails({
           {dateTime(request.createdAt)} by {request.requestedBy}{' '}
           <span class="muted">(via {request.channel})</span>
         </dd>
+        {request.batch && (
+          <>
+            <dt>Batch</dt>
+            <dd>
+              <a href={links.batch(request.batch.id)}>Row {request.batch.row} of its batch</a>
+            </dd>
+          </>
+        )}
         <dt>Users asked for</dt>
         <dd>{users(request.userCount)}</dd>
         <dt>License</dt>
