@@ -66,7 +66,8 @@ export function batchNotice(summary: BatchSummary, trackerIssueUrl?: string): No
     trackerIssueUrl ? slackLink(trackerIssueUrl, 'tracker issue') : undefined,
   ].filter((link): link is string => link !== undefined);
   return {
-    summary: oneLine(headline),
+    // Slack reads the notification text as mrkdwn too: `<!channel>` in a file name would ping.
+    summary: slackText(headline),
     text: [
       `*Batch ${slackText(summary.fileName)}* started by ${slackText(summary.createdBy)} has finished.`,
       `Reason: ${slackText(summary.reason)}`,
