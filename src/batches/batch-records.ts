@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import { canonicalJson } from '../requests/fingerprint.js';
+import { Refusal } from '../refusal.js';
 import { fitsIntegerColumn } from '../store/column-bounds.js';
 import type { BatchRow, Database } from '../store/schema.js';
 import {
@@ -133,15 +134,19 @@ export async function recordBatch(
   return id;
 }
 
-export class BatchStateConflict extends Error {
+/** The batch is not in a state the change applies to (409): stopped twice, resumed running. */
+export class BatchStateConflict extends Refusal {
   override readonly name = 'BatchStateConflict';
+  constructor(message: string) {
+    super('CONFLICT', message);
+  }
 }
 
 /**
  * Stops a queued or running batch: its next chunk is not submitted. Rows already submitted are
  * ordinary requests and go on to their end.
  */
-export async function stopBatch(
+export async function recordBatchStop(
   db: Kysely<Database>,
   id: string,
   audit: AuditActor,
@@ -163,7 +168,7 @@ export async function stopBatch(
 }
 
 /** Resumes a stopped batch where it stopped: the rows without a request yet. */
-export async function resumeBatch(
+export async function recordBatchResume(
   db: Kysely<Database>,
   id: string,
   audit: AuditActor,

@@ -1,22 +1,17 @@
-import { createHash } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rowOutcomes } from '../../batches/batch.js';
-import { parseBatchFile, type RowError } from '../../batches/batch-file.js';
-import { dryRunBatch } from '../../batches/batch-preview.js';
+import { batchReport } from '../../batches/batch-report.js';
 import {
-  batchRows,
-  batchView,
-  BatchStateConflict,
-  findBatchByFile,
-  listBatches,
-  loadBatch,
-  recordBatch,
+  checkBatch,
+  readBatch,
+  readBatches,
+  readBatchRows,
   resumeBatch,
+  startBatch,
   stopBatch,
-} from '../../batches/batch-records.js';
-import { ApiError, type ApiErrorDetail } from '../api-error.js';
+  type BatchCommandContext,
+} from '../../batches/commands.js';
 import { answers, refusedCall, refusedWrite } from '../answers.js';
 import { principalOf } from '../auth/authenticate.js';
 import { auditActorOf, requireAction } from '../auth/authorize.js';
@@ -145,16 +140,23 @@ const rowsSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-/** The place of a row error, in the API's `{field, message}` details. */
-function detailOf(error: RowError): ApiErrorDetail {
+function commandContext(ctx: HttpContext): BatchCommandContext {
   return {
-    field: error.column ? `row ${error.row}, column ${error.column}` : `row ${error.row}`,
-    message: error.message,
+    store: ctx.store,
+    clock: ctx.clock,
+    preview: {
+      clock: ctx.clock,
+      policy: ctx.policy,
+      evidenceKeys: ctx.evidenceKeys,
+      ...(ctx.submit.ticketDesk && { ticketDesk: ctx.submit.ticketDesk }),
+    },
+    wake: ctx.submit.wake,
   };
 }
 
 /** Bulk outage mode: check a file, run it, follow it, stop and resume it, download its report. */
 export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
+  const commands = commandContext(ctx);
   return (app, _options, done) => {
     app.post(
       '/api/v1/batches',
@@ -177,80 +179,18 @@ export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
       },
       async (request, reply) => {
         const principal = principalOf(request);
-        const body = request.body;
-        if (!request.query.dryRun) requireAction(principal, 'runBatch');
-        const parsed = parseBatchFile(body.format, body.content);
-        if (parsed.fileErrors.length > 0) {
-          const details = parsed.fileErrors.map(detailOf);
-          throw new ApiError(
-            'VALIDATION_FAILED',
-            `The batch file cannot be read: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
-            details,
-          );
-        }
+        const { format, content, fileName, reason, skipInvalid } = request.body;
         if (request.query.dryRun) {
-          const answer = await dryRunBatch(
-            ctx.store.db,
-            {
-              clock: ctx.clock,
-              policy: ctx.policy,
-              evidenceKeys: ctx.evidenceKeys,
-              ...(ctx.submit.ticketDesk && { ticketDesk: ctx.submit.ticketDesk }),
-            },
-            parsed.rows,
-            principal.name,
-          );
+          const answer = await checkBatch(commands, { format, content }, principal);
           return reply.status(200).send(answer);
         }
-
-        if (body.reason === undefined)
-          throw new ApiError(
-            'VALIDATION_FAILED',
-            'A batch runs with a reason: say in a sentence why these customers get a license.',
-            [{ field: 'body.reason', message: 'required to run a batch' }],
-          );
-        const fileSha256 = createHash('sha256').update(body.content).digest('hex');
-        const known = await findBatchByFile(ctx.store.db, fileSha256);
-        if (known) return reply.status(202).send(await answerForKnown(ctx, known.id, request));
-
-        const invalid = parsed.rows.flatMap((row) => ('errors' in row ? row.errors : []));
-        if (invalid.length > 0 && !body.skipInvalid) {
-          const rows = new Set(invalid.map((error) => error.row)).size;
-          throw new ApiError(
-            'BATCH_HAS_INVALID_ROWS',
-            `${rows} of ${parsed.rows.length} rows are invalid (nothing was run): fix them, or run the batch with skipInvalid to issue the others.`,
-            invalid.slice(0, 200).map(detailOf),
-          );
-        }
-        const now = ctx.clock.now();
-        let id: string;
-        try {
-          id = await ctx.store.db.transaction().execute((trx) =>
-            recordBatch(
-              trx,
-              {
-                fileName: body.fileName,
-                fileSha256,
-                format: body.format,
-                reason: body.reason ?? '',
-                createdBy: principal.name,
-                audit: auditActorOf(request),
-                skipInvalid: body.skipInvalid,
-              },
-              parsed.rows,
-              now,
-            ),
-          );
-        } catch (error) {
-          // The same file sent twice at once: the second finds the first's batch.
-          const raced = await findBatchByFile(ctx.store.db, fileSha256);
-          if (!raced) throw error;
-          id = raced.id;
-        }
-        ctx.submit.wake.notify();
-        const batch = await loadBatch(ctx.store.db, id);
-        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${id}.`);
-        return reply.status(202).send(await batchView(ctx.store.db, batch, ctx.clock.now()));
+        requireAction(principal, 'runBatch');
+        const batch = await startBatch(
+          commands,
+          { format, content, fileName, reason, skipInvalid },
+          { name: principal.name, audit: auditActorOf(request) },
+        );
+        return reply.status(202).send(batch);
       },
     );
 
@@ -264,9 +204,7 @@ export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           response: answers({ 200: z.object({ items: z.array(batchViewSchema) }) }, refusedCall),
         },
       },
-      async (request) => ({
-        items: await listBatches(ctx.store.db, request.query.limit, ctx.clock.now()),
-      }),
+      async (request) => ({ items: await readBatches(commands, request.query.limit) }),
     );
 
     app.get(
@@ -279,11 +217,7 @@ export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           response: answers({ 200: batchViewSchema }, [...refusedCall, 'NOT_FOUND']),
         },
       },
-      async (request) => {
-        const batch = await loadBatch(ctx.store.db, request.params.id);
-        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
-        return batchView(ctx.store.db, batch, ctx.clock.now());
-      },
+      async (request) => readBatch(commands, request.params.id),
     );
 
     app.get(
@@ -297,16 +231,7 @@ export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           response: answers({ 200: rowsSchema }, [...refusedCall, 'NOT_FOUND']),
         },
       },
-      async (request) => {
-        const batch = await loadBatch(ctx.store.db, request.params.id);
-        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
-        const { outcome, cursor, limit } = request.query;
-        return batchRows(ctx.store.db, batch.id, {
-          limit,
-          ...(outcome && { outcome }),
-          ...(cursor && { after: Number(cursor) }),
-        });
-      },
+      async (request) => readBatchRows(commands, request.params.id, request.query),
     );
 
     app.get(
@@ -323,47 +248,11 @@ export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
         },
       },
       async (request, reply) => {
-        const batch = await loadBatch(ctx.store.db, request.params.id);
-        if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
-        const lines: string[] = [
-          stringify([
-            [
-              'row',
-              'outcome',
-              'request_id',
-              'customer_email',
-              'user_count',
-              'license_fingerprint',
-              'message',
-            ],
-          ]),
-        ];
-        let after = 0;
-        for (;;) {
-          const page = await batchRows(ctx.store.db, batch.id, { after, limit: 1_000 });
-          lines.push(
-            stringify(
-              page.rows.map((row) => [
-                row.row,
-                row.outcome,
-                row.requestId ?? '',
-                row.customerEmail,
-                row.userCount,
-                row.licenseFingerprint ?? '',
-                row.message ?? '',
-              ]),
-              // A cell a spreadsheet would run as a formula is quoted as text.
-              { escape_formulas: true },
-            ),
-          );
-          if (page.nextCursor === null) break;
-          after = Number(page.nextCursor);
-        }
-        const name = `batch-${batch.id}.csv`;
+        const report = await batchReport(commands, request.params.id);
         return reply
           .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}"`)
-          .send(lines.join(''));
+          .header('content-disposition', `attachment; filename="${report.fileName}"`)
+          .send(report.csv);
       },
     );
 
@@ -382,41 +271,11 @@ export function batchRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           },
         },
         async (request) => {
-          const batch = await loadBatch(ctx.store.db, request.params.id);
-          if (!batch) throw new ApiError('NOT_FOUND', `No batch ${request.params.id}.`);
-          try {
-            const change = verb === 'stop' ? stopBatch : resumeBatch;
-            await change(ctx.store.db, batch.id, auditActorOf(request), ctx.clock.now());
-          } catch (error) {
-            if (error instanceof BatchStateConflict) throw new ApiError('CONFLICT', error.message);
-            throw error;
-          }
-          if (verb === 'resume') ctx.submit.wake.notify();
-          const now = await loadBatch(ctx.store.db, batch.id);
-          return batchView(ctx.store.db, now ?? batch, ctx.clock.now());
+          const change = verb === 'stop' ? stopBatch : resumeBatch;
+          return change(commands, request.params.id, { audit: auditActorOf(request) });
         },
       );
     }
     done();
   };
-}
-
-/** The same file again is the same batch: a stopped one resumes, any other is answered as it is. */
-async function answerForKnown(
-  ctx: HttpContext,
-  id: string,
-  request: Parameters<typeof auditActorOf>[0],
-) {
-  const batch = await loadBatch(ctx.store.db, id);
-  if (!batch) throw new ApiError('NOT_FOUND', `No batch ${id}.`);
-  if (batch.state === 'stopped') {
-    try {
-      await resumeBatch(ctx.store.db, id, auditActorOf(request), ctx.clock.now());
-      ctx.submit.wake.notify();
-    } catch (error) {
-      if (!(error instanceof BatchStateConflict)) throw error;
-    }
-  }
-  const now = await loadBatch(ctx.store.db, id);
-  return batchView(ctx.store.db, now ?? batch, ctx.clock.now());
 }
