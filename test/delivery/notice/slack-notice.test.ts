@@ -200,6 +200,7 @@ describe('SlackBotNotice against the fake Slack', () => {
       [
         ['Slack token', true],
         ['Slack channel', true],
+        ['Slack history', true],
       ],
     );
     assert.match(rows[0]!.detail, /@lifeline in Lifeline Test/);
