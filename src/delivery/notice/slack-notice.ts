@@ -203,7 +203,13 @@ export class SlackBotNotice implements NoticeChannel {
   /** Whether a retried notice can look for its first attempt (advice only: posting still works). */
   private async checkHistory(): Promise<ReadinessCheck | undefined> {
     const channel = this.settings.channel;
-    if (!CHANNEL_ID.test(channel)) return undefined;
+    if (!CHANNEL_ID.test(channel)) {
+      return {
+        name: 'Slack history',
+        ok: true,
+        detail: `not available for a channel name: a notice whose answer was lost may be posted twice; set SLACK_CHANNEL to the channel's id (C…) and ${historyAdvice}`,
+      };
+    }
     try {
       await this.client.conversations.history({ channel, limit: 1 });
       return {
