@@ -109,6 +109,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         GITLAB_PROJECT: gitlab.project.path,
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_API_URL: via(slack.apiUrl, 'slack'),
+        // An id, not a name: a retried notice reads the channel's history, which takes ids only.
+        SLACK_CHANNEL: 'C0LIFELINE1',
         ZENDESK_URL: via(zendesk.url, 'zendesk'),
         ZENDESK_EMAIL: zendesk.email,
         ZENDESK_API_TOKEN: zendesk.apiToken,

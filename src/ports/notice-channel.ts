@@ -7,10 +7,22 @@ import type { ReadinessCheck } from './delivery-error.js';
  */
 export interface NoticeChannel {
   readonly name: 'timeline' | 'slack';
-  post(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
+  post(
+    outcome: RequestOutcome,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }>;
   /** Posts a message of our own (the hand-off, the audit head), already safe for Slack mrkdwn. */
   postText(message: NoticeText): Promise<{ ref?: string; destination: string }>;
   check(): Promise<ReadinessCheck[]>;
+}
+
+/**
+ * Given on a retry: an earlier attempt may have been taken by the channel whose answer was lost
+ * (a hang, a deadline), so a channel that can read back what it posted looks for the notice
+ * posted since `since` (ms since the epoch, our clock) before posting it again.
+ */
+export interface NoticeRetry {
+  since: number;
 }
 
 /** A message that is not a request's outcome; `text` is Slack mrkdwn, escaped by its author. */

@@ -61,11 +61,14 @@ export function buildTracker(
 }
 
 /** The licensing channel: Slack when configured, else the request's timeline only. */
-export function buildNotice(config: Config): { notice: NoticeChannel; destination: string } {
+export function buildNotice(
+  config: Config,
+  logger?: Logger,
+): { notice: NoticeChannel; destination: string } {
   const slack = parseSlackSettings(config.env);
   return slack
     ? {
-        notice: createSlackNotice(slack),
+        notice: createSlackNotice(slack, { ...(logger && { logger }) }),
         destination: `Slack ${slack.channel ?? 'incoming webhook'}`,
       }
     : { notice: timelineNotice(), destination: 'timeline only (Slack not configured)' };
@@ -87,7 +90,7 @@ export function buildTicketDesk(config: Config): { ticketDesk: TicketDesk; desti
 export function buildAdapters(config: Config, store: Store, logger: Logger): Adapters {
   const mail = buildMail(config, logger);
   const tracker = buildTracker(config, store);
-  const notice = buildNotice(config);
+  const notice = buildNotice(config, logger);
   const ticket = buildTicketDesk(config);
   return {
     mailer: mail.mailer,

@@ -18,8 +18,15 @@
  * Web API (`POST /api/<method>`, form-encoded like @slack/web-api sends, or JSON; token as
  * `Authorization: Bearer` or a `token` field): `auth.test`; `chat.postMessage` (channel by id,
  * `#name` or name; errors `not_authed`, `invalid_auth`, `channel_not_found`, `not_in_channel`,
- * `is_archived`, `no_text`, `invalid_blocks`); `conversations.info` (needs the `channels:read`
- * scope, else `missing_scope` with `needed`). Webhook (`POST /services/…`): `200 ok`, or 400
+ * `is_archived`, `no_text`, `invalid_blocks`; `metadata` kept, as a JSON string or object);
+ * `conversations.info` (needs the `channels:read` scope, else `missing_scope` with `needed`);
+ * `conversations.history` (channel by id only; needs `channels:history`, or `groups:history` for a
+ * private channel; newest first, `oldest`/`latest` exclusive unless `inclusive`, `limit` (default
+ * 100, at most 999) with `has_more` and `response_metadata.next_cursor`, `metadata` only with
+ * `include_all_metadata`; errors `channel_not_found`, `not_in_channel`, `invalid_cursor`).
+ * `slack.takeAndHangNext()`: the next `chat.postMessage` is posted but never answered, and
+ * `slack.takeAndFailNext(500)` posted but answered with that status (the remote took it and
+ * its answer was lost). Webhook (`POST /services/…`): `200 ok`, or 400
  * `invalid_payload` / `no_text`, 404 `no_service` for an unknown path.
  * A scripted 429 answers `{"ok":false,"error":"ratelimited"}`, like Slack.
  */
@@ -56,7 +63,7 @@ export interface FakeSlackMessage {
 export interface FakeSlackOptions {
   /** Default `xoxb-fake-bot-token-1234`. */
   botToken?: string;
-  /** Default `['chat:write', 'channels:read']`. */
+  /** Default `['chat:write', 'channels:read', 'channels:history']`. */
   scopes?: string[];
   channels?: FakeSlackChannel[];
 }
@@ -70,6 +77,10 @@ export interface FakeSlack {
   messages: FakeSlackMessage[];
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
+  /** The next `times` (default 1) `chat.postMessage` calls are posted but never answered. */
+  takeAndHangNext(times?: number): void;
+  /** The next `chat.postMessage` is posted but answered with `status` (`internal_error`). */
+  takeAndFailNext(status: number): void;
   /** Answer every request `ms` later (the bench's slow remotes). */
   slowDown(ms: number): void;
   stop(): Promise<void>;
@@ -79,18 +90,20 @@ const WEBHOOK_PATH = '/services/T0LIFELINE/B0WEBHOOK/fakeWebhookSecret42';
 
 export async function startSlackServer(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const botToken = options.botToken ?? 'xoxb-fake-bot-token-1234';
-  const scopes = options.scopes ?? ['chat:write', 'channels:read'];
+  const scopes = options.scopes ?? ['chat:write', 'channels:read', 'channels:history'];
   const channels = options.channels ?? [
     { id: 'C0LIFELINE1', name: 'support_licensing-subscription', isMember: true },
   ];
   const messages: FakeSlackMessage[] = [];
   let counter = 0;
+  let hangs = 0;
+  const lostAnswers: number[] = [];
   const nextTs = () => {
     counter += 1;
     return `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
   };
 
-  const handle = (request: RecordedRequest): FakeReply => {
+  const handle = (request: RecordedRequest): FakeReply | Promise<FakeReply> => {
     if (request.method !== 'POST') return { status: 405, text: 'method_not_allowed' };
     if (request.path.startsWith('/services/')) return webhook(request);
     if (!request.path.startsWith('/api/')) return { status: 404, text: 'not found' };
@@ -112,6 +125,8 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
         });
       case 'chat.postMessage':
         return postMessage(fields);
+      case 'conversations.history':
+        return history(fields);
       case 'conversations.info': {
         if (!scopes.includes('channels:read')) {
           return apiError('missing_scope', { needed: 'channels:read', provided: scopes.join(',') });
@@ -135,7 +150,7 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     }
   };
 
-  const postMessage = (fields: Record<string, unknown>): FakeReply => {
+  const postMessage = (fields: Record<string, unknown>): FakeReply | Promise<FakeReply> => {
     const wanted = stringField(fields.channel)?.replace(/^#/, '');
     const channel = channels.find(
       (candidate) => candidate.id === wanted || candidate.name === wanted,
@@ -147,6 +162,8 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     if (blocks === 'invalid') return apiError('invalid_blocks');
     const text = stringField(fields.text);
     if (!text && !blocks) return apiError('no_text');
+    const metadata = parseJsonField(fields.metadata);
+    if (metadata === 'invalid') return apiError('invalid_metadata_format');
     const ts = nextTs();
     messages.push({
       channel: channel.id,
@@ -154,9 +171,59 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
       text,
       blocks,
       via: 'api',
-      fields: { ...fields, blocks },
+      fields: { ...fields, blocks, ...(metadata !== undefined && { metadata }) },
     });
+    if (hangs > 0) {
+      hangs -= 1;
+      return new Promise<FakeReply>(() => undefined);
+    }
+    const lost = lostAnswers.shift();
+    if (lost !== undefined) return { status: lost, text: 'internal_error' };
     return apiOk({ channel: channel.id, ts, message: { type: 'message', text, ts, blocks } });
+  };
+
+  const history = (fields: Record<string, unknown>): FakeReply => {
+    const channel = channels.find((candidate) => candidate.id === stringField(fields.channel));
+    if (!channel || (channel.isPrivate && !channel.isMember)) return apiError('channel_not_found');
+    const scope = channel.isPrivate ? 'groups:history' : 'channels:history';
+    if (!scopes.includes(scope)) {
+      return apiError('missing_scope', { needed: scope, provided: scopes.join(',') });
+    }
+    if (!channel.isMember) return apiError('not_in_channel');
+    const inclusive = String(fields.inclusive) === 'true' || String(fields.inclusive) === '1';
+    const oldest = Number(stringField(fields.oldest) ?? '0');
+    const latest = Number(stringField(fields.latest) ?? String(Date.now() / 1000 + 1));
+    const limit = Math.min(999, Math.max(1, Number(stringField(fields.limit) ?? '100') || 100));
+    const withMetadata = String(fields.include_all_metadata) === 'true';
+    const within = messages
+      .filter((message) => message.channel === channel.id && message.via === 'api')
+      .filter((message) => {
+        const at = Number(message.ts);
+        return inclusive ? at >= oldest && at <= latest : at > oldest && at < latest;
+      })
+      .reverse();
+    const cursor = stringField(fields.cursor);
+    const start = cursor === undefined ? 0 : Number(/^offset:(\d+)$/.exec(cursor)?.[1] ?? NaN);
+    if (!Number.isInteger(start)) return apiError('invalid_cursor');
+    const page = within.slice(start, start + limit);
+    const hasMore = start + limit < within.length;
+    return apiOk({
+      messages: page.map((message) => ({
+        type: 'message',
+        user: 'U0LIFELINE',
+        bot_id: 'B0LIFELINE',
+        text: message.text ?? '',
+        ts: message.ts,
+        ...(message.blocks && { blocks: message.blocks }),
+        ...(withMetadata &&
+          message.fields.metadata !== undefined && {
+            metadata: message.fields.metadata,
+          }),
+      })),
+      has_more: hasMore,
+      pin_count: 0,
+      response_metadata: { next_cursor: hasMore ? `offset:${start + limit}` : '' },
+    });
   };
 
   const webhook = (request: RecordedRequest): FakeReply => {
@@ -188,6 +255,12 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     botToken,
     channels,
     messages,
+    takeAndHangNext(times = 1) {
+      hangs += times;
+    },
+    takeAndFailNext(status) {
+      lostAnswers.push(status);
+    },
   };
 }
 
@@ -205,6 +278,16 @@ function asFields(body: unknown): Record<string, unknown> {
 
 function stringField(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** An object field (metadata) arrives as a JSON string in form posts, an object in JSON posts. */
+function parseJsonField(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return 'invalid';
+  }
 }
 
 /** Blocks arrive as a JSON string in form posts and as an array in JSON posts. */

@@ -60,6 +60,7 @@ for (const database of testDatabases) {
         GITLAB_PROJECT: gitlab.project.path,
         SLACK_BOT_TOKEN: slack.botToken,
         SLACK_API_URL: slack.apiUrl,
+        SLACK_CHANNEL: 'C0LIFELINE1',
         ZENDESK_URL: zendesk.url,
         ZENDESK_EMAIL: zendesk.email,
         ZENDESK_API_TOKEN: zendesk.apiToken,
@@ -140,6 +141,24 @@ for (const database of testDatabases) {
       assert.match(note?.body ?? '', /320/);
       assert.ok(ticket.tags.includes('emergency_license_issued'));
       assert.ok(ticket.tags.includes('weekend_emergency'), 'other tags are kept');
+    });
+
+    it('posts a notice once when Slack took the first attempt but its answer was lost', async () => {
+      slack.takeAndFailNext(500);
+      const created = await lifeline.api('/api/v1/requests', {
+        body: shotsBody({}, { customerEmail: 'it@lost-answer.example' }),
+      });
+      const request = await settled(created.body.id);
+      const notice = (
+        request.deliveries as Array<{ channel: string; state: string; attempts: number }>
+      ).find((d) => d.channel === 'notice');
+      assert.equal(notice?.state, 'delivered');
+      assert.equal(notice?.attempts, 2, 'one attempt whose answer was lost, then found');
+      const posted = slack.messages.filter((m) => {
+        const metadata = m.fields.metadata as { event_payload?: Record<string, unknown> };
+        return metadata?.event_payload?.request_id === created.body.id;
+      });
+      assert.equal(posted.length, 1, 'exactly one notice in the channel');
     });
 
     it('retries a 450 from the mail server and then delivers', async () => {

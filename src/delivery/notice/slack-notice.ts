@@ -7,15 +7,21 @@
  * timeout, no absolute URLs, and a silent logger (its default logs to the console).
  * The package is loaded on first use (`slack-web-api.ts`), so a service without Slack never
  * loads it.
+ *
+ * `chat.postMessage` has no idempotency key, so a retry first looks for its own notice in the
+ * channel's recent history (`posted-notice.ts`) and does not post it twice when a hang or a
+ * deadline lost the first answer.
  */
 import type { Logger, WebClient } from '@slack/web-api';
+import type { Logger as ServiceLogger } from 'pino';
 import type { RequestOutcome } from '../../ports/outcome.js';
 import { DeliveryError, type ReadinessCheck } from '../../ports/delivery-error.js';
 import { classifyHttpFailure, classifyNetworkFailure } from '../http/classify-http-failure.js';
 import { DEFAULT_TIMEOUT_MS } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
 import { scrubSecrets } from '../http/scrub-secrets.js';
-import type { NoticeChannel, NoticeText } from '../../ports/notice-channel.js';
+import type { NoticeChannel, NoticeRetry, NoticeText } from '../../ports/notice-channel.js';
+import { findPostedNotice, noticeMetadata } from './posted-notice.js';
 import { textBlocks } from './slack-message.js';
 import { slackApiError } from './slack-errors.js';
 import { renderSlackNotice } from './slack-message.js';
@@ -39,6 +45,8 @@ const silentLogger: Logger = {
 export interface SlackNoticeOptions {
   /** Per-call timeout in ms (default 15 s); tests shorten it. */
   timeoutMs?: number;
+  /** Told once per reason when a retry cannot read the channel's history. */
+  logger?: Pick<ServiceLogger, 'warn'>;
 }
 
 /** The Slack notice for the configured kind: a bot (`SlackBotNotice`) or an incoming webhook. */
@@ -56,12 +64,15 @@ export class SlackBotNotice implements NoticeChannel {
   private readonly client: WebClient;
   private readonly service: RemoteService;
   private readonly timeoutMs: number;
+  private readonly logger: Pick<ServiceLogger, 'warn'> | undefined;
+  private readonly historyWarnings = new Set<string>();
 
   constructor(
     private readonly settings: Extract<SlackSettings, { kind: 'bot' }>,
     options: SlackNoticeOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.logger = options.logger;
     this.client = new (slackWebApi().WebClient)(settings.token, {
       slackApiUrl: settings.apiUrl,
       retryConfig: { retries: 0 },
@@ -81,7 +92,15 @@ export class SlackBotNotice implements NoticeChannel {
     };
   }
 
-  async post(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
+  async post(
+    outcome: RequestOutcome,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }> {
+    if (retry) {
+      const found = await this.lookForNotice(outcome, retry);
+      if (found)
+        return { ref: found, destination: `Slack ${this.settings.channel} (posted before)` };
+    }
     const message = renderSlackNotice(outcome);
     const action = `posting the notice to ${this.settings.channel}`;
     try {
@@ -89,6 +108,7 @@ export class SlackBotNotice implements NoticeChannel {
         channel: this.settings.channel,
         text: message.text,
         blocks: message.blocks,
+        metadata: noticeMetadata(outcome),
         // Zendesk links need a login: a preview would only show the sign-in page.
         unfurl_links: false,
         unfurl_media: false,
@@ -99,6 +119,48 @@ export class SlackBotNotice implements NoticeChannel {
     } catch (error) {
       throw this.classify(error, action);
     }
+  }
+
+  /**
+   * The `ts` of this notice when an earlier attempt posted it. A history Slack refuses (no
+   * `channels:history` scope, a channel given by name) is warned about once and the notice is
+   * posted: a possible second copy is better than no notice. A hang or an outage is thrown,
+   * like the post's own, so the job tries again later.
+   */
+  private async lookForNotice(
+    outcome: RequestOutcome,
+    retry: NoticeRetry,
+  ): Promise<string | undefined> {
+    const channel = this.settings.channel;
+    if (!CHANNEL_ID.test(channel)) {
+      this.warnOnce(
+        'channel-name',
+        `SLACK_CHANNEL is a name (${channel}); set it to the channel's id (C…) so a retried notice can look for its first attempt in the channel's history`,
+      );
+      return undefined;
+    }
+    try {
+      return await findPostedNotice(this.client, channel, outcome, retry.since);
+    } catch (error) {
+      if (
+        error instanceof slackWebApi().WebAPIPlatformError &&
+        error.data.error !== 'ratelimited'
+      ) {
+        const needed = neededScope(error.data);
+        this.warnOnce(
+          error.data.error,
+          `Slack refused reading ${channel}'s history (${error.data.error}${needed ? `, needs ${needed}` : ''}): a retried notice is posted without looking for its first attempt, which may show it twice; ${historyAdvice}`,
+        );
+        return undefined;
+      }
+      throw this.classify(error, `looking for the notice in ${channel}`);
+    }
+  }
+
+  private warnOnce(reason: string, message: string): void {
+    if (this.historyWarnings.has(reason)) return;
+    this.historyWarnings.add(reason);
+    this.logger?.warn({ channel: this.settings.channel, reason }, message);
   }
 
   async postText(message: NoticeText): Promise<{ ref?: string; destination: string }> {
@@ -131,8 +193,42 @@ export class SlackBotNotice implements NoticeChannel {
       rows.push({ name: 'Slack token', ok: false, detail: failure.message, fix: fixFor(failure) });
       return rows;
     }
-    rows.push(await this.checkChannel());
+    const channel = await this.checkChannel();
+    rows.push(channel);
+    const history = channel.ok ? await this.checkHistory() : undefined;
+    if (history) rows.push(history);
     return rows;
+  }
+
+  /** Whether a retried notice can look for its first attempt (advice only: posting still works). */
+  private async checkHistory(): Promise<ReadinessCheck | undefined> {
+    const channel = this.settings.channel;
+    if (!CHANNEL_ID.test(channel)) {
+      return {
+        name: 'Slack history',
+        ok: true,
+        detail: `not available for a channel name: a notice whose answer was lost may be posted twice; set SLACK_CHANNEL to the channel's id (C…) and ${historyAdvice}`,
+      };
+    }
+    try {
+      await this.client.conversations.history({ channel, limit: 1 });
+      return {
+        name: 'Slack history',
+        ok: true,
+        detail: `a retried notice looks for its first attempt in ${channel} before posting again`,
+      };
+    } catch (error) {
+      if (error instanceof slackWebApi().WebAPIPlatformError) {
+        const needed = neededScope(error.data);
+        return {
+          name: 'Slack history',
+          ok: true,
+          detail: `not available (${error.data.error}${needed ? `, needs ${needed}` : ''}): a notice whose answer was lost may be posted twice; ${historyAdvice}`,
+        };
+      }
+      const failure = this.classify(error, `reading ${channel}'s history`);
+      return { name: 'Slack history', ok: false, detail: failure.message, fix: fixFor(failure) };
+    }
   }
 
   private async checkChannel(): Promise<ReadinessCheck> {
@@ -228,6 +324,9 @@ export class SlackBotNotice implements NoticeChannel {
     });
   }
 }
+
+const historyAdvice =
+  'add the channels:history scope (groups:history for a private channel) to the Slack app and reinstall it';
 
 /** `missing_scope` replies name the scope they wanted in `needed`. */
 function neededScope(data: object): string | undefined {

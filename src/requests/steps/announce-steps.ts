@@ -1,6 +1,7 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
+import type { NoticeRetry } from '../../ports/notice-channel.js';
 import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
@@ -13,7 +14,10 @@ import { coverOutcomeOf } from '../cover-records.js';
 import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
 interface Announcement {
-  send(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
+  send(
+    outcome: RequestOutcome,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }>;
   done: TimelineKind;
   failed: TimelineKind;
   what: string;
@@ -38,7 +42,11 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
       const outcome = parseCoverEventKey(delivery.purpose)
         ? await coverOutcomeOf(db, request, delivery.purpose, ctx.requestUrl(request.id))
         : outcomeOf(request, license, kind, ctx.requestUrl(request.id), approval);
-      const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome));
+      // A job claimed before (a timeout, a crash) or a delivery that failed before may have
+      // reached the remote with its answer lost: the channel looks for it before sending again.
+      const retry =
+        job.attempts > 1 || delivery.attempts > 0 ? { since: delivery.created_at } : undefined;
+      const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome, retry));
       const now = ctx.clock.now();
       await recordAfterDelivery(
         () =>
@@ -106,7 +114,7 @@ export const noteTicket = defineRequestStep({
 
 function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
-    send: (outcome) => ctx.notice.post(outcome),
+    send: (outcome, retry) => ctx.notice.post(outcome, retry),
     done: 'notice.posted',
     failed: 'notice.failed',
     what: 'Notice to the licensing team',

@@ -200,6 +200,7 @@ describe('SlackBotNotice against the fake Slack', () => {
       [
         ['Slack token', true],
         ['Slack channel', true],
+        ['Slack history', true],
       ],
     );
     assert.match(rows[0]!.detail, /@lifeline in Lifeline Test/);
@@ -228,6 +229,8 @@ describe('SlackBotNotice against the fake Slack', () => {
     const rows = await notice.check();
     assert.equal(rows[1]?.ok, true);
     assert.match(rows[1]?.detail ?? '', /not verified/);
+    assert.equal(rows[2]?.name, 'Slack history');
+    assert.match(rows[2]?.detail ?? '', /set SLACK_CHANNEL to the channel's id/);
 
     const bad = await new SlackBotNotice({
       kind: 'bot',
