@@ -91,7 +91,8 @@ export async function benchEndToEnd(
             id: String(100_000 + n),
             url: `https://support.example.com/agent/tickets/${100_000 + n}`,
           },
-          customerEmail: `admin@customer-${n}.bench.example`,
+          // A registrable domain of its own per customer: under one domain the repeat rule would hold them.
+          customerEmail: `admin@bench-customer-${n}.example`,
           userCount: 100 + (n % 400),
           evidence: {
             plan: 'premium',

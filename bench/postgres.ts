@@ -120,7 +120,8 @@ export async function benchPostgresThroughput(
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
             body: JSON.stringify({
               ticket: { id: `${run}-${n}`, url: `https://support.example.com/tickets/${n}` },
-              customerEmail: `admin@c${n}-${run}.bench.example`,
+              // A registrable domain of its own per customer: under one domain the repeat rule would hold them.
+              customerEmail: `admin@bench-c${n}-${run}.example`,
               userCount: 100 + (n % 400),
               evidence: {
                 plan: 'premium',
