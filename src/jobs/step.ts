@@ -37,6 +37,16 @@ export interface StepDefinition<Kind extends string, Input, Context> {
   handler(context: Context): JobHandler;
 }
 
+/**
+ * What a delivery step's job is asked with: the delivery it carries out, and the round (a resend
+ * or a retry after a step failed for good starts a new one, so its unique key is free again).
+ */
+export interface DeliveryJobInput {
+  requestId: string;
+  deliveryId: string;
+  round?: number;
+}
+
 /** A registered step: its contract and the job that asks for it. */
 export interface Step<Kind extends string, Input, Context> extends StepDefinition<
   Kind,

@@ -1,5 +1,5 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
-import { defineRequestStep } from '../../jobs/step.js';
+import { defineRequestStep, type DeliveryJobInput } from '../../jobs/step.js';
 import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
 import type { NoticeRetry } from '../../ports/notice-channel.js';
 import { loadApproval } from '../approval-records.js';
@@ -84,19 +84,13 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
 }
 
 /** Which delivery an announcement carries out, once per round (a retry is a new round). */
-interface AnnouncementJob {
-  requestId: string;
-  deliveryId: string;
-  round?: number;
-}
-
 export const postNotice = defineRequestStep({
   kind: 'post_notice',
   label: 'post the notice to the licensing channel',
   maxAttempts: 12,
   concurrency: 2,
   remote: 'notice',
-  uniqueKey: ({ deliveryId, round = 0 }: AnnouncementJob) => `post_notice:${deliveryId}:${round}`,
+  uniqueKey: ({ deliveryId, round = 0 }: DeliveryJobInput) => `post_notice:${deliveryId}:${round}`,
   place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
   handler: (ctx: PipelineContext) => postNoticeStep(ctx),
 });
@@ -107,7 +101,7 @@ export const noteTicket = defineRequestStep({
   maxAttempts: 12,
   concurrency: 2,
   remote: 'ticket',
-  uniqueKey: ({ deliveryId, round = 0 }: AnnouncementJob) => `note_ticket:${deliveryId}:${round}`,
+  uniqueKey: ({ deliveryId, round = 0 }: DeliveryJobInput) => `note_ticket:${deliveryId}:${round}`,
   place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
   handler: (ctx: PipelineContext) => noteTicketStep(ctx),
 });

@@ -1,5 +1,5 @@
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
-import { defineRequestStep } from '../../jobs/step.js';
+import { defineRequestStep, type DeliveryJobInput } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import { coverTrackerComment } from '../cover-outcome.js';
 import { coverOutcomeOf } from '../cover-records.js';
@@ -17,14 +17,8 @@ export const commentTrackerIssue = defineRequestStep({
   maxAttempts: 20,
   concurrency: 2,
   remote: 'tracker',
-  uniqueKey: ({
-    deliveryId,
-    round = 0,
-  }: {
-    requestId: string;
-    deliveryId: string;
-    round?: number;
-  }) => `comment_tracker_issue:${deliveryId}:${round}`,
+  uniqueKey: ({ deliveryId, round = 0 }: DeliveryJobInput) =>
+    `comment_tracker_issue:${deliveryId}:${round}`,
   place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
   handler: (ctx: PipelineContext) => commentTrackerIssueStep(ctx),
 });

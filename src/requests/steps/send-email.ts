@@ -1,6 +1,6 @@
 import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
-import { defineRequestStep } from '../../jobs/step.js';
+import { defineRequestStep, type DeliveryJobInput } from '../../jobs/step.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { renderCoverReminderEmail } from '../../delivery/mail/cover-reminder-email.js';
 import { parseCoverEventKey } from '../cover.js';
@@ -22,14 +22,7 @@ export const sendEmail = defineRequestStep({
   maxAttempts: 12,
   concurrency: 3,
   remote: 'mail',
-  uniqueKey: ({
-    deliveryId,
-    round = 0,
-  }: {
-    requestId: string;
-    deliveryId: string;
-    round?: number;
-  }) => `send_email:${deliveryId}:${round}`,
+  uniqueKey: ({ deliveryId, round = 0 }: DeliveryJobInput) => `send_email:${deliveryId}:${round}`,
   place: ({ requestId, deliveryId }) => ({ requestId, deliveryId }),
   handler: (ctx: PipelineContext) => sendEmailStep(ctx),
 });
