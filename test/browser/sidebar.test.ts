@@ -193,9 +193,11 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     const summary = page.getByRole('alert');
     await summary.getByText('Enter the number of users').waitFor();
-    assert.equal(
-      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
-      true,
+    // The form moves focus on the next animation frame, after the list is drawn.
+    await page.waitForFunction(
+      () => document.activeElement?.classList.contains('error-summary') === true,
+      undefined,
+      { timeout: 5_000 },
     );
     await screenshot(page, 'sidebar-errors');
 
