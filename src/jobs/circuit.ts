@@ -16,6 +16,8 @@ export interface CircuitRecord {
   consecutiveFailures: number;
   /** Set once opened, until an answer closes it (epoch ms). */
   openUntil?: number;
+  /** When it went from closed to open: kept while it reopens, until an answer closes it. */
+  openedAt?: number;
   cooldownMs: number;
 }
 
@@ -25,6 +27,8 @@ export interface CircuitState {
   consecutiveFailures: number;
   /** While open: when the next attempt is let through (epoch ms). */
   retryAt?: number;
+  /** While open or half-open: since when the remote has not answered (epoch ms). */
+  since?: number;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface CircuitState {
 export class Circuits {
   private readonly circuits = new Map<
     string,
-    { failures: number; openUntil?: number; cooldownMs: number }
+    { failures: number; openUntil?: number; openedAt?: number; cooldownMs: number }
   >();
 
   constructor(private readonly now: () => number) {}
@@ -64,6 +68,7 @@ export class Circuits {
       failures: record.consecutiveFailures,
       cooldownMs: record.cooldownMs,
       ...(record.openUntil !== undefined && { openUntil: record.openUntil }),
+      ...(record.openedAt !== undefined && { openedAt: record.openedAt }),
     });
   }
 
@@ -76,6 +81,7 @@ export class Circuits {
       consecutiveFailures: circuit.failures,
       cooldownMs: circuit.cooldownMs,
       ...(circuit.openUntil !== undefined && { openUntil: circuit.openUntil }),
+      ...(circuit.openedAt !== undefined && { openedAt: circuit.openedAt }),
     };
   }
 
@@ -99,6 +105,7 @@ export class Circuits {
       circuit.failures = 0;
       circuit.cooldownMs = firstCooldownMs;
       delete circuit.openUntil;
+      delete circuit.openedAt;
       return wasOpen ? this.state(remote) : undefined;
     }
     circuit.failures += 1;
@@ -108,6 +115,8 @@ export class Circuits {
     if (open && !halfOpen) return undefined;
     if (halfOpen || circuit.failures >= failuresToOpen) {
       if (halfOpen) circuit.cooldownMs = Math.min(longestCooldownMs, circuit.cooldownMs * 2);
+      // Kept when it reopens: a reader wants when the remote stopped answering, not the last try.
+      circuit.openedAt ??= this.now();
       circuit.openUntil = this.now() + circuit.cooldownMs;
       return this.state(remote);
     }
@@ -128,6 +137,7 @@ export class Circuits {
       state,
       consecutiveFailures: circuit.failures,
       ...(circuit.openUntil !== undefined && { retryAt: circuit.openUntil }),
+      ...(circuit.openedAt !== undefined && { since: circuit.openedAt }),
     };
   }
 

@@ -137,8 +137,10 @@ export function createMetrics(
     help: "1 while a remote's steps are backed off for not answering (circuit open or half-open), else 0.",
     labelNames: ['remote'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
+      // Every worker's, as the database has them: this process may run none.
+      await circuits?.refresh().catch(() => undefined);
       for (const circuit of circuits?.states() ?? []) {
         this.set({ remote: circuit.remote }, circuit.state === 'closed' ? 0 : 1);
       }

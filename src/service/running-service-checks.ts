@@ -3,12 +3,19 @@ import type { ReadinessCheck } from '../ports/delivery-error.js';
 interface ReadyAnswer {
   status?: string;
   error?: { message?: string };
-  remotes?: Array<{ remote: string; state: string; consecutiveFailures: number; retryAt?: string }>;
+  remotes?: Array<{
+    remote: string;
+    state: string;
+    consecutiveFailures: number;
+    retryAt?: string;
+    since?: string;
+  }>;
 }
 
 /**
  * What a running service says of itself (`GET /readyz` at LIFELINE_URL): whether it is ready
- * (a full disk makes it not) and which remotes its worker backs off (an open circuit). Only
+ * (a full disk makes it not) and which remotes its workers back off (an open circuit, as the
+ * database keeps it for every worker, so an API-only process says it too). Only
  * when LIFELINE_URL names one: `doctor` also runs before the service is started.
  */
 export async function runningServiceChecks(url: string | undefined): Promise<ReadinessCheck[]> {
@@ -47,7 +54,7 @@ export async function runningServiceChecks(url: string | undefined): Promise<Rea
         : {
             name: `circuit ${remote.remote}`,
             ok: false,
-            detail: `${remote.state}: ${remote.consecutiveFailures} attempts in a row got no answer; its steps wait until ${remote.retryAt ?? 'the next try'}`,
+            detail: `${remote.state}${remote.since ? ` since ${remote.since}` : ''}: ${remote.consecutiveFailures} attempts in a row got no answer; its steps wait until ${remote.retryAt ?? 'the next try'}`,
             fix: `check that the ${remote.remote} server answers (its row above)`,
           },
     );

@@ -133,8 +133,9 @@ export async function startService(
   const wake = new WakeSignal();
   const storage = new StorageHealth(() => processClock.now());
   const clock = await databaseClock(processClock, store, config, logger);
-  // Shared by every worker through the database, on its clock (sql/shared-circuits.ts).
-  const circuits = options.roles.worker ? new SharedCircuits(store, () => clock.now()) : undefined;
+  // Shared by every worker through the database, on its clock (sql/shared-circuits.ts); an
+  // API-only process reads them too, for /readyz, /metrics and `doctor`.
+  const circuits = new SharedCircuits(store, () => clock.now());
   const tasks = scheduledTasks(config, {
     store,
     clock,
@@ -334,7 +335,7 @@ export async function startService(
         },
       },
       storage,
-      ...(circuits && { circuits }),
+      circuits,
       ...(publicUrl && { publicUrl }),
       ...(options.undeclaredAnswer && { undeclaredAnswer: options.undeclaredAnswer }),
     });

@@ -269,6 +269,8 @@ export interface RemoteCircuitTable {
   remote: string;
   consecutive_failures: number;
   open_until: number | null;
+  /** When it opened (migration 0016); kept while it reopens. */
+  opened_at: number | null;
   cooldown_ms: number;
   updated_at: number;
   version: number;

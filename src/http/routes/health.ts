@@ -27,7 +27,9 @@ export function healthRoutes(ctx: HttpContext): FastifyPluginCallback {
       const storage = ctx.storage.problem();
       if (storage) return notReady(storage);
       // A remote that does not answer leaves the service ready (requests are accepted and
-      // their licenses made); its circuit says which steps wait.
+      // their licenses made); its circuit says which steps wait. The circuits are read from
+      // the database, where every worker keeps them: this process may run no worker.
+      await ctx.circuits?.refresh().catch(() => undefined);
       return {
         status: 'ready',
         database: ctx.store.dialect,
@@ -37,6 +39,7 @@ export function healthRoutes(ctx: HttpContext): FastifyPluginCallback {
             ...(circuit.retryAt !== undefined && {
               retryAt: new Date(circuit.retryAt).toISOString(),
             }),
+            ...(circuit.since !== undefined && { since: new Date(circuit.since).toISOString() }),
           })),
         }),
       };

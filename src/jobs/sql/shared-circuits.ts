@@ -79,6 +79,7 @@ export class SharedCircuits extends Circuits {
     const values = {
       consecutive_failures: record.consecutiveFailures,
       open_until: record.openUntil ?? null,
+      opened_at: record.openedAt ?? null,
       cooldown_ms: record.cooldownMs,
       updated_at: now,
     };
@@ -107,6 +108,7 @@ function recordOfRow(row: {
   remote: string;
   consecutive_failures: number;
   open_until: number | string | null;
+  opened_at: number | string | null;
   cooldown_ms: number;
 }): CircuitRecord {
   // PostgreSQL answers bigint columns as strings.
@@ -115,5 +117,6 @@ function recordOfRow(row: {
     consecutiveFailures: Number(row.consecutive_failures),
     cooldownMs: Number(row.cooldown_ms),
     ...(row.open_until !== null && { openUntil: Number(row.open_until) }),
+    ...(row.opened_at !== null && { openedAt: Number(row.opened_at) }),
   };
 }

@@ -10,6 +10,7 @@ import { coverAndRenewalSchema } from './0008-cover-and-renewal.js';
 import { timelineByKindSchema } from './0011-timeline-by-kind.js';
 import { sharedCircuitsSchema } from './0013-shared-circuits.js';
 import { batchesSchema } from './0010-batches.js';
+import { circuitOpenedAtSchema } from './0016-circuit-opened-at.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -27,5 +28,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0011-timeline-by-kind': timelineByKindSchema(),
     '0013-shared-circuits': sharedCircuitsSchema(),
     '0010-batches': batchesSchema(dialect),
+    '0016-circuit-opened-at': circuitOpenedAtSchema(),
   };
 }
