@@ -23,6 +23,11 @@ export interface NoticeChannel {
  */
 export interface NoticeRetry {
   since: number;
+  /**
+   * When the latest attempt that may have been taken ended (ms, our clock): a channel that
+   * cannot look says the notice may repeat the one tried then.
+   */
+  lastTriedAt?: number;
 }
 
 /** A message that is not a request's outcome; `text` is Slack mrkdwn, escaped by its author. */

@@ -24,7 +24,8 @@
  * private channel; newest first, `oldest`/`latest` exclusive unless `inclusive`, `limit` (default
  * 100, at most 999) with `has_more` and `response_metadata.next_cursor`, `metadata` only with
  * `include_all_metadata`; errors `channel_not_found`, `not_in_channel`, `invalid_cursor`).
- * `slack.takeAndHangNext()`: the next `chat.postMessage` is posted but never answered, and
+ * `slack.takeAndHangNext()`: the next `chat.postMessage` is posted but never answered (and
+ * `takeAndHangNextWebhook()` the next webhook post), and
  * `slack.takeAndFailNext(500)` posted but answered with that status (the remote took it and
  * its answer was lost). Webhook (`POST /services/…`): `200 ok`, or 400
  * `invalid_payload` / `no_text`, 404 `no_service` for an unknown path.
@@ -77,6 +78,8 @@ export interface FakeSlack {
   messages: FakeSlackMessage[];
   requests: RecordedRequest[];
   failNext(status: number, script?: FailureScript, times?: number): void;
+  /** The next `times` (default 1) webhook posts are posted but never answered. */
+  takeAndHangNextWebhook(times?: number): void;
   /** The next `times` (default 1) `chat.postMessage` calls are posted but never answered. */
   takeAndHangNext(times?: number): void;
   /** The next `chat.postMessage` is posted but answered with `status` (`internal_error`). */
@@ -97,6 +100,7 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
   const messages: FakeSlackMessage[] = [];
   let counter = 0;
   let hangs = 0;
+  let webhookHangs = 0;
   const lostAnswers: number[] = [];
   const nextTs = () => {
     counter += 1;
@@ -226,7 +230,7 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     });
   };
 
-  const webhook = (request: RecordedRequest): FakeReply => {
+  const webhook = (request: RecordedRequest): FakeReply | Promise<FakeReply> => {
     if (request.path !== WEBHOOK_PATH) return { status: 404, text: 'no_service' };
     const fields = asFields(request.body);
     if (typeof request.body !== 'object' || request.body === null) {
@@ -238,6 +242,10 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     if (!text && !blocks) return { status: 400, text: 'no_text' };
     const channel = channels[0]?.id ?? 'C0WEBHOOK';
     messages.push({ channel, ts: nextTs(), text, blocks, via: 'webhook', fields });
+    if (webhookHangs > 0) {
+      webhookHangs -= 1;
+      return new Promise<FakeReply>(() => undefined);
+    }
     return { status: 200, text: 'ok', headers: { 'Content-Type': 'text/html' } };
   };
 
@@ -255,6 +263,9 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     botToken,
     channels,
     messages,
+    takeAndHangNextWebhook(times = 1) {
+      webhookHangs += times;
+    },
     takeAndHangNext(times = 1) {
       hangs += times;
     },

@@ -10,7 +10,8 @@ import type { ReadinessCheck } from '../../ports/delivery-error.js';
 import { parseRetryAfter } from '../http/classify-http-failure.js';
 import { outboundFetch } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
-import type { NoticeChannel, NoticeText } from '../../ports/notice-channel.js';
+import type { NoticeChannel, NoticeRetry, NoticeText } from '../../ports/notice-channel.js';
+import { markAsPossibleRepeat } from './repeat-mark.js';
 import { slackWebhookError } from './slack-errors.js';
 import { renderSlackNotice, textBlocks } from './slack-message.js';
 import type { SlackSettings } from './slack-settings.js';
@@ -35,8 +36,18 @@ export class SlackWebhookNotice implements NoticeChannel {
     };
   }
 
-  async post(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
-    const message = renderSlackNotice(outcome);
+  /**
+   * A retry cannot look for its first attempt here (see repeat-mark.ts): it posts again, saying
+   * it may repeat the attempt whose answer was lost.
+   */
+  async post(
+    outcome: RequestOutcome,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }> {
+    const rendered = renderSlackNotice(outcome);
+    const message = retry
+      ? markAsPossibleRepeat(rendered, retry.lastTriedAt ?? retry.since)
+      : rendered;
     const action = 'posting the notice through the incoming webhook';
     await outboundFetch(
       {

@@ -44,8 +44,15 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
         : outcomeOf(request, license, kind, ctx.requestUrl(request.id), approval);
       // A job claimed before (a timeout, a crash) or a delivery that failed before may have
       // reached the remote with its answer lost: the channel looks for it before sending again.
+      // A failed attempt is stamped when it ended; a crash's, not at all (its start is later
+      // than the delivery's making, at least).
       const retry =
-        job.attempts > 1 || delivery.attempts > 0 ? { since: delivery.created_at } : undefined;
+        job.attempts > 1 || delivery.attempts > 0
+          ? {
+              since: delivery.created_at,
+              lastTriedAt: delivery.attempts > 0 ? delivery.updated_at : delivery.created_at,
+            }
+          : undefined;
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome, retry));
       const now = ctx.clock.now();
       await recordAfterDelivery(

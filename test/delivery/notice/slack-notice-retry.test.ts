@@ -1,10 +1,13 @@
 /**
  * A retried notice whose first attempt Slack took but never answered: the retry reads the
- * channel back (`conversations.history`) and does not post it again.
+ * channel back (`conversations.history`) and does not post it again. An incoming webhook
+ * cannot read back: its retry is posted (the notice is never lost) and says it may repeat the
+ * attempt tried at that time.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { SlackBotNotice } from '../../../src/delivery/notice/slack-notice.js';
+import { SlackWebhookNotice } from '../../../src/delivery/notice/slack-webhook-notice.js';
 import { startSlackServer, type FakeSlack } from '../../fakes/slack-server.js';
 import { rejection } from '../../support/rejection.js';
 import { failedOutcome, issuedOutcome } from './sample-outcomes.js';
@@ -157,5 +160,44 @@ describe('SlackBotNotice retried without the history', () => {
     } finally {
       await slack.stop();
     }
+  });
+});
+
+describe('SlackWebhookNotice retried after a lost answer', () => {
+  let slack: FakeSlack;
+  before(async () => {
+    slack = await startSlackServer();
+  });
+  after(() => slack.stop());
+
+  it('posts again, saying it may repeat the attempt tried then; a first attempt says nothing', async () => {
+    const notice = new SlackWebhookNotice(
+      { kind: 'webhook', webhookUrl: slack.webhookUrl },
+      { timeoutMs: 300 },
+    );
+    slack.takeAndHangNextWebhook();
+    const timedOut = await rejection(notice.post(issuedOutcome));
+    assert.equal(timedOut.code, 'SLACK_TIMEOUT');
+    // What the step passes: the delivery's first making, and when the lost attempt ended.
+    const triedAt = Date.parse('2026-12-01T19:02:41.500Z');
+    await notice.post(issuedOutcome, { since: triedAt - 20_000, lastTriedAt: triedAt });
+
+    assert.equal(slack.messages.length, 2, 'both reached the channel: nothing was lost');
+    const [first, second] = slack.messages;
+    const firstText = JSON.stringify(first?.blocks);
+    assert.doesNotMatch(firstText, /Posted again/);
+    assert.doesNotMatch(first?.text ?? '', /May repeat/);
+    assert.equal(
+      second?.text,
+      `(May repeat the notice tried at 2026-12-01 19:02 UTC.) ${first?.text ?? ''}`,
+    );
+    const blocks = second?.blocks as Array<{ type: string; elements?: Array<{ text: string }> }>;
+    assert.equal(blocks[0]?.type, 'header', 'the heading stays first');
+    assert.equal(blocks[1]?.type, 'context');
+    assert.equal(
+      blocks[1]?.elements?.[0]?.text,
+      ":repeat: Posted again: an attempt at about <!date^1796151761^{date_short_pretty} at {time}|2026-12-01 19:02 UTC> ended without Slack's answer and may have been posted. If the same notice is above, this one repeats it.",
+    );
+    assert.deepEqual(blocks.slice(2), first?.blocks?.slice(1), 'the rest is the same notice');
   });
 });
