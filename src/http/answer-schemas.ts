@@ -38,6 +38,10 @@ const renewalAnswer = z
     temporaryLicenseEndsOn: day.nullable(),
     temporaryLicenseLastFullDay: day.nullable(),
     extensions: z.number(),
+    extensionsMax: z
+      .number()
+      .optional()
+      .describe('LIFELINE_EXTENSIONS_MAX: past it, the cover cannot be extended (409).'),
   })
   .nullable()
   .describe('The cover and its renewal: null until the license is delivered.');

@@ -102,9 +102,16 @@ function renewalView(row: RequestRow) {
 
 /**
  * The request as its page shows it. With `today` (the service's day), a waiting cover also says
- * how many days its temporary license has left, so no screen counts on the reader's own clock.
+ * how many days its temporary license has left, so no screen counts on the reader's own clock;
+ * with `extensionsMax` (LIFELINE_EXTENSIONS_MAX), how many extensions it may have, so a screen
+ * says the limit is reached instead of offering a form the service would refuse.
  */
-export async function requestDetail(db: Kysely<Database>, requestId: string, today?: CalendarDate) {
+export async function requestDetail(
+  db: Kysely<Database>,
+  requestId: string,
+  today?: CalendarDate,
+  extensionsMax?: number,
+) {
   const row = await db
     .selectFrom('requests')
     .selectAll()
@@ -148,6 +155,7 @@ export async function requestDetail(db: Kysely<Database>, requestId: string, tod
     renewal: summary.renewal && {
       ...summary.renewal,
       extension: extensionAskView(timeline, Number(row.extensions)),
+      ...(extensionsMax !== undefined && { extensionsMax }),
       /** Days from today until the temporary license stops working (0 on its end day). */
       daysLeft:
         today && summary.renewal.temporaryLicenseEndsOn

@@ -422,6 +422,21 @@ describe('web console', { timeout: 60_000 }, () => {
     await licenses.getByText(/4,800 users, works through/).waitFor();
     assert.equal(await licenses.getByRole('listitem').count(), 2);
     assert.equal(await cover.getByTestId('extension-state').count(), 0, 'made: no notice left');
+    // LIFELINE_EXTENSIONS_MAX is 1: no second extension is offered, and the panel says why.
+    const limit = cover.getByTestId('extension-limit');
+    await limit.waitFor();
+    const found = await lifeline.api('/api/v1/requests?email=ops@held-customer.example');
+    const id = found.body.items[0].id as string;
+    const { body } = await lifeline.api(`/api/v1/requests/${encodeURIComponent(id)}`);
+    assert.equal(body.renewal.extensionsMax, 1);
+    const extended = (body.licenses as Array<{ lineageIndex: number; issuedAt: string }>).find(
+      (license) => license.lineageIndex === 1,
+    );
+    assert.equal(
+      await limit.innerText(),
+      `The extension limit is reached (1 of 1): extended by ${body.renewal.extension.requestedBy as string} on ${extended?.issuedAt ?? ''}. Escalate to the licensing team for the renewal itself.`,
+    );
+    assert.equal(await cover.getByRole('form', { name: 'Extend the cover' }).count(), 0);
     await screenshot(page, 'console-cover-extended');
   });
 

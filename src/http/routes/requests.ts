@@ -135,7 +135,10 @@ export function requestRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
           response: answers({ 200: requestDetailAnswer }, [...refusedCall, 'NOT_FOUND']),
         },
       },
-      async (request) => showRequest(ctx.submit, request.params.id),
+      async (request) =>
+        showRequest(ctx.submit, request.params.id, {
+          extensionsMax: ctx.cover.extension.cover.extensionsMax,
+        }),
     );
 
     app.get(

@@ -36,9 +36,18 @@ export function findRequests(ctx: ReadContext, query: RequestQuery) {
   });
 }
 
-/** One request as answers show it. */
-export async function showRequest(ctx: ReadContext, requestId: string) {
-  const detail = await requestDetail(ctx.store.db, requestId, ctx.clock.today());
+/** One request as answers show it; with the extension limit, its cover says it too. */
+export async function showRequest(
+  ctx: ReadContext,
+  requestId: string,
+  options: { extensionsMax?: number } = {},
+) {
+  const detail = await requestDetail(
+    ctx.store.db,
+    requestId,
+    ctx.clock.today(),
+    options.extensionsMax,
+  );
   if (!detail) throw new RequestNotFound(requestId);
   return detail;
 }

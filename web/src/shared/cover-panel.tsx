@@ -42,6 +42,8 @@ export function CoverPanel({
   const waiting = renewal.state === 'pending' || renewal.state === 'extended';
   const extension = renewal.extension;
   const extending = extension?.state === 'pending';
+  const extensionsMax = renewal.extensionsMax;
+  const limitReached = extensionsMax !== undefined && renewal.extensions >= extensionsMax;
 
   const upload = async (event: TargetedEvent<HTMLInputElement>) => {
     const file = event.currentTarget.files?.[0];
@@ -112,6 +114,9 @@ export function CoverPanel({
             ? `An extension asked by ${extension.requestedBy} (${users(extension.userCount)}) is being signed.`
             : (extension.failure ?? 'The extension was not made.')}
         </p>
+      )}
+      {waiting && limitReached && (
+        <ExtensionLimit request={request} extensionsMax={extensionsMax} />
       )}
       {renewal.state === 'renewed' && (
         <p>
@@ -190,7 +195,7 @@ export function CoverPanel({
           </button>
         </form>
       )}
-      {waiting && approver && !extending && (
+      {waiting && approver && !extending && !limitReached && (
         <form class="action" onSubmit={extend} aria-label="Extend the cover">
           <div class="field">
             <label for="extend-reason">Extend with a new temporary license: why</label>
@@ -207,7 +212,13 @@ export function CoverPanel({
               placeholder={String(request.license?.userCount ?? '')}
               onInput={(event) => setExtendUsers(event.currentTarget.value)}
             />
-            <p class="hint">Not for your own request; once per request.</p>
+            <p class="hint">
+              Not for your own request;{' '}
+              {extensionsMax === undefined || extensionsMax === 1
+                ? 'once per request'
+                : `at most ${extensionsMax} times per request`}
+              .
+            </p>
           </div>
           <button type="submit" disabled={busy || extendReason.trim().length < 3}>
             Extend the cover
@@ -215,5 +226,37 @@ export function CoverPanel({
         </form>
       )}
     </section>
+  );
+}
+
+/**
+ * In place of the extend form once LIFELINE_EXTENSIONS_MAX extensions are made (the service
+ * would refuse another): who extended it last and when, and where to go instead.
+ */
+function ExtensionLimit({
+  request,
+  extensionsMax,
+}: {
+  request: RequestDetail;
+  extensionsMax: number;
+}) {
+  const renewal = request.renewal;
+  if (!renewal) return null;
+  if (extensionsMax === 0)
+    return (
+      <p data-testid="extension-limit" class="notice">
+        This service makes no extensions (LIFELINE_EXTENSIONS_MAX = 0): escalate to the licensing
+        team for the renewal itself.
+      </p>
+    );
+  const latest = request.licenses.find((license) => license.lineageIndex === renewal.extensions);
+  const by = renewal.extension?.state === 'made' ? renewal.extension.requestedBy : undefined;
+  return (
+    <p data-testid="extension-limit" class="notice">
+      The extension limit is reached ({renewal.extensions} of {extensionsMax}): extended
+      {by ? ` by ${by}` : ''}
+      {latest ? ` on ${latest.issuedAt}` : ''}. Escalate to the licensing team for the renewal
+      itself.
+    </p>
   );
 }
