@@ -80,6 +80,8 @@ export interface FakeSlack {
   failNext(status: number, script?: FailureScript, times?: number): void;
   /** The next `times` (default 1) webhook posts are posted but never answered. */
   takeAndHangNextWebhook(times?: number): void;
+  /** The next webhook post is posted but answered with `status` (its answer lost). */
+  takeAndFailNextWebhook(status: number): void;
   /** The next `times` (default 1) `chat.postMessage` calls are posted but never answered. */
   takeAndHangNext(times?: number): void;
   /** The next `chat.postMessage` is posted but answered with `status` (`internal_error`). */
@@ -101,6 +103,7 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
   let counter = 0;
   let hangs = 0;
   let webhookHangs = 0;
+  const lostWebhookAnswers: number[] = [];
   const lostAnswers: number[] = [];
   const nextTs = () => {
     counter += 1;
@@ -246,6 +249,8 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
       webhookHangs -= 1;
       return new Promise<FakeReply>(() => undefined);
     }
+    const lost = lostWebhookAnswers.shift();
+    if (lost !== undefined) return { status: lost, text: 'internal_error' };
     return { status: 200, text: 'ok', headers: { 'Content-Type': 'text/html' } };
   };
 
@@ -265,6 +270,9 @@ export async function startSlackServer(options: FakeSlackOptions = {}): Promise<
     messages,
     takeAndHangNextWebhook(times = 1) {
       webhookHangs += times;
+    },
+    takeAndFailNextWebhook(status) {
+      lostWebhookAnswers.push(status);
     },
     takeAndHangNext(times = 1) {
       hangs += times;
