@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseRetryAfter } from '../delivery/http/classify-http-failure.js';
 import { fail, say } from './output.js';
+import { cli } from './io.js';
 
 /**
  * A small client of Lifeline's own API for the CLI: LIFELINE_URL and LIFELINE_TOKEN. Errors
@@ -23,8 +24,8 @@ export interface ApiAnswer<T> {
 }
 
 export function apiSettings(): { url: string; token: string } {
-  const url = (process.env.LIFELINE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-  const token = process.env.LIFELINE_TOKEN;
+  const url = (cli().env.LIFELINE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+  const token = cli().env.LIFELINE_TOKEN;
   if (!token)
     fail(
       'set LIFELINE_TOKEN to an API token (create one with: lifeline tokens create --name NAME)',

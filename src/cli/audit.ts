@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { auditEntriesSince, findPostedHead, verifyAuditLog } from '../audit/audit-store.js';
 import { fail, printJson, say } from './output.js';
 import { withStore } from './with-store.js';
+import { cli } from './io.js';
 
 /** `lifeline audit …`: on the database directly, like `tokens` (no server needed). */
 export function registerAuditCommands(program: Command): void {
@@ -26,14 +27,14 @@ export function registerAuditCommands(program: Command): void {
       if ('posted' in result && 'mismatch' in result.posted) {
         if (!options.json)
           say(`lifeline: the posted head does not match: ${result.posted.mismatch}.`);
-        process.exit(1);
+        cli().exit(1);
       }
       if (result.broken) {
         if (!options.json)
           say(
             `lifeline: audit entry ${result.broken.seq} does not match: ${result.broken.reason}.`,
           );
-        process.exit(1);
+        cli().exit(1);
       }
       if (!options.json)
         say(
@@ -49,8 +50,8 @@ export function registerAuditCommands(program: Command): void {
       if (Number.isNaN(since)) fail('--since must be a date (YYYY-MM-DD) or an ISO date-time');
       await withStore(async (store) => {
         for await (const entry of auditEntriesSince(store.db, since)) {
-          if (!process.stdout.write(`${JSON.stringify(entry)}\n`))
-            await new Promise((resolve) => process.stdout.once('drain', resolve));
+          if (!cli().stdout.write(`${JSON.stringify(entry)}\n`))
+            await new Promise((resolve) => cli().stdout.once('drain', resolve));
         }
       });
     });

@@ -9,6 +9,7 @@ import { isLicenseText, type BatchFormat } from '../batches/batch-file.js';
 import type { DryRunAnswer } from '../batches/batch-preview.js';
 import { callApi, expectStatus } from './api-client.js';
 import { fail, printJson, say } from './output.js';
+import { cli } from './io.js';
 
 /** `lifeline batch`: bulk outage mode from a terminal, through the API. */
 export function registerBatchCommands(program: Command): void {
@@ -69,7 +70,7 @@ export function registerBatchCommands(program: Command): void {
         const finished = await follow(started);
         if (options.json) printJson(finished);
         else printBatch(finished);
-        if (finished.counts.failed > 0) process.exitCode = 1;
+        if (finished.counts.failed > 0) cli().exitCode = 1;
       },
     );
 
@@ -101,7 +102,7 @@ export function registerBatchCommands(program: Command): void {
       }
       if (list.items.length === 0) say('No batches yet.');
       for (const view of list.items)
-        process.stdout.write(
+        cli().stdout.write(
           `${view.id}  ${view.state.padEnd(8)}  ${view.createdAt}  ${view.counts.issued}/${view.counts.rows} issued  ${view.fileName}\n`,
         );
     });
@@ -152,9 +153,9 @@ function withLicenseTexts(format: BatchFormat, content: string, folder: string):
 
 /** Waits for the batch to finish or stop, with a live bar on stderr when it is a terminal. */
 async function follow(start: BatchView): Promise<BatchView> {
-  const bar = process.stderr.isTTY
+  const bar = cli().stderr.isTTY
     ? new SingleBar({
-        stream: process.stderr,
+        stream: cli().stderr,
         format: 'rows {bar} {value}/{total} done, {failed} failed, {rate} rows/s',
         hideCursor: true,
       })
@@ -173,7 +174,7 @@ async function follow(start: BatchView): Promise<BatchView> {
 
 function printDryRun(answer: DryRunAnswer): void {
   const { summary } = answer;
-  process.stdout.write(
+  cli().stdout.write(
     `Dry run, nothing recorded: ${summary.rows} rows — ${summary.eligible} eligible, ${summary.needsApproval} need approval, ${summary.refused} refused, ${summary.invalid} invalid.\n`,
   );
   for (const row of answer.rows) {
@@ -182,15 +183,15 @@ function printDryRun(answer: DryRunAnswer): void {
       row.errors?.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; ') ??
       row.decision?.summary ??
       '';
-    process.stdout.write(`  row ${row.row} ${row.outcome.toUpperCase()}: ${why}\n`);
+    cli().stdout.write(`  row ${row.row} ${row.outcome.toUpperCase()}: ${why}\n`);
   }
   for (const finding of answer.findings)
-    process.stdout.write(`  ${finding.kind.toUpperCase()}: ${finding.message}\n`);
+    cli().stdout.write(`  ${finding.kind.toUpperCase()}: ${finding.message}\n`);
 }
 
 function printBatch(view: BatchView): void {
   const c = view.counts;
-  process.stdout.write(
+  cli().stdout.write(
     [
       `Batch ${view.id} (${view.fileName}): ${view.state}, by ${view.createdBy} at ${view.createdAt} (UTC)`,
       `  ${c.rows} rows: ${c.issued} issued, ${c.awaitingApproval} awaiting approval, ${c.refused} refused, ${c.failed} failed, ${c.invalid} invalid, ${c.pending} pending; ${view.rowsPerSecond} rows/s`,

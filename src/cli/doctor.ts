@@ -4,6 +4,7 @@ import type { ReadinessCheck } from '../ports/delivery-error.js';
 import { checkReadiness } from '../service/readiness.js';
 import { runningServiceChecks } from '../service/running-service-checks.js';
 import { printJson } from './output.js';
+import { cli } from './io.js';
 
 /** `lifeline doctor`: the readiness check to run before every weekend. Exit 1 if anything is broken. */
 export function registerDoctorCommand(program: Command): void {
@@ -16,7 +17,7 @@ export function registerDoctorCommand(program: Command): void {
       let checks: ReadinessCheck[];
       try {
         checks = await checkReadiness(
-          readConfiguration(process.env),
+          readConfiguration(cli().env),
           options.sendTestTo ? { sendTestTo: options.sendTestTo } : {},
         );
       } catch (error) {
@@ -32,20 +33,20 @@ export function registerDoctorCommand(program: Command): void {
           },
         ];
       }
-      checks.push(...(await runningServiceChecks(process.env.LIFELINE_URL)));
+      checks.push(...(await runningServiceChecks(cli().env.LIFELINE_URL)));
       const ok = checks.every((check) => check.ok);
       if (options.json) printJson({ ok, checks });
       else {
         const width = Math.max(...checks.map((c) => c.name.length));
         for (const check of checks) {
-          process.stdout.write(
+          cli().stdout.write(
             `${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(width)}  ${check.detail}\n`,
           );
           if (check.fix && !check.ok)
-            process.stdout.write(`      ${' '.repeat(width)}  fix: ${check.fix}\n`);
+            cli().stdout.write(`      ${' '.repeat(width)}  fix: ${check.fix}\n`);
         }
-        process.stdout.write(ok ? '\nReady.\n' : '\nSomething needs fixing before the weekend.\n');
+        cli().stdout.write(ok ? '\nReady.\n' : '\nSomething needs fixing before the weekend.\n');
       }
-      process.exitCode = ok ? 0 : 1;
+      cli().exitCode = ok ? 0 : 1;
     });
 }

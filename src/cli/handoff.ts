@@ -4,6 +4,7 @@ import { renderHandoffText } from '../handoff/handoff-text.js';
 import { parseInstant } from './instant-option.js';
 import { fail, printJson } from './output.js';
 import { withStore } from './with-store.js';
+import { cli } from './io.js';
 
 /** `lifeline handoff`: the Monday digest on demand, read from the database like `audit`. */
 export function registerHandoffCommand(program: Command): void {
@@ -28,6 +29,6 @@ export function registerHandoffCommand(program: Command): void {
       const digest = await withStore((store) => handoffOnDemand(store, options.since, now));
       if ('problem' in digest) fail(`--${digest.problem}`);
       if (options.json) printJson(digest);
-      else process.stdout.write(renderHandoffText(digest));
+      else cli().stdout.write(renderHandoffText(digest));
     });
 }

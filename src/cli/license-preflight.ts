@@ -11,6 +11,7 @@ import { parseInstant } from './instant-option.js';
 import { describeFsError, readVerificationKeyFile } from './keys.js';
 import { printJson } from './output.js';
 import { readStdin } from './read-stdin.js';
+import { cli } from './io.js';
 
 interface PreflightOptions {
   publicKey?: string[];
@@ -45,7 +46,7 @@ export function registerPreflightCommand(license: Command): void {
     .option('--gitlab-time-zone <tz>', "GitLab's configured time zone (IANA name)", 'UTC')
     .option('--server-time-zone <tz>', "the server's operating-system time zone", 'UTC')
     .option('--json', 'print the result as JSON on stdout')
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : BAD_INPUT))
+    .exitOverride((error) => cli().exit(error.exitCode === 0 ? 0 : BAD_INPUT))
     .action((file: string, options: PreflightOptions) => preflight(file, options));
 }
 
@@ -84,8 +85,8 @@ async function preflight(file: string, options: PreflightOptions): Promise<void>
     serverTimeZone,
   });
   if (options.json) printJson(result);
-  else process.stderr.write(describe(result, gitlabTimeZone, serverTimeZone));
-  process.exitCode = result.accepted ? 0 : 1;
+  else cli().stderr.write(describe(result, gitlabTimeZone, serverTimeZone));
+  cli().exitCode = result.accepted ? 0 : 1;
 }
 
 function describe(result: PreflightResult, gitlab: TimeZone, server: TimeZone): string {
@@ -116,6 +117,6 @@ function zone(name: string, option: string): TimeZone {
 }
 
 function badInput(message: string): never {
-  process.stderr.write(`lifeline: ${message}\n`);
-  process.exit(BAD_INPUT);
+  cli().stderr.write(`lifeline: ${message}\n`);
+  return cli().exit(BAD_INPUT);
 }

@@ -33,6 +33,7 @@ import { registerPreflightCommand } from './license-preflight.js';
 import { parseInstant } from './instant-option.js';
 import { fail, printJson, say } from './output.js';
 import { readStdin } from './read-stdin.js';
+import { cli } from './io.js';
 
 interface CreateOptions {
   email: string;
@@ -126,7 +127,7 @@ function createLicense(options: CreateOptions): void {
   if (options.out === undefined) {
     if (options.json) json();
     else {
-      process.stdout.write(text);
+      cli().stdout.write(text);
       say(summary);
     }
     return;
@@ -199,8 +200,8 @@ async function inspectLicense(file: string, options: InspectOptions): Promise<vo
     });
     return;
   }
-  process.stdout.write(renderTable(result.license, status, result.key));
-  process.stdout.write(renderLife(life));
+  cli().stdout.write(renderTable(result.license, status, result.key));
+  cli().stdout.write(renderLife(life));
 }
 
 /**

@@ -1,17 +1,19 @@
+import { cli } from './io.js';
+
 /**
  * CLI output conventions: machine output (JSON) on stdout, people's messages on stderr,
  * exit code 1 with one clear line for anything that went wrong.
  */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  cli().stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function say(line: string): void {
-  process.stderr.write(`${line}\n`);
+  cli().stderr.write(`${line}\n`);
 }
 
 /** Ends the command with exit code 1 and one line on stderr. */
 export function fail(message: string): never {
-  process.stderr.write(`lifeline: ${message}\n`);
-  process.exit(1);
+  cli().stderr.write(`lifeline: ${message}\n`);
+  return cli().exit(1);
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { cli } from './io.js';
 
 type Register = (program: Command) => void;
 
@@ -93,7 +94,13 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     .description('Emergency GitLab licenses for customers whose paid license just ran out.')
     .version(packageVersion(), '-V, --version', 'print the version of Lifeline')
     .showHelpAfterError()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    // Help and usage errors go to the running command's streams and end it through runCli
+    // (a CommanderError with its exit code) instead of exiting the process from inside commander.
+    .configureOutput({
+      writeOut: (text) => cli().stdout.write(text),
+      writeErr: (text) => cli().stderr.write(text),
+    })
+    .exitOverride();
   // undefined: every group; null: none (`--help`, `--version`).
   const wanted = argv === undefined ? undefined : (groupAskedFor(argv.slice(2)) ?? null);
   const registered = new Set<Register>();

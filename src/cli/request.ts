@@ -4,6 +4,7 @@ import type { DecisionView } from '../requests/decision-view.js';
 import type { RequestDetail, RequestSummary } from '../requests/request-view.js';
 import { callApi, expectStatus } from './api-client.js';
 import { fail, printJson, say } from './output.js';
+import { cli } from './io.js';
 
 interface CreateOptions {
   ticketId: string;
@@ -93,13 +94,13 @@ export function registerRequestCommands(program: Command): void {
       const result = expectStatus(answer, 202, 422);
       if (options.json && !options.wait) printJson(result);
       else if (!options.json) printDecision(result.id, result.decision);
-      if (answer.status === 422) process.exit(2);
+      if (answer.status === 422) cli().exit(2);
       if (options.wait) {
         const final = await waitForOutcome(result.id);
         if (options.json) printJson(final);
         else printRequest(final);
         // 3: nothing failed, but a second person must approve before anything is issued.
-        process.exit(final.state === 'succeeded' ? 0 : final.state === 'awaiting_approval' ? 3 : 1);
+        cli().exit(final.state === 'succeeded' ? 0 : final.state === 'awaiting_approval' ? 3 : 1);
       }
     });
 
@@ -148,7 +149,7 @@ export function registerRequestCommands(program: Command): void {
         if (options.json) return printJson(page);
         if (page.items.length === 0) say('No requests match.');
         for (const item of page.items) {
-          process.stdout.write(
+          cli().stdout.write(
             `${item.id}  ${item.createdAt.slice(0, 16).replace('T', ' ')} UTC  ${item.state.padEnd(9)}  ${item.customerEmail}  ${item.userCount} users  ticket ${item.ticket.id}\n`,
           );
         }
@@ -351,21 +352,21 @@ function printDecision(id: string, decision: DecisionView): void {
     : (decision as Partial<DecisionView>).needsApproval
       ? 'Waiting for approval'
       : 'Accepted';
-  process.stdout.write(`${verdict}: ${decision.summary}\nRequest ${id}\n`);
+  cli().stdout.write(`${verdict}: ${decision.summary}\nRequest ${id}\n`);
   // An older service answers without guardrails.
   const guardrails = (decision as Partial<DecisionView>).guardrails ?? [];
-  for (const held of guardrails) process.stdout.write(`  HOLD ${held.code}: ${held.message}\n`);
+  for (const held of guardrails) cli().stdout.write(`  HOLD ${held.code}: ${held.message}\n`);
   for (const rule of decision.rules)
-    process.stdout.write(
+    cli().stdout.write(
       `  ${rule.passed ? 'ok  ' : rule.code === 'NOT_CHECKED' ? '--  ' : 'FAIL'} ${rule.rule}: ${rule.message}\n`,
     );
   const suggested = decision.rules.find((rule) => rule.suggestedUserCount !== undefined);
   if (suggested) {
-    process.stdout.write(
+    cli().stdout.write(
       `  try  --users ${suggested.suggestedUserCount}: the smallest count GitLab accepts\n`,
     );
   }
-  for (const warning of decision.warnings) process.stdout.write(`  warn ${warning}\n`);
+  for (const warning of decision.warnings) cli().stdout.write(`  warn ${warning}\n`);
 }
 
 function printRequest(detail: RequestDetail): void {
@@ -425,5 +426,5 @@ function printRequest(detail: RequestDetail): void {
     lines.push(
       `  ${d.channel.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}${d.state === 'retrying' && d.nextAttemptAt ? `; next try ${d.nextAttemptAt.slice(0, 19).replace('T', ' ')} UTC` : ''}`,
     );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  cli().stdout.write(`${lines.join('\n')}\n`);
 }

@@ -17,6 +17,7 @@ import { roles, type Role } from '../access/principal.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { fail, printJson, say } from './output.js';
 import { withStore } from './with-store.js';
+import { cli } from './io.js';
 
 function roleOption(value: string): Role {
   if (!roles.includes(value as Role)) fail(`--role must be one of ${roles.join(', ')}`);
@@ -69,7 +70,7 @@ function parseExpiry(options: { expiresInDays?: string; expiresAt?: string }): n
 async function readPassword(passwordStdin: boolean | undefined): Promise<string> {
   const password = passwordStdin
     ? (await readStdin()).replace(/\r?\n$/, '')
-    : process.env.LIFELINE_NEW_PASSWORD;
+    : cli().env.LIFELINE_NEW_PASSWORD;
   if (!password)
     fail('give the password on stdin with --password-stdin, or in LIFELINE_NEW_PASSWORD');
   return password;
@@ -132,7 +133,7 @@ export function registerAccessCommands(program: Command): void {
           say(
             `Token ${created.name} for ${created.owner} (${role}${expires ? `, until ${expires}` : ''}); it is shown only this once:`,
           );
-          process.stdout.write(`${created.token}\n`);
+          cli().stdout.write(`${created.token}\n`);
         }
       },
     );
@@ -144,7 +145,7 @@ export function registerAccessCommands(program: Command): void {
       if (options.json) printJson(view);
       else
         for (const t of view)
-          process.stdout.write(
+          cli().stdout.write(
             `${t.id}  ${t.name}  ${t.owner}  ${t.role}${t.revokedAt ? '  (revoked)' : ''}${t.expiresAt ? `  expires ${t.expiresAt}` : ''}  last used ${t.lastUsedAt ?? 'never'}\n`,
           );
     });
@@ -191,7 +192,7 @@ export function registerAccessCommands(program: Command): void {
       if (options.json) printJson(view);
       else
         for (const u of view)
-          process.stdout.write(
+          cli().stdout.write(
             `${u.id}  ${u.username}  ${u.role}  ${u.source}${u.disabledAt ? '  (disabled)' : ''}\n`,
           );
     });
@@ -241,7 +242,7 @@ export function registerAccessCommands(program: Command): void {
       if (options.json) printJson(view);
       else
         for (const s of view)
-          process.stdout.write(
+          cli().stdout.write(
             `${s.id}  ${s.person}  ${s.role}  ${s.credential}  from ${s.address ?? '?'}  until ${s.expiresAt}\n`,
           );
     });
@@ -258,6 +259,6 @@ export function registerAccessCommands(program: Command): void {
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of cli().stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }

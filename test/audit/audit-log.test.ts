@@ -4,48 +4,30 @@
  * the end; appends from several connections at once never fork the chain. Both databases.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { recordAudit, verifyAuditLog } from '../../src/audit/audit-store.js';
 import { openJobDatabase, type JobDatabase } from '../jobs/job-store.js';
+import { runInProcess, type CliResult } from '../support/cli.js';
 import { testDatabases } from '../support/databases.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const privateDataDir = mkdtempSync(join(tmpdir(), 'lifeline-audit-cli-'));
 after(() => rmSync(privateDataDir, { recursive: true, force: true }));
 const who = { actor: 'sam', role: 'engineer', address: '192.0.2.7' };
 const at = Date.parse('2026-11-28T10:00:00Z');
 
-function cli(
-  args: string[],
-  databaseUrl: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: databaseUrl,
-          // Never a shared folder such as /tmp: the CLI makes its data directory private.
-          LIFELINE_DATA_DIR: databaseUrl.startsWith('sqlite:')
-            ? dirname(databaseUrl.slice(7))
-            : privateDataDir,
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
+function cli(args: string[], databaseUrl: string): Promise<CliResult> {
+  return runInProcess(args, {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      // Never a shared folder such as /tmp: the CLI makes its data directory private.
+      LIFELINE_DATA_DIR: databaseUrl.startsWith('sqlite:')
+        ? dirname(databaseUrl.slice(7))
+        : privateDataDir,
+    },
   });
 }
 

@@ -23,7 +23,7 @@ for (const database of testDatabases) {
   describe(`a batch across a crash (${database.name})`, { timeout: 240_000 }, () => {
     it('resumes after a kill -9 with one license per row', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-batch-crash-'));
-      const made = await database.create();
+      const made = await database.create({ migrated: true });
       const databaseUrl = made.url ?? `sqlite:${join(dataDir, 'lifeline.db')}`;
       const store = openStore(databaseUrl);
       const env = {

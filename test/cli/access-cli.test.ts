@@ -6,38 +6,21 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Migrator } from 'kysely';
 import { revokeApiToken } from '../../src/access/api-tokens.js';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { allMigrations } from '../../src/store/migrations/index.js';
+import { runInProcess, type CliResult } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-function lifeline(
-  args: string[],
-  env: Record<string, string>,
-  stdin?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      { cwd: root, env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env } },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-    child.stdin?.end(stdin ?? '');
+function lifeline(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
+  return runInProcess(args, {
+    env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env },
+    ...(stdin !== undefined && { stdin }),
   });
 }
 

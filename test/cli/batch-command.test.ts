@@ -3,7 +3,6 @@
  * CSV) that waits for the end and prints the batch as JSON, then `show` and `list`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
+import { runInProcess } from '../support/cli.js';
 import { fixtureDay } from '../support/requests.js';
 import { startTestService, type TestService } from '../support/service.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(
   new URL('../fixtures/gitlab-license/expired-premium-480.gitlab-license', import.meta.url),
 );
@@ -31,22 +30,9 @@ describe('lifeline batch', { timeout: 120_000 }, () => {
   });
 
   const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-      execFile(
-        process.execPath,
-        ['bin/lifeline', ...args],
-        {
-          cwd: root,
-          env: {
-            ...process.env,
-            LIFELINE_URL: lifeline.url,
-            LIFELINE_TOKEN: lifeline.tokens.approver,
-          },
-        },
-        (error, stdout, stderr) =>
-          done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    runInProcess(args, {
+      env: { ...process.env, LIFELINE_URL: lifeline.url, LIFELINE_TOKEN: lifeline.tokens.approver },
+    });
 
   it('checks, runs, shows and lists a batch as JSON', async () => {
     copyFileSync(fixture, join(work, 'acme.gitlab-license'));

@@ -4,17 +4,15 @@
  * `audit export` prints JSON lines already.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
+import { runInProcess } from '../support/cli.js';
 
 const withoutJson = new Set(['serve', 'worker', 'audit export']);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'lifeline-json-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -32,15 +30,12 @@ it('every command but serve, worker and audit export takes --json', async () => 
   assert.deepEqual(missing, []);
 });
 
-function lifeline(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return new Promise((done, fail) =>
-    execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      { cwd: root, env: { ...process.env, LIFELINE_DATA_DIR: work, DATABASE_URL: '', ...env } },
-      (error, stdout, stderr) => (error ? fail(new Error(stderr)) : done(stdout)),
-    ),
-  );
+async function lifeline(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const run = await runInProcess(args, {
+    env: { ...process.env, LIFELINE_DATA_DIR: work, DATABASE_URL: '', ...env },
+  });
+  if (run.code !== 0) throw new Error(run.stderr);
+  return run.stdout;
 }
 
 it('prints one JSON document on stdout for keys generate, license create and migrate', async () => {

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadSigningKey, loadVerificationKey } from '../../src/license/index.js';
+import { runInProcess, type CliResult } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'lifeline-keys-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function lifeline(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      { cwd: root },
-      (error, stdout, stderr) => {
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
+function lifeline(args: string[]): Promise<CliResult> {
+  return runInProcess(args);
 }
 
 describe('lifeline keys generate', () => {

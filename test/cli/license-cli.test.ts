@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeLicense, loadVerificationKey } from '../../src/license/index.js';
 import { fixtureEmergencyJson } from '../license/fixtures.js';
+import { runInProcess, type CliResult } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = 'test/fixtures/gitlab-license';
@@ -18,25 +18,15 @@ const testKey = loadVerificationKey(readFileSync(join(root, publicKey), 'utf8'))
 const work = mkdtempSync(join(tmpdir(), 'lifeline-license-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliResult;
 
 function lifeline(
   args: string[],
   options: { input?: string; env?: Record<string, string> } = {},
 ): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      { cwd: root, env: { ...environmentWithoutLifelineSettings(), ...options.env } },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(options.input ?? '');
+  return runInProcess(args, {
+    env: { ...environmentWithoutLifelineSettings(), ...options.env },
+    ...(options.input !== undefined && { stdin: options.input }),
   });
 }
 

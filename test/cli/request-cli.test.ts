@@ -1,38 +1,22 @@
 /**
- * `lifeline request …` as an engineer runs it: the real `bin/lifeline` against a running
- * service on the embedded default, and against a stand-in answering "busy" to show the
- * client waits as `Retry-After` asks.
+ * `lifeline request …` as an engineer runs it (in-process, through bin/lifeline's own entry)
+ * against a real `lifeline serve` process on the embedded default, and against a stand-in
+ * answering "busy" to show the client waits as `Retry-After` asks.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startScriptedServer, type ScriptedServer } from '../fakes/scripted-http-server.js';
+import { runInProcess, type CliResult } from '../support/cli.js';
 import { spawnLifeline, type LifelineProcess } from '../support/process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lifeline(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      { cwd: root, env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function lifeline(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runInProcess(args, { env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env } });
 }
 
 function daysAgo(days: number): string {

@@ -5,29 +5,16 @@
  * checked back with `lifeline audit verify --head`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { startFakeSmtpServer } from '../fakes/smtp-server.js';
+import { runInProcess } from '../support/cli.js';
 import { stillClock } from '../support/still-clock.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { addWeekend } from './handoff-fixtures.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
 function lifeline(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['bin/lifeline', ...args],
-      { cwd: root, env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runInProcess(args, { env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env } });
 }
 
 describe('the hand-off and the audit head, scheduled and on demand', () => {

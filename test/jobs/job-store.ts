@@ -22,7 +22,7 @@ export interface JobDatabase {
 }
 
 export async function openJobDatabase(database: TestDatabase): Promise<JobDatabase> {
-  const created = await database.create();
+  const created = await database.create({ migrated: true });
   const directory = created.url ? undefined : mkdtempSync(join(tmpdir(), 'lifeline-jobs-'));
   const url = created.url ?? `sqlite:${join(directory ?? '', 'jobs.db')}`;
   const opened: Store[] = [];

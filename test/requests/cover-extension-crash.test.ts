@@ -25,7 +25,7 @@ for (const database of testDatabases) {
     for (const point of crashPoints) {
       it(`makes one extension license after a kill at ${point}`, async () => {
         const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-extension-crash-'));
-        const created = await database.create();
+        const created = await database.create({ migrated: true });
         const databaseUrl = created.url ?? `sqlite:${join(dataDir, 'lifeline.db')}`;
         const env = {
           LIFELINE_DATA_DIR: dataDir,

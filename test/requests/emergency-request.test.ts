@@ -33,7 +33,7 @@ for (const database of testDatabases) {
     let drop: () => Promise<void> = () => Promise.resolve();
 
     before(async () => {
-      const created = await database.create();
+      const created = await database.create({ migrated: true });
       drop = () => created.drop();
       lifeline = await startTestService(created.url ? { DATABASE_URL: created.url } : {}, {
         clock: clockOnDay(calendarDate(fixtureDay)),

@@ -5,7 +5,6 @@
  * a second license.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
@@ -20,6 +19,7 @@ import {
   testSigningKeyFile,
   type TestService,
 } from '../support/service.js';
+import { runInProcess } from '../support/cli.js';
 import { testDatabases } from '../support/databases.js';
 
 type FakeSmtp = Awaited<ReturnType<typeof startFakeSmtpServer>>;
@@ -259,25 +259,19 @@ for (const database of testDatabases) {
     });
 
     it('lifeline doctor passes with every system reachable, and names the setting to fix when one is not', async () => {
-      // Asynchronous on purpose: the fake servers live in this process and must keep answering.
-      const doctor = (extra: Record<string, string>, ...args: string[]) =>
-        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-          execFile(
-            process.execPath,
-            ['--import', 'tsx', 'src/main.ts', 'doctor', ...args],
-            {
-              env: {
-                ...process.env,
-                ...env,
-                LIFELINE_DATA_DIR: lifeline.dataDir,
-                LIFELINE_SIGNING_KEY_FILE: testSigningKeyFile,
-                ...extra,
-              },
-            },
-            (error, stdout, stderr) =>
-              resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
-          );
+      // In this process, as the fake servers are: they keep answering while it checks them.
+      const doctor = async (extra: Record<string, string>, ...args: string[]) => {
+        const run = await runInProcess(['doctor', ...args], {
+          env: {
+            ...process.env,
+            ...env,
+            LIFELINE_DATA_DIR: lifeline.dataDir,
+            LIFELINE_SIGNING_KEY_FILE: testSigningKeyFile,
+            ...extra,
+          },
         });
+        return { status: run.code, stdout: run.stdout, stderr: run.stderr };
+      };
       const ok = await doctor({}, '--json', '--send-test-to', 'oncall@vendor.example');
       assert.equal(ok.status, 0, ok.stdout + ok.stderr);
       const report = JSON.parse(ok.stdout) as {

@@ -1,6 +1,8 @@
 /**
- * Runs `lifeline` as a real child process (one process: node with tsx, no wrapper, so a
- * SIGKILL hits the service itself), for the crash and multi-process tests.
+ * Runs `lifeline` as a real child process (one process, no wrapper, so a SIGKILL hits the
+ * service itself), for the crash and multi-process tests: bin/lifeline, which runs its compiled
+ * build of src/ (rebuilt when a source changed), so a start costs no TypeScript compile (tsx
+ * compiling the service took seconds of each start on a busy machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +25,8 @@ export function spawnLifeline(
   env: Record<string, string>,
   options: { compiled?: boolean } = {},
 ): LifelineProcess {
-  // `compiled`: the tsc build in dist/ (what production runs), without tsx's loader thread.
-  const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  // `compiled`: the tsc build in dist/ (what production runs).
+  const entry = options.compiled ? ['dist/main.js'] : ['bin/lifeline'];
   // With the heap flags every launcher uses, so memory and GC behave as in production.
   const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...entry, ...args], {
     cwd: root,

@@ -59,7 +59,7 @@ export async function startTestService(
   } = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-test-'));
-  const database = await options.database?.create();
+  const database = await options.database?.create({ migrated: true });
   const config = loadConfig({
     LIFELINE_DATA_DIR: dataDir,
     LIFELINE_PORT: '0',
