@@ -8,7 +8,7 @@ import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
-import { attemptDelivery } from './delivery-attempt.js';
+import { attemptDelivery, claimedBefore } from './delivery-attempt.js';
 import { parseCoverEventKey } from '../cover.js';
 import { coverOutcomeOf } from '../cover-records.js';
 import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
@@ -45,7 +45,9 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
       // A job claimed before (a timeout, a crash) or a delivery that failed before may have
       // reached the remote with its answer lost: the channel looks for it before sending again.
       const retry =
-        job.attempts > 1 || delivery.attempts > 0 ? { since: delivery.created_at } : undefined;
+        delivery.attempts > 0 || (await claimedBefore(ctx, job))
+          ? { since: delivery.created_at }
+          : undefined;
       const sent = await attemptDelivery(ctx, delivery.id, () => announcement.send(outcome, retry));
       const now = ctx.clock.now();
       await recordAfterDelivery(
@@ -117,7 +119,7 @@ function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
 
 function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
-    send: (outcome) => ctx.ticketDesk.addInternalNote(outcome),
+    send: (outcome, retry) => ctx.ticketDesk.addInternalNote(outcome, retry),
     done: 'ticket.noted',
     failed: 'ticket.failed',
     what: 'Internal note on the ticket',
