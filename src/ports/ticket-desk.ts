@@ -1,6 +1,7 @@
 import type { RequestOutcome } from './outcome.js';
 import type { TicketAttachment } from '../policy/index.js';
 import type { ReadinessCheck } from './delivery-error.js';
+import type { NoticeRetry } from './notice-channel.js';
 
 /** A ticket's attachments, and the text of its `.gitlab-license` files (newest first). */
 export interface TicketAttachments {
@@ -10,11 +11,15 @@ export interface TicketAttachments {
 
 /**
  * The support desk holding the ticket (Zendesk). Adds an internal (never public) note with the
- * outcome and tags the ticket. Throws `DeliveryError`.
+ * outcome and tags the ticket; with `retry` (an earlier attempt may have added it, its answer
+ * lost), it looks for the note first and does not add it twice. Throws `DeliveryError`.
  */
 export interface TicketDesk {
   readonly name: 'timeline' | 'zendesk';
-  addInternalNote(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }>;
+  addInternalNote(
+    outcome: RequestOutcome,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }>;
   check(): Promise<ReadinessCheck[]>;
   /**
    * Every attachment on the ticket's comments, for the evidence check; only desks that can read

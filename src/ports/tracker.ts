@@ -22,15 +22,28 @@ export interface TrackerIssueRef {
   state: 'open' | 'closed';
 }
 
+export interface UpsertOptions {
+  /**
+   * The caller knows no earlier attempt can have created the request's issue (nothing was ever
+   * sent for it), so the tracker need not look for one by its marker before creating it: one
+   * round trip less on a request's first sync.
+   */
+  firstAttempt?: boolean;
+}
+
 /**
  * The internal request issue tracker. `upsert` is idempotent per request: it finds the
- * request's issue (by `known`, else by a marker the tracker keeps) and makes it match the draft,
- * creating it only when none exists, so a retry after a crash never opens a second issue.
- * Throws `DeliveryError` and nothing else.
+ * request's issue (by `known`, else by a marker the tracker keeps, unless `firstAttempt` says
+ * there can be none) and makes it match the draft, creating it only when none exists, so a retry
+ * after a crash never opens a second issue. Throws `DeliveryError` and nothing else.
  */
 export interface Tracker {
   readonly name: 'builtin' | 'gitlab';
-  upsert(draft: TrackerIssueDraft, known?: TrackerIssueRef): Promise<TrackerIssueRef>;
+  upsert(
+    draft: TrackerIssueDraft,
+    known?: TrackerIssueRef,
+    options?: UpsertOptions,
+  ): Promise<TrackerIssueRef>;
   /**
    * Adds a comment (Markdown) to an existing issue, once per `key`: the key is kept in the
    * comment, and a comment that already carries it is not added again (a retry after a crash).

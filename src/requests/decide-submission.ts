@@ -16,7 +16,7 @@ import type { SubmitContext } from './submit-request.js';
 
 export type DecisionContext = Pick<
   SubmitContext,
-  'clock' | 'policy' | 'evidenceKeys' | 'ticketDesk'
+  'clock' | 'policy' | 'evidenceKeys' | 'ticketDesk' | 'screenshotReads'
 >;
 
 export interface DecisionOptions {
@@ -46,6 +46,7 @@ export async function readSubmission(
     submission.ticket.id,
     submission.evidence,
     ctx.evidenceKeys,
+    ctx.screenshotReads,
   );
   const reading = readEvidence(gathered.evidence, ctx.evidenceKeys);
   const keys = customerKeys(

@@ -23,6 +23,7 @@ import type { Requester, Submission } from './submission.js';
 import type { PreviewOptions } from './preview-decision.js';
 import { recordEvent } from './timeline.js';
 import type { TicketDesk } from '../ports/ticket-desk.js';
+import type { ScreenshotReads } from './ticket-evidence.js';
 import { generateLicense } from './steps/generate-license.js';
 import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
 
@@ -36,6 +37,8 @@ export interface SubmitContext {
   trackerDestination: string;
   /** The desk holding the tickets, when it can read their attachments (Zendesk). */
   ticketDesk?: TicketDesk;
+  /** Recent ticket reads that showed screenshots, shared by the live check and submissions. */
+  screenshotReads?: ScreenshotReads;
   /** Where notices and notes go, and how long a held request waits for an approver. */
   approval: ApprovalContext;
   /** Resends of one request an engineer may ask for (LIFELINE_RESEND_LIMIT); more need an approver. */

@@ -1,8 +1,8 @@
 import { DeliveryError } from '../ports/delivery-error.js';
-import type { TicketDesk } from '../ports/ticket-desk.js';
+import type { TicketAttachments, TicketDesk } from '../ports/ticket-desk.js';
 import type { VerificationKey } from '../license/index.js';
 import { decodeLicense } from '../license/index.js';
-import type { EvidenceInput, TicketEvidence } from '../policy/index.js';
+import { isImage, type EvidenceInput, type TicketEvidence } from '../policy/index.js';
 
 export interface GatheredEvidence {
   /** The evidence to decide on: as given, or the ticket's license file when none was given. */
@@ -21,15 +21,19 @@ export async function gatherTicketEvidence(
   ticketId: string,
   evidence: EvidenceInput,
   evidenceKeys: readonly VerificationKey[],
+  screenshotReads?: ScreenshotReads,
 ): Promise<GatheredEvidence> {
   if (desk?.readAttachments === undefined) return { evidence };
   const wanted =
     'fromTicket' in evidence ||
     ('screenshotsAttached' in evidence && evidence.screenshotsAttached === true);
   if (!wanted) return { evidence };
-  let read;
+  // Only screenshots are taken from an earlier read: which license file is newest can change.
+  const screenshots = !('fromTicket' in evidence);
+  let read = screenshots ? screenshotReads?.get(ticketId) : undefined;
   try {
-    read = await desk.readAttachments(ticketId);
+    read ??= await desk.readAttachments(ticketId);
+    if (screenshots) screenshotReads?.keep(ticketId, read);
   } catch (error) {
     const reason =
       error instanceof DeliveryError
@@ -59,4 +63,44 @@ export async function gatherTicketEvidence(
     },
     ticketEvidence: { ...ticketEvidence, licenseFileFrom: file.attachment },
   };
+}
+
+/**
+ * Ticket reads that showed screenshots, kept for a minute on the service clock: the live
+ * eligibility check reads the ticket while the engineer fills in the form, and the submission
+ * that follows decides on that read instead of waiting for Zendesk again. Only a read with an
+ * image is kept, since screenshots once attached stay (a read without one is never reused: the
+ * engineer may be attaching them right now).
+ */
+export class ScreenshotReads {
+  private readonly reads = new Map<string, { read: TicketAttachments; at: number }>();
+
+  constructor(
+    private readonly now: () => number,
+    private readonly keepMs = 60_000,
+    private readonly most = 500,
+  ) {}
+
+  get(ticketId: string): TicketAttachments | undefined {
+    const kept = this.reads.get(ticketId);
+    if (kept === undefined) return undefined;
+    const age = this.now() - kept.at;
+    if (age >= 0 && age < this.keepMs) return kept.read;
+    this.reads.delete(ticketId);
+    return undefined;
+  }
+
+  keep(ticketId: string, read: TicketAttachments): void {
+    if (!read.attachments.some(isImage)) {
+      this.reads.delete(ticketId);
+      return;
+    }
+    if (this.reads.has(ticketId)) return;
+    // The oldest goes first: a Map iterates in insertion order.
+    if (this.reads.size >= this.most) {
+      const oldest = this.reads.keys().next();
+      if (!oldest.done) this.reads.delete(oldest.value);
+    }
+    this.reads.set(ticketId, { read, at: this.now() });
+  }
 }

@@ -29,6 +29,7 @@ import { setUpEvidenceKeys, setUpSigner } from './signing-keys.js';
 import { listenForJobs } from './job-notifications.js';
 import { Scheduler } from '../schedule/scheduler.js';
 import { scheduledTasks } from './scheduled-tasks.js';
+import { ScreenshotReads } from '../requests/ticket-evidence.js';
 
 export interface ServiceOptions {
   /** Which roles this process plays: the HTTP API, the worker, or both (the default). */
@@ -190,6 +191,7 @@ export async function startService(
     wake,
     trackerDestination: adapters.destinations.tracker,
     ticketDesk: adapters.ticketDesk,
+    screenshotReads: new ScreenshotReads(() => clock.now()),
     approval: {
       destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
       trackerDestination: adapters.destinations.tracker,

@@ -140,6 +140,43 @@ for (const database of testDatabases) {
       assert.equal(evidenceRule(none.body).code, 'EVIDENCE_MISSING');
     });
 
+    it('decides a submission on the live check’s read of the screenshots, never on a read without them', async () => {
+      zendesk.addTicket(5004);
+      const body = screenshotBody(
+        {},
+        { ticket: ticketFor(5004), customerEmail: 'it@read-once.example' },
+      );
+      const reads = () =>
+        zendesk.requests.filter((r) => r.path === '/api/v2/tickets/5004/comments.json').length;
+
+      // No screenshots yet: the live check says so, and that read is not kept.
+      const early = await lifeline.api('/api/v1/eligibility', { body });
+      assert.equal(
+        early.body.rules.find((r: { rule: string }) => r.rule === 'evidence').passed,
+        false,
+      );
+      zendesk.attach(5004, [
+        { fileName: 'dashboard.png', contentType: 'image/png', content: png },
+        { fileName: 'subscription.png', contentType: 'image/png', content: png },
+      ]);
+      const live = await lifeline.api('/api/v1/eligibility', { body });
+      assert.equal(
+        live.body.rules.find((r: { rule: string }) => r.rule === 'evidence').code,
+        'EVIDENCE_OK',
+      );
+      assert.equal(reads(), 2);
+
+      // The submission that follows decides on the read that showed them: no third call.
+      const answer = await lifeline.api('/api/v1/requests', { body });
+      assert.equal(answer.status, 202, JSON.stringify(answer.body.decision?.rules));
+      assert.equal(evidenceRule(answer.body).code, 'EVIDENCE_OK');
+      assert.match(
+        evidenceRule(answer.body).message,
+        /Screenshots on ticket #5004: dashboard\.png/,
+      );
+      assert.equal(reads(), 2);
+    });
+
     it('holds the request for an approver when Zendesk cannot be reached', async () => {
       zendesk.failNext(503, {}, 1);
       const answer = await lifeline.api('/api/v1/requests', {

@@ -1,14 +1,15 @@
 /**
  * Internal notes on Zendesk tickets, through the Support REST API and our outbound fetch wrapper.
  *
- * One note per outcome, three calls:
- * 1. list the ticket's newest comments, to skip the note when a previous attempt already added
- *    it (a crash or a lost reply after Zendesk saved it);
- * 2. `PUT /api/v2/tickets/{id}.json` with the comment, `public: false` always explicit (Zendesk
- *    otherwise keeps the ticket's last visibility, which may be public);
- * 3. `PUT /api/v2/tickets/{id}/tags.json`, which adds tags. Tags on the ticket update would
- *    replace all of the ticket's tags, and `additional_tags` works only on bulk updates.
+ * One note per outcome, two calls at once:
+ * - `PUT /api/v2/tickets/{id}.json` with the comment, `public: false` always explicit (Zendesk
+ *   otherwise keeps the ticket's last visibility, which may be public);
+ * - `PUT /api/v2/tickets/{id}/tags.json`, which adds tags. Tags on the ticket update would
+ *   replace all of the ticket's tags, and `additional_tags` works only on bulk updates.
+ *   Adding a tag twice is harmless, so it need not wait for the note.
  * https://developer.zendesk.com/documentation/ticketing/managing-tickets/adding-tags-to-tickets-without-overwriting-existing-tags
+ * On a retry (an earlier attempt may have saved the note and lost the answer), the ticket's
+ * newest comments are read first and a note already there is not added again.
  */
 import { z } from 'zod';
 import type { RequestOutcome } from '../../ports/outcome.js';
@@ -17,6 +18,7 @@ import type { NotFoundMeaning } from '../http/classify-http-failure.js';
 import { fetchJson, outboundFetch, type OutboundRequest } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
 import type { TicketAttachment } from '../../policy/index.js';
+import type { NoticeRetry } from '../../ports/notice-channel.js';
 import type { TicketAttachments, TicketDesk } from '../../ports/ticket-desk.js';
 import { isNoteWithKey, renderZendeskNote } from './zendesk-note.js';
 import type { ZendeskSettings } from './zendesk-settings.js';
@@ -114,7 +116,10 @@ export class ZendeskTicketDesk implements TicketDesk {
     };
   }
 
-  async addInternalNote(outcome: RequestOutcome): Promise<{ ref?: string; destination: string }> {
+  async addInternalNote(
+    outcome: RequestOutcome,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }> {
     const ticketId = ticketNumber(outcome.ticket.id);
     const note = renderZendeskNote(outcome);
     const notFound = (): NotFoundMeaning => ({
@@ -123,6 +128,54 @@ export class ZendeskTicketDesk implements TicketDesk {
       message: `Zendesk ticket ${ticketId} not found at ZENDESK_URL (deleted, merged away, or in another Zendesk account)`,
     });
 
+    const earlier = retry ? await this.findNote(ticketId, note.key, notFound) : undefined;
+    // Both calls are left to finish before an error is thrown: no call is still on its way
+    // when the job is retried.
+    const [added, tagged] = await Promise.allSettled([
+      earlier === undefined
+        ? this.call(
+            {
+              method: 'PUT',
+              url: this.url(`/api/v2/tickets/${ticketId}.json`),
+              json: { ticket: { comment: { html_body: note.html, public: false } } },
+              action: `adding the internal note to ticket ${ticketId}`,
+              notFound,
+            },
+            updateReply,
+          )
+        : Promise.resolve(undefined),
+      this.call(
+        {
+          method: 'PUT',
+          url: this.url(`/api/v2/tickets/${ticketId}/tags.json`),
+          json: { tags: [note.tag] },
+          action: `tagging ticket ${ticketId} ${note.tag}`,
+          notFound,
+        },
+        tagsReply,
+      ),
+    ]);
+    if (added.status === 'rejected') throw added.reason;
+    if (tagged.status === 'rejected') throw tagged.reason;
+    const updated = added.value;
+    const comment = updated?.audit?.events?.find((event) => event.type === 'Comment');
+    const ref =
+      earlier !== undefined
+        ? String(earlier)
+        : comment
+          ? String(comment.id)
+          : updated?.audit
+            ? `audit ${updated.audit.id}`
+            : undefined;
+    return { ...(ref === undefined ? {} : { ref }), destination: `Zendesk ticket #${ticketId}` };
+  }
+
+  /** The id of the internal note with this key among the ticket's newest comments. */
+  private async findNote(
+    ticketId: number,
+    key: string,
+    notFound: () => NotFoundMeaning,
+  ): Promise<number | undefined> {
     const comments = await this.call(
       {
         method: 'GET',
@@ -132,35 +185,9 @@ export class ZendeskTicketDesk implements TicketDesk {
       },
       commentsReply,
     );
-    const earlier = comments.comments.find(
-      (comment) => comment.public === false && isNoteWithKey(comment, note.key),
-    );
-    let ref: string | undefined = earlier ? String(earlier.id) : undefined;
-    if (!earlier) {
-      const updated = await this.call(
-        {
-          method: 'PUT',
-          url: this.url(`/api/v2/tickets/${ticketId}.json`),
-          json: { ticket: { comment: { html_body: note.html, public: false } } },
-          action: `adding the internal note to ticket ${ticketId}`,
-          notFound,
-        },
-        updateReply,
-      );
-      const comment = updated.audit?.events?.find((event) => event.type === 'Comment');
-      ref = comment ? String(comment.id) : updated.audit ? `audit ${updated.audit.id}` : undefined;
-    }
-    await this.call(
-      {
-        method: 'PUT',
-        url: this.url(`/api/v2/tickets/${ticketId}/tags.json`),
-        json: { tags: [note.tag] },
-        action: `tagging ticket ${ticketId} ${note.tag}`,
-        notFound,
-      },
-      tagsReply,
-    );
-    return { ...(ref === undefined ? {} : { ref }), destination: `Zendesk ticket #${ticketId}` };
+    return comments.comments.find(
+      (comment) => comment.public === false && isNoteWithKey(comment, key),
+    )?.id;
   }
 
   async readAttachments(id: string): Promise<TicketAttachments> {

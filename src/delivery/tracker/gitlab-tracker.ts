@@ -19,6 +19,7 @@ import type {
   TrackerComment,
   TrackerIssueDraft,
   TrackerIssueRef,
+  UpsertOptions,
 } from '../../ports/tracker.js';
 
 const issueReply = z.object({
@@ -78,7 +79,11 @@ export class GitLabTracker implements Tracker {
     };
   }
 
-  async upsert(draft: TrackerIssueDraft, known?: TrackerIssueRef): Promise<TrackerIssueRef> {
+  async upsert(
+    draft: TrackerIssueDraft,
+    known?: TrackerIssueRef,
+    options: UpsertOptions = {},
+  ): Promise<TrackerIssueRef> {
     const description = withRequestMarker(draft.description, draft.requestId);
     if (known) {
       try {
@@ -90,7 +95,9 @@ export class GitLabTracker implements Tracker {
           throw error;
       }
     }
-    const existing = await this.findByMarker(draft.requestId);
+    // A recorded issue that vanished, or an attempt before this one, may have left an issue to find.
+    const existing =
+      options.firstAttempt && !known ? undefined : await this.findByMarker(draft.requestId);
     if (existing) {
       if (matches(existing, draft, description)) return toRef(existing);
       const updated = await this.update(existing.iid, draft, description, stateOf(existing));

@@ -8,7 +8,7 @@ import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
-import { attemptDelivery } from './delivery-attempt.js';
+import { attemptDelivery, claimedBefore } from './delivery-attempt.js';
 import { parseCoverEventKey } from '../cover.js';
 import { coverOutcomeOf } from '../cover-records.js';
 import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
@@ -47,7 +47,7 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
       // A failed attempt is stamped when it ended; a crash's, not at all (its start is later
       // than the delivery's making, at least).
       const retry =
-        job.attempts > 1 || delivery.attempts > 0
+        delivery.attempts > 0 || (await claimedBefore(ctx, job))
           ? {
               since: delivery.created_at,
               lastTriedAt: delivery.attempts > 0 ? delivery.updated_at : delivery.created_at,
@@ -124,7 +124,7 @@ function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
 
 function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
-    send: (outcome) => ctx.ticketDesk.addInternalNote(outcome),
+    send: (outcome, retry) => ctx.ticketDesk.addInternalNote(outcome, retry),
     done: 'ticket.noted',
     failed: 'ticket.failed',
     what: 'Internal note on the ticket',

@@ -1,4 +1,4 @@
-import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import type { RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../ports/tracker.js';
@@ -10,6 +10,7 @@ import { recordEvent } from '../timeline.js';
 import { trackerIssueDescription, trackerIssueTitle } from '../tracker-issue-text.js';
 import type { RequestFailure, RequestStep } from '../request.js';
 import { trackerDeliveryId } from '../delivery-ids.js';
+import { claimedBefore } from './delivery-attempt.js';
 
 export const syncTrackerIssue = defineRequestStep({
   kind: 'sync_tracker_issue',
@@ -32,29 +33,12 @@ export const syncTrackerIssue = defineRequestStep({
  */
 function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
+  const turns = new RequestTurns();
   return {
-    async run(job) {
-      const now = ctx.clock.now();
-      const locked = await db
-        .updateTable('requests')
-        .set({ tracker_lock_until: now + ctx.trackerLockMs })
-        .where('id', '=', job.requestId)
-        .where((eb) =>
-          eb.or([eb('tracker_lock_until', 'is', null), eb('tracker_lock_until', '<', now)]),
-        )
-        .executeTakeFirst();
-      if (locked.numUpdatedRows === 0n)
-        throw new RunLater(250, 'another worker is updating this tracker issue');
-      try {
-        await sync(ctx, job.requestId, job.deliveryId);
-      } finally {
-        await db
-          .updateTable('requests')
-          .set({ tracker_lock_until: null })
-          .where('id', '=', job.requestId)
-          .execute();
-      }
-    },
+    // Syncs of one request in this process take turns instead of meeting the lock below and
+    // coming back a quarter of a second later: the close that follows the email goes out the
+    // moment the issue's creation is recorded.
+    run: (job) => turns.take(job.requestId, () => lockAndSync(job)),
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
       await markDeliveryFailed(db, job.deliveryId, now);
@@ -70,13 +54,49 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
       );
     },
   };
+
+  async function lockAndSync(job: RequestJob): Promise<void> {
+    const now = ctx.clock.now();
+    const locked = await db
+      .updateTable('requests')
+      .set({ tracker_lock_until: now + ctx.trackerLockMs })
+      .where('id', '=', job.requestId)
+      .where((eb) =>
+        eb.or([eb('tracker_lock_until', 'is', null), eb('tracker_lock_until', '<', now)]),
+      )
+      .executeTakeFirst();
+    if (locked.numUpdatedRows === 0n)
+      throw new RunLater(250, 'another worker is updating this tracker issue');
+    try {
+      await sync(ctx, job);
+    } finally {
+      await db
+        .updateTable('requests')
+        .set({ tracker_lock_until: null })
+        .where('id', '=', job.requestId)
+        .execute();
+    }
+  }
 }
 
-async function sync(
-  ctx: PipelineContext,
-  requestId: string,
-  deliveryId: string | null,
-): Promise<void> {
+/** One job at a time per request, in the order they arrive; a failed turn does not stop the next. */
+class RequestTurns {
+  private readonly last = new Map<string, Promise<void>>();
+
+  async take(requestId: string, turn: () => Promise<void>): Promise<void> {
+    const mine = (this.last.get(requestId) ?? Promise.resolve()).then(turn);
+    const settled = mine.catch(() => undefined);
+    this.last.set(requestId, settled);
+    try {
+      await mine;
+    } finally {
+      if (this.last.get(requestId) === settled) this.last.delete(requestId);
+    }
+  }
+}
+
+async function sync(ctx: PipelineContext, job: RequestJob): Promise<void> {
+  const { requestId, deliveryId } = job;
   const db = ctx.store.db;
   const request = await loadRequest(db, requestId);
   if (!request) return;
@@ -140,7 +160,9 @@ async function sync(
           ...(request.tracker_issue_url && { url: request.tracker_issue_url }),
         };
   ctx.crashPoint?.('sync_tracker_issue:before_upsert');
-  const ref = await ctx.tracker.upsert(draft, known);
+  // Read under the request's tracker lock, so no other sync is talking to the tracker meanwhile.
+  const firstAttempt = known === undefined && !(await claimedBefore(ctx, job));
+  const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
   const now = ctx.clock.now();
   await db.transaction().execute(async (trx) => {
     await trx

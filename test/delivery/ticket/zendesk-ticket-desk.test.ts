@@ -98,13 +98,46 @@ describe('ZendeskTicketDesk against the fake Zendesk', () => {
     assert.ok(ticket.tags.includes('emergency_license_awaiting_approval'));
   });
 
+  it('makes a first attempt in two calls at once, with no look for an earlier note', async () => {
+    zendesk.slowDown(1_000);
+    try {
+      const started = Date.now();
+      const call = desk.addInternalNote(issuedOutcome);
+      while (zendesk.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The second call left before the first one's answer (a second late) came back.
+      const bothSentAfter = Date.now() - started;
+      await call;
+      assert.ok(bothSentAfter < 1_000, `the second call left after ${bothSentAfter} ms`);
+    } finally {
+      zendesk.slowDown(0);
+    }
+    assert.deepEqual(
+      zendesk.requests.map((request) => `${request.method} ${request.path}`).sort(),
+      ['PUT /api/v2/tickets/4711.json', 'PUT /api/v2/tickets/4711/tags.json'],
+    );
+  });
+
   it('does not add the same note twice when retried after a lost reply', async () => {
     await desk.addInternalNote(issuedOutcome);
-    const second = await desk.addInternalNote(issuedOutcome);
+    zendesk.requests.length = 0;
+    const second = await desk.addInternalNote(issuedOutcome, { since: 0 });
     const ticket = zendesk.tickets.get(4711)!;
     assert.equal(ticket.comments.length, 1);
     assert.equal(second.ref, String(ticket.comments[0]!.id));
     assert.equal(ticket.tags.filter((tag) => tag === 'emergency_license_issued').length, 1);
+    // The retry read the comments first and only tagged again.
+    assert.deepEqual(
+      zendesk.requests.map((request) => `${request.method} ${request.path}`),
+      ['GET /api/v2/tickets/4711/comments.json', 'PUT /api/v2/tickets/4711/tags.json'],
+    );
+  });
+
+  it('adds the note on a retry that finds none (the first attempt never reached Zendesk)', async () => {
+    const result = await desk.addInternalNote(issuedOutcome, { since: 0 });
+    const ticket = zendesk.tickets.get(4711)!;
+    assert.equal(ticket.comments.length, 1);
+    assert.equal(result.ref, String(ticket.comments[0]!.id));
+    assert.ok(ticket.tags.includes('emergency_license_issued'));
   });
 
   it('adds a new note when the outcome changed (failed, then issued on retry)', async () => {
@@ -121,7 +154,7 @@ describe('ZendeskTicketDesk against the fake Zendesk', () => {
   });
 
   it("turns a 429 into a transient error with Zendesk's Retry-After", async () => {
-    zendesk.failNext(429, { retryAfter: 93 });
+    zendesk.failNext(429, { retryAfter: 93, path: '/tickets/4711.json' });
     const error = await rejection(desk.addInternalNote(issuedOutcome));
     assert.equal(error.kind, 'transient');
     assert.equal(error.code, 'ZENDESK_RATE_LIMITED');

@@ -63,6 +63,45 @@ describe('GitLabTracker against the fake GitLab', () => {
     assert.equal(create?.headers['private-token'], gitlab.token);
   });
 
+  it('creates on a first attempt in one call, without looking for an earlier issue', async () => {
+    const ref = await tracker.upsert(draft(), undefined, { firstAttempt: true });
+    assert.equal(gitlab.issues.length, 1);
+    assert.equal(ref.number, gitlab.issues[0]!.iid);
+    assert.deepEqual(
+      gitlab.requests.map((request) => request.method),
+      ['POST'],
+    );
+  });
+
+  it('still looks for an earlier issue when the caller does not know it is the first attempt', async () => {
+    await tracker.upsert(draft());
+    gitlab.requests.length = 0;
+    await tracker.upsert(draft());
+    assert.equal(gitlab.issues.length, 1);
+    assert.deepEqual(
+      gitlab.requests.map((request) => request.method),
+      ['GET'],
+    );
+  });
+
+  it('closes a known issue with one PUT carrying title, description and state_event', async () => {
+    const first = await tracker.upsert(draft(), undefined, { firstAttempt: true });
+    gitlab.requests.length = 0;
+    const title = '[Success] - Created a license under jane@example.com for 250 users';
+    await tracker.upsert(
+      draft({ title, description: 'License attached.', state: 'closed' }),
+      first,
+    );
+    assert.equal(gitlab.requests.length, 1);
+    const [put] = gitlab.requests;
+    assert.equal(put?.method, 'PUT');
+    const body = put?.body as Record<string, unknown>;
+    assert.equal(body.title, title);
+    assert.equal(body.state_event, 'close');
+    assert.ok(String(body.description).includes('License attached.'));
+    assert.equal(gitlab.issues[0]?.state, 'closed');
+  });
+
   it('creates a closed issue when the draft is already closed', async () => {
     const ref = await tracker.upsert(draft({ state: 'closed' }));
     assert.equal(ref.state, 'closed');
