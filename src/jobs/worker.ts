@@ -5,11 +5,12 @@ import { storageFailureCode, storageFailureSentence } from '../store/storage-fai
 import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
 import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
-import { RunLater } from './job-handler.js';
+import { LeaseLost, RunLater } from './job-handler.js';
 import type { Job, JobKind } from './job.js';
 import type { CircuitState, Circuits } from './circuit.js';
 import { stepKinds, stepRemote } from './step-limits.js';
-import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
+import { claimJobs, nextRunAt, reclaimExpiredLeases } from './sql/claim-jobs.js';
+import { enqueuesInThisProcess } from './sql/enqueue-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
   completeJob,
@@ -83,6 +84,11 @@ export class Worker {
   private readonly handBack = new Set<string>();
   /** Set while the storage refuses writes: no claims until this instant. */
   private pausedUntil: number | undefined;
+  /**
+   * What the last claim that found nothing more due knew: until something it did not see can
+   * have happened, claiming again would only cost a write transaction (issue 11).
+   */
+  private knownEmpty: QueueEmpty | undefined;
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -155,29 +161,91 @@ export class Worker {
         await wake.wait(Math.max(10, this.pausedUntil - this.now()));
         continue;
       }
+      if (free > 0 && this.queueKnownEmpty()) {
+        await wake.wait(this.emptyWaitMs());
+        continue;
+      }
       let claimed: Job[] = [];
+      let more = false;
       if (free > 0) {
         await this.refreshCircuits();
+        // Taken before the claim: an enqueue or a wake during it means "claim again".
+        const seen = {
+          notices: wake.generation,
+          enqueues: enqueuesInThisProcess(),
+          pollDeadline: performance.now() + settings.pollMs,
+        };
         try {
-          claimed = settings.perKind
+          const result = settings.perKind
             ? await this.claimWithinLimits(free, settings.perKind)
-            : await claimJobs(store.db, store.dialect, {
-                workerId: this.id,
-                limit: free,
-                leaseMs: settings.leaseMs,
-                now: this.now(),
-              });
+            : await this.claimAny(free);
+          claimed = result.jobs;
+          more = result.more;
           this.resume();
+          if (!more) {
+            this.knownEmpty = {
+              ...seen,
+              kinds: result.kinds,
+              nextRunAt: await nextRunAt(store.db, result.kinds),
+            };
+          }
         } catch (error) {
           if (!this.pauseFor(error)) this.emit({ type: 'worker:error', error });
         }
       }
       // A claim that completed as the drain began is running work: it gets the grace period.
       for (const job of claimed) this.launch(job);
-      if (claimed.length === 0 || this.running.size >= settings.concurrency) {
-        await wake.wait(settings.pollMs);
+      if (!more || this.running.size >= settings.concurrency) {
+        await wake.wait(this.knownEmpty ? this.emptyWaitMs() : settings.pollMs);
       }
     }
+  }
+
+  /**
+   * Whether the queue is known to hold nothing this worker may claim: nothing was due at its
+   * last claim, no work was announced or enqueued in this process since, the next job it saw is
+   * not due, no kind has come free that the claim left out, and the poll interval (which finds
+   * other processes' jobs) has not passed.
+   */
+  private queueKnownEmpty(): boolean {
+    const empty = this.knownEmpty;
+    if (!empty) return false;
+    const stillEmpty =
+      empty.notices === this.options.wake.generation &&
+      empty.enqueues === enqueuesInThisProcess() &&
+      performance.now() < empty.pollDeadline &&
+      (empty.nextRunAt === undefined || this.now() < empty.nextRunAt) &&
+      this.claimableKinds().every((kind) => empty.kinds.includes(kind));
+    if (!stillEmpty) this.knownEmpty = undefined;
+    return stillEmpty;
+  }
+
+  private emptyWaitMs(): number {
+    const empty = this.knownEmpty;
+    if (!empty) return this.options.settings.pollMs;
+    const untilPoll = empty.pollDeadline - performance.now();
+    const untilDue = empty.nextRunAt === undefined ? untilPoll : empty.nextRunAt - this.now();
+    return Math.max(1, Math.min(untilPoll, untilDue));
+  }
+
+  /** Every kind when there are no per-kind slots; else the kinds with a slot free now. */
+  private claimableKinds(): JobKind[] {
+    const perKind = this.options.settings.perKind;
+    if (!perKind) return [...stepKinds];
+    return [...this.slotsByKind(this.options.settings.concurrency - this.running.size, perKind)]
+      .filter(([, slots]) => slots > 0)
+      .map(([kind]) => kind);
+  }
+
+  private async claimAny(free: number): Promise<ClaimResult> {
+    const { store, settings } = this.options;
+    const jobs = await claimJobs(store.db, store.dialect, {
+      workerId: this.id,
+      limit: free,
+      leaseMs: settings.leaseMs,
+      now: this.now(),
+    });
+    return { jobs, more: jobs.length === free, kinds: [...stepKinds] };
   }
 
   /**
@@ -190,37 +258,60 @@ export class Worker {
   private async claimWithinLimits(
     free: number,
     perKind: Readonly<Record<JobKind, number>>,
-  ): Promise<Job[]> {
-    const { store, settings, circuits } = this.options;
-    const runningOf = (kind: JobKind) =>
-      [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
+  ): Promise<ClaimResult> {
+    const { store, settings } = this.options;
     const bySlots = new Map<number, JobKind[]>();
-    for (const kind of stepKinds) {
-      let slots = Math.min(perKind[kind] - runningOf(kind), free);
-      const remote = stepRemote[kind];
-      if (circuits && remote) {
-        if (!circuits.allows(remote)) continue;
-        if (circuits.state(remote).state === 'half-open') slots = runningOf(kind) > 0 ? 0 : 1;
-      }
+    for (const [kind, slots] of this.slotsByKind(free, perKind)) {
       if (slots <= 0) continue;
       bySlots.set(slots, [...(bySlots.get(slots) ?? []), kind]);
     }
-    const claimed: Job[] = [];
-    let left = free;
-    for (const [slots, kinds] of [...bySlots].sort((a, b) => b[0] - a[0])) {
-      if (left <= 0) break;
-      claimed.push(
-        ...(await claimJobs(store.db, store.dialect, {
+    const kinds = [...bySlots.values()].flat();
+    if (kinds.length === 0) return { jobs: [], more: false, kinds };
+    // One write transaction for every group, not one each.
+    return store.db.transaction().execute(async (trx) => {
+      const claimed: Job[] = [];
+      let left = free;
+      let more = false;
+      for (const [slots, group] of [...bySlots].sort((a, b) => b[0] - a[0])) {
+        if (left <= 0) {
+          more = true;
+          break;
+        }
+        const limit = Math.min(slots, left);
+        const jobs = await claimJobs(trx, store.dialect, {
           workerId: this.id,
-          limit: Math.min(slots, left),
+          limit,
           leaseMs: settings.leaseMs,
           now: this.now(),
-          ...(kinds.length < stepKinds.length && { kinds }),
-        })),
-      );
-      left = free - claimed.length;
+          ...(group.length < stepKinds.length && { kinds: group }),
+        });
+        claimed.push(...jobs);
+        if (jobs.length === limit) more = true;
+        left = free - claimed.length;
+      }
+      return { jobs: claimed, more, kinds };
+    });
+  }
+
+  /** The slots each kind has free now, the open circuits' remotes left out (half-open: one). */
+  private slotsByKind(
+    free: number,
+    perKind: Readonly<Record<JobKind, number>>,
+  ): Array<[JobKind, number]> {
+    const { circuits } = this.options;
+    const runningOf = (kind: JobKind) =>
+      [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
+    const slots: Array<[JobKind, number]> = [];
+    for (const kind of stepKinds) {
+      let slotsFree = Math.min(perKind[kind] - runningOf(kind), free);
+      const remote = stepRemote[kind];
+      if (circuits && remote) {
+        if (!circuits.allows(remote)) continue;
+        if (circuits.state(remote).state === 'half-open') slotsFree = runningOf(kind) > 0 ? 0 : 1;
+      }
+      slots.push([kind, slotsFree]);
     }
-    return claimed;
+    return slots;
   }
 
   /** What the other workers saw of the remotes, before claiming their steps. */
@@ -242,7 +333,8 @@ export class Worker {
     const abort = new AbortController();
     const done = this.execute(job, abort.signal).finally(() => {
       this.running.delete(job.id);
-      this.options.wake.notify();
+      // A slot came free: the loop looks again, but claims only if work may be waiting.
+      this.options.wake.nudge();
     });
     this.running.set(job.id, { job, abort, done });
   }
@@ -252,16 +344,29 @@ export class Worker {
     const db = store.db;
     const started = this.now();
     this.emit({ type: 'job:start', job });
+    // Set once the step's own last transaction completed the job (JobSettlement).
+    let completedByStep = false;
+    const settle = {
+      complete: async (trx: typeof db) => {
+        if (!(await completeJob(trx, job.id, this.id, this.now()))) throw new LeaseLost(job.id);
+        completedByStep = true;
+      },
+    };
     try {
-      await handlers[job.kind].run(job, signal);
+      await handlers[job.kind].run(job, signal, settle);
       await this.observeRemote(job, 'success');
-      const kept = await completeJob(db, job.id, this.id, this.now());
+      const kept = completedByStep || (await completeJob(db, job.id, this.id, this.now()));
       this.emit(
         kept
           ? { type: 'job:success', job, durationMs: this.now() - started }
           : { type: 'job:lease-lost', job },
       );
     } catch (error) {
+      if (error instanceof LeaseLost && error.jobId === job.id) {
+        // Its transaction rolled back; the job is the new holder's now.
+        this.emit({ type: 'job:lease-lost', job });
+        return;
+      }
       if (this.pauseFor(error)) {
         // The disk, not the step, failed: hand the job back with its attempt, to run again
         // once writes work. If even that write fails, the lease lapses and it is swept back.
@@ -286,6 +391,8 @@ export class Worker {
     settings: WorkerSettings,
   ): Promise<void> {
     const db = this.options.store.db;
+    // The job goes back to the queue at a time the last empty claim did not see.
+    this.knownEmpty = undefined;
     if (error instanceof RunLater) {
       await releaseJobs(db, [job.id], this.id, this.now() + error.delayMs, this.now());
       return;
@@ -365,4 +472,22 @@ export class Worker {
       // An observer's bug must never stop the worker.
     }
   }
+}
+
+interface ClaimResult {
+  jobs: Job[];
+  /** A group got all it asked for: more may be due. */
+  more: boolean;
+  /** The kinds the claim asked for. */
+  kinds: JobKind[];
+}
+
+interface QueueEmpty {
+  notices: number;
+  enqueues: number;
+  /** performance.now() by which the worker claims anyway (other processes' jobs). */
+  pollDeadline: number;
+  /** The earliest pending job of the claimed kinds, by the worker's clock; none when undefined. */
+  nextRunAt: number | undefined;
+  kinds: JobKind[];
 }

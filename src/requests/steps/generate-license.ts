@@ -41,7 +41,7 @@ export const generateLicense = defineRequestStep({
 function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
-    async run(job) {
+    async run(job, _signal, settle) {
       const request = await loadRequest(db, job.requestId);
       // Never a license for a request that is refused, done, or still waiting for an approver.
       if (
@@ -80,6 +80,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
       ctx.crashPoint?.('generate_license:before_store');
       const deliveryId = emailDeliveryId(request.id);
       await db.transaction().execute(async (trx) => {
+        await settle.complete(trx);
         if (candidate) {
           await trx
             .insertInto('licenses')

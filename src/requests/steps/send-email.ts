@@ -35,7 +35,7 @@ export const sendEmail = defineRequestStep({
 function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
-    async run(job) {
+    async run(job, _signal, settle) {
       const delivery = await loadUndeliveredDelivery(db, job.deliveryId);
       if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
@@ -77,6 +77,7 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
         () =>
           db.transaction().execute(async (trx) => {
             await markDelivered(trx, delivery.id, sent.receipt, now);
+            await settle.complete(trx);
             await recordEvent(
               trx,
               {

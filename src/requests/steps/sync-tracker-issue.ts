@@ -1,4 +1,4 @@
-import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import type { JobSettlement, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../ports/tracker.js';
@@ -33,7 +33,10 @@ export const syncTrackerIssue = defineRequestStep({
 function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
-    async run(job) {
+    async run(job, _signal, settle) {
+      // A sync that ran after this job was queued wrote the request as it is: nothing to lock
+      // or write but this job's completion (the second of a request's two syncs, usually).
+      if (await alreadySynced(ctx, job.requestId)) return;
       const now = ctx.clock.now();
       const locked = await db
         .updateTable('requests')
@@ -45,14 +48,17 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
         .executeTakeFirst();
       if (locked.numUpdatedRows === 0n)
         throw new RunLater(250, 'another worker is updating this tracker issue');
+      let unlocked = false;
       try {
-        await sync(ctx, job.requestId, job.deliveryId);
+        unlocked = await sync(ctx, job.requestId, job.deliveryId, settle);
       } finally {
-        await db
-          .updateTable('requests')
-          .set({ tracker_lock_until: null })
-          .where('id', '=', job.requestId)
-          .execute();
+        // The sync's own last transaction lets go of the lock when it records the issue.
+        if (!unlocked)
+          await db
+            .updateTable('requests')
+            .set({ tracker_lock_until: null })
+            .where('id', '=', job.requestId)
+            .execute();
       }
     },
     async onFailed(job, verdict) {
@@ -72,26 +78,45 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   };
 }
 
+async function alreadySynced(ctx: PipelineContext, requestId: string): Promise<boolean> {
+  const request = await ctx.store.db
+    .selectFrom('requests')
+    .select(['revision', 'tracker_synced_revision'])
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  return isSynced(request);
+}
+
+function isSynced(
+  request:
+    { revision: number | string; tracker_synced_revision: number | string | null } | undefined,
+): boolean {
+  return (
+    request !== undefined &&
+    request.tracker_synced_revision !== null &&
+    Number(request.tracker_synced_revision) >= Number(request.revision)
+  );
+}
+
+/**
+ * Answers whether it recorded the issue, which also released the request's tracker lock and
+ * completed the job in the same transaction.
+ */
 async function sync(
   ctx: PipelineContext,
   requestId: string,
   deliveryId: string | null,
-): Promise<void> {
+  settle: JobSettlement,
+): Promise<boolean> {
   const db = ctx.store.db;
   const request = await loadRequest(db, requestId);
-  if (!request) return;
+  if (!request || isSynced(request)) return false;
   const revision = Number(request.revision);
-  if (
-    request.tracker_synced_revision !== null &&
-    Number(request.tracker_synced_revision) >= revision
-  ) {
-    return;
-  }
   const [decision, license] = await Promise.all([
     loadDecision(db, requestId),
     loadLicense(db, requestId),
   ]);
-  if (!decision) return;
+  if (!decision) return false;
   const state = request.state as RequestState;
   const userCount = Number(request.user_count);
   const failure: RequestFailure | undefined =
@@ -143,6 +168,7 @@ async function sync(
   const ref = await ctx.tracker.upsert(draft, known);
   const now = ctx.clock.now();
   await db.transaction().execute(async (trx) => {
+    await settle.complete(trx);
     await trx
       .updateTable('requests')
       .set({
@@ -151,6 +177,7 @@ async function sync(
         tracker_issue_title: ref.title,
         tracker_issue_state: ref.state,
         tracker_synced_revision: revision,
+        tracker_lock_until: null,
       })
       .where('id', '=', requestId)
       .execute();
@@ -168,4 +195,5 @@ async function sync(
       );
     }
   });
+  return true;
 }
