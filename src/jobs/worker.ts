@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { hostname } from 'node:os';
 import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
@@ -89,6 +91,10 @@ export class Worker {
    * have happened, claiming again would only cost a write transaction (issue 11).
    */
   private knownEmpty: QueueEmpty | undefined;
+  /** Claimed, not started yet (a step's transaction claimed them and has yet to commit). */
+  private readonly handedOn = new Map<string, Job>();
+  /** A claim is under way: another would count the same free slots. */
+  private claiming = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -136,7 +142,11 @@ export class Worker {
   async stop(graceMs = 10_000): Promise<void> {
     this.drain();
     await this.loop;
-    const settled = Promise.all([...this.running.values()].map((r) => r.done));
+    // Until nothing runs: a step finishing may have started the jobs its transaction claimed.
+    const settled = (async () => {
+      while (this.running.size > 0)
+        await Promise.all([...this.running.values()].map((r) => r.done));
+    })();
     const timedOut = await Promise.race([
       settled.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
@@ -156,12 +166,12 @@ export class Worker {
   private async claimLoop(): Promise<void> {
     const { store, settings, wake } = this.options;
     while (!this.stopping) {
-      const free = settings.concurrency - this.running.size;
+      const free = settings.concurrency - this.occupied().length;
       if (this.pausedUntil !== undefined && this.now() < this.pausedUntil) {
         await wake.wait(Math.max(10, this.pausedUntil - this.now()));
         continue;
       }
-      if (free > 0 && this.queueKnownEmpty()) {
+      if (free > 0 && (this.claiming || this.queueKnownEmpty())) {
         await wake.wait(this.emptyWaitMs());
         continue;
       }
@@ -169,36 +179,60 @@ export class Worker {
       let more = false;
       if (free > 0) {
         await this.refreshCircuits();
-        // Taken before the claim: an enqueue or a wake during it means "claim again".
-        const seen = {
-          notices: wake.generation,
-          enqueues: enqueuesInThisProcess(),
-          pollDeadline: performance.now() + settings.pollMs,
-        };
         try {
-          const result = settings.perKind
-            ? await this.claimWithinLimits(free, settings.perKind)
-            : await this.claimAny(free);
-          claimed = result.jobs;
-          more = result.more;
+          const result = await this.claimNext(store.db, free);
+          claimed = result?.jobs ?? [];
+          more = result?.more ?? true;
           this.resume();
-          if (!more) {
-            this.knownEmpty = {
-              ...seen,
-              kinds: result.kinds,
-              nextRunAt: await nextRunAt(store.db, result.kinds),
-            };
-          }
         } catch (error) {
           if (!this.pauseFor(error)) this.emit({ type: 'worker:error', error });
         }
       }
       // A claim that completed as the drain began is running work: it gets the grace period.
       for (const job of claimed) this.launch(job);
-      if (!more || this.running.size >= settings.concurrency) {
+      if (!more || this.occupied().length >= settings.concurrency) {
         await wake.wait(this.knownEmpty ? this.emptyWaitMs() : settings.pollMs);
       }
     }
+  }
+
+  /**
+   * One claim for the free slots, in the given transaction or in one of its own; undefined when
+   * another claim is under way (claims never overlap, so two cannot fill the same slot). A claim
+   * that finds nothing more due remembers what it saw (queueKnownEmpty).
+   */
+  private async claimNext(
+    db: Kysely<Database>,
+    free: number,
+    finishing?: string,
+  ): Promise<ClaimResult | undefined> {
+    if (this.claiming) return undefined;
+    this.claiming = true;
+    try {
+      const { wake, settings } = this.options;
+      // Taken before the claim: an enqueue or a wake during it means "claim again".
+      const seen = {
+        notices: wake.generation,
+        enqueues: enqueuesInThisProcess(),
+        pollDeadline: performance.now() + settings.pollMs,
+      };
+      const result = settings.perKind
+        ? await this.claimWithinLimits(db, free, settings.perKind, finishing)
+        : await this.claimAny(db, free);
+      for (const job of result.jobs) this.handedOn.set(job.id, job);
+      this.knownEmpty = result.more
+        ? undefined
+        : { ...seen, kinds: result.kinds, nextRunAt: await nextRunAt(db, result.kinds) };
+      return result;
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  /** The jobs this worker holds: running, or claimed and about to start. */
+  private occupied(finishing?: string): Job[] {
+    const jobs = [...this.running.values()].map((entry) => entry.job);
+    return [...jobs.filter((job) => job.id !== finishing), ...this.handedOn.values()];
   }
 
   /**
@@ -232,14 +266,15 @@ export class Worker {
   private claimableKinds(): JobKind[] {
     const perKind = this.options.settings.perKind;
     if (!perKind) return [...stepKinds];
-    return [...this.slotsByKind(this.options.settings.concurrency - this.running.size, perKind)]
+    const free = this.options.settings.concurrency - this.occupied().length;
+    return this.slotsByKind(free, perKind)
       .filter(([, slots]) => slots > 0)
       .map(([kind]) => kind);
   }
 
-  private async claimAny(free: number): Promise<ClaimResult> {
+  private async claimAny(db: Kysely<Database>, free: number): Promise<ClaimResult> {
     const { store, settings } = this.options;
-    const jobs = await claimJobs(store.db, store.dialect, {
+    const jobs = await claimJobs(db, store.dialect, {
       workerId: this.id,
       limit: free,
       leaseMs: settings.leaseMs,
@@ -253,22 +288,24 @@ export class Worker {
    * given one job). Kinds with the same number of free slots are claimed together, at most that
    * many, so no kind can get more than its share; a kind with one slot (approval expiries,
    * schedules) no longer caps every other kind's claim at one job, which once made the queue
-   * crawl at one job per poll. Fewer than asked means nothing more is due.
+   * crawl at one job per poll. Fewer than asked means nothing more is due. Every group in one
+   * write transaction: the caller's, or one of its own.
    */
   private async claimWithinLimits(
+    db: Kysely<Database>,
     free: number,
     perKind: Readonly<Record<JobKind, number>>,
+    finishing?: string,
   ): Promise<ClaimResult> {
     const { store, settings } = this.options;
     const bySlots = new Map<number, JobKind[]>();
-    for (const [kind, slots] of this.slotsByKind(free, perKind)) {
+    for (const [kind, slots] of this.slotsByKind(free, perKind, finishing)) {
       if (slots <= 0) continue;
       bySlots.set(slots, [...(bySlots.get(slots) ?? []), kind]);
     }
     const kinds = [...bySlots.values()].flat();
     if (kinds.length === 0) return { jobs: [], more: false, kinds };
-    // One write transaction for every group, not one each.
-    return store.db.transaction().execute(async (trx) => {
+    const claimGroups = async (trx: Kysely<Database>): Promise<ClaimResult> => {
       const claimed: Job[] = [];
       let left = free;
       let more = false;
@@ -290,17 +327,19 @@ export class Worker {
         left = free - claimed.length;
       }
       return { jobs: claimed, more, kinds };
-    });
+    };
+    return db.isTransaction ? claimGroups(db) : db.transaction().execute(claimGroups);
   }
 
   /** The slots each kind has free now, the open circuits' remotes left out (half-open: one). */
   private slotsByKind(
     free: number,
     perKind: Readonly<Record<JobKind, number>>,
+    finishing?: string,
   ): Array<[JobKind, number]> {
     const { circuits } = this.options;
-    const runningOf = (kind: JobKind) =>
-      [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
+    const held = this.occupied(finishing);
+    const runningOf = (kind: JobKind) => held.filter((job) => job.kind === kind).length;
     const slots: Array<[JobKind, number]> = [];
     for (const kind of stepKinds) {
       let slotsFree = Math.min(perKind[kind] - runningOf(kind), free);
@@ -329,7 +368,21 @@ export class Worker {
     if (change) this.emit({ type: 'circuit:changed', circuit: change });
   }
 
+  /**
+   * Jobs a step's transaction claimed, when the step then failed: if that transaction rolled
+   * back they were never claimed (the release changes nothing), else they go back due now.
+   */
+  private handBackUnstarted(jobs: Job[]): void {
+    for (const job of jobs) this.handedOn.delete(job.id);
+    const ids = jobs.map((job) => job.id);
+    this.knownEmpty = undefined;
+    void releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now())
+      .then(() => this.options.wake.nudge())
+      .catch((error: unknown) => this.emit({ type: 'worker:error', error }));
+  }
+
   private launch(job: Job): void {
+    this.handedOn.delete(job.id);
     const abort = new AbortController();
     const done = this.execute(job, abort.signal).finally(() => {
       this.running.delete(job.id);
@@ -344,16 +397,24 @@ export class Worker {
     const db = store.db;
     const started = this.now();
     this.emit({ type: 'job:start', job });
-    // Set once the step's own last transaction completed the job (JobSettlement).
+    // Set once the step's own last transaction completed the job (JobSettlement), with the
+    // jobs that transaction claimed for the slots it freed: they start once it has committed.
     let completedByStep = false;
+    let handedOn: Job[] = [];
     const settle = {
-      complete: async (trx: typeof db) => {
+      complete: async (trx: Kysely<Database>) => {
         if (!(await completeJob(trx, job.id, this.id, this.now()))) throw new LeaseLost(job.id);
         completedByStep = true;
+        const free = settings.concurrency - this.occupied(job.id).length;
+        if (this.stopping || this.paused || free <= 0) return;
+        handedOn = (await this.claimNext(trx, free, job.id))?.jobs ?? [];
       },
     };
     try {
       await handlers[job.kind].run(job, signal, settle);
+      // A claim that completed as the drain began is running work: it gets the grace period.
+      for (const next of handedOn) this.launch(next);
+      handedOn = [];
       await this.observeRemote(job, 'success');
       const kept = completedByStep || (await completeJob(db, job.id, this.id, this.now()));
       this.emit(
@@ -362,6 +423,7 @@ export class Worker {
           : { type: 'job:lease-lost', job },
       );
     } catch (error) {
+      if (handedOn.length > 0) this.handBackUnstarted(handedOn);
       if (error instanceof LeaseLost && error.jobId === job.id) {
         // Its transaction rolled back; the job is the new holder's now.
         this.emit({ type: 'job:lease-lost', job });

@@ -80,7 +80,6 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
       ctx.crashPoint?.('generate_license:before_store');
       const deliveryId = emailDeliveryId(request.id);
       await db.transaction().execute(async (trx) => {
-        await settle.complete(trx);
         if (candidate) {
           await trx
             .insertInto('licenses')
@@ -157,9 +156,10 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
             now,
           );
         }
+        // Last, so the claim it makes for the freed slot sees the email job queued above.
+        await settle.complete(trx);
       });
       ctx.crashPoint?.('generate_license:after_store');
-      ctx.wake.notify();
     },
     async onFailed(job, verdict) {
       await failRequest(

@@ -77,7 +77,6 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
         () =>
           db.transaction().execute(async (trx) => {
             await markDelivered(trx, delivery.id, sent.receipt, now);
-            await settle.complete(trx);
             await recordEvent(
               trx,
               {
@@ -130,10 +129,11 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 now,
               );
             }
+            // Last, so the claim it makes for the freed slot sees the jobs the move queued.
+            await settle.complete(trx);
           }),
         recordingOptions(ctx),
       );
-      ctx.wake.notify();
     },
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
