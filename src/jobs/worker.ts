@@ -11,7 +11,7 @@ import { LeaseLost, RunLater } from './job-handler.js';
 import type { Job, JobKind } from './job.js';
 import type { CircuitState, Circuits } from './circuit.js';
 import { stepKinds, stepRemote } from './step-limits.js';
-import { claimJobs, nextRunAt, reclaimExpiredLeases } from './sql/claim-jobs.js';
+import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
 import { enqueuesInThisProcess } from './sql/enqueue-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
@@ -220,9 +220,7 @@ export class Worker {
         ? await this.claimWithinLimits(db, free, settings.perKind, finishing)
         : await this.claimAny(db, free);
       for (const job of result.jobs) this.handedOn.set(job.id, job);
-      this.knownEmpty = result.more
-        ? undefined
-        : { ...seen, kinds: result.kinds, nextRunAt: await nextRunAt(db, result.kinds) };
+      this.knownEmpty = result.more ? undefined : { ...seen, kinds: result.kinds };
       return result;
     } finally {
       this.claiming = false;
@@ -237,9 +235,9 @@ export class Worker {
 
   /**
    * Whether the queue is known to hold nothing this worker may claim: nothing was due at its
-   * last claim, no work was announced or enqueued in this process since, the next job it saw is
-   * not due, no kind has come free that the claim left out, and the poll interval (which finds
-   * other processes' jobs) has not passed.
+   * last claim, no work was announced or enqueued in this process since, no kind has come free
+   * that the claim left out, and the poll interval has not passed (the poll finds other
+   * processes' jobs and retries coming due, as it always has).
    */
   private queueKnownEmpty(): boolean {
     const empty = this.knownEmpty;
@@ -248,7 +246,6 @@ export class Worker {
       empty.notices === this.options.wake.generation &&
       empty.enqueues === enqueuesInThisProcess() &&
       performance.now() < empty.pollDeadline &&
-      (empty.nextRunAt === undefined || this.now() < empty.nextRunAt) &&
       this.claimableKinds().every((kind) => empty.kinds.includes(kind));
     if (!stillEmpty) this.knownEmpty = undefined;
     return stillEmpty;
@@ -257,9 +254,7 @@ export class Worker {
   private emptyWaitMs(): number {
     const empty = this.knownEmpty;
     if (!empty) return this.options.settings.pollMs;
-    const untilPoll = empty.pollDeadline - performance.now();
-    const untilDue = empty.nextRunAt === undefined ? untilPoll : empty.nextRunAt - this.now();
-    return Math.max(1, Math.min(untilPoll, untilDue));
+    return Math.max(1, empty.pollDeadline - performance.now());
   }
 
   /** Every kind when there are no per-kind slots; else the kinds with a slot free now. */
@@ -328,7 +323,11 @@ export class Worker {
       }
       return { jobs: claimed, more, kinds };
     };
-    return db.isTransaction ? claimGroups(db) : db.transaction().execute(claimGroups);
+    // On SQLite every write is a transaction of the one writer: one for all groups. PostgreSQL
+    // runs the groups as they were, as statements of their own (no BEGIN/COMMIT round trips).
+    return db.isTransaction || store.dialect !== 'sqlite'
+      ? claimGroups(db)
+      : db.transaction().execute(claimGroups);
   }
 
   /** The slots each kind has free now, the open circuits' remotes left out (half-open: one). */
@@ -549,7 +548,5 @@ interface QueueEmpty {
   enqueues: number;
   /** performance.now() by which the worker claims anyway (other processes' jobs). */
   pollDeadline: number;
-  /** The earliest pending job of the claimed kinds, by the worker's clock; none when undefined. */
-  nextRunAt: number | undefined;
   kinds: JobKind[];
 }

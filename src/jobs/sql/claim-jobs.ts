@@ -51,24 +51,6 @@ export async function claimJobs(
 }
 
 /**
- * When the earliest pending job of these kinds is due (undefined: none is pending). A read, so
- * a worker that found nothing due learns when to look again without claiming every poll.
- */
-export async function nextRunAt(
-  db: Kysely<Database>,
-  kinds: readonly JobKind[],
-): Promise<number | undefined> {
-  if (kinds.length === 0) return undefined;
-  const row = await db
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.min('run_at').as('next'))
-    .where('state', '=', 'pending')
-    .where('kind', 'in', [...kinds])
-    .executeTakeFirst();
-  return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
-}
-
-/**
  * Puts the jobs of dead workers (lease expired without renewal) back in the queue, due now.
  * Their attempt stays counted. Run by every worker on a jittered interval, like graphile's
  * resetLockedAt, so many workers do not sweep at the same moment.
