@@ -14,20 +14,15 @@ export interface JobHandler {
 
 /**
  * How a step ends its own job inside its last transaction, so the step's writes and the job's
- * completion commit together (one write transaction, not two; issue 11). `complete` throws
- * `LeaseLost` when another worker has taken the job over, which rolls the transaction back: the
- * new holder does the work. A step that returns without calling it is completed by the worker.
+ * completion commit together (one write transaction, not two; issue 11). `complete` answers
+ * false, and completes nothing, when another worker has taken the job over; the step's writes
+ * still commit, as they did when completion came after them: they record what a remote already
+ * did (an email accepted, an issue opened), and rolling that back made the new holder send a
+ * second email (crash-recovery test, under load). A step that returns without calling it is
+ * completed by the worker.
  */
 export interface JobSettlement {
-  complete(trx: Kysely<Database>): Promise<void>;
-}
-
-/** The job's lease went to another worker: this holder's writes must not commit. */
-export class LeaseLost extends Error {
-  override readonly name = 'LeaseLost';
-  constructor(readonly jobId: string) {
-    super(`The lease of job ${jobId} was taken over by another worker.`);
-  }
+  complete(trx: Kysely<Database>): Promise<boolean>;
 }
 
 export type JobHandlers = Record<JobKind, JobHandler>;

@@ -7,7 +7,7 @@ import { storageFailureCode, storageFailureSentence } from '../store/storage-fai
 import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
 import type { FailureClassifier, FailureVerdict, JobHandlers } from './job-handler.js';
-import { LeaseLost, RunLater } from './job-handler.js';
+import { RunLater } from './job-handler.js';
 import type { Job, JobKind } from './job.js';
 import type { CircuitState, Circuits } from './circuit.js';
 import { stepKinds, stepRemote } from './step-limits.js';
@@ -402,11 +402,18 @@ export class Worker {
     let handedOn: Job[] = [];
     const settle = {
       complete: async (trx: Kysely<Database>) => {
-        if (!(await completeJob(trx, job.id, this.id, this.now()))) throw new LeaseLost(job.id);
+        // A step may try its transaction again: what an attempt that rolled back claimed was
+        // never claimed.
+        for (const next of handedOn) this.handedOn.delete(next.id);
+        handedOn = [];
+        completedByStep = false;
+        // Lost: the worker says so once the step returns (its own completion fails too).
+        if (!(await completeJob(trx, job.id, this.id, this.now()))) return false;
         completedByStep = true;
         const free = settings.concurrency - this.occupied(job.id).length;
-        if (this.stopping || this.paused || free <= 0) return;
+        if (this.stopping || this.paused || free <= 0) return true;
         handedOn = (await this.claimNext(trx, free, job.id))?.jobs ?? [];
+        return true;
       },
     };
     try {
@@ -423,11 +430,6 @@ export class Worker {
       );
     } catch (error) {
       if (handedOn.length > 0) this.handBackUnstarted(handedOn);
-      if (error instanceof LeaseLost && error.jobId === job.id) {
-        // Its transaction rolled back; the job is the new holder's now.
-        this.emit({ type: 'job:lease-lost', job });
-        return;
-      }
       if (this.pauseFor(error)) {
         // The disk, not the step, failed: hand the job back with its attempt, to run again
         // once writes work. If even that write fails, the lease lapses and it is swept back.

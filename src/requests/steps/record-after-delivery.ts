@@ -1,4 +1,3 @@
-import { LeaseLost } from '../../jobs/job-handler.js';
 import { storageFailureCode } from '../../store/storage-failure.js';
 import type { PipelineContext } from '../pipeline-context.js';
 
@@ -37,8 +36,6 @@ export async function recordAfterDelivery<T>(
     try {
       return await write();
     } catch (error) {
-      // Another worker holds the job now: trying again cannot make this write commit.
-      if (error instanceof LeaseLost) throw error;
       if (storageFailureCode(error)) {
         storageSince ??= now();
         if (now() - storageSince + 1_000 > (options.storageWaitMs ?? 0)) throw error;
