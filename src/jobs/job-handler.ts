@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { Job, JobKind } from './job.js';
 
 /**
@@ -6,8 +8,21 @@ import type { Job, JobKind } from './job.js';
  * failure where people will see it.
  */
 export interface JobHandler {
-  run(job: Job, signal: AbortSignal): Promise<void>;
+  run(job: Job, signal: AbortSignal, settle: JobSettlement): Promise<void>;
   onFailed?(job: Job, error: FailureVerdict): Promise<void>;
+}
+
+/**
+ * How a step ends its own job inside its last transaction, so the step's writes and the job's
+ * completion commit together (one write transaction, not two; issue 11). `complete` answers
+ * false, and completes nothing, when another worker has taken the job over; the step's writes
+ * still commit, as they did when completion came after them: they record what a remote already
+ * did (an email accepted, an issue opened), and rolling that back made the new holder send a
+ * second email (crash-recovery test, under load). A step that returns without calling it is
+ * completed by the worker.
+ */
+export interface JobSettlement {
+  complete(trx: Kysely<Database>): Promise<boolean>;
 }
 
 export type JobHandlers = Record<JobKind, JobHandler>;
@@ -17,7 +32,7 @@ export type RequestJob = Job & { requestId: string };
 
 /** A request step: like a JobHandler, for jobs known to carry their request. */
 export interface RequestStepHandler {
-  run(job: RequestJob, signal: AbortSignal): Promise<void>;
+  run(job: RequestJob, signal: AbortSignal, settle: JobSettlement): Promise<void>;
   onFailed?(job: RequestJob, error: FailureVerdict): Promise<void>;
 }
 
@@ -33,7 +48,7 @@ export function forRequests(step: RequestStepHandler): JobHandler {
     return { ...job, requestId: job.requestId };
   };
   return {
-    run: (job, signal) => step.run(requestJob(job), signal),
+    run: (job, signal, settle) => step.run(requestJob(job), signal, settle),
     ...(step.onFailed && {
       onFailed: (job, error) =>
         job.requestId === null

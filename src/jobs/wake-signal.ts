@@ -5,8 +5,24 @@
 export class WakeSignal {
   private waiters: Array<() => void> = [];
   private pending = false;
+  private notices = 0;
 
+  /** Work may have arrived (an enqueue, a NOTIFY, jobs handed back). */
   notify(): void {
+    this.notices += 1;
+    this.nudge();
+  }
+
+  /**
+   * How many times work was announced: a worker that found the queue empty claims again only
+   * once this moves (or its poll or the next due job comes round).
+   */
+  get generation(): number {
+    return this.notices;
+  }
+
+  /** Wakes the waiting worker without saying work arrived (a slot of its own came free). */
+  nudge(): void {
     const waiters = this.waiters;
     this.waiters = [];
     if (waiters.length === 0) this.pending = true;

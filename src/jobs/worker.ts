@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { hostname } from 'node:os';
 import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
 import { storageFailureCode, storageFailureSentence } from '../store/storage-failure.js';
 import type { StorageHealth } from '../store/storage-health.js';
 import { retryDelayMs, type BackoffSettings } from './backoff.js';
@@ -10,6 +12,7 @@ import type { Job, JobKind } from './job.js';
 import type { CircuitState, Circuits } from './circuit.js';
 import { stepKinds, stepRemote } from './step-limits.js';
 import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
+import { enqueuesInThisProcess } from './sql/enqueue-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
   completeJob,
@@ -83,6 +86,15 @@ export class Worker {
   private readonly handBack = new Set<string>();
   /** Set while the storage refuses writes: no claims until this instant. */
   private pausedUntil: number | undefined;
+  /**
+   * What the last claim that found nothing more due knew: until something it did not see can
+   * have happened, claiming again would only cost a write transaction (issue 11).
+   */
+  private knownEmpty: QueueEmpty | undefined;
+  /** Claimed, not started yet (a step's transaction claimed them and has yet to commit). */
+  private readonly handedOn = new Map<string, Job>();
+  /** A claim is under way: another would count the same free slots. */
+  private claiming = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.now = options.now ?? Date.now;
@@ -130,7 +142,11 @@ export class Worker {
   async stop(graceMs = 10_000): Promise<void> {
     this.drain();
     await this.loop;
-    const settled = Promise.all([...this.running.values()].map((r) => r.done));
+    // Until nothing runs: a step finishing may have started the jobs its transaction claimed.
+    const settled = (async () => {
+      while (this.running.size > 0)
+        await Promise.all([...this.running.values()].map((r) => r.done));
+    })();
     const timedOut = await Promise.race([
       settled.then(() => false),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
@@ -150,23 +166,23 @@ export class Worker {
   private async claimLoop(): Promise<void> {
     const { store, settings, wake } = this.options;
     while (!this.stopping) {
-      const free = settings.concurrency - this.running.size;
+      const free = settings.concurrency - this.occupied().length;
       if (this.pausedUntil !== undefined && this.now() < this.pausedUntil) {
         await wake.wait(Math.max(10, this.pausedUntil - this.now()));
         continue;
       }
+      if (free > 0 && (this.claiming || this.queueKnownEmpty())) {
+        await wake.wait(this.emptyWaitMs());
+        continue;
+      }
       let claimed: Job[] = [];
+      let more = false;
       if (free > 0) {
         await this.refreshCircuits();
         try {
-          claimed = settings.perKind
-            ? await this.claimWithinLimits(free, settings.perKind)
-            : await claimJobs(store.db, store.dialect, {
-                workerId: this.id,
-                limit: free,
-                leaseMs: settings.leaseMs,
-                now: this.now(),
-              });
+          const result = await this.claimNext(store.db, free);
+          claimed = result?.jobs ?? [];
+          more = result?.more ?? true;
           this.resume();
         } catch (error) {
           if (!this.pauseFor(error)) this.emit({ type: 'worker:error', error });
@@ -174,10 +190,92 @@ export class Worker {
       }
       // A claim that completed as the drain began is running work: it gets the grace period.
       for (const job of claimed) this.launch(job);
-      if (claimed.length === 0 || this.running.size >= settings.concurrency) {
-        await wake.wait(settings.pollMs);
+      if (!more || this.occupied().length >= settings.concurrency) {
+        await wake.wait(this.knownEmpty ? this.emptyWaitMs() : settings.pollMs);
       }
     }
+  }
+
+  /**
+   * One claim for the free slots, in the given transaction or in one of its own; undefined when
+   * another claim is under way (claims never overlap, so two cannot fill the same slot). A claim
+   * that finds nothing more due remembers what it saw (queueKnownEmpty).
+   */
+  private async claimNext(
+    db: Kysely<Database>,
+    free: number,
+    finishing?: string,
+  ): Promise<ClaimResult | undefined> {
+    if (this.claiming) return undefined;
+    this.claiming = true;
+    try {
+      const { wake, settings } = this.options;
+      // Taken before the claim: an enqueue or a wake during it means "claim again".
+      const seen = {
+        notices: wake.generation,
+        enqueues: enqueuesInThisProcess(),
+        pollDeadline: performance.now() + settings.pollMs,
+      };
+      const result = settings.perKind
+        ? await this.claimWithinLimits(db, free, settings.perKind, finishing)
+        : await this.claimAny(db, free);
+      for (const job of result.jobs) this.handedOn.set(job.id, job);
+      this.knownEmpty = result.more ? undefined : { ...seen, kinds: result.kinds };
+      return result;
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  /** The jobs this worker holds: running, or claimed and about to start. */
+  private occupied(finishing?: string): Job[] {
+    const jobs = [...this.running.values()].map((entry) => entry.job);
+    return [...jobs.filter((job) => job.id !== finishing), ...this.handedOn.values()];
+  }
+
+  /**
+   * Whether the queue is known to hold nothing this worker may claim: nothing was due at its
+   * last claim, no work was announced or enqueued in this process since, no kind has come free
+   * that the claim left out, and the poll interval has not passed (the poll finds other
+   * processes' jobs and retries coming due, as it always has).
+   */
+  private queueKnownEmpty(): boolean {
+    const empty = this.knownEmpty;
+    if (!empty) return false;
+    const stillEmpty =
+      empty.notices === this.options.wake.generation &&
+      empty.enqueues === enqueuesInThisProcess() &&
+      performance.now() < empty.pollDeadline &&
+      this.claimableKinds().every((kind) => empty.kinds.includes(kind));
+    if (!stillEmpty) this.knownEmpty = undefined;
+    return stillEmpty;
+  }
+
+  private emptyWaitMs(): number {
+    const empty = this.knownEmpty;
+    if (!empty) return this.options.settings.pollMs;
+    return Math.max(1, empty.pollDeadline - performance.now());
+  }
+
+  /** Every kind when there are no per-kind slots; else the kinds with a slot free now. */
+  private claimableKinds(): JobKind[] {
+    const perKind = this.options.settings.perKind;
+    if (!perKind) return [...stepKinds];
+    const free = this.options.settings.concurrency - this.occupied().length;
+    return this.slotsByKind(free, perKind)
+      .filter(([, slots]) => slots > 0)
+      .map(([kind]) => kind);
+  }
+
+  private async claimAny(db: Kysely<Database>, free: number): Promise<ClaimResult> {
+    const { store, settings } = this.options;
+    const jobs = await claimJobs(db, store.dialect, {
+      workerId: this.id,
+      limit: free,
+      leaseMs: settings.leaseMs,
+      now: this.now(),
+    });
+    return { jobs, more: jobs.length === free, kinds: [...stepKinds] };
   }
 
   /**
@@ -185,42 +283,73 @@ export class Worker {
    * given one job). Kinds with the same number of free slots are claimed together, at most that
    * many, so no kind can get more than its share; a kind with one slot (approval expiries,
    * schedules) no longer caps every other kind's claim at one job, which once made the queue
-   * crawl at one job per poll. Fewer than asked means nothing more is due.
+   * crawl at one job per poll. Fewer than asked means nothing more is due. Every group in one
+   * write transaction: the caller's, or one of its own.
    */
   private async claimWithinLimits(
+    db: Kysely<Database>,
     free: number,
     perKind: Readonly<Record<JobKind, number>>,
-  ): Promise<Job[]> {
-    const { store, settings, circuits } = this.options;
-    const runningOf = (kind: JobKind) =>
-      [...this.running.values()].filter((entry) => entry.job.kind === kind).length;
+    finishing?: string,
+  ): Promise<ClaimResult> {
+    const { store, settings } = this.options;
     const bySlots = new Map<number, JobKind[]>();
-    for (const kind of stepKinds) {
-      let slots = Math.min(perKind[kind] - runningOf(kind), free);
-      const remote = stepRemote[kind];
-      if (circuits && remote) {
-        if (!circuits.allows(remote)) continue;
-        if (circuits.state(remote).state === 'half-open') slots = runningOf(kind) > 0 ? 0 : 1;
-      }
+    for (const [kind, slots] of this.slotsByKind(free, perKind, finishing)) {
       if (slots <= 0) continue;
       bySlots.set(slots, [...(bySlots.get(slots) ?? []), kind]);
     }
-    const claimed: Job[] = [];
-    let left = free;
-    for (const [slots, kinds] of [...bySlots].sort((a, b) => b[0] - a[0])) {
-      if (left <= 0) break;
-      claimed.push(
-        ...(await claimJobs(store.db, store.dialect, {
+    const kinds = [...bySlots.values()].flat();
+    if (kinds.length === 0) return { jobs: [], more: false, kinds };
+    const claimGroups = async (trx: Kysely<Database>): Promise<ClaimResult> => {
+      const claimed: Job[] = [];
+      let left = free;
+      let more = false;
+      for (const [slots, group] of [...bySlots].sort((a, b) => b[0] - a[0])) {
+        if (left <= 0) {
+          more = true;
+          break;
+        }
+        const limit = Math.min(slots, left);
+        const jobs = await claimJobs(trx, store.dialect, {
           workerId: this.id,
-          limit: Math.min(slots, left),
+          limit,
           leaseMs: settings.leaseMs,
           now: this.now(),
-          ...(kinds.length < stepKinds.length && { kinds }),
-        })),
-      );
-      left = free - claimed.length;
+          ...(group.length < stepKinds.length && { kinds: group }),
+        });
+        claimed.push(...jobs);
+        if (jobs.length === limit) more = true;
+        left = free - claimed.length;
+      }
+      return { jobs: claimed, more, kinds };
+    };
+    // On SQLite every write is a transaction of the one writer: one for all groups. PostgreSQL
+    // runs the groups as they were, as statements of their own (no BEGIN/COMMIT round trips).
+    return db.isTransaction || store.dialect !== 'sqlite'
+      ? claimGroups(db)
+      : db.transaction().execute(claimGroups);
+  }
+
+  /** The slots each kind has free now, the open circuits' remotes left out (half-open: one). */
+  private slotsByKind(
+    free: number,
+    perKind: Readonly<Record<JobKind, number>>,
+    finishing?: string,
+  ): Array<[JobKind, number]> {
+    const { circuits } = this.options;
+    const held = this.occupied(finishing);
+    const runningOf = (kind: JobKind) => held.filter((job) => job.kind === kind).length;
+    const slots: Array<[JobKind, number]> = [];
+    for (const kind of stepKinds) {
+      let slotsFree = Math.min(perKind[kind] - runningOf(kind), free);
+      const remote = stepRemote[kind];
+      if (circuits && remote) {
+        if (!circuits.allows(remote)) continue;
+        if (circuits.state(remote).state === 'half-open') slotsFree = runningOf(kind) > 0 ? 0 : 1;
+      }
+      slots.push([kind, slotsFree]);
     }
-    return claimed;
+    return slots;
   }
 
   /** What the other workers saw of the remotes, before claiming their steps. */
@@ -238,11 +367,26 @@ export class Worker {
     if (change) this.emit({ type: 'circuit:changed', circuit: change });
   }
 
+  /**
+   * Jobs a step's transaction claimed, when the step then failed: if that transaction rolled
+   * back they were never claimed (the release changes nothing), else they go back due now.
+   */
+  private handBackUnstarted(jobs: Job[]): void {
+    for (const job of jobs) this.handedOn.delete(job.id);
+    const ids = jobs.map((job) => job.id);
+    this.knownEmpty = undefined;
+    void releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now())
+      .then(() => this.options.wake.nudge())
+      .catch((error: unknown) => this.emit({ type: 'worker:error', error }));
+  }
+
   private launch(job: Job): void {
+    this.handedOn.delete(job.id);
     const abort = new AbortController();
     const done = this.execute(job, abort.signal).finally(() => {
       this.running.delete(job.id);
-      this.options.wake.notify();
+      // A slot came free: the loop looks again, but claims only if work may be waiting.
+      this.options.wake.nudge();
     });
     this.running.set(job.id, { job, abort, done });
   }
@@ -252,16 +396,40 @@ export class Worker {
     const db = store.db;
     const started = this.now();
     this.emit({ type: 'job:start', job });
+    // Set once the step's own last transaction completed the job (JobSettlement), with the
+    // jobs that transaction claimed for the slots it freed: they start once it has committed.
+    let completedByStep = false;
+    let handedOn: Job[] = [];
+    const settle = {
+      complete: async (trx: Kysely<Database>) => {
+        // A step may try its transaction again: what an attempt that rolled back claimed was
+        // never claimed.
+        for (const next of handedOn) this.handedOn.delete(next.id);
+        handedOn = [];
+        completedByStep = false;
+        // Lost: the worker says so once the step returns (its own completion fails too).
+        if (!(await completeJob(trx, job.id, this.id, this.now()))) return false;
+        completedByStep = true;
+        const free = settings.concurrency - this.occupied(job.id).length;
+        if (this.stopping || this.paused || free <= 0) return true;
+        handedOn = (await this.claimNext(trx, free, job.id))?.jobs ?? [];
+        return true;
+      },
+    };
     try {
-      await handlers[job.kind].run(job, signal);
+      await handlers[job.kind].run(job, signal, settle);
+      // A claim that completed as the drain began is running work: it gets the grace period.
+      for (const next of handedOn) this.launch(next);
+      handedOn = [];
       await this.observeRemote(job, 'success');
-      const kept = await completeJob(db, job.id, this.id, this.now());
+      const kept = completedByStep || (await completeJob(db, job.id, this.id, this.now()));
       this.emit(
         kept
           ? { type: 'job:success', job, durationMs: this.now() - started }
           : { type: 'job:lease-lost', job },
       );
     } catch (error) {
+      if (handedOn.length > 0) this.handBackUnstarted(handedOn);
       if (this.pauseFor(error)) {
         // The disk, not the step, failed: hand the job back with its attempt, to run again
         // once writes work. If even that write fails, the lease lapses and it is swept back.
@@ -286,6 +454,8 @@ export class Worker {
     settings: WorkerSettings,
   ): Promise<void> {
     const db = this.options.store.db;
+    // The job goes back to the queue at a time the last empty claim did not see.
+    this.knownEmpty = undefined;
     if (error instanceof RunLater) {
       await releaseJobs(db, [job.id], this.id, this.now() + error.delayMs, this.now());
       return;
@@ -365,4 +535,20 @@ export class Worker {
       // An observer's bug must never stop the worker.
     }
   }
+}
+
+interface ClaimResult {
+  jobs: Job[];
+  /** A group got all it asked for: more may be due. */
+  more: boolean;
+  /** The kinds the claim asked for. */
+  kinds: JobKind[];
+}
+
+interface QueueEmpty {
+  notices: number;
+  enqueues: number;
+  /** performance.now() by which the worker claims anyway (other processes' jobs). */
+  pollDeadline: number;
+  kinds: JobKind[];
 }

@@ -6,6 +6,16 @@ import { notifyJobs } from './notify-jobs.js';
 
 export const defaultMaxAttempts = 10;
 
+let enqueuedHere = 0;
+
+/**
+ * How many enqueues this process has made (committed or not): a worker that saw the queue empty
+ * claims again once this moves, whatever path enqueued them and whether or not it woke it.
+ */
+export function enqueuesInThisProcess(): number {
+  return enqueuedHere;
+}
+
 /**
  * Adds jobs inside the caller's transaction, so a job exists exactly when the domain write that
  * needs it committed. A job whose unique key is taken is skipped: enqueueing twice is harmless.
@@ -41,6 +51,9 @@ export async function enqueueJobs(
       .executeTakeFirst();
     added += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
-  if (jobs.length > 0) await notifyJobs(db);
+  if (jobs.length > 0) {
+    enqueuedHere += 1;
+    await notifyJobs(db);
+  }
   return added;
 }

@@ -31,7 +31,7 @@ interface Announcement {
 function announceStep(ctx: PipelineContext, announcement: Announcement): RequestStepHandler {
   const db = ctx.store.db;
   return {
-    async run(job) {
+    async run(job, _signal, settle) {
       const delivery = await loadUndeliveredDelivery(db, job.deliveryId);
       if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
@@ -59,6 +59,7 @@ function announceStep(ctx: PipelineContext, announcement: Announcement): Request
         () =>
           db.transaction().execute(async (trx) => {
             await markDelivered(trx, delivery.id, sent.ref ?? sent.destination, now);
+            await settle.complete(trx);
             await recordEvent(
               trx,
               {

@@ -41,7 +41,7 @@ export const generateLicense = defineRequestStep({
 function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
-    async run(job) {
+    async run(job, _signal, settle) {
       const request = await loadRequest(db, job.requestId);
       // Never a license for a request that is refused, done, or still waiting for an approver.
       if (
@@ -156,9 +156,10 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
             now,
           );
         }
+        // Last, so the claim it makes for the freed slot sees the email job queued above.
+        await settle.complete(trx);
       });
       ctx.crashPoint?.('generate_license:after_store');
-      ctx.wake.notify();
     },
     async onFailed(job, verdict) {
       await failRequest(

@@ -35,7 +35,7 @@ export const sendEmail = defineRequestStep({
 function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   return {
-    async run(job) {
+    async run(job, _signal, settle) {
       const delivery = await loadUndeliveredDelivery(db, job.deliveryId);
       if (!delivery) return;
       const request = await loadRequest(db, job.requestId);
@@ -129,10 +129,11 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 now,
               );
             }
+            // Last, so the claim it makes for the freed slot sees the jobs the move queued.
+            await settle.complete(trx);
           }),
         recordingOptions(ctx),
       );
-      ctx.wake.notify();
     },
     async onFailed(job, verdict) {
       const now = ctx.clock.now();

@@ -1,4 +1,4 @@
-import type { RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
+import type { JobSettlement, RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../ports/tracker.js';
@@ -38,7 +38,7 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
     // Syncs of one request in this process take turns instead of meeting the lock below and
     // coming back a quarter of a second later: the close that follows the email goes out the
     // moment the issue's creation is recorded.
-    run: (job) => turns.take(job.requestId, () => lockAndSync(job)),
+    run: (job, _signal, settle) => turns.take(job.requestId, () => lockAndSync(job, settle)),
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
       await markDeliveryFailed(db, job.deliveryId, now);
@@ -55,7 +55,10 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
     },
   };
 
-  async function lockAndSync(job: RequestJob): Promise<void> {
+  async function lockAndSync(job: RequestJob, settle: JobSettlement): Promise<void> {
+    // A sync that ran after this job was queued wrote the request as it is: nothing to lock
+    // or write but this job's completion (the second of a request's two syncs, usually).
+    if (await alreadySynced(ctx, job.requestId)) return;
     const now = ctx.clock.now();
     const locked = await db
       .updateTable('requests')
@@ -67,14 +70,17 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
       .executeTakeFirst();
     if (locked.numUpdatedRows === 0n)
       throw new RunLater(250, 'another worker is updating this tracker issue');
+    let unlocked = false;
     try {
-      await sync(ctx, job);
+      unlocked = await sync(ctx, job, settle);
     } finally {
-      await db
-        .updateTable('requests')
-        .set({ tracker_lock_until: null })
-        .where('id', '=', job.requestId)
-        .execute();
+      // The sync's own last transaction lets go of the lock when it records the issue.
+      if (!unlocked)
+        await db
+          .updateTable('requests')
+          .set({ tracker_lock_until: null })
+          .where('id', '=', job.requestId)
+          .execute();
     }
   }
 }
@@ -95,23 +101,45 @@ class RequestTurns {
   }
 }
 
-async function sync(ctx: PipelineContext, job: RequestJob): Promise<void> {
+async function alreadySynced(ctx: PipelineContext, requestId: string): Promise<boolean> {
+  const request = await ctx.store.db
+    .selectFrom('requests')
+    .select(['revision', 'tracker_synced_revision'])
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  return isSynced(request);
+}
+
+function isSynced(
+  request:
+    { revision: number | string; tracker_synced_revision: number | string | null } | undefined,
+): boolean {
+  return (
+    request !== undefined &&
+    request.tracker_synced_revision !== null &&
+    Number(request.tracker_synced_revision) >= Number(request.revision)
+  );
+}
+
+/**
+ * Answers whether it recorded the issue, which also released the request's tracker lock and
+ * completed the job in the same transaction.
+ */
+async function sync(
+  ctx: PipelineContext,
+  job: RequestJob,
+  settle: JobSettlement,
+): Promise<boolean> {
   const { requestId, deliveryId } = job;
   const db = ctx.store.db;
   const request = await loadRequest(db, requestId);
-  if (!request) return;
+  if (!request || isSynced(request)) return false;
   const revision = Number(request.revision);
-  if (
-    request.tracker_synced_revision !== null &&
-    Number(request.tracker_synced_revision) >= revision
-  ) {
-    return;
-  }
   const [decision, license] = await Promise.all([
     loadDecision(db, requestId),
     loadLicense(db, requestId),
   ]);
-  if (!decision) return;
+  if (!decision) return false;
   const state = request.state as RequestState;
   const userCount = Number(request.user_count);
   const failure: RequestFailure | undefined =
@@ -165,6 +193,7 @@ async function sync(ctx: PipelineContext, job: RequestJob): Promise<void> {
   const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
   const now = ctx.clock.now();
   await db.transaction().execute(async (trx) => {
+    await settle.complete(trx);
     await trx
       .updateTable('requests')
       .set({
@@ -173,6 +202,7 @@ async function sync(ctx: PipelineContext, job: RequestJob): Promise<void> {
         tracker_issue_title: ref.title,
         tracker_issue_state: ref.state,
         tracker_synced_revision: revision,
+        tracker_lock_until: null,
       })
       .where('id', '=', requestId)
       .execute();
@@ -190,4 +220,5 @@ async function sync(ctx: PipelineContext, job: RequestJob): Promise<void> {
       );
     }
   });
+  return true;
 }
