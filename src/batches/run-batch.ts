@@ -4,6 +4,7 @@ import type { NoticeChannel } from '../ports/notice-channel.js';
 import type { Tracker } from '../ports/tracker.js';
 import { RunLater, type JobHandler } from '../jobs/job-handler.js';
 import type { Job } from '../jobs/job.js';
+import { generateLicense } from '../requests/steps/generate-license.js';
 import { submitChunk } from '../requests/submit-chunk.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import type { Submission } from '../requests/submission.js';
@@ -27,7 +28,7 @@ export interface BatchContext {
   chunkSize: number;
   /** How long to wait before looking again whether the last rows' requests are done. */
   settleCheckMs: number;
-  /** Due jobs waiting (of any kind) at which the next chunk waits for the queue to shorten. */
+  /** License jobs due and waiting at which the next chunk waits for the queue to shorten. */
   queueLimit: number;
   /** How long a chunk waits before looking at the queue again. */
   busyCheckMs: number;
@@ -73,10 +74,11 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
         .limit(ctx.chunkSize)
         .execute();
       if (chunk.length > 0) {
-        // The rows' requests are work for the same worker: a chunk waits while the queue it
-        // feeds is long, so the queue (and every claim that walks it) stays short however big
-        // the batch, instead of the whole file's jobs waiting at once.
-        if ((await dueJobs(db, ctx.clock.now(), ctx.queueLimit)) >= ctx.queueLimit)
+        // A chunk waits while the licenses of earlier rows wait for the worker, so the queue
+        // (and every claim that walks it) stays short however big the batch, instead of the
+        // whole file's jobs waiting at once. Only the license step is counted: it talks to no
+        // remote, so a remote that is down (its steps' jobs due and unclaimed) never holds it.
+        if ((await dueLicenses(db, ctx.clock.now(), ctx.queueLimit)) >= ctx.queueLimit)
           throw new RunLater(ctx.busyCheckMs, 'the batch’s earlier rows are still being worked');
         const audit = JSON.parse(batch.audit_actor) as AuditActor;
         await submitChunk(
@@ -123,8 +125,8 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
   };
 }
 
-/** Jobs due now and waiting for a slot, counted up to `limit` (the count stays cheap). */
-async function dueJobs(db: Kysely<Database>, now: number, limit: number): Promise<number> {
+/** License jobs due now and waiting for a slot, counted up to `limit` (the count stays cheap). */
+async function dueLicenses(db: Kysely<Database>, now: number, limit: number): Promise<number> {
   const due = await db
     .selectFrom((eb) =>
       eb
@@ -132,6 +134,7 @@ async function dueJobs(db: Kysely<Database>, now: number, limit: number): Promis
         .select('id')
         .where('state', '=', 'pending')
         .where('run_at', '<=', now)
+        .where('kind', '=', generateLicense.kind)
         .limit(limit)
         .as('due'),
     )

@@ -216,7 +216,7 @@ export async function startService(
             publicUrl ? `${publicUrl}/api/v1/batches/${id}/report.csv` : undefined,
           chunkSize: 100,
           settleCheckMs: 500,
-          queueLimit: 200,
+          queueLimit: 100,
           busyCheckMs: 100,
         },
       }),
