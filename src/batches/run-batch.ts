@@ -4,9 +4,13 @@ import type { NoticeChannel } from '../ports/notice-channel.js';
 import type { Tracker } from '../ports/tracker.js';
 import { RunLater, type JobHandler } from '../jobs/job-handler.js';
 import type { Job } from '../jobs/job.js';
-import { submitRequest, type SubmitContext } from '../requests/submit-request.js';
+import { generateLicense } from '../requests/steps/generate-license.js';
+import { submitChunk } from '../requests/submit-chunk.js';
+import type { SubmitContext } from '../requests/submit-request.js';
 import type { Submission } from '../requests/submission.js';
+import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
 import { requestStatesOf } from './batch.js';
 import { batchCounts, enqueueBatchRun, loadBatch } from './batch-records.js';
 import { batchNotice, batchTrackerDraft } from './batch-summary.js';
@@ -24,6 +28,10 @@ export interface BatchContext {
   chunkSize: number;
   /** How long to wait before looking again whether the last rows' requests are done. */
   settleCheckMs: number;
+  /** License jobs due and waiting at which the next chunk waits for the queue to shorten. */
+  queueLimit: number;
+  /** How long a chunk waits before looking at the queue again. */
+  busyCheckMs: number;
 }
 
 /**
@@ -66,37 +74,39 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
         .limit(ctx.chunkSize)
         .execute();
       if (chunk.length > 0) {
+        // A chunk waits while the licenses of earlier rows wait for the worker, so the queue
+        // (and every claim that walks it) stays short however big the batch, instead of the
+        // whole file's jobs waiting at once. Only the license step is counted: it talks to no
+        // remote, so a remote that is down (its steps' jobs due and unclaimed) never holds it.
+        if ((await dueLicenses(db, ctx.clock.now(), ctx.queueLimit)) >= ctx.queueLimit)
+          throw new RunLater(ctx.busyCheckMs, 'the batch’s earlier rows are still being worked');
         const audit = JSON.parse(batch.audit_actor) as AuditActor;
-        for (const row of chunk) {
-          // A row that repeats an earlier one exactly is that row's request, not a second one.
-          const keyRow = row.same_as_row === null ? row.row_number : Number(row.same_as_row);
-          const answer = await submitRequest(
-            ctx.submit,
-            JSON.parse(row.submission ?? '{}') as Submission,
-            { name: batch.created_by, channel: 'batch' },
-            `batch:${batchId}:${keyRow}`,
-            audit,
-            { volumeApproved: true },
-          );
-          await db
-            .updateTable('batch_rows')
-            .set({ request_id: answer.body.id })
-            .where('batch_id', '=', batchId)
-            .where('row_number', '=', row.row_number)
-            .execute();
-          // SQLite answers synchronously, so a chunk's awaits never leave the microtask queue:
-          // without a turn of the event loop per row, the other steps' file and network
-          // callbacks (the email's outbox write, a remote's answer) would wait for the chunk.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        await db.transaction().execute(async (trx) => {
-          const now = await trx
-            .selectFrom('batches')
-            .select('state')
-            .where('id', '=', batchId)
-            .executeTakeFirst();
-          if (now?.state === 'running') await enqueueBatchRun(trx, batchId, ctx.clock.now());
-        });
+        await submitChunk(
+          ctx.submit,
+          chunk.map((row) => ({
+            submission: JSON.parse(row.submission ?? '{}') as Submission,
+            // A row that repeats an earlier one exactly is that row's request, not a second one.
+            idempotencyKey: `batch:${batchId}:${row.same_as_row === null ? row.row_number : Number(row.same_as_row)}`,
+          })),
+          { name: batch.created_by, channel: 'batch' },
+          audit,
+          { volumeApproved: true },
+          async (trx, answers) => {
+            for (const [index, row] of chunk.entries())
+              await trx
+                .updateTable('batch_rows')
+                .set({ request_id: answers[index]?.body.id ?? null })
+                .where('batch_id', '=', batchId)
+                .where('row_number', '=', row.row_number)
+                .execute();
+            const now = await trx
+              .selectFrom('batches')
+              .select('state')
+              .where('id', '=', batchId)
+              .executeTakeFirst();
+            if (now?.state === 'running') await enqueueBatchRun(trx, batchId, ctx.clock.now());
+          },
+        );
         return;
       }
 
@@ -113,6 +123,24 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
       await finish(ctx, batchId);
     },
   };
+}
+
+/** License jobs due now and waiting for a slot, counted up to `limit` (the count stays cheap). */
+async function dueLicenses(db: Kysely<Database>, now: number, limit: number): Promise<number> {
+  const due = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where('state', '=', 'pending')
+        .where('run_at', '<=', now)
+        .where('kind', '=', generateLicense.kind)
+        .limit(limit)
+        .as('due'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(due.n);
 }
 
 /** The batch's one tracker issue and one notice, each made once, then the batch is finished. */

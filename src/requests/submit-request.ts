@@ -7,7 +7,7 @@ import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
 import { emailDomainOf, type CustomerKeys, type PolicySettings } from '../policy/index.js';
 import { appendAudit } from '../audit/audit-store.js';
-import type { AuditActor } from '../audit/audit-entry.js';
+import type { AuditActor, AuditEvent } from '../audit/audit-entry.js';
 import { lockNames } from '../store/advisory-locks.js';
 import { fitsIntegerColumn } from '../store/column-bounds.js';
 import type { Store } from '../store/database.js';
@@ -105,9 +105,12 @@ export async function submitRequest(
         const raced = await replay(trx, key, bodyFingerprint);
         if (raced) return raced;
       }
-      return record(trx, ctx, submission, read, requester, key, bodyFingerprint, audit, {
+      const recorded = await record(trx, ctx, submission, read, requester, key, bodyFingerprint, {
         volumeApproved: options.volumeApproved ?? false,
       });
+      // Last, so the audit log's head is held only for the end of the transaction.
+      if (audit) await appendAudit(trx, audit, recorded.audit, recorded.at);
+      return recorded.result;
     });
     if (result.status === 202 && !result.replayed) ctx.wake.notify();
     return result;
@@ -120,7 +123,7 @@ export async function submitRequest(
 }
 
 /** What a submission locks: each way of recognising its customer, and its idempotency key. */
-function submissionLockNames(keys: CustomerKeys, key: string): string[] {
+export function submissionLockNames(keys: CustomerKeys, key: string): string[] {
   return [
     `submission:${key}`,
     `customer-email:${keys.email}`,
@@ -131,7 +134,7 @@ function submissionLockNames(keys: CustomerKeys, key: string): string[] {
   ];
 }
 
-async function replay(
+export async function replay(
   db: Kysely<Database>,
   key: string,
   bodyFingerprint: string,
@@ -141,13 +144,33 @@ async function replay(
     .select(['id', 'body_fingerprint', 'first_response'])
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
-  if (!row?.first_response) return undefined;
+  return row ? replayOf(row, bodyFingerprint) : undefined;
+}
+
+/** The stored first answer of a request, for a submission with the same key. */
+export function replayOf(
+  row: { id: string; body_fingerprint: string; first_response: string | null },
+  bodyFingerprint: string,
+): SubmitResult | undefined {
+  if (!row.first_response) return undefined;
   if (row.body_fingerprint !== bodyFingerprint) throw new IdempotencyKeyReused(row.id);
   const first = JSON.parse(row.first_response) as Omit<SubmitResult, 'replayed'>;
   return { ...first, replayed: true };
 }
 
-async function record(
+/** A recorded submission's answer, and the audit entry its recorder appends last. */
+export interface Recorded {
+  result: SubmitResult;
+  audit: AuditEvent;
+  /** When it was recorded: the audit entry's time. */
+  at: number;
+}
+
+/**
+ * Decides and writes one request in the caller's transaction, without the audit entry: the
+ * caller appends it last (one submission, or a batch's chunk of them).
+ */
+export async function record(
   trx: Kysely<Database>,
   ctx: SubmitContext,
   submission: Submission,
@@ -155,9 +178,8 @@ async function record(
   requester: Requester,
   key: string,
   bodyFingerprint: string,
-  audit: AuditActor | undefined,
   options: Required<PreviewOptions>,
-): Promise<SubmitResult> {
+): Promise<Recorded> {
   const now = ctx.clock.now();
   const today = ctx.clock.today();
   const { gathered, keys } = read;
@@ -266,30 +288,26 @@ async function record(
       now,
     );
   }
-  // Last, so the audit log's head is held only for the end of the transaction.
-  if (audit)
-    await appendAudit(
-      trx,
-      audit,
-      {
-        action: 'request.created',
-        target: `request ${id}`,
-        requestId: id,
-        details: {
-          requestedBy,
-          ticket: submission.ticket.id,
-          customerEmail: submission.customerEmail,
-          userCount: submission.userCount,
-          decision:
-            state === 'rejected' ? 'rejected' : state === 'queued' ? 'eligible' : 'needs_approval',
-          ...(decision.needsApproval && {
-            guardrails: decision.guardrails.map((held) => held.code),
-          }),
-          summary: decision.summary,
-          policyVersion: decision.policyVersion,
-        },
+  return {
+    result: { status, body, replayed: false },
+    at: now,
+    audit: {
+      action: 'request.created',
+      target: `request ${id}`,
+      requestId: id,
+      details: {
+        requestedBy,
+        ticket: submission.ticket.id,
+        customerEmail: submission.customerEmail,
+        userCount: submission.userCount,
+        decision:
+          state === 'rejected' ? 'rejected' : state === 'queued' ? 'eligible' : 'needs_approval',
+        ...(decision.needsApproval && {
+          guardrails: decision.guardrails.map((held) => held.code),
+        }),
+        summary: decision.summary,
+        policyVersion: decision.policyVersion,
       },
-      now,
-    );
-  return { status, body, replayed: false };
+    },
+  };
 }

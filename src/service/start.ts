@@ -219,6 +219,8 @@ export async function startService(
             publicUrl ? `${publicUrl}/api/v1/batches/${id}/report.csv` : undefined,
           chunkSize: 100,
           settleCheckMs: 500,
+          queueLimit: 100,
+          busyCheckMs: 100,
         },
       }),
       classify: classifyFailure,

@@ -83,6 +83,49 @@ for (const database of testDatabases) {
       assert.deepEqual([await count('requests'), await count('batches')], before);
     });
 
+    it('holds a customer’s second row of one chunk for an approver: the repeat rule sees the first row’s request', async () => {
+      // The chunk is one transaction: the second row's decision sees the first row's request.
+      const content = batchCsv(3, 'chunk.example', [
+        '7100,https://support.example.com/agent/tickets/7100,ops@c1-chunk.example,100,premium,2026-11-12,100,100,,,same customer as row 2',
+      ]);
+      const started = await lifeline.api('/api/v1/batches', {
+        token: lifeline.tokens.approver,
+        body: { format: 'csv', content, fileName: 'chunk.csv', reason: 'the chunk’s outage' },
+      });
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      const finished = await eventually(
+        async () => {
+          const { body } = await lifeline.api(`/api/v1/batches/${started.body.id}`);
+          return body.state === 'finished' ? body : undefined;
+        },
+        60_000,
+        'the batch to finish',
+      );
+      assert.deepEqual(finished.counts, {
+        rows: 4,
+        pending: 0,
+        issued: 3,
+        awaitingApproval: 1,
+        refused: 0,
+        failed: 0,
+        invalid: 0,
+      });
+      const held = await lifeline.api(
+        `/api/v1/batches/${started.body.id}/rows?outcome=awaiting_approval`,
+      );
+      assert.deepEqual(
+        held.body.rows.map((row: { row: number }) => row.row),
+        [5],
+      );
+      const audited = await lifeline.service.store.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('action', '=', 'request.created')
+        .where('details', 'like', '%-chunk.example%')
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(audited.n), 4, 'each row’s request is audited once');
+    });
+
     it('refuses an engineer who runs a batch, with a sentence', async () => {
       const answer = await lifeline.api('/api/v1/batches', {
         body: { format: 'csv', content: batchCsv(1, 'eng.example'), reason: 'the outage' },

@@ -15,10 +15,18 @@ export interface SmtpMailerOptions {
 }
 
 /**
- * Connections kept open by the pool. Lifeline sends a handful of messages an hour; two lets a
- * resend go out while another message is slow, without looking like a bulk sender.
+ * Connections kept open by the pool: as many as the email step has slots per worker (3), so in
+ * a batch every slot has a connection that already did its greeting (EHLO, STARTTLS, AUTH) and
+ * a message never waits in nodemailer's queue behind another, where its send deadline would run
+ * out while it was not even being sent. A handful of messages an hour use one of them.
  */
-const MAX_POOLED_CONNECTIONS = 2;
+const MAX_POOLED_CONNECTIONS = 3;
+
+/**
+ * Messages one connection carries before the pool replaces it (nodemailer's default, stated):
+ * servers limit messages per session, and a long-lived session would carry a stale TLS state.
+ */
+const MAX_MESSAGES_PER_CONNECTION = 100;
 
 /**
  * Sends mail through an SMTP server with nodemailer. Every failure comes out as a
@@ -61,6 +69,7 @@ export function createSmtpMailer(settings: SmtpSettings, options: SmtpMailerOpti
         ...transportOptions,
         pool: true,
         maxConnections: MAX_POOLED_CONNECTIONS,
+        maxMessages: MAX_MESSAGES_PER_CONNECTION,
       })
     : nodemailer.createTransport(transportOptions);
 

@@ -178,6 +178,61 @@ describe('the SMTP mailer against a real SMTP server', () => {
   });
 });
 
+describe('the pooled SMTP mailer in a batch', () => {
+  let server: SMTPServer;
+  let port: number;
+  let connections = 0;
+  let greetings = 0;
+  let received = 0;
+  before(async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      closeTimeout: 50,
+      onConnect(_session, callback) {
+        connections += 1;
+        callback();
+      },
+      onMailFrom(_address, session, callback) {
+        // One EHLO per connection: a message on a reused connection greets no one again.
+        if (session.transaction === 1) greetings += 1;
+        callback();
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          received += 1;
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('sends 30 messages, three at a time as the email step does, over at most three connections', async () => {
+    const pooled = createSmtpMailer(
+      settings({ SMTP_URL: `smtp://127.0.0.1:${port}`, SMTP_REQUIRE_TLS: 'false' }),
+    );
+    for (let wave = 0; wave < 10; wave += 1)
+      await Promise.all(
+        [0, 1, 2].map((slot) =>
+          pooled.send(
+            renderLicenseEmail(sampleLicenseEmail({ deliveryId: `pool-${wave}-${slot}` })),
+          ),
+        ),
+      );
+    await pooled.close();
+    assert.equal(received, 30);
+    assert.ok(connections <= 3, `${connections} connections for 30 messages`);
+    assert.equal(greetings, connections);
+  });
+});
+
 describe('the SMTP mailer against a server whose certificate does not verify', () => {
   let server: SMTPServer;
   before(async () => {
