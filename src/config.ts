@@ -17,7 +17,7 @@ import { timeZone } from './license/gitlab-upload/time-zones.js';
  * a wrong value stops the service with a sentence naming the setting.
  *
  * The settings of the outside systems (SMTP, GitLab, Slack, Zendesk) are parsed by their own
- * adapters (`src/delivery/**\/*-settings.ts`) from the same environment.
+ * adapters (`src/adapters/**\/*-settings.ts`) from the same environment.
  */
 const whole = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce

@@ -249,13 +249,13 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
   };
 }
 
-/** The request id GitLab issues carry in their description (src/delivery/tracker/request-marker.ts). */
+/** The request id GitLab issues carry in their description (src/adapters/tracker/request-marker.ts). */
 function markerOf(description: string): string | undefined {
   return /<!-- lifeline-request-id: (\S+) -->/.exec(description)?.[1];
 }
 
 /**
- * Which request and outcome a Slack notice announces (src/delivery/notice/slack-message.ts): the
+ * Which request and outcome a Slack notice announces (src/adapters/notice/slack-message.ts): the
  * request from the context line, the outcome from the header and, for a failure, its step.
  */
 export function noticeOutcome(
@@ -281,7 +281,7 @@ export function noticeOutcome(
   return { requestId, outcome: header.text.text + (step ? ` at ${step}` : '') };
 }
 
-/** Which request and outcome a Zendesk note is for, from its last line (src/delivery/ticket/zendesk-note.ts). */
+/** Which request and outcome a Zendesk note is for, from its last line (src/adapters/ticket/zendesk-note.ts). */
 export function noteOutcome(body: string): { requestId: string; outcome: string } | undefined {
   const match = [...body.matchAll(/Lifeline request (\S+) \(([^)\n]+)\)/g)].at(-1);
   return match?.[1] && match[2] ? { requestId: match[1], outcome: match[2] } : undefined;

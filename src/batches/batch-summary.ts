@@ -5,7 +5,7 @@ import {
   oneLine,
   slackLink,
   slackText,
-} from '../delivery/safe-text/index.js';
+} from '../adapters/safe-text/index.js';
 import type { NoticeText } from '../ports/notice-channel.js';
 import type { TrackerIssueDraft } from '../ports/tracker.js';
 import type { BatchCounts } from './batch.js';

@@ -2,7 +2,7 @@
  * A batch's vocabulary.
  * - batch: a file of rows an approver runs in one go (bulk outage mode); the same file, by its
  *   SHA-256, is the same batch, so running it again resumes it and makes nothing twice.
- * - row: one line of the file; valid, it becomes an ordinary request (channel `batch`, keyed
+ * - row: one line of the file; valid, it becomes an ordinary request (origin `batch`, keyed
  *   `batch:BATCH:ROW`), invalid, it names its row and column and is never issued.
  * - outcome: what became of a row, read from its request.
  */

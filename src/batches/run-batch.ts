@@ -88,7 +88,7 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
             // A row that repeats an earlier one exactly is that row's request, not a second one.
             idempotencyKey: `batch:${batchId}:${row.same_as_row === null ? row.row_number : Number(row.same_as_row)}`,
           })),
-          { name: batch.created_by, channel: 'batch' },
+          { name: batch.created_by, origin: 'batch' },
           audit,
           { volumeApproved: true },
           async (trx, answers) => {

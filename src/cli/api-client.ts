@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { parseRetryAfter } from '../delivery/http/classify-http-failure.js';
+import { parseRetryAfter } from '../adapters/http/classify-http-failure.js';
 import { fail, say } from './output.js';
 import { cli } from './io.js';
 

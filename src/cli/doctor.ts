@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, readConfiguration } from '../config.js';
-import type { ReadinessCheck } from '../ports/delivery-error.js';
+import type { ReadinessCheck } from '../ports/remote-failure.js';
 import { checkReadiness } from '../service/readiness.js';
 import { runningServiceChecks } from '../service/running-service-checks.js';
 import { printJson } from './output.js';

@@ -424,7 +424,7 @@ function printRequest(detail: RequestDetail): void {
     );
   for (const d of detail.deliveries)
     lines.push(
-      `  ${d.channel.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}${d.state === 'retrying' && d.nextAttemptAt ? `; next try ${d.nextAttemptAt.slice(0, 19).replace('T', ' ')} UTC` : ''}`,
+      `  ${d.medium.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}${d.state === 'retrying' && d.nextAttemptAt ? `; next try ${d.nextAttemptAt.slice(0, 19).replace('T', ' ')} UTC` : ''}`,
     );
   cli().stdout.write(`${lines.join('\n')}\n`);
 }

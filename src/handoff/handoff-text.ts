@@ -1,7 +1,7 @@
 import type { OutgoingMail } from '../ports/mailer.js';
 import type { NoticeText } from '../ports/notice-channel.js';
-import { escapeText } from '../delivery/notice/slack-message.js';
-import { escapeHtml, htmlLink, slackLink } from '../delivery/safe-text/index.js';
+import { escapeText } from '../adapters/notice/slack-message.js';
+import { escapeHtml, htmlLink, slackLink } from '../adapters/safe-text/index.js';
 import type { HandoffDigest, HandoffRequest } from './handoff-digest.js';
 
 /**

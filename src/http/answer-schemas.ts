@@ -53,7 +53,10 @@ export const requestSummaryAnswer = z.object({
   updatedAt: at,
   ticket: z.object({ id: z.string(), url: z.string() }),
   requestedBy: z.string(),
-  channel: z.string(),
+  origin: z.string().describe('How the request arrived: api, console, zendesk, cli or batch.'),
+  channel: z
+    .string()
+    .describe('Deprecated: the same value as `origin`, kept for tools that read it.'),
   customerEmail: z.string(),
   userCount: z.number(),
   evidence: z.string(),
@@ -79,7 +82,10 @@ export const requestDetailAnswer = requestSummaryAnswer.extend({
   deliveries: z.array(
     z.object({
       id: z.string(),
-      channel: z.string(),
+      medium: z.string().describe('Where the delivery goes: email, notice, ticket or tracker.'),
+      channel: z
+        .string()
+        .describe('Deprecated: the same value as `medium`, kept for tools that read it.'),
       purpose: z.string(),
       state: z.enum(['pending', 'retrying', 'delivered', 'failed']),
     }),

@@ -11,8 +11,8 @@ import { requireAction } from './auth/authorize.js';
  */
 export function requesterFor(principal: Principal, requestedBy: string | undefined): Requester {
   if (requestedBy !== undefined) requireAction(principal, 'actForSomeone');
-  if (principal.kind === 'zendesk') return { name: principal.name, channel: 'zendesk' };
-  if (principal.kind === 'session') return { name: principal.name, channel: 'console' };
+  if (principal.kind === 'zendesk') return { name: principal.name, origin: 'zendesk' };
+  if (principal.kind === 'session') return { name: principal.name, origin: 'console' };
   if (principal.role === 'service') {
     if (!requestedBy)
       throw new ApiError(
@@ -22,8 +22,8 @@ export function requesterFor(principal: Principal, requestedBy: string | undefin
       );
     return {
       name: `${requestedBy} via ${principal.tokenName ?? principal.credential}`,
-      channel: 'api',
+      origin: 'api',
     };
   }
-  return { name: principal.name, channel: 'api' };
+  return { name: principal.name, origin: 'api' };
 }

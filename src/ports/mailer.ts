@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from './delivery-error.js';
+import type { ReadinessCheck } from './remote-failure.js';
 
 /** A message ready to go: rendered once, delivered by whichever mailer is configured. */
 export interface OutgoingMail {
@@ -21,7 +21,7 @@ export interface SentMail {
 }
 
 /**
- * Sends mail. Throws `DeliveryError` (transient / permanent / configuration) and nothing else.
+ * Sends mail. Throws `RemoteFailure` (transient / permanent / configuration) and nothing else.
  */
 export interface Mailer {
   readonly name: 'outbox' | 'smtp';

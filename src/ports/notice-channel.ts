@@ -1,8 +1,8 @@
 import type { RequestOutcome } from './outcome.js';
-import type { ReadinessCheck } from './delivery-error.js';
+import type { ReadinessCheck } from './remote-failure.js';
 
 /**
- * The licensing team's channel (`#support_licensing-subscription`). Throws `DeliveryError`.
+ * The licensing team's channel (`#support_licensing-subscription`). Throws `RemoteFailure`.
  * `ref` identifies the posted message (a Slack `ts`), when the channel has one.
  */
 export interface NoticeChannel {

@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from './delivery-error.js';
+import type { ReadinessCheck } from './remote-failure.js';
 
 /** What the tracker issue of a request should say now. */
 export interface TrackerIssueDraft {
@@ -35,7 +35,7 @@ export interface UpsertOptions {
  * The internal request issue tracker. `upsert` is idempotent per request: it finds the
  * request's issue (by `known`, else by a marker the tracker keeps, unless `firstAttempt` says
  * there can be none) and makes it match the draft, creating it only when none exists, so a retry
- * after a crash never opens a second issue. Throws `DeliveryError` and nothing else.
+ * after a crash never opens a second issue. Throws `RemoteFailure` and nothing else.
  */
 export interface Tracker {
   readonly name: 'builtin' | 'gitlab';

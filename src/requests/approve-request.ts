@@ -129,7 +129,7 @@ export async function settleApproval(
         {
           id: trackerDeliveryId(settle.requestId),
           requestId: settle.requestId,
-          channel: 'tracker',
+          medium: 'tracker',
           purpose: 'sync',
           destination: ctx.trackerDestination,
         },

@@ -42,7 +42,7 @@ export async function announceCover(
     .values({
       id: notice,
       request_id: requestId,
-      channel: 'notice',
+      medium: 'notice',
       purpose: key,
       destination: destinations.notice,
       state: 'pending',
@@ -57,8 +57,8 @@ export async function announceCover(
     .executeTakeFirst();
   if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
   const deliveries = [
-    { id: ticket, channel: 'ticket' as const, destination: destinations.ticket },
-    { id: tracker, channel: 'tracker' as const, destination: destinations.tracker },
+    { id: ticket, medium: 'ticket' as const, destination: destinations.ticket },
+    { id: tracker, medium: 'tracker' as const, destination: destinations.tracker },
   ];
   for (const delivery of deliveries) {
     await ensureDelivery(db, { ...delivery, requestId, purpose: key }, now);
@@ -72,7 +72,7 @@ export async function announceCover(
     const email = coverDeliveryId(requestId, 'email', key);
     await ensureDelivery(
       db,
-      { id: email, requestId, channel: 'email', purpose: key, destination: emailCustomer },
+      { id: email, requestId, medium: 'email', purpose: key, destination: emailCustomer },
       now,
     );
     jobs.push(sendEmail.job({ requestId, deliveryId: email }));

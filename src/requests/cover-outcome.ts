@@ -4,7 +4,7 @@ import { parseCoverEventKey } from './cover.js';
 import type { CoverNotice, RequestOutcome } from '../ports/outcome.js';
 import { parseRenewal } from './renewal.js';
 import { outcomeOf } from './request-outcome.js';
-import { gitlabText } from '../delivery/safe-text/index.js';
+import { gitlabText } from '../adapters/safe-text/index.js';
 
 /** What an extension was made with, from its timeline entry. */
 export interface ExtensionFacts {

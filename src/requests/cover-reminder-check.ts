@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ReadinessCheck } from '../ports/delivery-error.js';
+import type { ReadinessCheck } from '../ports/remote-failure.js';
 import type { Database } from '../store/schema.js';
 import type { CoverSettings } from './cover.js';
 

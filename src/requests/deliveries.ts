@@ -5,7 +5,7 @@ import { noticeDeliveryId, ticketDeliveryId } from './delivery-ids.js';
 import type { OutcomeKind } from '../ports/outcome.js';
 import { noteTicket, postNotice } from './steps/announce-steps.js';
 
-export type DeliveryChannel = 'email' | 'tracker' | 'notice' | 'ticket';
+export type DeliveryMedium = 'email' | 'tracker' | 'notice' | 'ticket';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 /** Creates the delivery record unless it exists: ids are deterministic per request and purpose. */
@@ -14,7 +14,7 @@ export async function ensureDelivery(
   delivery: {
     id: string;
     requestId: string;
-    channel: DeliveryChannel;
+    medium: DeliveryMedium;
     purpose: string;
     destination: string;
   },
@@ -25,7 +25,7 @@ export async function ensureDelivery(
     .values({
       id: delivery.id,
       request_id: delivery.requestId,
-      channel: delivery.channel,
+      medium: delivery.medium,
       purpose: delivery.purpose,
       destination: delivery.destination,
       state: 'pending',
@@ -93,19 +93,19 @@ export async function announceOutcome(
   const ticket = ticketDeliveryId(requestId, outcome);
   // A batch's rows are told to the channel once, in the batch's own notice (src/batches/),
   // not hundreds of times; each ticket still gets its note.
-  const origin = await db
+  const request = await db
     .selectFrom('requests')
-    .select('channel')
+    .select('origin')
     .where('id', '=', requestId)
     .executeTakeFirst();
-  const toChannel = origin?.channel !== 'batch';
+  const toChannel = request?.origin !== 'batch';
   if (toChannel)
     await ensureDelivery(
       db,
       {
         id: notice,
         requestId,
-        channel: 'notice',
+        medium: 'notice',
         purpose: outcome,
         destination: destinations.notice,
       },
@@ -116,7 +116,7 @@ export async function announceOutcome(
     {
       id: ticket,
       requestId,
-      channel: 'ticket',
+      medium: 'ticket',
       purpose: outcome,
       destination: destinations.ticket,
     },

@@ -1,7 +1,7 @@
 import type { OutcomeKind } from '../ports/outcome.js';
 
 /**
- * The deliveries' ids: one row per request, channel and purpose, so creating one twice is
+ * The deliveries' ids: one row per request, medium and purpose, so creating one twice is
  * harmless. The jobs that carry them out are declared by their steps (src/requests/steps/).
  */
 export const emailDeliveryId = (requestId: string) => `${requestId}:email:license`;
@@ -14,9 +14,9 @@ export const trackerDeliveryId = (requestId: string) => `${requestId}:tracker`;
 /** The deliveries of one cover event (a reminder, the lapse, the renewal, an extension). */
 export const coverDeliveryId = (
   requestId: string,
-  channel: 'notice' | 'ticket' | 'tracker' | 'email',
+  medium: 'notice' | 'ticket' | 'tracker' | 'email',
   eventKey: string,
-) => `${requestId}:${channel}:${eventKey}`;
+) => `${requestId}:${medium}:${eventKey}`;
 
 /** An extension's job names its lineage index, as a cover event key does. */
 export const extensionAskKey = (lineage: number) => `extension-L${lineage}`;

@@ -33,7 +33,9 @@ export function requestSummary(
     updatedAt: new Date(Number(row.updated_at)).toISOString(),
     ticket: { id: row.ticket_id, url: row.ticket_url },
     requestedBy: row.requested_by,
-    channel: row.channel,
+    origin: row.origin,
+    // Deprecated alias of `origin`: other tools read it (issue 11).
+    channel: row.origin,
     customerEmail: row.customer_email,
     userCount: Number(row.user_count),
     evidence: row.evidence_kind,
@@ -146,7 +148,7 @@ export async function requestDetail(
       .execute(),
     loadApproval(db, requestId),
   ]);
-  const batch = row.channel === 'batch' ? await batchRowOf(db, requestId) : undefined;
+  const batch = row.origin === 'batch' ? await batchRowOf(db, requestId) : undefined;
   const nextAttempt = new Map(waiting.map((job) => [job.delivery_id, Number(job.run_at)]));
   const summary = requestSummary(row, licenses.at(-1));
   return {
@@ -178,7 +180,9 @@ export async function requestDetail(
     approval: approval ? approvalView(approval) : null,
     deliveries: deliveries.map((d) => ({
       id: d.id,
-      channel: d.channel,
+      medium: d.medium,
+      // Deprecated alias of `medium` (issue 11).
+      channel: d.medium,
       purpose: d.purpose,
       destination: d.destination,
       state: deliveryState(d),

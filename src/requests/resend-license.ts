@@ -47,7 +47,7 @@ export async function resendLicense(
     const deliveryId = randomUUID();
     await ensureDelivery(
       trx,
-      { id: deliveryId, requestId, channel: 'email', purpose: 'resend', destination },
+      { id: deliveryId, requestId, medium: 'email', purpose: 'resend', destination },
       now,
     );
     await enqueueJobs(trx, [sendEmail.job({ requestId, deliveryId: deliveryId })], now);

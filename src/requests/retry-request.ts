@@ -89,22 +89,22 @@ export async function retryRequest(
       }
     }
     for (const delivery of failedDeliveries) {
-      if (delivery.channel === 'email') continue; // handled above (or a failed resend: resend again)
+      if (delivery.medium === 'email') continue; // handled above (or a failed resend: resend again)
       await trx
         .updateTable('deliveries')
         .set({ state: 'pending', updated_at: now })
         .where('id', '=', delivery.id)
         .execute();
-      if (delivery.channel === 'tracker')
+      if (delivery.medium === 'tracker')
         jobs.push({
           ...syncTrackerIssue.job({ requestId, revision: request.revision }),
           uniqueKey: `sync_tracker_issue:${requestId}:retry:${round}`,
         });
-      if (delivery.channel === 'notice')
+      if (delivery.medium === 'notice')
         jobs.push(postNotice.job({ requestId, deliveryId: delivery.id, round }));
-      if (delivery.channel === 'ticket')
+      if (delivery.medium === 'ticket')
         jobs.push(noteTicket.job({ requestId, deliveryId: delivery.id, round }));
-      retried.push(`${delivery.channel}:${delivery.purpose}`);
+      retried.push(`${delivery.medium}:${delivery.purpose}`);
     }
     if (jobs.length === 0) {
       throw new NothingToRetry(

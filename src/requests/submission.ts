@@ -172,5 +172,5 @@ export interface Requester {
   /** The engineer's username; a known caller overrides what the body says. */
   name: string;
   /** `batch`: a row of a batch file (src/batches/), asked by the approver who started it. */
-  channel: 'api' | 'console' | 'zendesk' | 'cli' | 'batch';
+  origin: 'api' | 'console' | 'zendesk' | 'cli' | 'batch';
 }

@@ -210,7 +210,7 @@ export async function record(
       ticket_id: submission.ticket.id,
       ticket_url: submission.ticket.url,
       requested_by: requestedBy,
-      channel: requester.channel,
+      origin: requester.origin,
       customer_email: submission.customerEmail,
       user_count: fitsIntegerColumn(submission.userCount) ? submission.userCount : 0,
       evidence_kind: 'licenseFile' in gathered.evidence ? 'license_file' : 'screenshots',
@@ -255,7 +255,7 @@ export async function record(
         kind: state === 'queued' ? 'request.accepted' : 'request.rejected',
         message: decision.summary,
         actor: requestedBy,
-        data: { policyVersion: decision.policyVersion, channel: requester.channel },
+        data: { policyVersion: decision.policyVersion, origin: requester.origin },
       },
       now,
     );
@@ -273,7 +273,7 @@ export async function record(
       {
         id: trackerDeliveryId(id),
         requestId: id,
-        channel: 'tracker',
+        medium: 'tracker',
         purpose: 'sync',
         destination: ctx.trackerDestination,
       },

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../ports/delivery-error.js';
+import { RemoteFailure } from '../ports/remote-failure.js';
 import type { TicketAttachments, TicketDesk } from '../ports/ticket-desk.js';
 import type { VerificationKey } from '../license/index.js';
 import { decodeLicense } from '../license/index.js';
@@ -36,7 +36,7 @@ export async function gatherTicketEvidence(
     if (screenshots) screenshotReads?.keep(ticketId, read);
   } catch (error) {
     const reason =
-      error instanceof DeliveryError
+      error instanceof RemoteFailure
         ? error.message
         : 'an unexpected error while reading the ticket';
     return {

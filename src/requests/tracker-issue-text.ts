@@ -7,7 +7,7 @@ import {
   gitlabLink,
   gitlabText,
   oneLine,
-} from '../delivery/safe-text/index.js';
+} from '../adapters/safe-text/index.js';
 import type { RequestFailure } from './request.js';
 import type { RequestState } from './request-life.js';
 

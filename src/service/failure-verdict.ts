@@ -1,15 +1,15 @@
-import { DeliveryError } from '../ports/delivery-error.js';
+import { RemoteFailure } from '../ports/remote-failure.js';
 import { PermanentJobError, type FailureVerdict } from '../jobs/job-handler.js';
 import { KeyError } from '../license/index.js';
 import { SignerError } from '../signing/signer-error.js';
 
 /**
- * How the worker reads an error: the adapters' DeliveryError says whether a retry can help;
+ * How the worker reads an error: the adapters' RemoteFailure says whether a retry can help;
  * a key problem never fixes itself, a signer says whether it can (a module that timed out); anything else (a database hiccup, a bug) is retried with
  * backoff, and its message is kept short.
  */
 export function classifyFailure(error: unknown): FailureVerdict {
-  if (error instanceof DeliveryError) {
+  if (error instanceof RemoteFailure) {
     return {
       message: error.message,
       permanent: !error.retryable,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { ReadinessCheck } from '../ports/delivery-error.js';
+import type { ReadinessCheck } from '../ports/remote-failure.js';
 import { buildEmergencyLicense, decodeLicense, signLicense } from '../license/index.js';
 import { openStore, type Store } from '../store/database.js';
 import { probeWrite } from '../store/probe-write.js';

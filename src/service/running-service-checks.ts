@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from '../ports/delivery-error.js';
+import type { ReadinessCheck } from '../ports/remote-failure.js';
 
 interface ReadyAnswer {
   status?: string;

@@ -17,7 +17,7 @@ export interface RequestTable {
   ticket_url: string;
   requested_by: string;
   /** api | console | zendesk | cli | batch */
-  channel: string;
+  origin: string;
   customer_email: string;
   user_count: number;
   /** license_file | screenshots */
@@ -87,7 +87,7 @@ export interface DeliveryTable {
   id: string;
   request_id: string;
   /** email | tracker | notice | ticket */
-  channel: string;
+  medium: string;
   /** license | resend | issued | failed | sync */
   purpose: string;
   destination: string;

@@ -6,7 +6,7 @@
  *
  * SQLite: SQLITE_FULL, and the SQLITE_IOERR family (a write or fsync refused); PostgreSQL:
  * 53100 disk_full and 58030 io_error; the file system: ENOSPC, EDQUOT, EIO. The error may be
- * wrapped (an outbox DeliveryError keeps the file system's error as its cause).
+ * wrapped (an outbox RemoteFailure keeps the file system's error as its cause).
  */
 export function storageFailureCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {

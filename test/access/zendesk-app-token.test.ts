@@ -102,7 +102,7 @@ for (const database of testDatabases) {
       assert.equal(created.status, 202, JSON.stringify(created.body));
       const detail = await lifeline.api(`/api/v1/requests/${created.body.id}`, { token });
       assert.equal(detail.body.requestedBy, 'sam.agent@vendor.example');
-      assert.equal(detail.body.channel, 'zendesk');
+      assert.equal(detail.body.origin, 'zendesk');
     });
 
     it('refuses a token signed with another secret', async () => {

@@ -1,5 +1,5 @@
 /**
- * The folders' arrows point one way: adapters (src/delivery/) know the ports and nothing of a
+ * The folders' arrows point one way: adapters (src/adapters/) know the ports and nothing of a
  * request's life, and the ports know only the pure core. Read from the source, so a new import
  * that turns an arrow around fails here, naming the file and what it imports.
  */
@@ -35,21 +35,21 @@ function offenders(from: string, mayNotImport: readonly string[]): string[] {
 describe('the import graph', () => {
   it('reads the imports it checks', () => {
     assert.deepEqual(
-      importsOf('src/delivery/mail/x.ts', "import type { A } from '../../requests/outcome.js';"),
+      importsOf('src/adapters/mail/x.ts', "import type { A } from '../../requests/outcome.js';"),
       ['src/requests/outcome.ts'],
     );
     assert.ok(files.some((file) => file.path === 'src/ports/outcome.ts'));
   });
 
   it('keeps the adapters out of the request life', () => {
-    assert.deepEqual(offenders('src/delivery/', ['src/requests/', 'src/jobs/', 'src/http/']), []);
+    assert.deepEqual(offenders('src/adapters/', ['src/requests/', 'src/jobs/', 'src/http/']), []);
   });
 
   it('keeps the ports to the pure core', () => {
     assert.deepEqual(
       offenders('src/ports/', [
         'src/requests/',
-        'src/delivery/',
+        'src/adapters/',
         'src/store/',
         'src/jobs/',
         'src/http/',

@@ -124,7 +124,7 @@ for (const database of testDatabases) {
         const requests = await store.db
           .selectFrom('requests')
           .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('channel', '=', 'batch')
+          .where('origin', '=', 'batch')
           .executeTakeFirstOrThrow();
         assert.equal(Number(requests.n), rows);
         const issues = await store.db

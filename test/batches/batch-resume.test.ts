@@ -122,7 +122,7 @@ for (const database of testDatabases) {
       assert.equal(byRow.get(6), byRow.get(2), 'the repeated row is row 2’s request');
       const third = await lifeline.api(`/api/v1/requests/${byRow.get(3)}`);
       assert.equal(third.status, 200);
-      assert.equal(third.body.channel, 'batch');
+      assert.equal(third.body.origin, 'batch');
       assert.deepEqual(third.body.batch, { id, row: 3 });
       const repeated = await lifeline.api(`/api/v1/requests/${byRow.get(6)}`);
       assert.deepEqual(repeated.body.batch, { id, row: 2 });

@@ -218,7 +218,7 @@ for (const database of testDatabases) {
         .selectFrom('tracker_issues')
         .innerJoin('requests', 'requests.id', 'tracker_issues.request_id')
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('requests.channel', '=', 'batch')
+        .where('requests.origin', '=', 'batch')
         .where('requests.customer_email', 'like', '%-run.example')
         .executeTakeFirstOrThrow();
       assert.equal(Number(rowIssues.n), rows);
@@ -228,11 +228,11 @@ for (const database of testDatabases) {
 
       const requests = await lifeline.service.store.db
         .selectFrom('requests')
-        .select(['channel', 'idempotency_key', 'requested_by'])
+        .select(['origin', 'idempotency_key', 'requested_by'])
         .where('customer_email', '=', 'admin@c1-run.example')
         .execute();
       assert.deepEqual(requests, [
-        { channel: 'batch', idempotency_key: `key:batch:${id}:2`, requested_by: 'test-approver' },
+        { origin: 'batch', idempotency_key: `key:batch:${id}:2`, requested_by: 'test-approver' },
       ]);
 
       const again = await lifeline.api('/api/v1/batches', {

@@ -143,7 +143,7 @@ describe('web console', { timeout: 60_000 }, () => {
 
     const { body } = await lifeline.api(`/api/v1/requests/${requestId}`);
     assert.equal(body.requestedBy, 'robin');
-    assert.equal(body.channel, 'console');
+    assert.equal(body.origin, 'console');
   });
 
   it('finds the request by email, opens it, downloads its license and resends it', async () => {

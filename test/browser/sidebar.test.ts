@@ -130,7 +130,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
       agent.email,
       'the agent from the JWT is recorded as the requester',
     );
-    assert.equal(list.items[0].channel, 'zendesk');
+    assert.equal(list.items[0].origin, 'zendesk');
 
     // Every call went through the proxy with the app's claims; the secret never reached the page.
     assert.ok(calls.length >= 4);

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { judge, noteOutcome, noticeOutcome, type Observed } from '../../bench/chaos/verdict.js';
-import { renderSlackNotice } from '../../src/delivery/notice/slack-message.js';
-import { renderZendeskNote } from '../../src/delivery/ticket/zendesk-note.js';
+import { renderSlackNotice } from '../../src/adapters/notice/slack-message.js';
+import { renderZendeskNote } from '../../src/adapters/ticket/zendesk-note.js';
 import type { RequestOutcome } from '../../src/ports/outcome.js';
 import { htmlToText } from '../fakes/zendesk-server.js';
 

@@ -29,7 +29,7 @@ export async function addHandoffRequest(store: Store, fixture: HandoffRequestFix
       ticket_id: ticket,
       ticket_url: `https://support.example.com/agent/tickets/${ticket}`,
       requested_by: fixture.requester ?? 'alex',
-      channel: 'api',
+      origin: 'api',
       customer_email: 'admin@customer.example',
       user_count: fixture.seats ?? 100,
       evidence_kind: 'screenshots',

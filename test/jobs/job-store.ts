@@ -59,7 +59,7 @@ export async function addRequest(store: Store, now = Date.now()): Promise<string
       ticket_id: '1',
       ticket_url: 'https://support.example.com/agent/tickets/1',
       requested_by: 'queue-test',
-      channel: 'api',
+      origin: 'api',
       customer_email: `admin@${id}.example`,
       user_count: 10,
       evidence_kind: 'screenshots',

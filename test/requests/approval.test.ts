@@ -67,11 +67,9 @@ function helpers(lifeline: () => TestService) {
       async () => {
         const { body } = await lifeline().api(`/api/v1/requests/${id}`);
         const notices = (
-          body.deliveries as Array<{ channel: string; purpose: string; state: string }>
+          body.deliveries as Array<{ medium: string; purpose: string; state: string }>
         )
-          .filter(
-            (d) => d.purpose === purpose && (d.channel === 'notice' || d.channel === 'ticket'),
-          )
+          .filter((d) => d.purpose === purpose && (d.medium === 'notice' || d.medium === 'ticket'))
           .filter((d) => d.state === 'delivered');
         return notices.length === 2 ? body : undefined;
       },

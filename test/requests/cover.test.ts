@@ -303,13 +303,13 @@ for (const database of testDatabases) {
       for (const key of keys) {
         const rows = await db
           .selectFrom('deliveries')
-          .select(['channel', 'state'])
+          .select(['medium', 'state'])
           .where('request_id', '=', id)
           .where('purpose', '=', key)
-          .orderBy('channel')
+          .orderBy('medium')
           .execute();
         assert.deepEqual(
-          rows.map((row) => `${row.channel}:${row.state}`),
+          rows.map((row) => `${row.medium}:${row.state}`),
           [
             ...(key.startsWith('reminder') ? ['email:delivered'] : []),
             'notice:delivered',

@@ -126,9 +126,9 @@ for (const database of testDatabases) {
       }
       const notice = await eventually(async () => {
         const { body: latest } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
-        const delivered = (latest.deliveries as Array<{ channel: string; state: string }>)
+        const delivered = (latest.deliveries as Array<{ medium: string; state: string }>)
           .filter((d) => d.state === 'delivered')
-          .map((d) => d.channel);
+          .map((d) => d.medium);
         return ['email', 'tracker', 'notice', 'ticket'].every((c) => delivered.includes(c))
           ? latest
           : undefined;
@@ -379,8 +379,8 @@ for (const database of testDatabases) {
       assert.equal(resend.body.to, 'other@mail.example');
       const afterResend = await eventually(async () => {
         const { body } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
-        const emails = (body.deliveries as Array<{ channel: string; state: string }>).filter(
-          (d) => d.channel === 'email' && d.state === 'delivered',
+        const emails = (body.deliveries as Array<{ medium: string; state: string }>).filter(
+          (d) => d.medium === 'email' && d.state === 'delivered',
         );
         return emails.length === 2 ? body : undefined;
       });

@@ -81,8 +81,8 @@ for (const database of testDatabases) {
         async () => {
           const { body } = await lifeline.api(`/api/v1/requests/${id}`);
           const states = new Map(
-            (body.deliveries as Array<{ channel: string; state: string }>).map((d) => [
-              d.channel,
+            (body.deliveries as Array<{ medium: string; state: string }>).map((d) => [
+              d.medium,
               d.state,
             ]),
           );
@@ -150,8 +150,8 @@ for (const database of testDatabases) {
       });
       const request = await settled(created.body.id);
       const notice = (
-        request.deliveries as Array<{ channel: string; state: string; attempts: number }>
-      ).find((d) => d.channel === 'notice');
+        request.deliveries as Array<{ medium: string; state: string; attempts: number }>
+      ).find((d) => d.medium === 'notice');
       assert.equal(notice?.state, 'delivered');
       assert.equal(notice?.attempts, 2, 'one attempt whose answer was lost, then found');
       const posted = slack.messages.filter((m) => {
@@ -168,8 +168,8 @@ for (const database of testDatabases) {
       });
       const request = await settled(created.body.id);
       assert.equal(request.state, 'succeeded');
-      const email = (request.deliveries as Array<{ channel: string; attempts: number }>).find(
-        (d) => d.channel === 'email',
+      const email = (request.deliveries as Array<{ medium: string; attempts: number }>).find(
+        (d) => d.medium === 'email',
       );
       assert.equal(email?.attempts, 3);
     });
@@ -245,8 +245,8 @@ for (const database of testDatabases) {
       const notice = await eventually(async () => {
         const { body: latest } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
         const found = (
-          latest.deliveries as Array<{ channel: string; state: string; attempts: number }>
-        ).find((d) => d.channel === 'notice');
+          latest.deliveries as Array<{ medium: string; state: string; attempts: number }>
+        ).find((d) => d.medium === 'notice');
         return found?.state === 'delivered' ? found : undefined;
       });
       assert.equal(notice.attempts, 4, 'three failed posts, then the notice went through');

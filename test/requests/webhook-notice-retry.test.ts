@@ -38,8 +38,8 @@ for (const database of testDatabases) {
         async () => {
           const { body } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
           const delivery = (
-            body.deliveries as Array<{ channel: string; state: string; attempts: number }>
-          ).find((d) => d.channel === 'notice');
+            body.deliveries as Array<{ medium: string; state: string; attempts: number }>
+          ).find((d) => d.medium === 'notice');
           return delivery?.state === 'delivered' ? delivery : undefined;
         },
         20_000,

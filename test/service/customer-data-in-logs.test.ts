@@ -38,12 +38,12 @@ describe('customer data and server paths', () => {
     const detail = await eventually(async () => {
       const { body } = await lifeline.api(`/api/v1/requests/${created.body.id}`);
       return body.deliveries.some(
-        (d: { channel: string; state: string }) => d.channel === 'email' && d.state === 'delivered',
+        (d: { medium: string; state: string }) => d.medium === 'email' && d.state === 'delivered',
       )
         ? body
         : undefined;
     }, 20_000);
-    const email = detail.deliveries.find((d: { channel: string }) => d.channel === 'email');
+    const email = detail.deliveries.find((d: { medium: string }) => d.medium === 'email');
     assert.match(email.receipt, /^[^/]+\.eml$/);
     assert.ok(!JSON.stringify(detail).includes(lifeline.dataDir), 'no server path in the answer');
   });

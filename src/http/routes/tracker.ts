@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findTrackerIssues, trackerIssue } from '../../delivery/tracker/builtin-tracker-issues.js';
+import { findTrackerIssues, trackerIssue } from '../../adapters/tracker/builtin-tracker-issues.js';
 import { integerColumnMax } from '../../store/column-bounds.js';
 import { answers, refusedCall } from '../answers.js';
 import { trackerIssueAnswer, trackerIssueListAnswer } from '../answer-schemas.js';

@@ -37,7 +37,7 @@ export async function resend(
     .selectFrom('deliveries')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('request_id', '=', ask.requestId)
-    .where('channel', '=', 'email')
+    .where('medium', '=', 'email')
     .where('purpose', '=', 'resend')
     .executeTakeFirstOrThrow();
   if (Number(resends.n) >= ctx.resendLimit) requireAction(caller.role, 'resendBeyondLimit');

@@ -1,7 +1,7 @@
 import type { RequestJob } from '../../jobs/job-handler.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { markAttemptFailed } from '../deliveries.js';
-import { DeliveryError } from '../../ports/delivery-error.js';
+import { RemoteFailure } from '../../ports/remote-failure.js';
 
 /**
  * Runs one attempt of a delivery and, when it throws, records the error on the delivery before
@@ -21,7 +21,7 @@ export async function attemptDelivery<T>(
       deliveryId,
       {
         message: verdict.message,
-        ...(error instanceof DeliveryError &&
+        ...(error instanceof RemoteFailure &&
           error.remoteReply !== undefined && { remoteReply: error.remoteReply }),
         final: false,
       },

@@ -149,7 +149,7 @@ function extendLicenseStep(ctx: PipelineContext): RequestStepHandler {
           {
             id: deliveryId,
             requestId: request.id,
-            channel: 'email',
+            medium: 'email',
             purpose: 'extension',
             destination: request.customer_email,
           },

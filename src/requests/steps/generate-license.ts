@@ -122,7 +122,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
           {
             id: deliveryId,
             requestId: request.id,
-            channel: 'email',
+            medium: 'email',
             purpose: 'license',
             destination: request.customer_email,
           },

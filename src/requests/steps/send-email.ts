@@ -1,8 +1,8 @@
-import { renderLicenseEmail } from '../../delivery/mail/license-email.js';
+import { renderLicenseEmail } from '../../adapters/mail/license-email.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep, type DeliveryJobInput } from '../../jobs/step.js';
 import { addDays, type CalendarDate } from '../../license/calendar-date.js';
-import { renderCoverReminderEmail } from '../../delivery/mail/cover-reminder-email.js';
+import { renderCoverReminderEmail } from '../../adapters/mail/cover-reminder-email.js';
 import { parseCoverEventKey } from '../cover.js';
 import { scheduleCover } from '../cover-announcements.js';
 import { licenseOfEvent } from '../cover-records.js';

@@ -11,6 +11,7 @@ import { timelineByKindSchema } from './0011-timeline-by-kind.js';
 import { sharedCircuitsSchema } from './0013-shared-circuits.js';
 import { batchesSchema } from './0010-batches.js';
 import { circuitOpenedAtSchema } from './0016-circuit-opened-at.js';
+import { originAndMediumSchema } from './0017-origin-and-medium.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -29,5 +30,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0013-shared-circuits': sharedCircuitsSchema(),
     '0010-batches': batchesSchema(dialect),
     '0016-circuit-opened-at': circuitOpenedAtSchema(),
+    '0017-origin-and-medium': originAndMediumSchema(),
   };
 }

@@ -88,7 +88,7 @@ for (const database of testDatabases) {
       );
       const result = await submitRequest(lifeline.service.submit, submission, {
         name: 'calls-engineer',
-        channel: 'cli',
+        origin: 'cli',
       });
       assert.equal(result.body.state, 'queued', JSON.stringify(result.body));
       return result.body.id;

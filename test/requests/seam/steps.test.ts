@@ -46,7 +46,7 @@ for (const database of testDatabases) {
       );
       const result = await submitRequest(lifeline.service.submit, submission, {
         name: 'seam-engineer',
-        channel: 'cli',
+        origin: 'cli',
       });
       assert.equal(result.status, 202, JSON.stringify(result.body));
       assert.equal(result.body.state, 'queued');
@@ -59,11 +59,11 @@ for (const database of testDatabases) {
         (
           await db()
             .selectFrom('deliveries')
-            .select(['channel', 'purpose', 'state'])
+            .select(['medium', 'purpose', 'state'])
             .where('request_id', '=', id)
             .orderBy('created_at')
             .execute()
-        ).map((d) => [`${d.channel}:${d.purpose}`, d.state]),
+        ).map((d) => [`${d.medium}:${d.purpose}`, d.state]),
       );
     const licenses = (id: string) =>
       db().selectFrom('licenses').select('fingerprint').where('request_id', '=', id).execute();

@@ -111,7 +111,7 @@ function RequestDetails({
         <dt>Requested</dt>
         <dd>
           {dateTime(request.createdAt)} by {request.requestedBy}{' '}
-          <span class="muted">(via {request.channel})</span>
+          <span class="muted">(via {request.origin})</span>
         </dd>
         {request.batch && (
           <>

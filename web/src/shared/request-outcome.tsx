@@ -49,7 +49,7 @@ export function failingEmail(request: RequestDetail) {
   if (request.state !== 'issuing') return undefined;
   return request.deliveries.find(
     (delivery) =>
-      delivery.channel === 'email' &&
+      delivery.medium === 'email' &&
       delivery.purpose === 'license' &&
       delivery.state === 'retrying',
   );
@@ -142,7 +142,7 @@ export function Deliveries({ deliveries }: { deliveries: RequestDetail['deliveri
           {deliveries.map((delivery) => (
             <tr key={delivery.id}>
               <td data-label="What">
-                {delivery.channel} <span class="muted">({delivery.purpose})</span>
+                {delivery.medium} <span class="muted">({delivery.purpose})</span>
               </td>
               <td data-label="To">{delivery.destination}</td>
               <td data-label="State">

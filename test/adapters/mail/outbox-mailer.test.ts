@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { simpleParser } from 'mailparser';
+import { RemoteFailure } from '../../../src/ports/remote-failure.js';
+import { renderLicenseEmail } from '../../../src/adapters/mail/license-email.js';
+import { createOutboxMailer } from '../../../src/adapters/mail/outbox-mailer.js';
+import { LICENSE_TEXT, sampleLicenseEmail } from './sample-license-email.js';
+
+describe('the outbox mailer', () => {
+  let root: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lifeline-outbox-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** A clock that moves one second per call, so that two writes never share a file name by chance. */
+  function steppingClock(start = Date.parse('2026-11-28T09:15:30.250Z')): () => Date {
+    let now = start;
+    return () => new Date((now += 1000));
+  }
+
+  it('writes one RFC 5322 message that a mail parser reads back whole', async () => {
+    const directory = join(root, 'created', 'on', 'demand');
+    const mailer = createOutboxMailer({ directory, clock: steppingClock() });
+    const mail = renderLicenseEmail(sampleLicenseEmail());
+    const sent = await mailer.send(mail);
+    await mailer.close();
+
+    assert.equal(sent.messageId, mail.messageId);
+    // The file's name, not the server's path: receipts are shown in API answers.
+    assert.equal(
+      sent.receipt,
+      '2026-11-28T09-15-31-250Z-6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10-d2.eml',
+    );
+    assert.equal((await stat(join(directory, sent.receipt))).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(directory), [basename(sent.receipt)]);
+
+    const raw = await readFile(join(directory, sent.receipt));
+    assert.ok(raw.includes('\r\n'), 'CRLF line ends');
+    const parsed = await simpleParser(raw);
+    assert.equal(parsed.messageId, mail.messageId);
+    assert.equal(parsed.subject, mail.subject);
+    assert.deepEqual(parsed.from?.value, [
+      { name: 'GitLab Support', address: 'support@support.example.com' },
+    ]);
+    assert.equal(parsed.replyTo?.value[0]?.address, 'help@support.example.com');
+    assert.equal(parsed.headers.get('x-lifeline-request'), '6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10');
+    assert.equal(parsed.text?.trim(), mail.text.trim());
+    assert.equal(parsed.html && parsed.html.trim(), mail.html.trim());
+
+    assert.equal(parsed.attachments.length, 1);
+    const [attachment] = parsed.attachments;
+    assert.equal(attachment?.filename, 'emergency-12345.gitlab-license');
+    assert.match(attachment?.filename ?? '', /\.gitlab-license$/);
+    assert.ok(attachment?.content.equals(Buffer.from(LICENSE_TEXT, 'utf8')), 'byte for byte');
+  });
+
+  it('replaces the file when the same Message-ID is written again', async () => {
+    const directory = join(root, 'idempotent');
+    const mailer = createOutboxMailer({ directory, clock: steppingClock() });
+    const first = await mailer.send(renderLicenseEmail(sampleLicenseEmail()));
+    const again = renderLicenseEmail(sampleLicenseEmail());
+    again.subject = 'Second attempt';
+    const second = await mailer.send(again);
+
+    assert.equal(second.receipt, first.receipt);
+    assert.deepEqual(await readdir(directory), [basename(first.receipt)]);
+    const parsed = await simpleParser(await readFile(join(directory, first.receipt)));
+    assert.equal(parsed.subject, 'Second attempt');
+  });
+
+  it('writes one file for concurrent sends of one message, and one per delivery', async () => {
+    const directory = join(root, 'concurrent');
+    const mailer = createOutboxMailer({ directory, clock: steppingClock() });
+    const mail = renderLicenseEmail(sampleLicenseEmail());
+    const receipts = await Promise.all([1, 2, 3, 4].map(() => mailer.send(mail)));
+    assert.equal(new Set(receipts.map((sent) => sent.receipt)).size, 1);
+    await mailer.send(renderLicenseEmail(sampleLicenseEmail({ deliveryId: 'd3' })));
+
+    const files = await readdir(directory);
+    assert.equal(files.length, 2, files.join(', '));
+    assert.ok(
+      files.every((name) => name.endsWith('.eml')),
+      'no temporary file left behind',
+    );
+  });
+
+  it('reports a writable directory as ready, and writes the test message there', async () => {
+    const directory = join(root, 'checked');
+    const mailer = createOutboxMailer({ directory });
+    const rows = await mailer.check({ sendTestTo: 'ops@example.org' });
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.ok]),
+      [
+        ['Mail outbox', true],
+        ['Mail test message', true],
+      ],
+    );
+    const files = await readdir(directory);
+    assert.equal(files.length, 1);
+    const parsed = await simpleParser(await readFile(join(directory, files[0] ?? '')));
+    assert.equal(parsed.to && !Array.isArray(parsed.to) ? parsed.to.text : '', 'ops@example.org');
+  });
+
+  it('reports and refuses a directory it cannot write, as a configuration problem', async () => {
+    // A file where the directory should be: fails for root too, unlike a permission bit.
+    const blocker = join(root, 'blocker');
+    await writeFile(blocker, 'not a directory');
+    const mailer = createOutboxMailer({
+      directory: join(blocker, 'outbox'),
+      directorySetting: 'LIFELINE_OUTBOX_DIR',
+    });
+
+    const [row] = await mailer.check();
+    assert.equal(row?.ok, false);
+    assert.match(row?.fix ?? '', /LIFELINE_OUTBOX_DIR/);
+
+    const error = await mailer.send(renderLicenseEmail(sampleLicenseEmail())).then(
+      () => assert.fail('send should fail'),
+      (failure: unknown) => failure,
+    );
+    assert.ok(error instanceof RemoteFailure);
+    assert.equal(error.kind, 'configuration');
+    assert.equal(error.code, 'OUTBOX_NOT_WRITABLE');
+    // The message reaches the request's timeline and API answers: no server path in it.
+    assert.doesNotMatch(error.message, new RegExp(root));
+    assert.match(error.message, /LIFELINE_OUTBOX_DIR/);
+  });
+});
