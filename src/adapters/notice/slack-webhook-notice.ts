@@ -48,34 +48,28 @@ export class SlackWebhookNotice implements NoticeChannel {
     const message = retry
       ? markAsPossibleRepeat(rendered, retry.lastTriedAt ?? retry.since)
       : rendered;
-    const action = 'posting the notice through the incoming webhook';
-    await outboundFetch(
-      {
-        method: 'POST',
-        url: new URL(this.settings.webhookUrl),
-        json: { text: message.text, blocks: message.blocks, unfurl_links: false },
-        action,
-        timeoutMs: this.options.timeoutMs,
-        interpret: (reply) =>
-          slackWebhookError(reply.status, reply.body, {
-            action,
-            channel: "the webhook's channel",
-            retryAfterMs: parseRetryAfter(reply.headers.get('retry-after')),
-          }),
-      },
-      this.service,
+    await this.send(
+      { text: message.text, blocks: message.blocks },
+      'posting the notice through the incoming webhook',
     );
     // Webhooks answer a bare "ok": there is no message id to keep.
     return { destination: "Slack (incoming webhook's channel)" };
   }
 
   async postText(message: NoticeText): Promise<{ ref?: string; destination: string }> {
-    const action = 'posting a message through the incoming webhook';
+    await this.send(
+      { text: message.summary, blocks: textBlocks(message.text) },
+      'posting a message through the incoming webhook',
+    );
+    return { destination: "Slack (incoming webhook's channel)" };
+  }
+
+  private async send(body: { text: string; blocks: unknown }, action: string): Promise<void> {
     await outboundFetch(
       {
         method: 'POST',
         url: new URL(this.settings.webhookUrl),
-        json: { text: message.summary, blocks: textBlocks(message.text), unfurl_links: false },
+        json: { ...body, unfurl_links: false },
         action,
         timeoutMs: this.options.timeoutMs,
         interpret: (reply) =>
@@ -87,7 +81,6 @@ export class SlackWebhookNotice implements NoticeChannel {
       },
       this.service,
     );
-    return { destination: "Slack (incoming webhook's channel)" };
   }
 
   check(): Promise<ReadinessCheck[]> {
