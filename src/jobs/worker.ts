@@ -11,7 +11,7 @@ import { RunLater } from './job-handler.js';
 import type { Job, JobKind } from './job.js';
 import type { CircuitState, Circuits } from './circuit.js';
 import { stepKinds, stepRemote } from './step-limits.js';
-import { claimJobs, reclaimExpiredLeases } from './sql/claim-jobs.js';
+import { claimJobs, claimJobsByKind, reclaimExpiredLeases } from './sql/claim-jobs.js';
 import { enqueuesInThisProcess } from './sql/enqueue-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
@@ -280,11 +280,10 @@ export class Worker {
 
   /**
    * Claims within every kind's own slots, the open circuits' remotes left out (a half-open one
-   * given one job). Kinds with the same number of free slots are claimed together, at most that
-   * many, so no kind can get more than its share; a kind with one slot (approval expiries,
-   * schedules) no longer caps every other kind's claim at one job, which once made the queue
-   * crawl at one job per poll. Fewer than asked means nothing more is due. Every group in one
-   * write transaction: the caller's, or one of its own.
+   * given one job), in one statement: each kind takes its oldest due jobs up to its free slots,
+   * and all of them at most `free`. A kind with one slot (approval expiries, schedules) caps only
+   * itself, never the others. The kinds that got fewer than their slots had nothing more due: the
+   * worker remembers those as empty (a kind that filled its slots is claimed again once one frees).
    */
   private async claimWithinLimits(
     db: Kysely<Database>,
@@ -293,41 +292,21 @@ export class Worker {
     finishing?: string,
   ): Promise<ClaimResult> {
     const { store, settings } = this.options;
-    const bySlots = new Map<number, JobKind[]>();
-    for (const [kind, slots] of this.slotsByKind(free, perKind, finishing)) {
-      if (slots <= 0) continue;
-      bySlots.set(slots, [...(bySlots.get(slots) ?? []), kind]);
-    }
-    const kinds = [...bySlots.values()].flat();
-    if (kinds.length === 0) return { jobs: [], more: false, kinds };
-    const claimGroups = async (trx: Kysely<Database>): Promise<ClaimResult> => {
-      const claimed: Job[] = [];
-      let left = free;
-      let more = false;
-      for (const [slots, group] of [...bySlots].sort((a, b) => b[0] - a[0])) {
-        if (left <= 0) {
-          more = true;
-          break;
-        }
-        const limit = Math.min(slots, left);
-        const jobs = await claimJobs(trx, store.dialect, {
-          workerId: this.id,
-          limit,
-          leaseMs: settings.leaseMs,
-          now: this.now(),
-          ...(group.length < stepKinds.length && { kinds: group }),
-        });
-        claimed.push(...jobs);
-        if (jobs.length === limit) more = true;
-        left = free - claimed.length;
-      }
-      return { jobs: claimed, more, kinds };
+    const slots = this.slotsByKind(free, perKind, finishing).filter(([, n]) => n > 0);
+    if (slots.length === 0) return { jobs: [], more: false, kinds: [] };
+    const jobs = await claimJobsByKind(db, store.dialect, {
+      workerId: this.id,
+      slots,
+      limit: free,
+      leaseMs: settings.leaseMs,
+      now: this.now(),
+    });
+    const taken = (kind: JobKind) => jobs.filter((job) => job.kind === kind).length;
+    return {
+      jobs,
+      more: jobs.length >= free,
+      kinds: slots.filter(([kind, n]) => taken(kind) < n).map(([kind]) => kind),
     };
-    // On SQLite every write is a transaction of the one writer: one for all groups. PostgreSQL
-    // runs the groups as they were, as statements of their own (no BEGIN/COMMIT round trips).
-    return db.isTransaction || store.dialect !== 'sqlite'
-      ? claimGroups(db)
-      : db.transaction().execute(claimGroups);
   }
 
   /** The slots each kind has free now, the open circuits' remotes left out (half-open: one). */
@@ -541,7 +520,7 @@ interface ClaimResult {
   jobs: Job[];
   /** A group got all it asked for: more may be due. */
   more: boolean;
-  /** The kinds the claim asked for. */
+  /** The kinds the claim found nothing more of, due now: claimed again only once something changes. */
   kinds: JobKind[];
 }
 

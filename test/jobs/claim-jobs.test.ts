@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import pg from 'pg';
-import { claimJobs, reclaimExpiredLeases } from '../../src/jobs/sql/claim-jobs.js';
+import { claimJobs, claimJobsByKind, reclaimExpiredLeases } from '../../src/jobs/sql/claim-jobs.js';
 import {
   completeJob,
   failJob,
@@ -15,6 +15,7 @@ import {
 } from '../../src/jobs/sql/settle-jobs.js';
 import type { Store } from '../../src/store/database.js';
 import { testDatabases } from '../support/databases.js';
+import type { JobKind } from '../../src/jobs/job.js';
 import { addJobs, jobRows, openJobDatabase, type JobDatabase } from './job-store.js';
 
 const lease = 1_000;
@@ -178,6 +179,97 @@ for (const database of testDatabases) {
       assert.equal(all.length, 300, 'every job claimed');
       const rows = await jobRows(store);
       assert.ok(rows.every((row) => row.attempts === 1 && row.state === 'running'));
+    });
+
+    it('claims each kind within its own slots, oldest first, and no more than the limit in all', async () => {
+      const now = 3_000_000;
+      await addJobs(store, 3, { kind: 'send_email', runAt: now - 3_000, now });
+      await addJobs(store, 1, { kind: 'send_email', runAt: now - 1_000, now });
+      await addJobs(store, 2, { kind: 'post_notice', runAt: now - 2_000, now });
+      await addJobs(store, 2, { kind: 'note_ticket', runAt: now - 4_000, now });
+      await addJobs(store, 1, { kind: 'send_email', runAt: now + 60_000, now });
+      const byKind = (slots: Array<[JobKind, number]>, limit: number) =>
+        claimJobsByKind(store.db, store.dialect, {
+          workerId: 'w1',
+          slots,
+          limit,
+          leaseMs: lease,
+          now,
+        });
+
+      const first = await byKind(
+        [
+          ['send_email', 2],
+          ['post_notice', 1],
+        ],
+        10,
+      );
+      assert.deepEqual(
+        first.map((job) => [job.kind, job.runAt]),
+        [
+          ['send_email', now - 3_000],
+          ['send_email', now - 3_000],
+          ['post_notice', now - 2_000],
+        ],
+        'each kind its slots, a kind left out (the notes) untouched',
+      );
+      assert.ok(first.every((job) => job.state === 'running' && job.lockedBy === 'w1'));
+
+      const second = await byKind(
+        [
+          ['send_email', 5],
+          ['post_notice', 5],
+          ['note_ticket', 5],
+        ],
+        3,
+      );
+      assert.deepEqual(
+        second.map((job) => [job.kind, job.runAt]),
+        [
+          ['note_ticket', now - 4_000],
+          ['note_ticket', now - 4_000],
+          ['send_email', now - 3_000],
+        ],
+        'the oldest three of all kinds when the limit is smaller than the slots',
+      );
+      const rest = await byKind([['send_email', 5]], 10);
+      assert.deepEqual(
+        rest.map((job) => job.runAt),
+        [now - 1_000],
+        'the email due in a minute waits',
+      );
+      assert.deepEqual(await byKind([['send_email', 0]], 10), []);
+    });
+
+    it('never gives one job to two claimers by kind racing on separate connections', async () => {
+      const now = Date.now();
+      await addJobs(store, 100, { kind: 'send_email', now });
+      await addJobs(store, 100, { kind: 'post_notice', now });
+      const claimers = [store, jobs.open(), jobs.open(), jobs.open()];
+      const claimedBy = await Promise.all(
+        claimers.map(async (connection, index) => {
+          const ids: string[] = [];
+          for (let empty = 0; empty < 3;) {
+            const batch = await claimJobsByKind(connection.db, connection.dialect, {
+              workerId: `w${index}`,
+              slots: [
+                ['send_email', 3],
+                ['post_notice', 4],
+              ],
+              limit: 5,
+              leaseMs: lease,
+              now,
+            });
+            assert.ok(batch.length <= 5);
+            ids.push(...batch.map((job) => job.id));
+            empty = batch.length === 0 ? empty + 1 : 0;
+          }
+          return ids;
+        }),
+      );
+      const all = claimedBy.flat();
+      assert.equal(new Set(all).size, all.length, 'no job claimed twice');
+      assert.equal(all.length, 200, 'every job claimed');
     });
 
     if (database.name === 'postgres') {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enqueueJobs } from '../../src/jobs/sql/enqueue-jobs.js';
-import type { NewJob } from '../../src/jobs/job.js';
+import type { JobKind, NewJob } from '../../src/jobs/job.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import type { TestDatabase } from '../support/databases.js';
@@ -90,12 +90,12 @@ export async function addRequest(store: Store, now = Date.now()): Promise<string
 export async function addJobs(
   store: Store,
   count: number,
-  options: { runAt?: number; maxAttempts?: number; now?: number } = {},
+  options: { runAt?: number; maxAttempts?: number; now?: number; kind?: JobKind } = {},
 ): Promise<string[]> {
   const now = options.now ?? Date.now();
   const requestId = await addRequest(store, now);
   const jobs: NewJob[] = Array.from({ length: count }, (_, index) => ({
-    kind: 'post_notice',
+    kind: options.kind ?? 'post_notice',
     requestId,
     uniqueKey: `test:${requestId}:${index}`,
     runAt: options.runAt ?? now,

@@ -51,6 +51,68 @@ export async function claimJobs(
 }
 
 /**
+ * Claims, in one statement, up to each kind's free slots of its oldest due jobs, and at most
+ * `limit` in all, oldest first. Each kind is its own seek through the (kind, state, run_at)
+ * index, so due jobs of other kinds are never walked; the worker used to run one statement per
+ * group of kinds, each walking every due job of the kinds it left out.
+ *
+ * Each kind's pick is a derived table with its own ORDER BY and LIMIT (SQLite allows neither on
+ * a branch of a compound select), joined by UNION ALL. On PostgreSQL each pick locks what it
+ * picks with SKIP LOCKED; a row picked but cut by the outer limit is only locked until commit.
+ */
+export async function claimJobsByKind(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  options: {
+    workerId: string;
+    slots: ReadonlyArray<readonly [JobKind, number]>;
+    limit: number;
+    leaseMs: number;
+    now: number;
+  },
+): Promise<Job[]> {
+  const { workerId, limit, leaseMs, now } = options;
+  const slots = options.slots.filter(([, n]) => n > 0);
+  if (slots.length === 0 || limit <= 0) return [];
+  const picks = slots.map(([kind, n], i) =>
+    db
+      .selectFrom(
+        db
+          .selectFrom('jobs')
+          .select(['id', 'run_at'])
+          .where('kind', '=', kind)
+          .where('state', '=', 'pending')
+          .where('run_at', '<=', now)
+          .orderBy('run_at')
+          .limit(n)
+          .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked())
+          .as(`pick${i}`),
+      )
+      .select([`pick${i}.id as id`, `pick${i}.run_at as run_at`]),
+  );
+  const [first, ...rest] = picks;
+  if (!first) return [];
+  const due = rest.reduce((union, pick) => union.unionAll(pick), first);
+  const rows = await db
+    .with('claimable', (qb) =>
+      qb.selectFrom(due.as('due')).select('due.id').orderBy('due.run_at').limit(limit),
+    )
+    .updateTable('jobs')
+    .from('claimable')
+    .set((eb) => ({
+      state: 'running',
+      attempts: eb('jobs.attempts', '+', 1),
+      locked_by: workerId,
+      locked_until: now + leaseMs,
+      updated_at: now,
+    }))
+    .whereRef('jobs.id', '=', 'claimable.id')
+    .returningAll()
+    .execute();
+  return rows.map(jobFromRow).sort((a, b) => a.runAt - b.runAt);
+}
+
+/**
  * Puts the jobs of dead workers (lease expired without renewal) back in the queue, due now.
  * Their attempt stays counted. Run by every worker on a jittered interval, like graphile's
  * resetLockedAt, so many workers do not sweep at the same moment.

@@ -12,6 +12,7 @@ import { sharedCircuitsSchema } from './0013-shared-circuits.js';
 import { batchesSchema } from './0010-batches.js';
 import { circuitOpenedAtSchema } from './0016-circuit-opened-at.js';
 import { originAndMediumSchema } from './0017-origin-and-medium.js';
+import { claimByKindSchema } from './0018-claim-by-kind.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -31,5 +32,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0010-batches': batchesSchema(dialect),
     '0016-circuit-opened-at': circuitOpenedAtSchema(),
     '0017-origin-and-medium': originAndMediumSchema(),
+    '0018-claim-by-kind': claimByKindSchema(),
   };
 }
