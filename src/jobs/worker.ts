@@ -21,7 +21,7 @@ import {
   renewLeases,
   rescheduleJob,
 } from './sql/settle-jobs.js';
-import type { WakeSignal } from './wake-signal.js';
+import type { ClaimedWithin, LocalClaimer, WakeSignal } from './wake-signal.js';
 
 export interface WorkerSettings {
   /** Jobs run at once by this worker (default 8): most steps wait on the network. */
@@ -71,7 +71,7 @@ export interface WorkerOptions {
  * jobs it holds. `stop()` stops claiming, lets running jobs finish within a grace period, then
  * hands back what is still running so another worker can take it.
  */
-export class Worker {
+export class Worker implements LocalClaimer {
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly running = new Map<
     string,
@@ -225,6 +225,31 @@ export class Worker {
     } finally {
       this.claiming = false;
     }
+  }
+
+  /**
+   * Claims in another's transaction (a new request's), for the slots free now: the circuits as
+   * last seen, since reading them again would wait for that very transaction on SQLite.
+   */
+  async claimWithin(trx: Kysely<Database>): Promise<ClaimedWithin | undefined> {
+    const free = this.options.settings.concurrency - this.occupied().length;
+    if (this.stopping || this.paused || free <= 0) return undefined;
+    const jobs = (await this.claimNext(trx, free))?.jobs;
+    if (jobs === undefined) return undefined;
+    let settled = false;
+    return {
+      start: () => {
+        if (settled) return;
+        settled = true;
+        for (const job of jobs) this.launch(job);
+      },
+      abandon: () => {
+        if (settled) return;
+        settled = true;
+        if (jobs.length > 0) this.handBackUnstarted(jobs);
+        else this.knownEmpty = undefined;
+      },
+    };
   }
 
   /** The jobs this worker holds: running, or claimed and about to start. */

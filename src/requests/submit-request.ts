@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
-import type { WakeSignal } from '../jobs/wake-signal.js';
+import type { ClaimedWithin, WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
 import { emailDomainOf, type CustomerKeys, type PolicySettings } from '../policy/index.js';
 import { appendAudit } from '../audit/audit-store.js';
@@ -95,6 +95,8 @@ export async function submitRequest(
 
   const read = await readSubmission(ctx, submission);
   const { keys } = read;
+  // What this process's worker claimed in the submission's transaction (its first jobs).
+  let claimed: ClaimedWithin | undefined;
   try {
     const result = await ctx.store.db.transaction().execute(async (trx) => {
       if (ctx.store.dialect === 'postgres') {
@@ -108,13 +110,20 @@ export async function submitRequest(
       const recorded = await record(trx, ctx, submission, read, requester, key, bodyFingerprint, {
         volumeApproved: options.volumeApproved ?? false,
       });
+      if (recorded.result.status === 202 && !recorded.result.replayed)
+        claimed = await ctx.wake.claimWithin(trx);
       // Last, so the audit log's head is held only for the end of the transaction.
       if (audit) await appendAudit(trx, audit, recorded.audit, recorded.at);
       return recorded.result;
     });
-    if (result.status === 202 && !result.replayed) ctx.wake.notify();
+    if (result.status === 202 && !result.replayed) {
+      if (claimed) claimed.start();
+      else ctx.wake.notify();
+    }
     return result;
   } catch (error) {
+    claimed?.abandon();
+    claimed = undefined;
     // Two processes raced with the same key on a database without the lock: the loser replays.
     const raced = await replay(ctx.store.db, key, bodyFingerprint);
     if (raced) return raced;

@@ -276,6 +276,8 @@ export async function startService(
         }
       },
     });
+    // A new request's first jobs are claimed in the transaction that records it.
+    wake.attach(worker);
     worker.start();
     scheduler = new Scheduler(store, tasks, processClock, {
       jobNow: () => clock.now(),

@@ -10,7 +10,8 @@ import { RunLater, type FailureClassifier, type JobHandler } from '../../src/job
 import type { Job, JobKind } from '../../src/jobs/job.js';
 import { claimJobs } from '../../src/jobs/sql/claim-jobs.js';
 import { completeJob } from '../../src/jobs/sql/settle-jobs.js';
-import { WakeSignal } from '../../src/jobs/wake-signal.js';
+import { WakeSignal, type ClaimedWithin } from '../../src/jobs/wake-signal.js';
+import { enqueueJobs } from '../../src/jobs/sql/enqueue-jobs.js';
 import { Worker, type WorkerEvent, type WorkerSettings } from '../../src/jobs/worker.js';
 import type { Store } from '../../src/store/database.js';
 import { testDatabases } from '../support/databases.js';
@@ -342,6 +343,91 @@ for (const database of testDatabases) {
       await waitFor(() => allSettled(), 'the job to run', 5_000);
       // Woken, not polled: the poll is a minute away.
       assert.ok(ranAt - enqueuedAt < 10_000, `ran ${ranAt - enqueuedAt} ms after enqueueing`);
+    });
+
+    it('claims work in the transaction that enqueues it, and runs it only once that commits', async () => {
+      const ran: string[] = [];
+      const wake = new WakeSignal();
+      const { worker } = startWorker(
+        {
+          run(job) {
+            ran.push(job.id);
+            return Promise.resolve();
+          },
+        },
+        { wake, settings: { pollMs: 60_000 } },
+      );
+      wake.attach(worker);
+      // A request to hang the jobs on, and the worker's first claim over (it found nothing due).
+      await addJobs(store, 1, { runAt: Date.now() + 3_600_000 });
+      const [placeholder] = await jobRows(store);
+      assert.ok(placeholder?.request_id);
+      const requestId = placeholder.request_id;
+      await sleep(100);
+
+      let claimed: ClaimedWithin | undefined;
+      await store.db.transaction().execute(async (trx) => {
+        await enqueueJobs(trx, [{ kind: 'send_email', requestId, uniqueKey: 'kept' }], Date.now());
+        claimed = await wake.claimWithin(trx);
+        const row = await trx
+          .selectFrom('jobs')
+          .selectAll()
+          .where('unique_key', '=', 'kept')
+          .executeTakeFirstOrThrow();
+        assert.equal(row.state, 'running', 'claimed in the enqueuing transaction');
+        assert.equal(row.locked_by, worker.id);
+        assert.equal(row.attempts, 1);
+      });
+      assert.ok(claimed);
+      assert.deepEqual(ran, [], 'nothing runs before the commit is known');
+      claimed.start();
+      claimed.start();
+      await waitFor(
+        async () =>
+          (await jobRows(store)).some((r) => r.unique_key === 'kept' && r.state === 'succeeded'),
+        'the claimed job to succeed',
+        5_000,
+      );
+      assert.equal(ran.length, 1, 'started once, however often start is called');
+
+      let abandoned: ClaimedWithin | undefined;
+      await assert.rejects(
+        store.db.transaction().execute(async (trx) => {
+          await enqueueJobs(
+            trx,
+            [{ kind: 'send_email', requestId, uniqueKey: 'lost' }],
+            Date.now(),
+          );
+          abandoned = await wake.claimWithin(trx);
+          throw new Error('the submission failed');
+        }),
+        /the submission failed/,
+      );
+      assert.ok(abandoned);
+      abandoned.abandon();
+      await sleep(100);
+      assert.equal(ran.length, 1, 'what a rolled-back transaction claimed never runs');
+      assert.equal(worker.busy, 0);
+      assert.ok(!(await jobRows(store)).some((r) => r.unique_key === 'lost'));
+    });
+
+    it('claims nothing in another transaction without a free slot, or while stopping', async () => {
+      const wake = new WakeSignal();
+      let release = () => {};
+      const { worker } = startWorker(
+        { run: () => new Promise<void>((resolve) => (release = resolve)) },
+        { wake, settings: { concurrency: 1, pollMs: 30 } },
+      );
+      await addJobs(store, 1);
+      await waitFor(() => Promise.resolve(worker.busy === 1), 'the one slot to be taken');
+      await store.db.transaction().execute(async (trx) => {
+        assert.equal(await worker.claimWithin(trx), undefined, 'no slot free');
+      });
+      release();
+      worker.drain();
+      await store.db.transaction().execute(async (trx) => {
+        assert.equal(await worker.claimWithin(trx), undefined, 'stopping');
+      });
     });
   });
 }
