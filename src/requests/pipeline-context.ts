@@ -23,11 +23,6 @@ export interface PipelineContext {
   ticketDesk: TicketDesk;
   wake: WakeSignal;
   classify: FailureClassifier;
-  /**
-   * How long a worker may hold a request's tracker lock: the job lease, so a crashed worker's
-   * lock frees up as soon as its jobs can be taken over.
-   */
-  trackerLockMs: number;
   /** The job lease: how long a step may wait (for a full disk to clear) and still own its job. */
   leaseMs: number;
   /** Where notices and notes go, for the delivery records. */
