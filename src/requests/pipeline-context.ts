@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { NoticeChannel } from '../ports/notice-channel.js';
@@ -7,6 +8,7 @@ import type { FailureClassifier } from '../jobs/job-handler.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { EmergencyLicenseSettings, LicenseSigner } from '../license/index.js';
 import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
 import type { CoverSettings } from './cover.js';
 
 /** Everything the steps of a request need, handed in by the composition root. */
@@ -18,7 +20,8 @@ export interface PipelineContext {
   licenseSettings: EmergencyLicenseSettings;
   mailer: Mailer;
   mail: { from: string; replyTo?: string; messageIdDomain: string };
-  tracker: Tracker;
+  /** The built-in tracker writes in the store's transactions (`tracker.inStore`). */
+  tracker: Tracker<Kysely<Database>>;
   notice: NoticeChannel;
   ticketDesk: TicketDesk;
   wake: WakeSignal;

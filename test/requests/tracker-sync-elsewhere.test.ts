@@ -3,7 +3,8 @@
  * for either opens two). A sync waits, and comes back 250 ms later, while another worker runs a
  * sync of the same request under a live lease; a lapsed lease (a dead worker) holds nothing up,
  * and neither does a sync of this same worker, which takes its turn in memory. On both databases,
- * with the step's handler run directly on a job marked running as a claim would leave it.
+ * with the step's handler run directly on a job marked running as a claim would leave it. The
+ * built-in tracker's issue is written in the transaction that records it and completes the job.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -156,6 +157,26 @@ for (const database of testDatabases) {
       await runSync(job);
       assert.equal((await issues(id)).length, 1);
       assert.equal(Number(await syncedRevision(id)), 1);
+    });
+
+    it('writes no built-in issue when its job was taken over: the issue and its record commit together', async () => {
+      const id = await submit();
+      const job = await claimSync(id);
+      // This worker's lease lapsed and another worker claimed the job meanwhile.
+      await db()
+        .updateTable('jobs')
+        .set({ locked_by: otherWorker })
+        .where('id', '=', job.id)
+        .execute();
+      await runSync(job);
+      assert.deepEqual(await issues(id), [], 'the new holder writes it');
+      assert.equal(await syncedRevision(id), null);
+      const delivery = await db()
+        .selectFrom('deliveries')
+        .select('state')
+        .where('id', '=', trackerDeliveryId(id))
+        .executeTakeFirstOrThrow();
+      assert.notEqual(delivery.state, 'delivered');
     });
   });
 }

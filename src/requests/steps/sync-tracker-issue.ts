@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { JobSettlement, RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../ports/tracker.js';
 import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
+import type { Database } from '../../store/schema.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
@@ -196,12 +198,7 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
           ...(request.tracker_issue_url && { url: request.tracker_issue_url }),
         };
   ctx.crashPoint?.('sync_tracker_issue:before_upsert');
-  // Read while no other sync of the request is talking to the tracker (see `heldElsewhere`).
-  const firstAttempt = known === undefined && !(await claimedBefore(ctx, job));
-  const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
-  const now = ctx.clock.now();
-  await db.transaction().execute(async (trx) => {
-    await settle.complete(trx);
+  const record = async (trx: Kysely<Database>, ref: TrackerIssueRef, now: number) => {
     await trx
       .updateTable('requests')
       .set({
@@ -226,5 +223,37 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
         now,
       );
     }
+  };
+
+  const inStore = ctx.tracker.inStore;
+  if (inStore) {
+    // The issue is a row of this database: it is written in the transaction that records it
+    // and completes the job, so a crash leaves either all of it or none (issue 11).
+    const now = ctx.clock.now();
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        // Taken over (our lease lapsed): nothing has left the database yet, so nothing is
+        // written; the job's new holder syncs the request as it is then.
+        if (!(await settle.complete(trx))) throw takenOver;
+        await record(trx, await inStore.upsert(trx, draft), now);
+      })
+      .catch((error: unknown) => {
+        if (error !== takenOver) throw error;
+      });
+    return;
+  }
+
+  // Read while no other sync of the request is talking to the tracker (see `heldElsewhere`).
+  const firstAttempt = known === undefined && !(await claimedBefore(ctx, job));
+  const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
+  const now = ctx.clock.now();
+  await db.transaction().execute(async (trx) => {
+    // Recorded even when the job was taken over: the remote has the issue already.
+    await settle.complete(trx);
+    await record(trx, ref, now);
   });
 }
+
+/** Rolls back an in-store sync whose job another worker took over. */
+const takenOver = new Error('the sync’s job was taken over by another worker');
