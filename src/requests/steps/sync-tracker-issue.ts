@@ -87,7 +87,7 @@ async function heldElsewhere(ctx: PipelineContext, job: RequestJob): Promise<boo
   const other = await ctx.store.db
     .selectFrom('jobs')
     .select('id')
-    // The request narrows the read to its few jobs (jobs are indexed by request, not delivery).
+    // The request narrows the read to its few jobs, whatever the indexes on delivery.
     .where('request_id', '=', job.requestId)
     .where((eb) =>
       job.deliveryId === null
