@@ -77,7 +77,7 @@ export interface FailureVerdict {
 export type FailureClassifier = (error: unknown) => FailureVerdict;
 
 /**
- * Thrown by a handler that cannot run yet (another worker holds the request's tracker lock):
+ * Thrown by a handler that cannot run yet (another worker is syncing the request's tracker issue):
  * the job goes back to the queue without using up an attempt.
  */
 export class RunLater extends Error {

@@ -32,13 +32,26 @@ export interface UpsertOptions {
 }
 
 /**
+ * A tracker whose issues live in Lifeline's own database writes them in the caller's
+ * transaction, so an issue and the record of it (the request's issue, the delivery, the job's
+ * completion) commit together: one write transaction, and no crash between the two for a retry
+ * to repair. `Transaction` is the store's (the port does not know the store); `upsert` keeps the
+ * contract of `Tracker.upsert`, and a rollback of the caller's transaction takes its write back.
+ */
+export interface InStoreTracker<Transaction> {
+  upsert(trx: Transaction, draft: TrackerIssueDraft): Promise<TrackerIssueRef>;
+}
+
+/**
  * The internal request issue tracker. `upsert` is idempotent per request: it finds the
  * request's issue (by `known`, else by a marker the tracker keeps, unless `firstAttempt` says
  * there can be none) and makes it match the draft, creating it only when none exists, so a retry
  * after a crash never opens a second issue. Throws `RemoteFailure` and nothing else.
  */
-export interface Tracker {
+export interface Tracker<Transaction = never> {
   readonly name: 'builtin' | 'gitlab';
+  /** Present when the issues are kept in the store itself (the built-in tracker). */
+  readonly inStore?: InStoreTracker<Transaction>;
   upsert(
     draft: TrackerIssueDraft,
     known?: TrackerIssueRef,

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { NoticeChannel } from '../ports/notice-channel.js';
@@ -7,6 +8,7 @@ import type { FailureClassifier } from '../jobs/job-handler.js';
 import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { EmergencyLicenseSettings, LicenseSigner } from '../license/index.js';
 import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
 import type { CoverSettings } from './cover.js';
 
 /** Everything the steps of a request need, handed in by the composition root. */
@@ -18,16 +20,12 @@ export interface PipelineContext {
   licenseSettings: EmergencyLicenseSettings;
   mailer: Mailer;
   mail: { from: string; replyTo?: string; messageIdDomain: string };
-  tracker: Tracker;
+  /** The built-in tracker writes in the store's transactions (`tracker.inStore`). */
+  tracker: Tracker<Kysely<Database>>;
   notice: NoticeChannel;
   ticketDesk: TicketDesk;
   wake: WakeSignal;
   classify: FailureClassifier;
-  /**
-   * How long a worker may hold a request's tracker lock: the job lease, so a crashed worker's
-   * lock frees up as soon as its jobs can be taken over.
-   */
-  trackerLockMs: number;
   /** The job lease: how long a step may wait (for a full disk to clear) and still own its job. */
   leaseMs: number;
   /** Where notices and notes go, for the delivery records. */

@@ -240,7 +240,6 @@ export async function record(
       tracker_issue_title: null,
       tracker_issue_state: null,
       tracker_synced_revision: null,
-      tracker_lock_until: null,
     })
     .execute();
   await trx

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { createOutboxMailer } from '../adapters/mail/outbox-mailer.js';
@@ -19,11 +20,13 @@ import { GitLabTracker } from '../adapters/tracker/gitlab-tracker.js';
 import { parseGitLabSettings } from '../adapters/tracker/gitlab-settings.js';
 import type { Tracker } from '../ports/tracker.js';
 import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
 
 export interface Adapters {
   mailer: Mailer;
   mail: { from: string; replyTo?: string; messageIdDomain: string };
-  tracker: Tracker;
+  /** Typed by the store's transactions, which the built-in tracker writes in. */
+  tracker: Tracker<Kysely<Database>>;
   notice: NoticeChannel;
   ticketDesk: TicketDesk;
   /** Human names of where things go, for delivery records and `doctor`. */
@@ -53,7 +56,7 @@ export function buildMail(config: Config, logger: Logger): MailAdapter {
 export function buildTracker(
   config: Config,
   store: Store,
-): { tracker: Tracker; destination: string } {
+): { tracker: Tracker<Kysely<Database>>; destination: string } {
   const gitlab = parseGitLabSettings(config.env);
   return gitlab
     ? { tracker: new GitLabTracker(gitlab), destination: `GitLab ${gitlab.url}/${gitlab.project}` }

@@ -66,8 +66,8 @@ const consoleDirectory = fileURLToPath(new URL('../../web/dist', import.meta.url
 const clockSyncMs = 60_000;
 
 /**
- * The clock leases, the tracker lock and rate limits are judged by: the database's (see
- * DatabaseClock), measured at start and every minute. A clock further off than
+ * The clock leases (their takeover, the tracker sync's wait) and rate limits are judged by: the
+ * database's (see DatabaseClock), measured at start and every minute. A clock further off than
  * LIFELINE_MAX_CLOCK_SKEW_MS is said loudly, at start and whenever it is measured so.
  */
 async function databaseClock(
@@ -167,7 +167,6 @@ export async function startService(
     ticketDesk: adapters.ticketDesk,
     wake,
     classify: classifyFailure,
-    trackerLockMs: config.values.LIFELINE_JOB_LEASE_MS,
     leaseMs: config.values.LIFELINE_JOB_LEASE_MS,
     destinations: {
       notice: adapters.destinations.notice,

@@ -3,8 +3,8 @@ import type { Clock } from '../clock.js';
 import type { Store } from './database.js';
 
 /**
- * The one clock that ownership is judged by: leases, their takeover, the tracker lock and the
- * rate-limit minute. On PostgreSQL that is the database server's clock: each process measures
+ * The one clock that ownership is judged by: leases (the tracker sync reads them too), their
+ * takeover and the rate-limit minute. On PostgreSQL that is the database server's clock: each process measures
  * how far its own clock is from `clock_timestamp()` and corrects by that much, so a process
  * whose clock runs five minutes fast no longer sees live leases as expired (it took over jobs
  * healthy workers still held, and customers got their email twice). On SQLite every process

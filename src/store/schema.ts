@@ -43,7 +43,11 @@ export interface RequestTable {
   tracker_issue_title: string | null;
   tracker_issue_state: string | null;
   tracker_synced_revision: number | null;
-  /** A short mutex so two workers never talk to the tracker for the same request at once. */
+  /**
+   * No longer written: a sync waits while another worker's sync of the request is running
+   * (src/requests/steps/sync-tracker-issue.ts). Kept, with no migration, for the processes of
+   * the version before that still write it during a rolling upgrade.
+   */
   tracker_lock_until: number | null;
   /** After delivery: pending | renewed | lapsed | extended (src/requests/cover.ts); null before. */
   cover_state: string | null;

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
+import type { Database } from '../../store/schema.js';
 import type { ReadinessCheck } from '../../ports/remote-failure.js';
 import type {
   Tracker,
@@ -11,14 +13,16 @@ import type {
  * The tracker that ships with Lifeline: issues kept in its own database, one per request (the
  * request id is unique), readable at `GET /api/v1/tracker/issues` and in the console.
  */
-export function createBuiltinTracker(store: Store, now: () => number = Date.now): Tracker {
+export function createBuiltinTracker(
+  store: Store,
+  now: () => number = Date.now,
+): Tracker<Kysely<Database>> {
   const db = store.db;
-  return {
-    name: 'builtin',
-    async upsert(draft: TrackerIssueDraft): Promise<TrackerIssueRef> {
+  const inStore = {
+    async upsert(trx: Kysely<Database>, draft: TrackerIssueDraft): Promise<TrackerIssueRef> {
       const at = now();
       const closedAt = draft.state === 'closed' ? at : null;
-      await db
+      await trx
         .insertInto('tracker_issues')
         .values({
           request_id: draft.requestId,
@@ -39,7 +43,7 @@ export function createBuiltinTracker(store: Store, now: () => number = Date.now)
           }),
         )
         .execute();
-      const row = await db
+      const row = await trx
         .selectFrom('tracker_issues')
         .select(['number', 'title', 'state'])
         .where('request_id', '=', draft.requestId)
@@ -50,6 +54,12 @@ export function createBuiltinTracker(store: Store, now: () => number = Date.now)
         state: row.state === 'closed' ? 'closed' : 'open',
       };
     },
+  };
+  return {
+    name: 'builtin',
+    inStore,
+    // Callers outside a transaction of their own (a batch's issue) write it on its own.
+    upsert: (draft: TrackerIssueDraft) => inStore.upsert(db, draft),
     async comment(issue: TrackerIssueRef, comment: TrackerComment): Promise<{ ref: string }> {
       await db
         .insertInto('tracker_issue_comments')

@@ -1,9 +1,11 @@
+import type { Kysely } from 'kysely';
 import type { JobSettlement, RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueRef } from '../../ports/tracker.js';
 import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
+import type { Database } from '../../store/schema.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
@@ -28,17 +30,18 @@ export const syncTrackerIssue = defineRequestStep({
 /**
  * Brings the request's tracker issue up to date with the request as it is now (not as it was
  * when the job was queued), so sync jobs may run in any order and the last one always writes
- * the latest state. A short lock on the request keeps two workers from talking to the tracker
- * for the same request at once, which could open two issues.
+ * the latest state. Two syncs of one request must never talk to the tracker at once, which
+ * could open two issues: in one process they take turns, and a sync that finds another
+ * process's sync of the request running waits for it (see `heldElsewhere`).
  */
 function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
   const db = ctx.store.db;
   const turns = new RequestTurns();
   return {
-    // Syncs of one request in this process take turns instead of meeting the lock below and
+    // Syncs of one request in this process take turns instead of finding each other running and
     // coming back a quarter of a second later: the close that follows the email goes out the
     // moment the issue's creation is recorded.
-    run: (job, _signal, settle) => turns.take(job.requestId, () => lockAndSync(job, settle)),
+    run: (job, _signal, settle) => turns.take(job.requestId, () => syncInTurn(job, settle)),
     async onFailed(job, verdict) {
       const now = ctx.clock.now();
       await markDeliveryFailed(db, job.deliveryId, now);
@@ -55,34 +58,48 @@ function syncTrackerIssueStep(ctx: PipelineContext): RequestStepHandler {
     },
   };
 
-  async function lockAndSync(job: RequestJob, settle: JobSettlement): Promise<void> {
-    // A sync that ran after this job was queued wrote the request as it is: nothing to lock
-    // or write but this job's completion (the second of a request's two syncs, usually).
+  async function syncInTurn(job: RequestJob, settle: JobSettlement): Promise<void> {
+    // A sync that ran after this job was queued wrote the request as it is: nothing to write
+    // but this job's completion (the second of a request's two syncs, usually).
     if (await alreadySynced(ctx, job.requestId)) return;
-    const now = ctx.clock.now();
-    const locked = await db
-      .updateTable('requests')
-      .set({ tracker_lock_until: now + ctx.trackerLockMs })
-      .where('id', '=', job.requestId)
-      .where((eb) =>
-        eb.or([eb('tracker_lock_until', 'is', null), eb('tracker_lock_until', '<', now)]),
-      )
-      .executeTakeFirst();
-    if (locked.numUpdatedRows === 0n)
+    if (await heldElsewhere(ctx, job))
       throw new RunLater(250, 'another worker is updating this tracker issue');
-    let unlocked = false;
-    try {
-      unlocked = await sync(ctx, job, settle);
-    } finally {
-      // The sync's own last transaction lets go of the lock when it records the issue.
-      if (!unlocked)
-        await db
-          .updateTable('requests')
-          .set({ tracker_lock_until: null })
-          .where('id', '=', job.requestId)
-          .execute();
-    }
+    await sync(ctx, job, settle);
   }
+}
+
+/**
+ * Whether another worker is running a sync of this job's request now: another job of the same
+ * delivery, running, held by another worker whose lease is live. A read, where a lock on the
+ * request cost a write transaction per sync (issue 11).
+ *
+ * Two processes never both go on: a job is marked running, with its worker and lease, by a
+ * claim that commits before the job's handler starts, so before this read. Of two overlapping
+ * syncs A and B, either A's read comes after B's claim committed, and A sees B, or it comes
+ * before, so B's claim, and B's read after it, come after A's claim committed, and B sees A. At
+ * least one of them waits; both may (each comes back 250 ms later), never both proceed. Syncs
+ * held by this same worker are not counted: they take their turns in `RequestTurns`, and one
+ * waiting in line behind this one is running as far as the jobs table can tell. A worker that
+ * died leaves its lease to lapse, and then its job no longer holds the request up.
+ */
+async function heldElsewhere(ctx: PipelineContext, job: RequestJob): Promise<boolean> {
+  const worker = job.lockedBy;
+  const other = await ctx.store.db
+    .selectFrom('jobs')
+    .select('id')
+    // The request narrows the read to its few jobs, whatever the indexes on delivery.
+    .where('request_id', '=', job.requestId)
+    .where((eb) =>
+      job.deliveryId === null
+        ? eb('kind', '=', 'sync_tracker_issue')
+        : eb('delivery_id', '=', job.deliveryId),
+    )
+    .where('id', '!=', job.id)
+    .where('state', '=', 'running')
+    .$if(worker !== null, (qb) => qb.where('locked_by', '!=', worker ?? ''))
+    .where('locked_until', '>', ctx.clock.now())
+    .executeTakeFirst();
+  return other !== undefined;
 }
 
 /** One job at a time per request, in the order they arrive; a failed turn does not stop the next. */
@@ -121,25 +138,18 @@ function isSynced(
   );
 }
 
-/**
- * Answers whether it recorded the issue, which also released the request's tracker lock and
- * completed the job in the same transaction.
- */
-async function sync(
-  ctx: PipelineContext,
-  job: RequestJob,
-  settle: JobSettlement,
-): Promise<boolean> {
+/** Writes the issue and records it, completing the job in the same transaction. */
+async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement): Promise<void> {
   const { requestId, deliveryId } = job;
   const db = ctx.store.db;
   const request = await loadRequest(db, requestId);
-  if (!request || isSynced(request)) return false;
+  if (!request || isSynced(request)) return;
   const revision = Number(request.revision);
   const [decision, license] = await Promise.all([
     loadDecision(db, requestId),
     loadLicense(db, requestId),
   ]);
-  if (!decision) return false;
+  if (!decision) return;
   const state = request.state as RequestState;
   const userCount = Number(request.user_count);
   const failure: RequestFailure | undefined =
@@ -188,12 +198,7 @@ async function sync(
           ...(request.tracker_issue_url && { url: request.tracker_issue_url }),
         };
   ctx.crashPoint?.('sync_tracker_issue:before_upsert');
-  // Read under the request's tracker lock, so no other sync is talking to the tracker meanwhile.
-  const firstAttempt = known === undefined && !(await claimedBefore(ctx, job));
-  const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
-  const now = ctx.clock.now();
-  await db.transaction().execute(async (trx) => {
-    await settle.complete(trx);
+  const record = async (trx: Kysely<Database>, ref: TrackerIssueRef, now: number) => {
     await trx
       .updateTable('requests')
       .set({
@@ -202,7 +207,6 @@ async function sync(
         tracker_issue_title: ref.title,
         tracker_issue_state: ref.state,
         tracker_synced_revision: revision,
-        tracker_lock_until: null,
       })
       .where('id', '=', requestId)
       .execute();
@@ -219,6 +223,37 @@ async function sync(
         now,
       );
     }
+  };
+
+  const inStore = ctx.tracker.inStore;
+  if (inStore) {
+    // The issue is a row of this database: it is written in the transaction that records it
+    // and completes the job, so a crash leaves either all of it or none (issue 11).
+    const now = ctx.clock.now();
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        // Taken over (our lease lapsed): nothing has left the database yet, so nothing is
+        // written; the job's new holder syncs the request as it is then.
+        if (!(await settle.complete(trx))) throw takenOver;
+        await record(trx, await inStore.upsert(trx, draft), now);
+      })
+      .catch((error: unknown) => {
+        if (error !== takenOver) throw error;
+      });
+    return;
+  }
+
+  // Read while no other sync of the request is talking to the tracker (see `heldElsewhere`).
+  const firstAttempt = known === undefined && !(await claimedBefore(ctx, job));
+  const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
+  const now = ctx.clock.now();
+  await db.transaction().execute(async (trx) => {
+    // Recorded even when the job was taken over: the remote has the issue already.
+    await settle.complete(trx);
+    await record(trx, ref, now);
   });
-  return true;
 }
+
+/** Rolls back an in-store sync whose job another worker took over. */
+const takenOver = new Error('the sync’s job was taken over by another worker');
