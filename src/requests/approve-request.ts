@@ -12,6 +12,7 @@ import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
 import { generateLicense } from './steps/generate-license.js';
 import { expireApproval } from './steps/expire-approval.js';
+import type { TrackerSyncContext } from './steps/sync-tracker-issue.js';
 
 /** What holding, settling and expiring an approval need from the composition root. */
 export interface ApprovalContext {
@@ -21,6 +22,8 @@ export interface ApprovalContext {
   trackerDestination: string;
   /** How long a request waits for an approver before it expires (LIFELINE_APPROVAL_EXPIRY_HOURS). */
   expiryMs: number;
+  /** The tracker: one that keeps its issues in the store is written as the request moves. */
+  tracker?: TrackerSyncContext;
 }
 
 export class NotAwaitingApproval extends Refusal {
@@ -139,7 +142,7 @@ export async function settleApproval(
       trx,
       settle.requestId,
       { to, ending: 'declined' },
-      { now, destinations: ctx.destinations },
+      { now, destinations: ctx.destinations, ...(ctx.tracker && { tracker: ctx.tracker }) },
     );
     const recorded = await trx
       .updateTable('approvals')

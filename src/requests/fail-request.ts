@@ -4,6 +4,7 @@ import type { Database } from '../store/schema.js';
 import type { RequestStep } from './request.js';
 import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
+import type { TrackerSyncContext } from './steps/sync-tracker-issue.js';
 
 /** What the engineer should do after a step failed, in words that fit the failure. */
 export function nextActionFor(step: RequestStep, verdict: FailureVerdict): string {
@@ -30,6 +31,7 @@ export async function failRequest(
   verdict: FailureVerdict,
   destinations: { notice: string; ticket: string },
   now: number,
+  tracker?: TrackerSyncContext,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const nextAction = nextActionFor(step.kind, verdict);
@@ -44,7 +46,7 @@ export async function failRequest(
           failure_next_action: nextAction,
         },
       },
-      { now, destinations },
+      { now, destinations, ...(tracker && { tracker }) },
     );
     if (moved === undefined) return;
     await recordEvent(

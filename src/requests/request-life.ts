@@ -3,7 +3,11 @@ import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
 import type { OutcomeKind } from '../ports/outcome.js';
-import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
+import {
+  syncInStore,
+  syncTrackerIssue,
+  type TrackerSyncContext,
+} from './steps/sync-tracker-issue.js';
 
 /**
  * An emergency request's life, and the one place that changes it:
@@ -101,6 +105,27 @@ export interface MoveContext {
   now: number;
   /** Where notices and notes go: needed by the moves that announce an outcome. */
   destinations?: { notice: string; ticket: string };
+  /**
+   * The tracker, when the mover has it: one that keeps its issues in the store is written in
+   * the mover's transaction; without it (or with a remote tracker) a sync job is enqueued.
+   */
+  tracker?: TrackerSyncContext;
+}
+
+/**
+ * The tracker issue shows the request's change: written now, in `db`, when the tracker keeps
+ * its issues in the store, else by a sync job of this revision (which writes the request as it
+ * is when it runs).
+ */
+export async function followTracker(
+  db: Kysely<Database>,
+  requestId: string,
+  revision: number,
+  now: number,
+  tracker: TrackerSyncContext | undefined,
+): Promise<void> {
+  if (tracker && (await syncInStore(db, tracker, requestId, now))) return;
+  await enqueueJobs(db, [syncTrackerIssue.job({ requestId, revision })], now);
 }
 
 /**
@@ -139,13 +164,14 @@ export async function moveRequest(
     .executeTakeFirst();
   if (!row) return undefined;
   const revision = Number(row.revision);
-  if (effects.tracker) await enqueueJobs(db, [syncTrackerIssue.job({ requestId, revision })], now);
   const outcome = effects.announce === 'ending' ? move.ending : effects.announce;
   if (outcome !== undefined) {
     if (!context.destinations)
       throw new Error(`Moving request ${requestId} to ${move.to} needs the notice destinations.`);
     await announceOutcome(db, requestId, outcome, context.destinations, now);
   }
+  // Last, so an issue written now sees the move's whole effect.
+  if (effects.tracker) await followTracker(db, requestId, revision, now, context.tracker);
   return revision;
 }
 
@@ -160,7 +186,7 @@ export async function changeRequest(
   requestId: string,
   patch: Omit<RequestUpdate, 'state'>,
   now: number,
-  options: { trackerSees?: boolean } = {},
+  options: { trackerSees?: boolean; tracker?: TrackerSyncContext } = {},
 ): Promise<number> {
   const row = await db
     .updateTable('requests')
@@ -170,6 +196,6 @@ export async function changeRequest(
     .executeTakeFirstOrThrow();
   const revision = Number(row.revision);
   if (options.trackerSees !== false)
-    await enqueueJobs(db, [syncTrackerIssue.job({ requestId, revision })], now);
+    await followTracker(db, requestId, revision, now, options.tracker);
   return revision;
 }

@@ -18,14 +18,14 @@ import { decideSubmission, readSubmission, type ReadSubmission } from './decide-
 import { canonicalJson, sha256Hex } from './fingerprint.js';
 import { trackerDeliveryId } from './delivery-ids.js';
 import { holdForApproval, type ApprovalContext } from './approve-request.js';
-import { initialState, type RequestState } from './request-life.js';
+import { followTracker, initialState, type RequestState } from './request-life.js';
 import type { Requester, Submission } from './submission.js';
 import type { PreviewOptions } from './preview-decision.js';
 import { recordEvent } from './timeline.js';
 import type { TicketDesk } from '../ports/ticket-desk.js';
 import type { ScreenshotReads } from './ticket-evidence.js';
 import { generateLicense } from './steps/generate-license.js';
-import { syncTrackerIssue } from './steps/sync-tracker-issue.js';
+import type { TrackerSyncContext } from './steps/sync-tracker-issue.js';
 
 export interface SubmitContext {
   store: Store;
@@ -43,6 +43,8 @@ export interface SubmitContext {
   approval: ApprovalContext;
   /** Resends of one request an engineer may ask for (LIFELINE_RESEND_LIMIT); more need an approver. */
   resendLimit: number;
+  /** The tracker: one that keeps its issues in the store gets a new request's issue at once. */
+  tracker?: TrackerSyncContext;
 }
 
 export interface SubmitAnswer {
@@ -287,14 +289,8 @@ export async function record(
       },
       now,
     );
-    await enqueueJobs(
-      trx,
-      [
-        generateLicense.job({ requestId: id }),
-        syncTrackerIssue.job({ requestId: id, revision: 1 }),
-      ],
-      now,
-    );
+    await enqueueJobs(trx, [generateLicense.job({ requestId: id })], now);
+    await followTracker(trx, id, 1, now, ctx.tracker);
   }
   return {
     result: { status, body, replayed: false },

@@ -195,8 +195,11 @@ export async function startService(
       destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
       trackerDestination: adapters.destinations.tracker,
       expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
+      tracker: pipeline,
     },
     resendLimit: config.values.LIFELINE_RESEND_LIMIT,
+    // The built-in tracker's issues are written in the transactions that change the requests.
+    tracker: pipeline,
   };
 
   let worker: Worker | undefined;

@@ -21,7 +21,6 @@ const crashPoints = [
   'generate_license:after_store',
   'send_email:before_send',
   'send_email:after_send',
-  'sync_tracker_issue:before_upsert',
 ];
 
 async function prepare(dataDir: string): Promise<string> {

@@ -48,7 +48,7 @@ function expireApprovalStep(ctx: PipelineContext): RequestStepHandler {
           trx,
           job.requestId,
           { to: 'rejected', ending: 'expired' },
-          { now, destinations: ctx.destinations },
+          { now, destinations: ctx.destinations, tracker: ctx },
         );
         if (moved === undefined) return;
         await trx

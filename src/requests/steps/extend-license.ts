@@ -168,7 +168,7 @@ function extendLicenseStep(ctx: PipelineContext): RequestStepHandler {
           now,
         );
         // The tracker issue shows the request's current license.
-        await changeRequest(trx, request.id, {}, now);
+        await changeRequest(trx, request.id, {}, now, { tracker: ctx });
         await recordEvent(
           trx,
           {

@@ -169,6 +169,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
         verdict,
         ctx.destinations,
         ctx.clock.now(),
+        ctx,
       );
     },
   };

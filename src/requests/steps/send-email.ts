@@ -99,7 +99,7 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 trx,
                 request.id,
                 { to: 'succeeded' },
-                { now, destinations: ctx.destinations },
+                { now, destinations: ctx.destinations, tracker: ctx },
               )) !== undefined
             ) {
               await recordEvent(
@@ -155,7 +155,7 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
         now,
       );
       if (delivery.purpose === 'license') {
-        await failRequest(db, job.requestId, sendEmail, verdict, ctx.destinations, now);
+        await failRequest(db, job.requestId, sendEmail, verdict, ctx.destinations, now, ctx);
       }
       ctx.wake.notify();
     },

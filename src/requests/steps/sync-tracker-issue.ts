@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { JobSettlement, RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
-import type { TrackerIssueRef } from '../../ports/tracker.js';
+import type { TrackerIssueDraft, TrackerIssueRef } from '../../ports/tracker.js';
 import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import type { Database } from '../../store/schema.js';
@@ -138,18 +138,33 @@ function isSynced(
   );
 }
 
-/** Writes the issue and records it, completing the job in the same transaction. */
-async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement): Promise<void> {
-  const { requestId, deliveryId } = job;
-  const db = ctx.store.db;
+/** What a sync needs of the service: where issues go, the console's links, the crash tests' points. */
+export type TrackerSyncContext = Pick<PipelineContext, 'tracker' | 'requestUrl' | 'crashPoint'>;
+
+/** The request's tracker issue as it should be now, and what the request knows of it. */
+interface CurrentIssue {
+  revision: number;
+  draft: TrackerIssueDraft;
+  known: TrackerIssueRef | undefined;
+}
+
+/**
+ * Reads the request as it is (in `db`, a transaction or not) and drafts its issue; undefined
+ * when it is gone, already synced at this revision, or has no decision.
+ */
+async function currentIssue(
+  db: Kysely<Database>,
+  ctx: TrackerSyncContext,
+  requestId: string,
+): Promise<CurrentIssue | undefined> {
   const request = await loadRequest(db, requestId);
-  if (!request || isSynced(request)) return;
+  if (!request || isSynced(request)) return undefined;
   const revision = Number(request.revision);
   const [decision, license] = await Promise.all([
     loadDecision(db, requestId),
     loadLicense(db, requestId),
   ]);
-  if (!decision) return;
+  if (!decision) return undefined;
   const state = request.state as RequestState;
   const userCount = Number(request.user_count);
   const failure: RequestFailure | undefined =
@@ -197,33 +212,73 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
           state: request.tracker_issue_state === 'closed' ? 'closed' : 'open',
           ...(request.tracker_issue_url && { url: request.tracker_issue_url }),
         };
+  return { revision, draft, known };
+}
+
+/** Records what the tracker answered: the request's issue, its delivery, the timeline's event. */
+async function recordIssue(
+  trx: Kysely<Database>,
+  ctx: TrackerSyncContext,
+  requestId: string,
+  issue: CurrentIssue,
+  ref: TrackerIssueRef,
+  now: number,
+): Promise<void> {
+  const { known, revision } = issue;
+  await trx
+    .updateTable('requests')
+    .set({
+      tracker_issue_number: ref.number,
+      tracker_issue_url: ref.url ?? null,
+      tracker_issue_title: ref.title,
+      tracker_issue_state: ref.state,
+      tracker_synced_revision: revision,
+    })
+    .where('id', '=', requestId)
+    .execute();
+  await markDelivered(trx, trackerDeliveryId(requestId), ref.url ?? `#${ref.number}`, now);
+  if (!known || known.state !== ref.state || known.title !== ref.title) {
+    await recordEvent(
+      trx,
+      {
+        requestId,
+        kind: 'tracker.synced',
+        message: `Tracker issue #${ref.number} is ${ref.state}: ${ref.title}`,
+        data: { number: ref.number, url: ref.url, tracker: ctx.tracker.name },
+      },
+      now,
+    );
+  }
+}
+
+/**
+ * With a tracker that keeps its issues in the store (the built-in one), brings the request's
+ * issue up to date in `trx`, the transaction that changed the request: no job, no second
+ * transaction, and the issue can never show an older state than the request (issue 11: two of a
+ * request's six jobs, and a third of a batch row's work). Answers false, writing nothing, when
+ * the tracker is elsewhere: a sync job must carry the change.
+ */
+export async function syncInStore(
+  trx: Kysely<Database>,
+  ctx: TrackerSyncContext,
+  requestId: string,
+  now: number,
+): Promise<boolean> {
+  const inStore = ctx.tracker.inStore;
+  if (!inStore) return false;
+  const issue = await currentIssue(trx, ctx, requestId);
+  if (!issue) return true;
+  await recordIssue(trx, ctx, requestId, issue, await inStore.upsert(trx, issue.draft), now);
+  return true;
+}
+
+/** Writes the issue and records it, completing the job in the same transaction. */
+async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement): Promise<void> {
+  const { requestId } = job;
+  const db = ctx.store.db;
+  const issue = await currentIssue(db, ctx, requestId);
+  if (!issue) return;
   ctx.crashPoint?.('sync_tracker_issue:before_upsert');
-  const record = async (trx: Kysely<Database>, ref: TrackerIssueRef, now: number) => {
-    await trx
-      .updateTable('requests')
-      .set({
-        tracker_issue_number: ref.number,
-        tracker_issue_url: ref.url ?? null,
-        tracker_issue_title: ref.title,
-        tracker_issue_state: ref.state,
-        tracker_synced_revision: revision,
-      })
-      .where('id', '=', requestId)
-      .execute();
-    if (deliveryId) await markDelivered(trx, deliveryId, ref.url ?? `#${ref.number}`, now);
-    if (!known || known.state !== ref.state || known.title !== ref.title) {
-      await recordEvent(
-        trx,
-        {
-          requestId,
-          kind: 'tracker.synced',
-          message: `Tracker issue #${ref.number} is ${ref.state}: ${ref.title}`,
-          data: { number: ref.number, url: ref.url, tracker: ctx.tracker.name },
-        },
-        now,
-      );
-    }
-  };
 
   const inStore = ctx.tracker.inStore;
   if (inStore) {
@@ -236,7 +291,7 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
         // Taken over (our lease lapsed): nothing has left the database yet, so nothing is
         // written; the job's new holder syncs the request as it is then.
         if (!(await settle.complete(trx))) throw takenOver;
-        await record(trx, await inStore.upsert(trx, draft), now);
+        await recordIssue(trx, ctx, requestId, issue, await inStore.upsert(trx, issue.draft), now);
       })
       .catch((error: unknown) => {
         if (error !== takenOver) throw error;
@@ -245,13 +300,13 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
   }
 
   // Read while no other sync of the request is talking to the tracker (see `heldElsewhere`).
-  const firstAttempt = known === undefined && !(await claimedBefore(ctx, job));
-  const ref = await ctx.tracker.upsert(draft, known, { firstAttempt });
+  const firstAttempt = issue.known === undefined && !(await claimedBefore(ctx, job));
+  const ref = await ctx.tracker.upsert(issue.draft, issue.known, { firstAttempt });
   const now = ctx.clock.now();
   await db.transaction().execute(async (trx) => {
     // Recorded even when the job was taken over: the remote has the issue already.
     await settle.complete(trx);
-    await record(trx, ref, now);
+    await recordIssue(trx, ctx, requestId, issue, ref, now);
   });
 }
 

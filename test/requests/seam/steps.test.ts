@@ -90,13 +90,7 @@ for (const database of testDatabases) {
         Object.values(states).every((state) => state === 'delivered'),
         JSON.stringify(states),
       );
-      for (const kind of [
-        'generate_license',
-        'send_email',
-        'sync_tracker_issue',
-        'post_notice',
-        'note_ticket',
-      ]) {
+      for (const kind of ['generate_license', 'send_email', 'post_notice', 'note_ticket']) {
         assert.ok(
           (await jobs(id)).includes(`${kind}:succeeded`),
           `${kind} ran: ${(await jobs(id)).join(', ')}`,
@@ -106,6 +100,20 @@ for (const database of testDatabases) {
         (await jobs(id)).every((job) => job.endsWith(':succeeded')),
         String(await jobs(id)),
       );
+      // The built-in tracker's issue is written in the transactions that move the request.
+      assert.ok(
+        !(await jobs(id)).some((job) => job.startsWith('sync_tracker_issue')),
+        String(await jobs(id)),
+      );
+      const issue = await db()
+        .selectFrom('tracker_issues')
+        .selectAll()
+        .where('request_id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(issue.state, 'closed');
+      assert.match(issue.title, /^\[Success\] - Created a license under /);
+      const [license] = await licenses(id);
+      assert.ok(license && issue.description.includes(license.fingerprint), 'with the license');
     });
 
     it('retries an email the server deferred, once the backoff has passed on the clock', async () => {
