@@ -124,7 +124,8 @@ export function runBatchHandler(ctx: BatchContext): JobHandler {
       if (Number(inFlight.n) > 0)
         throw new RunLater(ctx.settleCheckMs, 'the batch’s last requests are still on their way');
 
-      await finish(ctx, batchId);
+      // An attempt before this one (a crash, a lost answer) may have posted the notice already.
+      await finish(ctx, batchId, job.attempts > 1);
     },
   };
 }
@@ -148,7 +149,7 @@ async function dueToIssue(db: Kysely<Database>, now: number, limit: number): Pro
 }
 
 /** The batch's one tracker issue and one notice, each made once, then the batch is finished. */
-async function finish(ctx: BatchContext, batchId: string): Promise<void> {
+async function finish(ctx: BatchContext, batchId: string, triedBefore: boolean): Promise<void> {
   const db = ctx.store.db;
   const batch = await loadBatch(db, batchId);
   if (!batch || batch.state !== 'running') return;
@@ -171,7 +172,12 @@ async function finish(ctx: BatchContext, batchId: string): Promise<void> {
     .where('id', '=', batchId)
     .execute();
   if (batch.notice_posted_at === null) {
-    await ctx.notice.postText(batchNotice(summary, issue.url));
+    // Keyed by the batch, so a retry finds the notice an attempt posted just before a crash
+    // (Slack's history), or says it may repeat it (an incoming webhook), instead of a silent copy.
+    await ctx.notice.postText(
+      { ...batchNotice(summary, issue.url), key: `batch:${batchId}` },
+      triedBefore ? { since: Number(batch.created_at) } : undefined,
+    );
     await db
       .updateTable('batches')
       .set({ notice_posted_at: ctx.clock.now() })

@@ -11,8 +11,15 @@ export interface NoticeChannel {
     outcome: RequestOutcome,
     retry?: NoticeRetry,
   ): Promise<{ ref?: string; destination: string }>;
-  /** Posts a message of our own (the hand-off, the audit head), already safe for Slack mrkdwn. */
-  postText(message: NoticeText): Promise<{ ref?: string; destination: string }>;
+  /**
+   * Posts a message of our own (the hand-off, the audit head, a batch's summary), already safe
+   * for Slack mrkdwn. With a `key` and a `retry`, a channel that can read back looks for the
+   * message of that key posted since, as `post` does for a notice.
+   */
+  postText(
+    message: NoticeText,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }>;
   check(): Promise<ReadinessCheck[]>;
 }
 
@@ -35,4 +42,9 @@ export interface NoticeText {
   /** What notifications and clients without blocks show: one line. */
   summary: string;
   text: string;
+  /**
+   * What makes this message itself (`batch:<id>`), kept with it where the channel can (Slack
+   * message metadata), so a retry finds it instead of posting it twice.
+   */
+  key?: string;
 }

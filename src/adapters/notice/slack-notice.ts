@@ -21,7 +21,7 @@ import { DEFAULT_TIMEOUT_MS } from '../http/outbound-fetch.js';
 import type { RemoteService } from '../http/remote-service.js';
 import { scrubSecrets } from '../http/scrub-secrets.js';
 import type { NoticeChannel, NoticeRetry, NoticeText } from '../../ports/notice-channel.js';
-import { findPostedNotice, noticeMetadata } from './posted-notice.js';
+import { findPostedNotice, findPostedText, noticeMetadata, textMetadata } from './posted-notice.js';
 import { textBlocks } from './slack-message.js';
 import { slackApiError } from './slack-errors.js';
 import { renderSlackNotice } from './slack-message.js';
@@ -127,20 +127,27 @@ export class SlackBotNotice implements NoticeChannel {
    * posted: a possible second copy is better than no notice. A hang or an outage is thrown,
    * like the post's own, so the job tries again later.
    */
-  private async lookForNotice(
-    outcome: RequestOutcome,
-    retry: NoticeRetry,
+  private lookForNotice(outcome: RequestOutcome, retry: NoticeRetry): Promise<string | undefined> {
+    return this.lookBack('notice', (channel) =>
+      findPostedNotice(this.client, channel, outcome, retry.since),
+    );
+  }
+
+  /** The same look for a message of our own (a notice, or a keyed message such as a batch's). */
+  private async lookBack(
+    what: 'notice' | 'message',
+    find: (channel: string) => Promise<string | undefined>,
   ): Promise<string | undefined> {
     const channel = this.settings.channel;
     if (!CHANNEL_ID.test(channel)) {
       this.warnOnce(
         'channel-name',
-        `SLACK_CHANNEL is a name (${channel}); set it to the channel's id (C…) so a retried notice can look for its first attempt in the channel's history`,
+        `SLACK_CHANNEL is a name (${channel}); set it to the channel's id (C…) so a retried ${what} can look for its first attempt in the channel's history`,
       );
       return undefined;
     }
     try {
-      return await findPostedNotice(this.client, channel, outcome, retry.since);
+      return await find(channel);
     } catch (error) {
       if (
         error instanceof slackWebApi().WebAPIPlatformError &&
@@ -149,11 +156,11 @@ export class SlackBotNotice implements NoticeChannel {
         const needed = neededScope(error.data);
         this.warnOnce(
           error.data.error,
-          `Slack refused reading ${channel}'s history (${error.data.error}${needed ? `, needs ${needed}` : ''}): a retried notice is posted without looking for its first attempt, which may show it twice; ${historyAdvice}`,
+          `Slack refused reading ${channel}'s history (${error.data.error}${needed ? `, needs ${needed}` : ''}): a retried ${what} is posted without looking for its first attempt, which may show it twice; ${historyAdvice}`,
         );
         return undefined;
       }
-      throw this.classify(error, `looking for the notice in ${channel}`);
+      throw this.classify(error, `looking for the ${what} in ${channel}`);
     }
   }
 
@@ -163,13 +170,25 @@ export class SlackBotNotice implements NoticeChannel {
     this.logger?.warn({ channel: this.settings.channel, reason }, message);
   }
 
-  async postText(message: NoticeText): Promise<{ ref?: string; destination: string }> {
+  async postText(
+    message: NoticeText,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }> {
+    const { key } = message;
+    if (retry && key !== undefined) {
+      const found = await this.lookBack('message', (channel) =>
+        findPostedText(this.client, channel, key, retry.since),
+      );
+      if (found)
+        return { ref: found, destination: `Slack ${this.settings.channel} (posted before)` };
+    }
     const action = `posting a message to ${this.settings.channel}`;
     try {
       const result = await this.client.chat.postMessage({
         channel: this.settings.channel,
         text: message.summary,
         blocks: textBlocks(message.text),
+        ...(key !== undefined && { metadata: textMetadata(key) }),
         unfurl_links: false,
         unfurl_media: false,
       });

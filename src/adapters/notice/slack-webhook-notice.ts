@@ -56,9 +56,14 @@ export class SlackWebhookNotice implements NoticeChannel {
     return { destination: "Slack (incoming webhook's channel)" };
   }
 
-  async postText(message: NoticeText): Promise<{ ref?: string; destination: string }> {
+  /** A retry cannot look back here either: it is posted saying it may repeat the first attempt. */
+  async postText(
+    message: NoticeText,
+    retry?: NoticeRetry,
+  ): Promise<{ ref?: string; destination: string }> {
+    const rendered = { text: message.summary, blocks: textBlocks(message.text) };
     await this.send(
-      { text: message.summary, blocks: textBlocks(message.text) },
+      retry ? markAsPossibleRepeat(rendered, retry.lastTriedAt ?? retry.since) : rendered,
       'posting a message through the incoming webhook',
     );
     return { destination: "Slack (incoming webhook's channel)" };

@@ -104,6 +104,47 @@ describe('SlackBotNotice retried after a lost answer', () => {
   });
 });
 
+describe('SlackBotNotice retrying a message of our own (a batch summary)', () => {
+  let slack: FakeSlack;
+  before(async () => {
+    slack = await startSlackServer();
+  });
+  after(() => slack.stop());
+  beforeEach(() => {
+    slack.messages.length = 0;
+  });
+  const summary = { summary: 'Batch b-1 finished', text: '*Batch b-1* finished', key: 'batch:b-1' };
+
+  it('marks a keyed message and finds it again after a hung first attempt', async () => {
+    const notice = botNotice(slack);
+    const since = firstAttemptAt();
+    slack.takeAndHangNext();
+    const timedOut = await rejection(notice.postText(summary));
+    assert.equal(timedOut.code, 'SLACK_TIMEOUT');
+    assert.deepEqual(slack.messages[0]?.fields.metadata, {
+      event_type: 'lifeline_message',
+      event_payload: { key: 'batch:b-1' },
+    });
+
+    const retried = await notice.postText(summary, { since });
+
+    assert.equal(slack.messages.length, 1, 'one summary in the channel');
+    assert.deepEqual(retried, {
+      ref: slack.messages[0].ts,
+      destination: 'Slack C0LIFELINE1 (posted before)',
+    });
+  });
+
+  it('posts a retry whose key the channel does not hold, and an unkeyed one without looking', async () => {
+    const notice = botNotice(slack);
+    const since = firstAttemptAt();
+    await notice.postText({ ...summary, key: 'batch:b-0' });
+    await notice.postText(summary, { since });
+    await notice.postText({ summary: 'chatter', text: 'chatter' }, { since });
+    assert.equal(slack.messages.length, 3);
+  });
+});
+
 describe('SlackBotNotice retried without the history', () => {
   it('posts anyway when the token lacks channels:history, warning once, and doctor says why', async () => {
     const slack = await startSlackServer({ scopes: ['chat:write', 'channels:read'] });
@@ -169,6 +210,25 @@ describe('SlackWebhookNotice retried after a lost answer', () => {
     slack = await startSlackServer();
   });
   after(() => slack.stop());
+
+  it('posts a retried message of our own again, saying it may repeat the first attempt', async () => {
+    const notice = new SlackWebhookNotice(
+      { kind: 'webhook', webhookUrl: slack.webhookUrl },
+      { timeoutMs: 300 },
+    );
+    const before = slack.messages.length;
+    const triedAt = Date.parse('2026-12-01T19:02:41.500Z');
+    await notice.postText(
+      { summary: 'Batch b-1 finished', text: '*Batch b-1* finished', key: 'batch:b-1' },
+      { since: triedAt },
+    );
+    assert.equal(slack.messages.length, before + 1);
+    assert.equal(
+      slack.messages.at(-1)?.text,
+      '(May repeat the notice tried at 2026-12-01 19:02 UTC.) Batch b-1 finished',
+    );
+    slack.messages.length = 0;
+  });
 
   it('posts again, saying it may repeat the attempt tried then; a first attempt says nothing', async () => {
     const notice = new SlackWebhookNotice(
