@@ -68,10 +68,9 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commit).
   sqlite.pragma('synchronous = NORMAL');
-  // A checkpoint fsyncs the WAL and the database file: every 1,000 pages (the default) that was a
-  // commit in 25 during a batch, three quarters of all commit time. Every 10,000 pages (about
-  // 40 MB of WAL) copies each hot page once per checkpoint instead of ten times.
-  sqlite.pragma('wal_autocheckpoint = 10000');
+  // The WAL is checkpointed every 1,000 pages (SQLite's default). Every 10,000 made a batch 5 %
+  // faster (fewer fsyncs) but each checkpoint ten times as long: a request at 10/s then waited
+  // up to 76 ms behind one (p99), against 45 ms with the default.
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   // better-sqlite3 builds SQLite with a 16 MB page cache, which fills as the database grows and
