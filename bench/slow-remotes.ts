@@ -6,10 +6,7 @@
  */
 import { clockOnDay } from '../src/clock.js';
 import { calendarDate } from '../src/license/index.js';
-import { startGitLabServer } from '../test/fakes/gitlab-server.js';
-import { startSlackServer } from '../test/fakes/slack-server.js';
-import { startFakeSmtpServer } from '../test/fakes/smtp-server.js';
-import { startZendeskServer } from '../test/fakes/zendesk-server.js';
+import { fakeRemotesEnv, startFakeRemotes } from '../test/fakes/remote-env.js';
 import { fixtureDay, screenshotBody } from '../test/support/requests.js';
 import { startTestService } from '../test/support/service.js';
 import { median, waitUntilSettled } from './request-settled.js';
@@ -20,28 +17,15 @@ export async function benchSlowRemotes(
   options: { requests?: number } = {},
 ): Promise<{ slowRemotesP50Ms: number }> {
   const requests = options.requests ?? 7;
-  const [smtp, gitlab, slack, zendesk] = await Promise.all([
-    startFakeSmtpServer(),
-    startGitLabServer(),
-    startSlackServer(),
-    startZendeskServer(),
-  ]);
+  const remotes = await startFakeRemotes();
+  const { smtp, gitlab, slack, zendesk } = remotes;
   smtp.slowDown(slowRemotesMs.smtp);
   gitlab.slowDown(slowRemotesMs.gitlab);
   slack.slowDown(slowRemotesMs.slack);
   zendesk.slowDown(slowRemotesMs.zendesk);
   const lifeline = await startTestService(
     {
-      SMTP_URL: smtp.url,
-      LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-      GITLAB_URL: gitlab.url,
-      GITLAB_TOKEN: gitlab.token,
-      GITLAB_PROJECT: gitlab.project.path,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      ZENDESK_URL: zendesk.url,
-      ZENDESK_EMAIL: zendesk.email,
-      ZENDESK_API_TOKEN: zendesk.apiToken,
+      ...fakeRemotesEnv(remotes),
       LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
       LIFELINE_JOB_POLL_MS: '1000',
     },
@@ -76,6 +60,6 @@ export async function benchSlowRemotes(
     return { slowRemotesP50Ms: Math.round(median(times)) };
   } finally {
     await lifeline.stop();
-    await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+    await remotes.stop();
   }
 }

@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { createApiToken } from '../../src/access/api-tokens.js';
 import { systemClock } from '../../src/clock.js';
 import { addDays } from '../../src/license/index.js';
-import { startGitLabServer, type FakeGitLab } from '../../test/fakes/gitlab-server.js';
-import { startSlackServer, type FakeSlack } from '../../test/fakes/slack-server.js';
-import { startFakeSmtpServer, type FakeSmtpServer } from '../../test/fakes/smtp-server.js';
-import { startZendeskServer, type FakeZendesk } from '../../test/fakes/zendesk-server.js';
+import type { FakeGitLab } from '../../test/fakes/gitlab-server.js';
+import { fakeRemotesEnv, startFakeRemotes } from '../../test/fakes/remote-env.js';
+import type { FakeSlack } from '../../test/fakes/slack-server.js';
+import type { FakeSmtpServer } from '../../test/fakes/smtp-server.js';
+import type { FakeZendesk } from '../../test/fakes/zendesk-server.js';
 import type { LifelineProcess } from '../../test/support/process.js';
 import { startCluster, type Cluster } from '../../test/scale/cluster.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
@@ -68,12 +69,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     `chaos: seed ${plan.seed}, ${plan.submissions.length} requests, faults:\n${plan.faults.map(describe).join('\n')}`,
   );
 
-  const [smtp, gitlab, slack, zendesk] = await Promise.all([
-    startFakeSmtpServer(),
-    startGitLabServer(),
-    startSlackServer(),
-    startZendeskServer(),
-  ]);
+  const remotes = await startFakeRemotes();
+  const { smtp, gitlab, slack, zendesk } = remotes;
   const port = (url: string) => Number(new URL(url).port);
   const proxies: Record<Remote, FaultProxy> = {
     smtp: await startFaultProxy(smtp.port),
@@ -97,23 +94,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       apis: 1,
       workers: workerCount,
       env: {
-        SMTP_URL: `smtp://127.0.0.1:${proxies.smtp.port}`,
+        // Every remote through its fault proxy. The channel by id, not by name: a retried
+        // notice reads the channel's history, which takes ids only.
+        ...fakeRemotesEnv(remotes, { via, slackChannel: 'C0LIFELINE1' }),
         // A hung SMTP server is given up on sooner than in production, so the run stays short.
         SMTP_CONNECTION_TIMEOUT_MS: '2000',
         SMTP_GREETING_TIMEOUT_MS: '2000',
         SMTP_SOCKET_TIMEOUT_MS: '4000',
         SMTP_SEND_TIMEOUT_MS: '6000',
-        LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-        GITLAB_URL: via(gitlab.url, 'gitlab'),
-        GITLAB_TOKEN: gitlab.token,
-        GITLAB_PROJECT: gitlab.project.path,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_API_URL: via(slack.apiUrl, 'slack'),
-        // An id, not a name: a retried notice reads the channel's history, which takes ids only.
-        SLACK_CHANNEL: 'C0LIFELINE1',
-        ZENDESK_URL: via(zendesk.url, 'zendesk'),
-        ZENDESK_EMAIL: zendesk.email,
-        ZENDESK_API_TOKEN: zendesk.apiToken,
         LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
         LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
         // Hundreds of requests by one engineer in minutes: the daily caps would hold them all.
@@ -236,7 +224,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   } finally {
     await cluster?.stop();
     await Promise.all(Object.values(proxies).map((proxy) => proxy.stop()));
-    await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+    await remotes.stop();
     arrivals.stop();
     noticeArrivals.stop();
     await disk.remove();

@@ -10,6 +10,7 @@ import { createApiToken } from '../../src/access/api-tokens.js';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
 import { startGitLabServer, type FakeGitLab } from '../fakes/gitlab-server.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay } from '../support/requests.js';
@@ -36,16 +37,10 @@ for (const database of testDatabases) {
     let approver: string;
     before(async () => {
       [gitlab, slack] = await Promise.all([startGitLabServer(), startSlackServer()]);
-      lifeline = await startTestService(
-        {
-          GITLAB_URL: gitlab.url,
-          GITLAB_TOKEN: gitlab.token,
-          GITLAB_PROJECT: gitlab.project.path,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
-        },
-        { database, clock: clockOnDay(calendarDate(fixtureDay)) },
-      );
+      lifeline = await startTestService(fakeRemotesEnv({ gitlab, slack }), {
+        database,
+        clock: clockOnDay(calendarDate(fixtureDay)),
+      });
       approver = (
         await createApiToken(
           lifeline.service.store.db,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay } from '../support/requests.js';
@@ -20,12 +21,8 @@ for (const database of testDatabases) {
     before(async () => {
       slack = await startSlackServer();
       lifeline = await startTestService(
-        {
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
-          // By id: the channel's history can be read back only by id.
-          SLACK_CHANNEL: 'C0LIFELINE1',
-        },
+        // By id: the channel's history can be read back only by id.
+        fakeRemotesEnv({ slack }, { slackChannel: 'C0LIFELINE1' }),
         { database, clock: clockOnDay(calendarDate(fixtureDay)) },
       );
     });

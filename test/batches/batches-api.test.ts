@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay } from '../support/requests.js';
@@ -23,8 +24,7 @@ for (const database of testDatabases) {
       slack = await startSlackServer();
       lifeline = await startTestService(
         {
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
+          ...fakeRemotesEnv({ slack }),
           LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
           // The real caps: a batch's rows are the approver's approved volume, not held by them.
           LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '10',

@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
 import { createLogger } from '../../src/service/logger.js';
 import { startService, type RunningService } from '../../src/service/start.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { testDatabases } from '../support/databases.js';
 import {
@@ -56,10 +57,7 @@ for (const database of testDatabases) {
     let browser: Browser;
     let engineer: Page;
     let approver: Page;
-    const mail = () => ({
-      SMTP_URL: smtp.url,
-      LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-    });
+    const mail = () => fakeRemotesEnv({ smtp });
     const shot = (page: Page, name: string) => screenshot(page, `${name}-${database.name}`);
 
     before(async () => {

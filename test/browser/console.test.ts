@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.js';
 import { createConsoleUser } from '../../src/access/console-accounts.js';
 import type { CalendarDate } from '../../src/license/calendar-date.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { expiredTrialLicense, screenshotBody } from '../support/requests.js';
 import { startTestService, testPublicKeyFile, type TestService } from '../support/service.js';
@@ -38,8 +39,7 @@ describe('web console', { timeout: 60_000 }, () => {
     [lifeline, browser] = await Promise.all([
       startTestService(
         {
-          SMTP_URL: smtp.url,
-          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+          ...fakeRemotesEnv({ smtp }),
           LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: `production=${testPublicKeyFile}`,
         },
         { clock: clockOnDay(today) },

@@ -21,6 +21,7 @@ import {
   type AppFiles,
 } from '../../zendesk-app/scripts/app-files.js';
 import { packageApp } from '../../zendesk-app/scripts/package.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { launchChromium, screenshot, tabTo, unlabelledControls } from './support/chromium.js';
@@ -67,8 +68,7 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
           LIFELINE_PUBLIC_URL: `http://127.0.0.1:${port}`,
           LIFELINE_ZENDESK_APP_SECRET: secret,
           LIFELINE_ZENDESK_APP_ISSUER: 'https://acme.zendesk.com',
-          SMTP_URL: smtp.url,
-          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+          ...fakeRemotesEnv({ smtp }),
         },
         { clock: clockOnDay(today) },
       ),

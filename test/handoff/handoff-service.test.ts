@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { startFakeSmtpServer } from '../fakes/smtp-server.js';
 import { runInProcess } from '../support/cli.js';
@@ -33,10 +34,7 @@ describe('the hand-off and the audit head, scheduled and on demand', () => {
     [slack, smtp] = await Promise.all([startSlackServer(), startFakeSmtpServer()]);
     service = await startTestService(
       {
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_API_URL: slack.apiUrl,
-        SMTP_URL: smtp.url,
-        LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
+        ...fakeRemotesEnv({ slack, smtp }),
         LIFELINE_HANDOFF_EMAILS: 'licensing@vendor.example, lead@vendor.example',
         LIFELINE_HANDOFF_SCHEDULE: '0 8 * * 1',
         LIFELINE_AUDIT_HEAD_SCHEDULE: '0 6 * * *',

@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runningServiceChecks } from '../../src/service/running-service-checks.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
@@ -58,8 +59,7 @@ describe('a hung SMTP server', { timeout: 60_000 }, () => {
   before(async () => {
     smtp = await startSilentServer();
     lifeline = await startTestService({
-      SMTP_URL: smtp.url,
-      LIFELINE_MAIL_FROM: 'Support <support@vendor.example>',
+      ...fakeRemotesEnv({ smtp }, { mailFrom: 'Support <support@vendor.example>' }),
       // The hang outlasts the test: only the slots decide who runs.
       SMTP_GREETING_TIMEOUT_MS: '120000',
       SMTP_CONNECTION_TIMEOUT_MS: '120000',
@@ -112,12 +112,10 @@ describe('a remote that keeps not answering', { timeout: 60_000 }, () => {
   before(async () => {
     // A port nothing listens on: every attempt is refused at once.
     const closed = await startSilentServer();
-    const url = closed.url;
     await closed.stop();
-    lifeline = await startTestService({
-      SMTP_URL: url,
-      LIFELINE_MAIL_FROM: 'Support <support@vendor.example>',
-    });
+    lifeline = await startTestService(
+      fakeRemotesEnv({ smtp: closed }, { mailFrom: 'Support <support@vendor.example>' }),
+    );
   });
   after(() => lifeline?.stop());
 

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
-import { startGitLabServer, type FakeGitLab } from '../fakes/gitlab-server.js';
-import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
-import { startFakeSmtpServer } from '../fakes/smtp-server.js';
-import { startZendeskServer, type FakeZendesk } from '../fakes/zendesk-server.js';
+import type { FakeGitLab } from '../fakes/gitlab-server.js';
+import { fakeRemotesEnv, startFakeRemotes, type FakeRemotes } from '../fakes/remote-env.js';
+import type { FakeSlack } from '../fakes/slack-server.js';
+import type { FakeSmtpServer } from '../fakes/smtp-server.js';
+import type { FakeZendesk } from '../fakes/zendesk-server.js';
 import { fixtureDay, screenshotBody } from '../support/requests.js';
 import {
   eventually,
@@ -21,8 +22,6 @@ import {
 } from '../support/service.js';
 import { runInProcess } from '../support/cli.js';
 import { testDatabases } from '../support/databases.js';
-
-type FakeSmtp = Awaited<ReturnType<typeof startFakeSmtpServer>>;
 
 /** Two screenshots on the ticket, as the evidence check now wants with Zendesk configured. */
 function screenshotsOn(zendesk: FakeZendesk, body: ReturnType<typeof screenshotBody>) {
@@ -36,34 +35,21 @@ function screenshotsOn(zendesk: FakeZendesk, body: ReturnType<typeof screenshotB
 
 for (const database of testDatabases) {
   describe(`real delivery: SMTP, GitLab, Slack and Zendesk together (${database.name})`, () => {
-    let smtp: FakeSmtp;
+    let smtp: FakeSmtpServer;
     let gitlab: FakeGitLab;
     let slack: FakeSlack;
     let zendesk: FakeZendesk;
     const shotsBody = (...args: Parameters<typeof screenshotBody>) =>
       screenshotsOn(zendesk, screenshotBody(...args));
+    let remotes: FakeRemotes;
     let lifeline: TestService;
     let env: Record<string, string>;
 
     before(async () => {
-      [smtp, gitlab, slack, zendesk] = await Promise.all([
-        startFakeSmtpServer(),
-        startGitLabServer(),
-        startSlackServer(),
-        startZendeskServer(),
-      ]);
+      remotes = await startFakeRemotes();
+      ({ smtp, gitlab, slack, zendesk } = remotes);
       env = {
-        SMTP_URL: smtp.url,
-        LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-        GITLAB_URL: gitlab.url,
-        GITLAB_TOKEN: gitlab.token,
-        GITLAB_PROJECT: gitlab.project.path,
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_API_URL: slack.apiUrl,
-        SLACK_CHANNEL: 'C0LIFELINE1',
-        ZENDESK_URL: zendesk.url,
-        ZENDESK_EMAIL: zendesk.email,
-        ZENDESK_API_TOKEN: zendesk.apiToken,
+        ...fakeRemotesEnv(remotes, { slackChannel: 'C0LIFELINE1' }),
         LIFELINE_PUBLIC_URL: 'https://lifeline.vendor.example',
       };
       lifeline = await startTestService(env, {
@@ -73,7 +59,7 @@ for (const database of testDatabases) {
     });
     after(async () => {
       await lifeline.stop();
-      await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+      await remotes.stop();
     });
 
     const settled = (id: string, channels = ['email', 'tracker', 'notice', 'ticket']) =>

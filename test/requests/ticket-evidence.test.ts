@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startZendeskServer, type FakeZendesk } from '../fakes/zendesk-server.js';
 import { testDatabases } from '../support/databases.js';
 import { expiredPremiumLicense, fixtureDay, screenshotBody } from '../support/requests.js';
@@ -22,18 +23,11 @@ for (const database of testDatabases) {
 
     before(async () => {
       zendesk = await startZendeskServer();
-      lifeline = await startTestService(
-        {
-          ZENDESK_URL: zendesk.url,
-          ZENDESK_EMAIL: zendesk.email,
-          ZENDESK_API_TOKEN: zendesk.apiToken,
-        },
-        {
-          clock: clockOnDay(calendarDate(fixtureDay)),
-          database,
-          roles: { api: true, worker: false },
-        },
-      );
+      lifeline = await startTestService(fakeRemotesEnv({ zendesk }), {
+        clock: clockOnDay(calendarDate(fixtureDay)),
+        database,
+        roles: { api: true, worker: false },
+      });
     });
     after(async () => {
       await lifeline.stop();

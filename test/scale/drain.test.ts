@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { testDatabases } from '../support/databases.js';
 import { eventually } from '../support/service.js';
 import { customerRequest, startCluster, type Cluster } from './cluster.js';
@@ -88,9 +89,8 @@ for (const database of testDatabases) {
         apis: 1,
         workers: 0,
         env: {
-          SMTP_URL: smtp.url,
+          ...fakeRemotesEnv({ smtp }, { mailFrom: 'Support <support@vendor.example>' }),
           SMTP_POOL: 'false',
-          LIFELINE_MAIL_FROM: 'Support <support@vendor.example>',
           LIFELINE_JOB_POLL_MS: '100',
         },
       });

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { createPostgresDatabase } from '../support/databases.js';
 import { customerRequest, startCluster, type Cluster } from './cluster.js';
@@ -34,8 +35,7 @@ if (adminUrl) {
         apis: 1,
         workers: 0,
         env: {
-          SMTP_URL: smtp.url,
-          LIFELINE_MAIL_FROM: 'Support <support@vendor.example>',
+          ...fakeRemotesEnv({ smtp }, { mailFrom: 'Support <support@vendor.example>' }),
           LIFELINE_JOB_LEASE_MS: String(leaseMs),
           LIFELINE_JOB_POLL_MS: '100',
         },

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startGitLabServer, type FakeGitLab } from '../fakes/gitlab-server.js';
+import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { createPostgresDatabase } from '../support/databases.js';
 import { customerRequest, startCluster, type Cluster } from './cluster.js';
@@ -34,11 +35,7 @@ if (adminUrl) {
         apis: 2,
         workers: 4,
         env: {
-          SMTP_URL: smtp.url,
-          LIFELINE_MAIL_FROM: 'Support <support@vendor.example>',
-          GITLAB_URL: gitlab.url,
-          GITLAB_TOKEN: gitlab.token,
-          GITLAB_PROJECT: gitlab.project.path,
+          ...fakeRemotesEnv({ smtp, gitlab }, { mailFrom: 'Support <support@vendor.example>' }),
           LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
           LIFELINE_RETRY_BASE_MS: '200',
         },

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clockOnDay } from '../../src/clock.js';
 import { calendarDate } from '../../src/license/index.js';
-import { startGitLabServer, type FakeGitLab } from '../fakes/gitlab-server.js';
-import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
-import { startFakeSmtpServer } from '../fakes/smtp-server.js';
-import { startZendeskServer, type FakeZendesk } from '../fakes/zendesk-server.js';
+import type { FakeGitLab } from '../fakes/gitlab-server.js';
+import { fakeRemotesEnv, startFakeRemotes, type FakeRemotes } from '../fakes/remote-env.js';
+import type { FakeSlack } from '../fakes/slack-server.js';
+import type { FakeSmtpServer } from '../fakes/smtp-server.js';
+import type { FakeZendesk } from '../fakes/zendesk-server.js';
 import { eligibleBody, fixtureDay, screenshotBody } from '../support/requests.js';
 import {
   eventually,
@@ -22,41 +23,25 @@ import {
 } from '../support/service.js';
 import { testDatabases } from '../support/databases.js';
 
-type FakeSmtp = Awaited<ReturnType<typeof startFakeSmtpServer>>;
-
 const smtpPassword = 'smtp-Pa55word-that-must-not-leak';
 
 for (const database of testDatabases) {
   describe(`secrets never leak (${database.name})`, () => {
-    let smtp: FakeSmtp;
+    let smtp: FakeSmtpServer;
     let gitlab: FakeGitLab;
     let slack: FakeSlack;
     let zendesk: FakeZendesk;
+    let remotes: FakeRemotes;
     let lifeline: TestService;
     let logs = '';
     const answers: string[] = [];
 
     before(async () => {
-      [smtp, gitlab, slack, zendesk] = await Promise.all([
-        startFakeSmtpServer({ auth: { user: 'lifeline', pass: smtpPassword } }),
-        startGitLabServer(),
-        startSlackServer(),
-        startZendeskServer(),
-      ]);
+      const smtpAuth = { user: 'lifeline', pass: smtpPassword };
+      remotes = await startFakeRemotes({ smtp: { auth: smtpAuth } });
+      ({ smtp, gitlab, slack, zendesk } = remotes);
       lifeline = await startTestService(
-        {
-          SMTP_URL: `smtp://lifeline:${encodeURIComponent(smtpPassword)}@127.0.0.1:${smtp.port}`,
-          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-          GITLAB_URL: gitlab.url,
-          GITLAB_TOKEN: gitlab.token,
-          GITLAB_PROJECT: gitlab.project.path,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
-          ZENDESK_URL: zendesk.url,
-          ZENDESK_EMAIL: zendesk.email,
-          ZENDESK_API_TOKEN: zendesk.apiToken,
-          LIFELINE_LOG_LEVEL: 'debug',
-        },
+        { ...fakeRemotesEnv(remotes, { smtpAuth }), LIFELINE_LOG_LEVEL: 'debug' },
         {
           clock: clockOnDay(calendarDate(fixtureDay)),
           logs: { write: (line) => void (logs += line) },
@@ -66,7 +51,7 @@ for (const database of testDatabases) {
     });
     after(async () => {
       await lifeline.stop();
-      await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+      await remotes.stop();
     });
 
     it('keeps every secret out of what people and logs see, through successes and refusals', async () => {

@@ -8,15 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clockOnDay } from '../../../src/clock.js';
 import { calendarDate } from '../../../src/license/index.js';
-import { startGitLabServer, type FakeGitLab } from '../../fakes/gitlab-server.js';
-import { startSlackServer, type FakeSlack } from '../../fakes/slack-server.js';
-import { startFakeSmtpServer } from '../../fakes/smtp-server.js';
-import { startZendeskServer, type FakeZendesk } from '../../fakes/zendesk-server.js';
+import type { FakeGitLab } from '../../fakes/gitlab-server.js';
+import { fakeRemotesEnv, startFakeRemotes, type FakeRemotes } from '../../fakes/remote-env.js';
+import type { FakeSlack } from '../../fakes/slack-server.js';
+import type { FakeSmtpServer } from '../../fakes/smtp-server.js';
+import type { FakeZendesk } from '../../fakes/zendesk-server.js';
 import { testDatabases } from '../../support/databases.js';
 import { fixtureDay, screenshotBody } from '../../support/requests.js';
 import { eventually, startTestService, type TestService } from '../../support/service.js';
-
-type FakeSmtp = Awaited<ReturnType<typeof startFakeSmtpServer>>;
 
 const note = [
   'Customer is in a hurry',
@@ -40,42 +39,28 @@ function screenshotsOn(zendesk: FakeZendesk, body: ReturnType<typeof screenshotB
 
 for (const database of testDatabases) {
   describe(`hostile text in every destination (${database.name})`, () => {
-    let smtp: FakeSmtp;
+    let smtp: FakeSmtpServer;
     let gitlab: FakeGitLab;
     let slack: FakeSlack;
     let zendesk: FakeZendesk;
     const shotsBody = (...args: Parameters<typeof screenshotBody>) =>
       screenshotsOn(zendesk, screenshotBody(...args));
+    let remotes: FakeRemotes;
     let lifeline: TestService;
     let ticketUrl: string;
 
     before(async () => {
-      [smtp, gitlab, slack, zendesk] = await Promise.all([
-        startFakeSmtpServer(),
-        startGitLabServer(),
-        startSlackServer(),
-        startZendeskServer(),
-      ]);
+      remotes = await startFakeRemotes();
+      ({ smtp, gitlab, slack, zendesk } = remotes);
       ticketUrl = `${zendesk.url}/agent/tickets/4712?from=|<!channel>&x=@all`;
-      lifeline = await startTestService(
-        {
-          SMTP_URL: smtp.url,
-          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-          GITLAB_URL: gitlab.url,
-          GITLAB_TOKEN: gitlab.token,
-          GITLAB_PROJECT: gitlab.project.path,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
-          ZENDESK_URL: zendesk.url,
-          ZENDESK_EMAIL: zendesk.email,
-          ZENDESK_API_TOKEN: zendesk.apiToken,
-        },
-        { clock: clockOnDay(calendarDate(fixtureDay)), database },
-      );
+      lifeline = await startTestService(fakeRemotesEnv(remotes), {
+        clock: clockOnDay(calendarDate(fixtureDay)),
+        database,
+      });
     });
     after(async () => {
       await lifeline.stop();
-      await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+      await remotes.stop();
     });
 
     it('refuses a ticket.id that is not a ticket id, naming the field', async () => {

@@ -8,10 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { submissionSchema } from '../../../src/requests/submission.js';
 import { submitRequest } from '../../../src/requests/submit-request.js';
 import { trackerIssueTitle } from '../../../src/requests/tracker-issue-text.js';
-import { startGitLabServer, type FakeGitLab } from '../../fakes/gitlab-server.js';
-import { startSlackServer, type FakeSlack } from '../../fakes/slack-server.js';
-import { startFakeSmtpServer, type FakeSmtpServer } from '../../fakes/smtp-server.js';
-import { startZendeskServer, type FakeZendesk } from '../../fakes/zendesk-server.js';
+import type { FakeGitLab } from '../../fakes/gitlab-server.js';
+import { fakeRemotesEnv, startFakeRemotes, type FakeRemotes } from '../../fakes/remote-env.js';
+import type { FakeSlack } from '../../fakes/slack-server.js';
+import type { FakeSmtpServer } from '../../fakes/smtp-server.js';
+import type { FakeZendesk } from '../../fakes/zendesk-server.js';
 import { testDatabases } from '../../support/databases.js';
 import { screenshotBody } from '../../support/requests.js';
 import { runUntilIdle } from '../../support/run-until-idle.js';
@@ -27,35 +28,22 @@ for (const database of testDatabases) {
     let gitlab: FakeGitLab;
     let slack: FakeSlack;
     let zendesk: FakeZendesk;
+    let remotes: FakeRemotes;
     let lifeline: TestService;
     let ticket = 8100;
 
     before(async () => {
-      [smtp, gitlab, slack, zendesk] = await Promise.all([
-        startFakeSmtpServer(),
-        startGitLabServer(),
-        startSlackServer(),
-        startZendeskServer(),
-      ]);
-      lifeline = await startTestService(
-        {
-          SMTP_URL: smtp.url,
-          LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>',
-          GITLAB_URL: gitlab.url,
-          GITLAB_TOKEN: gitlab.token,
-          GITLAB_PROJECT: gitlab.project.path,
-          SLACK_BOT_TOKEN: slack.botToken,
-          SLACK_API_URL: slack.apiUrl,
-          ZENDESK_URL: zendesk.url,
-          ZENDESK_EMAIL: zendesk.email,
-          ZENDESK_API_TOKEN: zendesk.apiToken,
-        },
-        { clock, database, roles: { api: false, worker: true } },
-      );
+      remotes = await startFakeRemotes();
+      ({ smtp, gitlab, slack, zendesk } = remotes);
+      lifeline = await startTestService(fakeRemotesEnv(remotes), {
+        clock,
+        database,
+        roles: { api: false, worker: true },
+      });
     });
     after(async () => {
       await lifeline.stop();
-      await Promise.all([smtp.stop(), gitlab.stop(), slack.stop(), zendesk.stop()]);
+      await remotes.stop();
     });
 
     const calls = () =>

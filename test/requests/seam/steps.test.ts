@@ -9,6 +9,7 @@ import { resendLicense } from '../../../src/requests/resend-license.js';
 import { retryRequest } from '../../../src/requests/retry-request.js';
 import { submissionSchema } from '../../../src/requests/submission.js';
 import { submitRequest } from '../../../src/requests/submit-request.js';
+import { fakeRemotesEnv } from '../../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../../fakes/smtp-server.js';
 import { testDatabases } from '../../support/databases.js';
 import { screenshotBody } from '../../support/requests.js';
@@ -25,10 +26,11 @@ for (const database of testDatabases) {
 
     before(async () => {
       smtp = await startFakeSmtpServer();
-      lifeline = await startTestService(
-        { SMTP_URL: smtp.url, LIFELINE_MAIL_FROM: 'Lifeline <lifeline@vendor.example>' },
-        { clock, database, roles: { api: false, worker: true } },
-      );
+      lifeline = await startTestService(fakeRemotesEnv({ smtp }), {
+        clock,
+        database,
+        roles: { api: false, worker: true },
+      });
     });
     after(async () => {
       await lifeline.stop();
