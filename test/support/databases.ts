@@ -126,11 +126,28 @@ async function buildTemplate(adminUrl: string): Promise<string> {
         await store.close();
       }
       await whileInUse(() => admin.query(`alter database ${building} rename to ${name}`));
+      await dropOlderTemplates(admin, name);
     }
   } finally {
     await admin.end();
   }
   return name;
+}
+
+/**
+ * Drops the templates of earlier sets of migrations (and any a killed run left half built), so
+ * the server does not keep one per change of `src/store/migrations`. One still in use (another
+ * checkout's run copying from it) is left for a later run to drop.
+ */
+async function dropOlderTemplates(admin: pg.Client, current: string): Promise<void> {
+  const older = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'lifeline\\_template\\_%' and datname <> $1",
+    [current],
+  );
+  for (const { datname } of older.rows) {
+    if (!/^lifeline_template_[0-9a-f_]+$/.test(datname)) continue;
+    await admin.query(`drop database if exists ${datname}`).catch(() => undefined);
+  }
 }
 
 /**
