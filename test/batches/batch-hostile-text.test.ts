@@ -14,8 +14,8 @@ import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay } from '../support/requests.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
-import { batchHeader } from './batch-support.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { batchHeader, batchFinished } from './batch-support.js';
 
 const fileName = 'x`@all /close <!channel>.csv';
 const reason = 'billing outage\n/close @all <!channel> #1 [x](javascript:alert(1))';
@@ -70,14 +70,7 @@ for (const database of testDatabases) {
       });
       assert.equal(started.status, 202, JSON.stringify(started.body));
       const id = started.body.id as string;
-      await eventually(
-        async () => {
-          const { body } = await lifeline.api(`/api/v1/batches/${id}`);
-          return body.state === 'finished' ? body : undefined;
-        },
-        60_000,
-        'the batch to finish',
-      );
+      await batchFinished(lifeline, id);
 
       const writes = gitlab.requests.filter(
         (r) =>

@@ -11,8 +11,8 @@ import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay } from '../support/requests.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
-import { batchCsv } from './batch-support.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { batchCsv, batchFinished } from './batch-support.js';
 
 for (const database of testDatabases) {
   describe(`a batch's notice after a lost answer (${database.name})`, { timeout: 120_000 }, () => {
@@ -40,14 +40,7 @@ for (const database of testDatabases) {
       });
       assert.equal(started.status, 202, JSON.stringify(started.body));
       const id = started.body.id as string;
-      await eventually(
-        async () => {
-          const { body } = await lifeline.api(`/api/v1/batches/${id}`);
-          return body.state === 'finished' ? body : undefined;
-        },
-        60_000,
-        'the batch to finish',
-      );
+      await batchFinished(lifeline, id);
       const summaries = slack.messages.filter(
         (message) =>
           (message.fields.metadata as { event_payload?: { key?: string } } | undefined)

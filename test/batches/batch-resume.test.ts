@@ -12,13 +12,8 @@ import { createLogger } from '../../src/service/logger.js';
 import { startService, type RunningService } from '../../src/service/start.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay, screenshotBody } from '../support/requests.js';
-import {
-  eventually,
-  startTestService,
-  testSigningKeyFile,
-  type TestService,
-} from '../support/service.js';
-import { batchCsv } from './batch-support.js';
+import { startTestService, testSigningKeyFile, type TestService } from '../support/service.js';
+import { batchCsv, batchFinished } from './batch-support.js';
 
 const clock = clockOnDay(calendarDate(fixtureDay));
 
@@ -92,14 +87,7 @@ for (const database of testDatabases) {
       assert.equal(resumed.body.state, 'running');
 
       worker = await startWorker();
-      const finished = await eventually(
-        async () => {
-          const { body } = await lifeline.api(`/api/v1/batches/${id}`);
-          return body.state === 'finished' ? body : undefined;
-        },
-        60_000,
-        'the resumed batch to finish',
-      );
+      const finished = await batchFinished(lifeline, id, { what: 'the resumed batch to finish' });
       assert.equal(finished.counts.issued, 5);
       assert.ok(finished.rowsPerSecond > 0, `rowsPerSecond ${finished.rowsPerSecond}`);
       const row = await lifeline.service.store.db

@@ -1,3 +1,5 @@
+import { eventually, type TestService } from '../support/service.js';
+
 /** Batch files for tests: customers whose grace ended two days before the fixture day. */
 export const batchHeader =
   'ticket_id,ticket_url,customer_email,user_count,plan,expired_on,licensed_users,maximum_users,billable_users,license_file,note';
@@ -10,4 +12,20 @@ export function batchCsv(count: number, domain: string, extra: string[] = []): s
     );
   }
   return [...lines, ...extra].join('\n') + '\n';
+}
+
+/** The batch's view once it has finished, read over the API as a console would poll it. */
+export function batchFinished(
+  lifeline: TestService,
+  id: string,
+  options: { timeoutMs?: number; what?: string } = {},
+) {
+  return eventually(
+    async () => {
+      const { body } = await lifeline.api(`/api/v1/batches/${id}`);
+      return body.state === 'finished' ? body : undefined;
+    },
+    options.timeoutMs ?? 60_000,
+    options.what ?? 'the batch to finish',
+  );
 }

@@ -13,8 +13,8 @@ import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
 import { fixtureDay } from '../support/requests.js';
-import { eventually, startTestService, type TestService } from '../support/service.js';
-import { batchCsv } from './batch-support.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { batchCsv, batchFinished } from './batch-support.js';
 
 for (const database of testDatabases) {
   describe(`batches over the API (${database.name})`, { timeout: 120_000 }, () => {
@@ -93,14 +93,7 @@ for (const database of testDatabases) {
         body: { format: 'csv', content, fileName: 'chunk.csv', reason: 'the chunk’s outage' },
       });
       assert.equal(started.status, 202, JSON.stringify(started.body));
-      const finished = await eventually(
-        async () => {
-          const { body } = await lifeline.api(`/api/v1/batches/${started.body.id}`);
-          return body.state === 'finished' ? body : undefined;
-        },
-        60_000,
-        'the batch to finish',
-      );
+      const finished = await batchFinished(lifeline, started.body.id);
       assert.deepEqual(finished.counts, {
         rows: 4,
         pending: 0,
@@ -185,14 +178,7 @@ for (const database of testDatabases) {
       assert.equal(started.body.counts.rows, rows + 2);
       assert.equal(started.body.counts.invalid, 1);
 
-      const finished = await eventually(
-        async () => {
-          const { body } = await lifeline.api(`/api/v1/batches/${id}`);
-          return body.state === 'finished' ? body : undefined;
-        },
-        60_000,
-        'the batch to finish',
-      );
+      const finished = await batchFinished(lifeline, id);
       assert.deepEqual(finished.counts, {
         rows: rows + 2,
         pending: 0,
@@ -314,14 +300,10 @@ for (const database of testDatabases) {
       });
       assert.equal(resumed.status, 202);
       assert.equal(resumed.body.id, id);
-      const finished = await eventually(
-        async () => {
-          const { body } = await lifeline.api(`/api/v1/batches/${id}`);
-          return body.state === 'finished' ? body : undefined;
-        },
-        90_000,
-        'the resumed batch to finish',
-      );
+      const finished = await batchFinished(lifeline, id, {
+        timeoutMs: 90_000,
+        what: 'the resumed batch to finish',
+      });
       assert.equal(finished.counts.issued, 250);
       const audit = await lifeline.api('/api/v1/audit?action=batch.resumed', {
         token: lifeline.tokens.approver,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator, SelectQueryBuilder } from 'kysely';
 import type { StoreDialect } from '../../store/dialect.js';
 import type { Database } from '../../store/schema.js';
 import { jobFromRow } from '../job-row.js';
@@ -22,9 +22,10 @@ export async function claimJobs(
   dialect: StoreDialect,
   options: { workerId: string; limit: number; leaseMs: number; now: number; kinds?: JobKind[] },
 ): Promise<Job[]> {
-  const { workerId, limit, leaseMs, now, kinds } = options;
-  const rows = await db
-    .with('claimable', (qb) =>
+  const { limit, now, kinds } = options;
+  return claimChosen(
+    db,
+    (qb) =>
       qb
         .selectFrom('jobs')
         .select('id')
@@ -34,20 +35,8 @@ export async function claimJobs(
         .orderBy('run_at')
         .limit(limit)
         .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked()),
-    )
-    .updateTable('jobs')
-    .from('claimable')
-    .set((eb) => ({
-      state: 'running',
-      attempts: eb('jobs.attempts', '+', 1),
-      locked_by: workerId,
-      locked_until: now + leaseMs,
-      updated_at: now,
-    }))
-    .whereRef('jobs.id', '=', 'claimable.id')
-    .returningAll()
-    .execute();
-  return rows.map(jobFromRow).sort((a, b) => a.runAt - b.runAt);
+    options,
+  );
 }
 
 /**
@@ -71,7 +60,7 @@ export async function claimJobsByKind(
     now: number;
   },
 ): Promise<Job[]> {
-  const { workerId, limit, leaseMs, now } = options;
+  const { limit, now } = options;
   const slots = options.slots.filter(([, n]) => n > 0);
   if (slots.length === 0 || limit <= 0) return [];
   const picks = slots.map(([kind, n], i) =>
@@ -93,10 +82,26 @@ export async function claimJobsByKind(
   const [first, ...rest] = picks;
   if (!first) return [];
   const due = rest.reduce((union, pick) => union.unionAll(pick), first);
+  return claimChosen(
+    db,
+    (qb) => qb.selectFrom(due.as('due')).select('due.id').orderBy('due.run_at').limit(limit),
+    options,
+  );
+}
+
+/**
+ * Marks the jobs `choose` picks as this worker's, counting the attempt and taking the lease, in
+ * the one statement that picks them (a CTE, which both databases evaluate exactly once).
+ */
+async function claimChosen(
+  db: Kysely<Database>,
+  // The picked rows may come from 'jobs' or from a derived table: only their `id` matters.
+  choose: (qb: QueryCreator<Database>) => SelectQueryBuilder<object, never, { id: string }>,
+  options: { workerId: string; leaseMs: number; now: number },
+): Promise<Job[]> {
+  const { workerId, leaseMs, now } = options;
   const rows = await db
-    .with('claimable', (qb) =>
-      qb.selectFrom(due.as('due')).select('due.id').orderBy('due.run_at').limit(limit),
-    )
+    .with('claimable', choose)
     .updateTable('jobs')
     .from('claimable')
     .set((eb) => ({
