@@ -543,7 +543,7 @@ export class Worker implements LocalClaimer {
 
 interface ClaimResult {
   jobs: Job[];
-  /** A group got all it asked for: more may be due. */
+  /** The claim filled every free slot: more may be due. */
   more: boolean;
   /** The kinds the claim found nothing more of, due now: claimed again only once something changes. */
   kinds: JobKind[];

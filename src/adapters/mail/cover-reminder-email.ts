@@ -2,16 +2,10 @@ import { addDays, type CalendarDate } from '../../license/calendar-date.js';
 import { longDate } from './english-format.js';
 import { htmlText } from '../safe-text/index.js';
 import type { OutgoingMail } from '../../ports/mailer.js';
+import type { CustomerEmailEnvelope } from './license-email.js';
 import { licenseMessageId } from './message-id.js';
 
-export interface CoverReminderEmailInput {
-  requestId: string;
-  deliveryId: string;
-  messageIdDomain: string;
-  from: string;
-  replyTo?: string;
-  to: string;
-  ticket: { id: string; url: string };
+export interface CoverReminderEmailInput extends CustomerEmailEnvelope {
   /** The day the temporary license stops working (from 00:00, server time). */
   expiresAt: CalendarDate;
   productName?: string;

@@ -6,7 +6,8 @@ import { emailHeader, emailText, escapeHtml, htmlLink } from '../safe-text/index
 import type { OutgoingMail } from '../../ports/mailer.js';
 import { licenseMessageId } from './message-id.js';
 
-export interface LicenseEmailInput {
+/** Who an email to a customer is from and to, and what fixes its Message-ID. */
+export interface CustomerEmailEnvelope {
   /** With `deliveryId`, makes the Message-ID `<lifeline.REQUEST.DELIVERY@messageIdDomain>`. */
   requestId: string;
   deliveryId: string;
@@ -17,6 +18,9 @@ export interface LicenseEmailInput {
   /** The customer. */
   to: string;
   ticket: { id: string; url: string };
+}
+
+export interface LicenseEmailInput extends CustomerEmailEnvelope {
   userCount: number;
   /** The real dates read from the license that is attached: never a computed "10 days". */
   issuedAt: CalendarDate;

@@ -42,23 +42,10 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   const heading = headings[outcome.outcome];
   const rows: string[] = [
     item('Outcome', htmlText(heading.outcome)),
-    item('Customer email', htmlText(outcome.customerEmail)),
-    item('Seats', String(outcome.userCount)),
+    ...licenseRows(outcome),
+    item('Requested by', htmlText(outcome.requestedBy)),
+    ...linkRows(outcome),
   ];
-  if (outcome.expiresAt && outcome.lastFullDay) {
-    rows.push(
-      item(
-        'Works through',
-        `${outcome.lastFullDay} (expires at 00:00 on ${outcome.expiresAt}, server time)`,
-      ),
-    );
-  }
-  rows.push(item('Requested by', htmlText(outcome.requestedBy)));
-  if (outcome.trackerIssue) {
-    const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;
-    rows.push(item('Tracker issue', link(outcome.trackerIssue.url, label)));
-  }
-  if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
 
   const approval = outcome.approval;
   if (approval) {
@@ -89,27 +76,38 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
 }
 
 /** News of the cover after delivery: the renewal, a reminder, the lapse or an extension. */
-function renderCoverNote(
-  outcome: RequestOutcome,
-  cover: NonNullable<RequestOutcome['cover']>,
-): ZendeskNote {
+/** Who the license is for, its seats and, once it exists, its last full day. */
+function licenseRows(outcome: RequestOutcome): string[] {
   const rows = [
     item('Customer email', htmlText(outcome.customerEmail)),
     item('Seats', String(outcome.userCount)),
   ];
-  if (outcome.expiresAt && outcome.lastFullDay) {
+  if (outcome.expiresAt && outcome.lastFullDay)
     rows.push(
       item(
         'Works through',
         `${outcome.lastFullDay} (expires at 00:00 on ${outcome.expiresAt}, server time)`,
       ),
     );
-  }
+  return rows;
+}
+
+/** The request's tracker issue and its page in the console, when there are. */
+function linkRows(outcome: RequestOutcome): string[] {
+  const rows: string[] = [];
   if (outcome.trackerIssue) {
     const label = `#${outcome.trackerIssue.number} ${outcome.trackerIssue.title}`;
     rows.push(item('Tracker issue', link(outcome.trackerIssue.url, label)));
   }
   if (outcome.requestUrl) rows.push(item('Request', link(outcome.requestUrl, outcome.requestUrl)));
+  return rows;
+}
+
+function renderCoverNote(
+  outcome: RequestOutcome,
+  cover: NonNullable<RequestOutcome['cover']>,
+): ZendeskNote {
+  const rows = [...licenseRows(outcome), ...linkRows(outcome)];
   const key = noteKey(outcome);
   const parts = [
     `<p><strong>${htmlText(cover.headline)}</strong></p>`,

@@ -276,14 +276,11 @@ export async function syncInStore(
 async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement): Promise<void> {
   const { requestId } = job;
   const db = ctx.store.db;
-  const issue = await currentIssue(db, ctx, requestId);
-  if (!issue) return;
-  ctx.crashPoint?.('sync_tracker_issue:before_upsert');
-
-  const inStore = ctx.tracker.inStore;
-  if (inStore) {
-    // The issue is a row of this database: it is written in the transaction that records it
-    // and completes the job, so a crash leaves either all of it or none (issue 11).
+  if (ctx.tracker.inStore) {
+    // The issue is a row of this database: the request is read, and its issue written and
+    // recorded, in the transaction that completes the job, so a crash leaves all of it or none
+    // and a move committed meanwhile is never overwritten by an older read (issue 11).
+    ctx.crashPoint?.('sync_tracker_issue:before_upsert');
     const now = ctx.clock.now();
     await db
       .transaction()
@@ -291,7 +288,7 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
         // Taken over (our lease lapsed): nothing has left the database yet, so nothing is
         // written; the job's new holder syncs the request as it is then.
         if (!(await settle.complete(trx))) throw takenOver;
-        await recordIssue(trx, ctx, requestId, issue, await inStore.upsert(trx, issue.draft), now);
+        await syncInStore(trx, ctx, requestId, now);
       })
       .catch((error: unknown) => {
         if (error !== takenOver) throw error;
@@ -299,6 +296,9 @@ async function sync(ctx: PipelineContext, job: RequestJob, settle: JobSettlement
     return;
   }
 
+  const issue = await currentIssue(db, ctx, requestId);
+  if (!issue) return;
+  ctx.crashPoint?.('sync_tracker_issue:before_upsert');
   // Read while no other sync of the request is talking to the tracker (see `heldElsewhere`).
   const firstAttempt = issue.known === undefined && !(await claimedBefore(ctx, job));
   const ref = await ctx.tracker.upsert(issue.draft, issue.known, { firstAttempt });
