@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../store/row-id.js';
 import { sql, type Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
@@ -66,7 +66,7 @@ export async function recordBatch(
   rows: readonly BatchRowInput[],
   now: number,
 ): Promise<string> {
-  const id = randomUUID();
+  const id = newRowId();
   await trx
     .insertInto('batches')
     .values({

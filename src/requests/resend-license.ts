@@ -1,5 +1,5 @@
 import { Refusal } from '../refusal.js';
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../store/row-id.js';
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import { appendAudit } from '../audit/audit-store.js';
@@ -44,7 +44,7 @@ export async function resendLicense(
       );
     }
     const destination = to ?? request.customer_email;
-    const deliveryId = randomUUID();
+    const deliveryId = newRowId();
     await ensureDelivery(
       trx,
       { id: deliveryId, requestId, medium: 'email', purpose: 'resend', destination },

@@ -1,5 +1,5 @@
 import { Refusal } from '../refusal.js';
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../store/row-id.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
@@ -204,7 +204,7 @@ export async function record(
     options,
   );
 
-  const id = randomUUID();
+  const id = newRowId();
   const state: RequestState = initialState(decision);
   const status = decision.eligible ? 202 : 422;
   const body: SubmitAnswer = { id, state, decision: decisionView(decision) };
@@ -247,7 +247,7 @@ export async function record(
   await trx
     .insertInto('decisions')
     .values({
-      id: randomUUID(),
+      id: newRowId(),
       request_id: id,
       eligible: decision.eligible ? 1 : 0,
       policy_version: decision.policyVersion,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../store/row-id.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { NewJob } from '../job.js';
@@ -32,7 +32,7 @@ export async function enqueueJobs(
     const result = await db
       .insertInto('jobs')
       .values({
-        id: randomUUID(),
+        id: newRowId(),
         kind: job.kind,
         request_id: job.requestId ?? null,
         delivery_id: job.deliveryId ?? null,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../store/row-id.js';
 import { appendAudit } from '../../audit/audit-store.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
@@ -118,7 +118,7 @@ function extendLicenseStep(ctx: PipelineContext): RequestStepHandler {
         await trx
           .insertInto('licenses')
           .values({
-            id: randomUUID(),
+            id: newRowId(),
             request_id: request.id,
             lineage_index: lineage,
             text,

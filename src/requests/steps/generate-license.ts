@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../store/row-id.js';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
@@ -84,7 +84,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
           await trx
             .insertInto('licenses')
             .values({
-              id: randomUUID(),
+              id: newRowId(),
               request_id: request.id,
               lineage_index: 0,
               text: candidate.text,
