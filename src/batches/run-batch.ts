@@ -9,7 +9,7 @@ import { sendEmail } from '../requests/steps/send-email.js';
 import { submitChunk } from '../requests/submit-chunk.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import type { Submission } from '../requests/submission.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { requestStatesOf } from './batch.js';
@@ -137,7 +137,8 @@ async function dueToIssue(db: Kysely<Database>, now: number, limit: number): Pro
       eb
         .selectFrom('jobs')
         .select('id')
-        .where('state', '=', 'pending')
+        // A literal, so SQLite seeks through the partial index jobs_due (migration 0019).
+        .where('state', '=', sql.lit('pending'))
         .where('run_at', '<=', now)
         .where('kind', 'in', [generateLicense.kind, sendEmail.kind])
         .limit(limit)

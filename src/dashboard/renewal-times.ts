@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 const dayMs = 86_400_000;
@@ -18,7 +18,8 @@ export async function renewalDays(db: Kysely<Database>, since = 0): Promise<numb
         .on('licenses.lineage_index', '=', 0),
     )
     .select(['timeline_events.at as renewed_at', 'licenses.created_at as issued_at'])
-    .where('timeline_events.kind', '=', 'cover.renewed')
+    // A literal, so SQLite reads the partial index timeline_events_renewed (migration 0020).
+    .where('timeline_events.kind', '=', sql.lit('cover.renewed'))
     .where('timeline_events.at', '>=', since)
     .execute();
   // To a tenth of a day (2.4 hours): a renewal four days after the license, to the minute, is in

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ReadinessCheck } from '../ports/remote-failure.js';
 import type { Database } from '../store/schema.js';
 import type { CoverSettings } from './cover.js';
@@ -24,7 +24,8 @@ export async function coverReminderCheck(
     .selectFrom('jobs')
     .select('run_at')
     .where('kind', '=', 'cover_reminder')
-    .where('state', '=', 'pending')
+    // A literal, so SQLite seeks through the partial index jobs_due (migration 0019).
+    .where('state', '=', sql.lit('pending'))
     .where('run_at', '>=', now)
     .orderBy('run_at')
     .limit(1)

@@ -4,7 +4,7 @@
  * listed by `listLicenseSignatures`. A signature whose license lost a race (two attempts of one request)
  * is recorded too, as not kept: it was made, so it is accounted for, but it was never sent.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { appendAudit } from '../audit/audit-store.js';
 import { recordEvent } from './timeline.js';
@@ -74,7 +74,10 @@ export async function listLicenseSignatures(
   let query = db
     .selectFrom('timeline_events')
     .select(['request_id', 'at', 'data'])
-    .where('kind', '=', 'license.signed')
+    // A literal, so SQLite reads the partial index timeline_events_signed (migration 0020).
+    .where('kind', '=', sql.lit('license.signed'))
+    // In the index's own order (at, then id), so no sort and no scan of the whole timeline.
+    .orderBy('at')
     .orderBy('id')
     .limit(filter.limit ?? 1_000);
   if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
 import { runSchedule } from './run-schedule-step.js';
@@ -72,7 +72,8 @@ async function runsOf(
   const rows = await db
     .selectFrom('jobs')
     .select(['unique_key', 'state', 'updated_at', 'attempts', 'last_error', 'run_at'])
-    .where('kind', '=', 'run_schedule')
+    // A literal, so SQLite seeks through the partial index jobs_schedule_runs (migration 0019).
+    .where('kind', '=', sql.lit('run_schedule'))
     .where('unique_key', 'like', `${occurrenceKeyPrefix(name)}%`)
     .$if(options.state !== undefined, (q) => q.where('state', '=', options.state ?? ''))
     // ISO keys sort as their instants do; run_at moves with retries, the key never does.

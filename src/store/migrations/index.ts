@@ -13,6 +13,8 @@ import { batchesSchema } from './0010-batches.js';
 import { circuitOpenedAtSchema } from './0016-circuit-opened-at.js';
 import { originAndMediumSchema } from './0017-origin-and-medium.js';
 import { claimByKindSchema } from './0018-claim-by-kind.js';
+import { liveJobIndexesSchema } from './0019-live-job-indexes.js';
+import { rareEventIndexesSchema } from './0020-rare-event-indexes.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -33,5 +35,7 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0016-circuit-opened-at': circuitOpenedAtSchema(),
     '0017-origin-and-medium': originAndMediumSchema(),
     '0018-claim-by-kind': claimByKindSchema(),
+    '0019-live-job-indexes': liveJobIndexesSchema(),
+    '0020-rare-event-indexes': rareEventIndexesSchema(),
   };
 }
