@@ -52,8 +52,27 @@ describe('the indexes of live jobs and rare events (SQLite query plans)', () => 
     );
   }
 
-  it('claims each kind through jobs_due, never scanning the jobs table', async () => {
-    const [plan] = await plansOf(/^UPDATE jobs/, () =>
+  it('claims each kind through jobs_due and marks the picked by id, never scanning jobs', async () => {
+    await db
+      .insertInto('jobs')
+      .values({
+        id: 'due-1',
+        kind: 'send_email',
+        request_id: null,
+        delivery_id: null,
+        state: 'pending',
+        attempts: 0,
+        max_attempts: 5,
+        run_at: now - 1,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        unique_key: 'due-1',
+        created_at: now - 1,
+        updated_at: now - 1,
+      })
+      .execute();
+    const claim = () =>
       claimJobsByKind(db, 'sqlite', {
         workerId: 'w',
         slots: [
@@ -63,10 +82,13 @@ describe('the indexes of live jobs and rare events (SQLite query plans)', () => 
         limit: 3,
         leaseMs: 1_000,
         now,
-      }),
-    );
-    assert.match(plan ?? '', /SEARCH jobs USING INDEX jobs_due \(kind=\? AND run_at<\?\)/);
-    assert.doesNotMatch(plan ?? '', /SCAN jobs/);
+      });
+    const [pick] = await plansOf(/^SELECT id FROM/, claim);
+    assert.match(pick ?? '', /SEARCH jobs USING INDEX jobs_due \(kind=\? AND run_at<\?\)/);
+    assert.doesNotMatch(pick ?? '', /SCAN jobs/);
+    await db.updateTable('jobs').set({ state: 'pending' }).where('id', '=', 'due-1').execute();
+    const [mark] = await plansOf(/^UPDATE jobs/, claim);
+    assert.match(mark ?? '', /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/);
   });
 
   it('claims without per-kind slots through jobs_due, never every job ever run', async () => {
