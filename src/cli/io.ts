@@ -36,14 +36,24 @@ export const processIo: CliIo = {
 };
 
 const current = new AsyncLocalStorage<CliRun>();
+// The real process's one command (bin/lifeline), set without the AsyncLocalStorage: once an
+// AsyncLocalStorage runs, Node hooks every promise the process makes for as long as it lives,
+// and `lifeline serve` makes several hundred per request (about 4 % of a batch's CPU).
+let processRun: CliRun | undefined;
 // Outside runCli (a command module imported by a test on its own), the process's streams.
 const outside: CliRun = { ...processIo, exitCode: 0 };
 
 /** The streams and environment of the command running now. */
 export function cli(): CliRun {
-  return current.getStore() ?? outside;
+  return current.getStore() ?? processRun ?? outside;
 }
 
-export function runWithIo<T>(run: CliRun, work: () => Promise<T>): Promise<T> {
-  return current.run(run, work);
+/**
+ * Runs `work` with `run` as its command's streams: the process's own command (`ownProcess`),
+ * or one of many a test runs in its process, each in its own async context.
+ */
+export function runWithIo<T>(run: CliRun, work: () => Promise<T>, ownProcess = false): Promise<T> {
+  if (!ownProcess) return current.run(run, work);
+  processRun = run;
+  return work();
 }

@@ -23,19 +23,23 @@ export async function runCli(argv: string[], io: Partial<CliIo> = {}): Promise<n
     exitCode: 0,
   };
   const args = ['node', 'lifeline', ...argv];
-  return runWithIo(run, async () => {
-    try {
-      await (await buildProgram(args)).parseAsync(args);
-      return run.exitCode;
-    } catch (error) {
-      if (error instanceof CliExit) return error.code;
-      if (error instanceof CommanderError) return error.exitCode;
-      // What an uncaught error does to the real process: its stack on stderr, exit code 1.
-      if (!inProcess) throw error;
-      run.stderr.write(
-        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      return 1;
-    }
-  });
+  return runWithIo(
+    run,
+    async () => {
+      try {
+        await (await buildProgram(args)).parseAsync(args);
+        return run.exitCode;
+      } catch (error) {
+        if (error instanceof CliExit) return error.code;
+        if (error instanceof CommanderError) return error.exitCode;
+        // What an uncaught error does to the real process: its stack on stderr, exit code 1.
+        if (!inProcess) throw error;
+        run.stderr.write(
+          `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
+        return 1;
+      }
+    },
+    !inProcess,
+  );
 }

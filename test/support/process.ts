@@ -28,7 +28,7 @@ export function spawnLifeline(
   // `compiled`: the tsc build in dist/ (what production runs).
   const entry = options.compiled ? ['dist/main.js'] : ['bin/lifeline'];
   // With the heap flags every launcher uses, so memory and GC behave as in production.
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(process.env.PROF_FLAGS ? process.env.PROF_FLAGS.split(' ') : []), ...entry, ...args], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...entry, ...args], {
     cwd: root,
     env: { ...process.env, LIFELINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
