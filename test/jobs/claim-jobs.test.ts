@@ -16,6 +16,7 @@ import {
 import type { Store } from '../../src/store/database.js';
 import { testDatabases } from '../support/databases.js';
 import type { JobKind } from '../../src/jobs/job.js';
+import { enqueueJobs } from '../../src/jobs/sql/enqueue-jobs.js';
 import { addJobs, jobRows, openJobDatabase, type JobDatabase } from './job-store.js';
 
 const lease = 1_000;
@@ -39,6 +40,28 @@ for (const database of testDatabases) {
     after(() => jobs.close());
     beforeEach(async () => {
       await store.db.deleteFrom('jobs').execute();
+    });
+
+    it('enqueues a list in one go, skipping keys taken before or earlier in the list', async () => {
+      const now = Date.now();
+      const enqueue = (list: Array<{ uniqueKey?: string }>) =>
+        store.db.transaction().execute((trx) =>
+          enqueueJobs(
+            trx,
+            list.map((job) => ({ kind: 'send_email' as const, ...job })),
+            now,
+          ),
+        );
+      assert.equal(
+        await enqueue([{ uniqueKey: 'a' }, { uniqueKey: 'a' }, { uniqueKey: 'b' }, {}, {}]),
+        4,
+        'the second "a" is skipped; jobs without a key are all added',
+      );
+      assert.equal(await enqueue([{ uniqueKey: 'a' }, { uniqueKey: 'c' }]), 1);
+      assert.equal(await enqueue([]), 0);
+      const keys = (await jobRows(store)).map((row) => row.unique_key);
+      assert.deepEqual(keys.filter((key) => key !== null).sort(), ['a', 'b', 'c']);
+      assert.equal(keys.length, 5);
     });
 
     it('claims due jobs oldest first, counts the attempt and takes a lease', async () => {
