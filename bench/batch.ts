@@ -33,6 +33,11 @@ export interface BatchFigures {
   seconds: number;
   rowsPerSec: number;
   peakRssMb: number;
+  /**
+   * The service's CPU time (user and system, all its threads) per row issued: steadier than the
+   * wall clock on a shared machine, and what a faster row has to bring down.
+   */
+  serviceCpuMsPerRow: number;
 }
 
 export async function benchBatch(
@@ -123,6 +128,9 @@ export async function benchBatch(
     const peakKb = Number(
       /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0,
     );
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime), in clock ticks of 10 ms, after the name.
+    const times = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const cpuMs = (Number(times[11]) + Number(times[12])) * 10;
     return {
       rows,
       finished,
@@ -130,6 +138,7 @@ export async function benchBatch(
       seconds: Math.round(seconds * 10) / 10,
       rowsPerSec: Math.round((view.counts.issued / seconds) * 10) / 10,
       peakRssMb: Math.round(peakKb / 1024),
+      serviceCpuMsPerRow: Math.round((cpuMs / Math.max(1, view.counts.issued)) * 100) / 100,
     };
   } finally {
     service.child.kill('SIGTERM');

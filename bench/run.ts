@@ -95,7 +95,7 @@ const lines = [
     ([name, figures]) =>
       figures
         ? [
-            `  ${name}: ${figures.rowsPerSec.toFixed(1)} rows/s (${figures.finished ? `${figures.seconds} s` : `stopped at the deadline: ${figures.issued} of ${figures.rows} rows issued in ${figures.seconds} s`}; ${(figures.rowsPerSec / license.rsaRawOpsPerSec).toFixed(4)} per raw RSA operation), service peak RSS ${figures.peakRssMb} MB`,
+            `  ${name}: ${figures.rowsPerSec.toFixed(1)} rows/s (${figures.finished ? `${figures.seconds} s` : `stopped at the deadline: ${figures.issued} of ${figures.rows} rows issued in ${figures.seconds} s`}; ${(figures.rowsPerSec / license.rsaRawOpsPerSec).toFixed(4)} per raw RSA operation), service peak RSS ${figures.peakRssMb} MB, service CPU ${figures.serviceCpuMsPerRow} ms per row`,
           ]
         : [],
   ),
@@ -114,6 +114,8 @@ process.stdout.write(
     batchRowsPerSecSqlite: batchSqlite.rowsPerSec,
     batchRowsPerSecPg: batchPg?.rowsPerSec ?? null,
     batchPeakRssMb: batchSqlite.peakRssMb,
+    batchCpuMsPerRowSqlite: batchSqlite.serviceCpuMsPerRow,
+    batchCpuMsPerRowPg: batchPg?.serviceCpuMsPerRow ?? null,
     batchFinishedSqlite: batchSqlite.finished,
     batchFinishedPg: batchPg?.finished ?? null,
     machine: { ...machine, loadAverage },
