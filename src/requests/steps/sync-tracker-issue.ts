@@ -160,12 +160,13 @@ async function currentIssue(
   const request = await loadRequest(db, requestId);
   if (!request || isSynced(request)) return undefined;
   const revision = Number(request.revision);
+  const state = request.state as RequestState;
+  // The license is copied into the issue only once the request has succeeded.
   const [decision, license] = await Promise.all([
     loadDecision(db, requestId),
-    loadLicense(db, requestId),
+    state === 'succeeded' ? loadLicense(db, requestId) : undefined,
   ]);
   if (!decision) return undefined;
-  const state = request.state as RequestState;
   const userCount = Number(request.user_count);
   const failure: RequestFailure | undefined =
     state === 'failed'
