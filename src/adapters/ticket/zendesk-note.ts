@@ -75,7 +75,6 @@ export function renderZendeskNote(outcome: RequestOutcome): ZendeskNote {
   };
 }
 
-/** News of the cover after delivery: the renewal, a reminder, the lapse or an extension. */
 /** Who the license is for, its seats and, once it exists, its last full day. */
 function licenseRows(outcome: RequestOutcome): string[] {
   const rows = [
@@ -103,6 +102,7 @@ function linkRows(outcome: RequestOutcome): string[] {
   return rows;
 }
 
+/** News of the cover after delivery: the renewal, a reminder, the lapse or an extension. */
 function renderCoverNote(
   outcome: RequestOutcome,
   cover: NonNullable<RequestOutcome['cover']>,

@@ -30,18 +30,18 @@ function botNotice(slack: FakeSlack, channel = 'C0LIFELINE1', options = {}) {
   );
 }
 
+// One fake Slack for the file, emptied before each test.
+let slack: FakeSlack;
+before(async () => {
+  slack = await startSlackServer();
+});
+after(() => slack.stop());
+beforeEach(() => {
+  slack.messages.length = 0;
+  slack.requests.length = 0;
+});
+
 describe('SlackBotNotice retried after a lost answer', () => {
-  let slack: FakeSlack;
-
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(() => slack.stop());
-  beforeEach(() => {
-    slack.messages.length = 0;
-    slack.requests.length = 0;
-  });
-
   it('finds the message a hung first attempt posted, and does not post it again', async () => {
     const notice = botNotice(slack);
     const since = firstAttemptAt();
@@ -105,14 +105,6 @@ describe('SlackBotNotice retried after a lost answer', () => {
 });
 
 describe('SlackBotNotice retrying a message of our own (a batch summary)', () => {
-  let slack: FakeSlack;
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(() => slack.stop());
-  beforeEach(() => {
-    slack.messages.length = 0;
-  });
   const summary = { summary: 'Batch b-1 finished', text: '*Batch b-1* finished', key: 'batch:b-1' };
 
   it('marks a keyed message and finds it again after a hung first attempt', async () => {
@@ -205,12 +197,6 @@ describe('SlackBotNotice retried without the history', () => {
 });
 
 describe('SlackWebhookNotice retried after a lost answer', () => {
-  let slack: FakeSlack;
-  before(async () => {
-    slack = await startSlackServer();
-  });
-  after(() => slack.stop());
-
   it('posts a retried message of our own again, saying it may repeat the first attempt', async () => {
     const notice = new SlackWebhookNotice(
       { kind: 'webhook', webhookUrl: slack.webhookUrl },
