@@ -12,7 +12,7 @@ import type { Job, JobKind } from './job.js';
 import type { CircuitState, Circuits } from './circuit.js';
 import { stepKinds, stepRemote } from './step-limits.js';
 import { claimJobs, claimJobsByKind, reclaimExpiredLeases } from './sql/claim-jobs.js';
-import { enqueuesInThisProcess } from './sql/enqueue-jobs.js';
+import { enqueuesInThisProcess, enqueuesOfKindInThisProcess } from './sql/enqueue-jobs.js';
 import { notifyJobs } from './sql/notify-jobs.js';
 import {
   completeJob,
@@ -91,6 +91,14 @@ export class Worker implements LocalClaimer {
    * have happened, claiming again would only cost a write transaction (issue 11).
    */
   private knownEmpty: QueueEmpty | undefined;
+  /**
+   * The kinds a claim found nothing due of, and what it knew then: the next claims leave them
+   * out until something it did not see can have happened (kindKnownEmpty). Each kind's pick is
+   * a seek of its own, and a batch keeps three kinds of eleven busy.
+   */
+  private readonly emptyKinds = new Map<JobKind, KindEmpty>();
+  /** The earliest instant a job of each kind this worker put back for later comes due. */
+  private readonly dueLater = new Map<JobKind, number>();
   /** Claimed, not started yet (a step's transaction claimed them and has yet to commit). */
   private readonly handedOn = new Map<string, Job>();
   /** A claim is under way: another would count the same free slots. */
@@ -247,7 +255,7 @@ export class Worker implements LocalClaimer {
         if (settled) return;
         settled = true;
         if (jobs.length > 0) this.handBackUnstarted(jobs);
-        else this.knownEmpty = undefined;
+        else this.forgetEmpty();
       },
     };
   }
@@ -271,7 +279,7 @@ export class Worker implements LocalClaimer {
       empty.notices === this.options.wake.generation &&
       empty.enqueues === enqueuesInThisProcess() &&
       performance.now() < empty.pollDeadline &&
-      this.claimableKinds().every((kind) => empty.kinds.includes(kind));
+      this.claimableKinds().every((kind) => empty.kinds.includes(kind) && !this.comesDue(kind));
     if (!stillEmpty) this.knownEmpty = undefined;
     return stillEmpty;
   }
@@ -279,7 +287,50 @@ export class Worker implements LocalClaimer {
   private emptyWaitMs(): number {
     const empty = this.knownEmpty;
     if (!empty) return this.options.settings.pollMs;
-    return Math.max(1, empty.pollDeadline - performance.now());
+    // Until the poll, or the first job put back for later comes due (one already due waits
+    // for a slot of its kind to free, which wakes the loop).
+    const now = this.now();
+    const dueIn = Math.min(
+      ...[...this.dueLater.values()].filter((at) => at > now).map((at) => at - now),
+    );
+    return Math.max(1, Math.min(empty.pollDeadline - performance.now(), dueIn));
+  }
+
+  /** Whether a job of `kind` this worker put back for later is due by now. */
+  private comesDue(kind: JobKind): boolean {
+    const at = this.dueLater.get(kind);
+    return at !== undefined && at <= this.now();
+  }
+
+  /**
+   * Whether the last claim that offered `kind` slots found nothing of it due, and nothing it did
+   * not see can have happened since: no work announced, no job of the kind enqueued in this
+   * process, none this worker put back come due, the poll interval not passed (the poll finds
+   * other processes' jobs and their retries coming due).
+   */
+  private kindKnownEmpty(kind: JobKind): boolean {
+    const empty = this.emptyKinds.get(kind);
+    if (!empty) return false;
+    const stillEmpty =
+      empty.notices === this.options.wake.generation &&
+      empty.enqueues === enqueuesOfKindInThisProcess(kind) &&
+      performance.now() < empty.pollDeadline &&
+      !this.comesDue(kind);
+    if (!stillEmpty) this.emptyKinds.delete(kind);
+    return stillEmpty;
+  }
+
+  /** Jobs went back to the queue, or a transaction that claimed rolled back: claim every kind. */
+  private forgetEmpty(kind?: JobKind): void {
+    this.knownEmpty = undefined;
+    if (kind) this.emptyKinds.delete(kind);
+    else this.emptyKinds.clear();
+  }
+
+  /** A job of `kind` this worker put back comes due at `runAt`. */
+  private putBackUntil(kind: JobKind, runAt: number): void {
+    this.forgetEmpty(kind);
+    this.dueLater.set(kind, Math.min(runAt, this.dueLater.get(kind) ?? Infinity));
   }
 
   /** Every kind when there are no per-kind slots; else the kinds with a slot free now. */
@@ -316,22 +367,31 @@ export class Worker implements LocalClaimer {
     perKind: Readonly<Record<JobKind, number>>,
     finishing?: string,
   ): Promise<ClaimResult> {
-    const { store, settings } = this.options;
-    const slots = this.slotsByKind(free, perKind, finishing).filter(([, n]) => n > 0);
-    if (slots.length === 0) return { jobs: [], more: false, kinds: [] };
+    const { store, settings, wake } = this.options;
+    const open = this.slotsByKind(free, perKind, finishing).filter(([, n]) => n > 0);
+    const skipped = open.filter(([kind]) => this.kindKnownEmpty(kind)).map(([kind]) => kind);
+    const slots = open.filter(([kind]) => !skipped.includes(kind));
+    if (slots.length === 0) return { jobs: [], more: false, kinds: skipped };
+    // Taken before the claim: an enqueue or a wake during it means "claim the kind again".
+    const seen = { notices: wake.generation, pollDeadline: performance.now() + settings.pollMs };
+    const enqueues = slots.map(([kind]) => enqueuesOfKindInThisProcess(kind));
+    const now = this.now();
+    for (const [kind] of slots) if (this.comesDue(kind)) this.dueLater.delete(kind);
     const jobs = await claimJobsByKind(db, store.dialect, {
       workerId: this.id,
       slots,
       limit: free,
       leaseMs: settings.leaseMs,
-      now: this.now(),
+      now,
     });
     const taken = (kind: JobKind) => jobs.filter((job) => job.kind === kind).length;
-    return {
-      jobs,
-      more: jobs.length >= free,
-      kinds: slots.filter(([kind, n]) => taken(kind) < n).map(([kind]) => kind),
-    };
+    const emptied = slots.filter(([kind, n]) => taken(kind) < n).map(([kind]) => kind);
+    slots.forEach(([kind], i) => {
+      if (emptied.includes(kind))
+        this.emptyKinds.set(kind, { ...seen, enqueues: enqueues[i] ?? 0 });
+      else this.emptyKinds.delete(kind);
+    });
+    return { jobs, more: jobs.length >= free, kinds: [...skipped, ...emptied] };
   }
 
   /** The slots each kind has free now, the open circuits' remotes left out (half-open: one). */
@@ -378,7 +438,7 @@ export class Worker implements LocalClaimer {
   private handBackUnstarted(jobs: Job[]): void {
     for (const job of jobs) this.handedOn.delete(job.id);
     const ids = jobs.map((job) => job.id);
-    this.knownEmpty = undefined;
+    this.forgetEmpty();
     void releaseJobs(this.options.store.db, ids, this.id, this.now(), this.now())
       .then(() => this.options.wake.nudge())
       .catch((error: unknown) => this.emit({ type: 'worker:error', error }));
@@ -437,6 +497,7 @@ export class Worker implements LocalClaimer {
       if (this.pauseFor(error)) {
         // The disk, not the step, failed: hand the job back with its attempt, to run again
         // once writes work. If even that write fails, the lease lapses and it is swept back.
+        this.forgetEmpty(job.kind);
         await releaseJobs(db, [job.id], this.id, this.now(), this.now()).catch(() => {
           this.handBack.add(job.id);
         });
@@ -461,6 +522,7 @@ export class Worker implements LocalClaimer {
     // The job goes back to the queue at a time the last empty claim did not see.
     this.knownEmpty = undefined;
     if (error instanceof RunLater) {
+      this.putBackUntil(job.kind, this.now() + error.delayMs);
       await releaseJobs(db, [job.id], this.id, this.now() + error.delayMs, this.now());
       return;
     }
@@ -468,6 +530,7 @@ export class Worker implements LocalClaimer {
     await this.observeRemote(job, verdict);
     if (!verdict.permanent && job.attempts < job.maxAttempts) {
       const runAt = this.now() + retryDelayMs(job.attempts, settings.backoff, verdict.retryAfterMs);
+      this.putBackUntil(job.kind, runAt);
       if (await rescheduleJob(db, job.id, this.id, verdict.message, runAt, this.now())) {
         this.emit({ type: 'job:retry', job, verdict, runAt });
       } else {
@@ -547,6 +610,13 @@ interface ClaimResult {
   more: boolean;
   /** The kinds the claim found nothing more of, due now: claimed again only once something changes. */
   kinds: JobKind[];
+}
+
+interface KindEmpty {
+  notices: number;
+  enqueues: number;
+  /** performance.now() by which the worker offers the kind slots anyway. */
+  pollDeadline: number;
 }
 
 interface QueueEmpty {

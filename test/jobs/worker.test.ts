@@ -12,6 +12,7 @@ import { claimJobs } from '../../src/jobs/sql/claim-jobs.js';
 import { completeJob } from '../../src/jobs/sql/settle-jobs.js';
 import { WakeSignal, type ClaimedWithin } from '../../src/jobs/wake-signal.js';
 import { enqueueJobs } from '../../src/jobs/sql/enqueue-jobs.js';
+import { defaultStepConcurrency } from '../../src/jobs/step-limits.js';
 import { Worker, type WorkerEvent, type WorkerSettings } from '../../src/jobs/worker.js';
 import type { Store } from '../../src/store/database.js';
 import { testDatabases } from '../support/databases.js';
@@ -322,6 +323,81 @@ for (const database of testDatabases) {
 
       startWorker({ run: () => Promise.resolve() });
       await waitFor(() => allSettled(), 'another worker to run both');
+    });
+
+    it('leaves out of its claims the kinds it found nothing due of, until one is enqueued or comes due', async () => {
+      // Every claim's SQL and values as the database gets them.
+      const claims: unknown[][] = [];
+      const base = store.db.getExecutor();
+      const watched: Store = {
+        ...store,
+        db: store.db.withPlugin({
+          transformQuery({ node, queryId }) {
+            const compiled = base.compileQuery(node, queryId);
+            if (/FROM jobs WHERE kind = /.test(compiled.sql)) claims.push([...compiled.parameters]);
+            return node;
+          },
+          transformResult: ({ result }) => Promise.resolve(result),
+        }),
+      };
+      let now = Date.parse('2026-11-28T03:00:00Z');
+      const wake = new WakeSignal();
+      let emailRuns = 0;
+      const handler: JobHandler = {
+        run(job) {
+          if (job.kind !== 'send_email') return Promise.resolve();
+          emailRuns += 1;
+          return emailRuns === 1
+            ? Promise.reject(new RunLater(5_000, 'the mailbox is locked'))
+            : Promise.resolve();
+        },
+      };
+      const worker = new Worker({
+        store: watched,
+        handlers: Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<
+          JobKind,
+          JobHandler
+        >,
+        classify,
+        wake,
+        now: () => now,
+        // A poll a minute away: only what the worker knows may make it claim.
+        settings: {
+          concurrency: 4,
+          leaseMs: 60_000,
+          pollMs: 60_000,
+          backoff: { baseMs: 60, maxMs: 1_000 },
+          perKind: { ...defaultStepConcurrency },
+        },
+      });
+      worker.start();
+      running.push(worker);
+      await waitFor(() => Promise.resolve(claims.length >= 1), 'the first claim');
+      const claimed = (index: number) => claims[index]?.filter((v) => typeof v === 'string');
+      assert.ok(claimed(0)?.includes('post_notice'), 'the first claim offers every kind');
+
+      await addJobs(store, 1, { kind: 'generate_license', now });
+      wake.nudge();
+      await waitFor(() => allSettled(), 'the license job to run');
+      const second = claimed(claims.length - 1) ?? [];
+      assert.ok(second.includes('generate_license'), 'the enqueued kind is claimed');
+      for (const kind of ['post_notice', 'send_email', 'cover_reminder', 'run_batch'])
+        assert.ok(!second.includes(kind), `${kind}, seen empty, is left out: ${second.join(', ')}`);
+
+      await addJobs(store, 1, { kind: 'send_email', now });
+      wake.nudge();
+      await waitFor(() => Promise.resolve(emailRuns === 1), 'the email job to be put back');
+      const seen = claims.length;
+      now += 4_999;
+      wake.nudge();
+      await sleep(50);
+      assert.equal(emailRuns, 1, 'not before it comes due');
+      now += 1;
+      wake.nudge();
+      // Due on the worker's clock: claimed at once, not at the poll a minute away.
+      await waitFor(() => allSettled(), 'the put-back email job to run once due', 5_000);
+      assert.equal(emailRuns, 2);
+      assert.ok(claims.slice(seen).every((values) => !values.includes('post_notice')));
     });
 
     it('wakes at once when told work arrived, without waiting for its poll', async () => {
