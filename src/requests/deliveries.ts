@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 import { noticeDeliveryId, ticketDeliveryId } from './delivery-ids.js';
 import type { OutcomeKind } from '../ports/outcome.js';
@@ -46,18 +47,23 @@ export async function markDelivered(
   receipt: string | undefined,
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({
-      state: 'delivered',
-      attempts: eb('attempts', '+', 1),
-      receipt: receipt ?? null,
-      last_error: null,
-      updated_at: now,
-    }))
-    .where('id', '=', deliveryId)
-    .execute();
+  await updateDelivered(db, receipt ?? null, now, deliveryId);
 }
+
+// Every delivery ends here: compiled once (see compiledOnce).
+const updateDelivered = compiledOnce(
+  (db, receipt: string | null, now: number, deliveryId: string) =>
+    db
+      .updateTable('deliveries')
+      .set((eb) => ({
+        state: 'delivered',
+        attempts: eb('attempts', '+', 1),
+        receipt,
+        last_error: null,
+        updated_at: now,
+      }))
+      .where('id', '=', deliveryId),
+);
 
 export async function markAttemptFailed(
   db: Kysely<Database>,

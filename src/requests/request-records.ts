@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Decision } from '../policy/index.js';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database, DeliveryRow, LicenseRow, RequestRow } from '../store/schema.js';
 
 /** Reads of one request's records, shared by the steps and the API. */
@@ -7,8 +8,34 @@ export async function loadRequest(
   db: Kysely<Database>,
   requestId: string,
 ): Promise<RequestRow | undefined> {
-  return db.selectFrom('requests').selectAll().where('id', '=', requestId).executeTakeFirst();
+  return (await selectRequest(db, requestId)).rows[0];
 }
+
+// Each step reads its request, its license and its decision: compiled once (see compiledOnce).
+const selectRequest = compiledOnce((db, id: string) =>
+  db.selectFrom('requests').selectAll().where('id', '=', id),
+);
+const selectCurrentLicense = compiledOnce((db, requestId: string) =>
+  db
+    .selectFrom('licenses')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('lineage_index', 'desc')
+    .limit(1),
+);
+const selectLicenseAt = compiledOnce((db, requestId: string, lineageIndex: number) =>
+  db
+    .selectFrom('licenses')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('lineage_index', '=', lineageIndex),
+);
+const selectDecision = compiledOnce((db, requestId: string) =>
+  db.selectFrom('decisions').select('document').where('request_id', '=', requestId),
+);
+const selectDelivery = compiledOnce((db, id: string) =>
+  db.selectFrom('deliveries').selectAll().where('id', '=', id),
+);
 
 /**
  * The request's current license (the newest of its lineage: an extension replaces the first),
@@ -19,14 +46,11 @@ export async function loadLicense(
   requestId: string,
   lineageIndex?: number,
 ): Promise<LicenseRow | undefined> {
-  return db
-    .selectFrom('licenses')
-    .selectAll()
-    .where('request_id', '=', requestId)
-    .$if(lineageIndex !== undefined, (q) => q.where('lineage_index', '=', lineageIndex ?? 0))
-    .orderBy('lineage_index', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const found =
+    lineageIndex === undefined
+      ? await selectCurrentLicense(db, requestId)
+      : await selectLicenseAt(db, requestId, lineageIndex);
+  return found.rows[0];
 }
 
 /** Every license of the request, in order: the first, then each extension. */
@@ -43,11 +67,7 @@ export async function loadDecision(
   db: Kysely<Database>,
   requestId: string,
 ): Promise<Decision | undefined> {
-  const row = await db
-    .selectFrom('decisions')
-    .select('document')
-    .where('request_id', '=', requestId)
-    .executeTakeFirst();
+  const row = (await selectDecision(db, requestId)).rows[0];
   return row ? (JSON.parse(row.document) as Decision) : undefined;
 }
 
@@ -57,10 +77,6 @@ export async function loadUndeliveredDelivery(
   deliveryId: string | null,
 ): Promise<DeliveryRow | undefined> {
   if (!deliveryId) return undefined;
-  const delivery = await db
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('id', '=', deliveryId)
-    .executeTakeFirst();
+  const delivery = (await selectDelivery(db, deliveryId)).rows[0];
   return delivery?.state === 'delivered' ? undefined : delivery;
 }

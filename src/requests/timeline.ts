@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -51,15 +52,29 @@ export async function recordEvent(
   entry: TimelineEntry,
   now: number,
 ): Promise<void> {
-  await db
-    .insertInto('timeline_events')
-    .values({
-      request_id: entry.requestId,
-      at: now,
-      kind: entry.kind,
-      message: entry.message,
-      actor: entry.actor ?? null,
-      data: entry.data ? JSON.stringify(entry.data) : null,
-    })
-    .execute();
+  await insertEvent(
+    db,
+    entry.requestId,
+    now,
+    entry.kind,
+    entry.message,
+    entry.actor ?? null,
+    entry.data ? JSON.stringify(entry.data) : null,
+  );
 }
+
+// A request records nine events: compiled once (see compiledOnce).
+const insertEvent = compiledOnce(
+  (
+    db,
+    requestId: string,
+    at: number,
+    kind: TimelineKind,
+    message: string,
+    actor: string | null,
+    data: string | null,
+  ) =>
+    db
+      .insertInto('timeline_events')
+      .values({ request_id: requestId, at, kind, message, actor, data }),
+);

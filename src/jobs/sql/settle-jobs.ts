@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../../store/compiled-once.js';
 import type { Database } from '../../store/schema.js';
 
 /**
@@ -11,15 +12,19 @@ export async function completeJob(
   workerId: string,
   now: number,
 ): Promise<boolean> {
-  const result = await db
+  const result = await updateCompleted(db, now, jobId, workerId);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+// Every job ends here: compiled once (see compiledOnce).
+const updateCompleted = compiledOnce((db, now: number, jobId: string, workerId: string) =>
+  db
     .updateTable('jobs')
     .set({ state: 'succeeded', locked_by: null, locked_until: null, updated_at: now })
     .where('id', '=', jobId)
     .where('locked_by', '=', workerId)
-    .where('state', '=', 'running')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
+    .where('state', '=', 'running'),
+);
 
 /** Records the error and puts the job back for another attempt at `runAt`. */
 export async function rescheduleJob(
