@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
 import type { AuditActor, AuditEntry, AuditEvent } from './audit-entry.js';
 import { entryHash, findChainBreak, type ChainBreak } from './chain.js';
@@ -15,12 +16,8 @@ export async function appendAudit(
   event: AuditEvent,
   now: number,
 ): Promise<AuditEntry> {
-  const head = await trx
-    .updateTable('audit_head')
-    .set({ seq: sql`seq + 1` })
-    .where('id', '=', 1)
-    .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow();
+  const head = (await advanceHead(trx)).rows[0];
+  if (!head) throw new Error('The audit log has no head row: run the migrations.');
   const content = {
     seq: Number(head.seq),
     at: new Date(now).toISOString(),
@@ -33,25 +30,64 @@ export async function appendAudit(
     details: event.details ?? {},
   };
   const hash = entryHash(head.hash, content);
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq: content.seq,
-      at: now,
-      actor: content.actor,
-      role: content.role,
-      address: content.address,
-      action: content.action,
-      target: content.target,
-      request_id: content.requestId,
-      details: JSON.stringify(content.details),
-      prev_hash: head.hash,
-      hash,
-    })
-    .execute();
-  await trx.updateTable('audit_head').set({ hash }).where('id', '=', 1).execute();
+  await insertEntry(
+    trx,
+    content.seq,
+    now,
+    content.actor,
+    content.role,
+    content.address,
+    content.action,
+    content.target,
+    content.requestId,
+    JSON.stringify(content.details),
+    head.hash,
+    hash,
+  );
+  await setHeadHash(trx, hash);
   return { ...content, prevHash: head.hash, hash };
 }
+
+// A request appends two entries: compiled once (see compiledOnce).
+const advanceHead = compiledOnce((db) =>
+  db
+    .updateTable('audit_head')
+    .set({ seq: sql`seq + 1` })
+    .where('id', '=', 1)
+    .returning(['seq', 'hash']),
+);
+const insertEntry = compiledOnce(
+  (
+    db,
+    seq: number,
+    at: number,
+    actor: string,
+    role: string,
+    address: string,
+    action: string,
+    target: string | null,
+    requestId: string | null,
+    details: string,
+    prevHash: string,
+    hash: string,
+  ) =>
+    db.insertInto('audit_log').values({
+      seq,
+      at,
+      actor,
+      role,
+      address,
+      action,
+      target,
+      request_id: requestId,
+      details,
+      prev_hash: prevHash,
+      hash,
+    }),
+);
+const setHeadHash = compiledOnce((db, hash: string) =>
+  db.updateTable('audit_head').set({ hash }).where('id', '=', 1),
+);
 
 /** Appends in a transaction of its own: for actions that write nothing else (a download). */
 export function recordAudit(

@@ -21,25 +21,48 @@ export async function ensureDelivery(
   },
   now: number,
 ): Promise<void> {
-  await db
-    .insertInto('deliveries')
-    .values({
-      id: delivery.id,
-      request_id: delivery.requestId,
-      medium: delivery.medium,
-      purpose: delivery.purpose,
-      destination: delivery.destination,
-      state: 'pending',
-      attempts: 0,
-      last_error: null,
-      remote_reply: null,
-      receipt: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await insertDelivery(
+    db,
+    delivery.id,
+    delivery.requestId,
+    delivery.medium,
+    delivery.purpose,
+    delivery.destination,
+    now,
+    now,
+  );
 }
+
+// A request has three deliveries or more: compiled once (see compiledOnce).
+const insertDelivery = compiledOnce(
+  (
+    db,
+    id: string,
+    requestId: string,
+    medium: DeliveryMedium,
+    purpose: string,
+    destination: string,
+    createdAt: number,
+    updatedAt: number,
+  ) =>
+    db
+      .insertInto('deliveries')
+      .values({
+        id,
+        request_id: requestId,
+        medium,
+        purpose,
+        destination,
+        state: 'pending',
+        attempts: 0,
+        last_error: null,
+        remote_reply: null,
+        receipt: null,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .onConflict((oc) => oc.column('id').doNothing()),
+);
 
 export async function markDelivered(
   db: Kysely<Database>,

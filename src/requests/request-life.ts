@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../store/compiled-once.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
@@ -142,11 +143,7 @@ export async function moveRequest(
   context: MoveContext,
 ): Promise<number | undefined> {
   const { now } = context;
-  const current = await db
-    .selectFrom('requests')
-    .select('state')
-    .where('id', '=', requestId)
-    .executeTakeFirst();
+  const current = (await selectState(db, requestId)).rows[0];
   const from = current?.state as RequestState | undefined;
   const effects = from === undefined ? undefined : moves[from][move.to];
   if (from === undefined || effects === undefined) return undefined;
@@ -174,6 +171,11 @@ export async function moveRequest(
   if (effects.tracker) await followTracker(db, requestId, revision, now, context.tracker);
   return revision;
 }
+
+// Every move reads the state first: compiled once (see compiledOnce).
+const selectState = compiledOnce((db, id: string) =>
+  db.selectFrom('requests').select('state').where('id', '=', id),
+);
 
 /**
  * Changes a request without moving it and, in the same transaction, asks for its tracker issue

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../../store/compiled-once.js';
 import type { Store } from '../../store/database.js';
 import type { Database } from '../../store/schema.js';
 import type { ReadinessCheck } from '../../ports/remote-failure.js';
@@ -8,6 +9,47 @@ import type {
   TrackerIssueDraft,
   TrackerIssueRef,
 } from '../../ports/tracker.js';
+
+// Each of a request's moves writes its issue: compiled once (see compiledOnce). The update
+// takes the new row's values (`excluded`), so each value is bound once.
+const upsertIssue = compiledOnce(
+  (
+    db,
+    requestId: string,
+    title: string,
+    description: string,
+    state: string,
+    createdAt: number,
+    updatedAt: number,
+    closedAt: number | null,
+  ) =>
+    db
+      .insertInto('tracker_issues')
+      .values({
+        request_id: requestId,
+        title,
+        description,
+        state,
+        created_at: createdAt,
+        updated_at: updatedAt,
+        closed_at: closedAt,
+      })
+      .onConflict((oc) =>
+        oc.column('request_id').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          description: eb.ref('excluded.description'),
+          state: eb.ref('excluded.state'),
+          updated_at: eb.ref('excluded.updated_at'),
+          closed_at: eb.ref('excluded.closed_at'),
+        })),
+      ),
+);
+const selectIssue = compiledOnce((db, requestId: string) =>
+  db
+    .selectFrom('tracker_issues')
+    .select(['number', 'title', 'state'])
+    .where('request_id', '=', requestId),
+);
 
 /**
  * The tracker that ships with Lifeline: issues kept in its own database, one per request (the
@@ -22,32 +64,18 @@ export function createBuiltinTracker(
     async upsert(trx: Kysely<Database>, draft: TrackerIssueDraft): Promise<TrackerIssueRef> {
       const at = now();
       const closedAt = draft.state === 'closed' ? at : null;
-      await trx
-        .insertInto('tracker_issues')
-        .values({
-          request_id: draft.requestId,
-          title: draft.title,
-          description: draft.description,
-          state: draft.state,
-          created_at: at,
-          updated_at: at,
-          closed_at: closedAt,
-        })
-        .onConflict((oc) =>
-          oc.column('request_id').doUpdateSet({
-            title: draft.title,
-            description: draft.description,
-            state: draft.state,
-            updated_at: at,
-            closed_at: closedAt,
-          }),
-        )
-        .execute();
-      const row = await trx
-        .selectFrom('tracker_issues')
-        .select(['number', 'title', 'state'])
-        .where('request_id', '=', draft.requestId)
-        .executeTakeFirstOrThrow();
+      await upsertIssue(
+        trx,
+        draft.requestId,
+        draft.title,
+        draft.description,
+        draft.state,
+        at,
+        at,
+        closedAt,
+      );
+      const row = (await selectIssue(trx, draft.requestId)).rows[0];
+      if (!row) throw new Error(`The tracker issue of request ${draft.requestId} was not written.`);
       return {
         number: Number(row.number),
         title: row.title,

@@ -1,7 +1,8 @@
 import { newRowId } from '../../store/row-id.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
-import type { NewJob } from '../job.js';
+import type { JobKind, NewJob } from '../job.js';
+import { compiledOnce } from '../../store/compiled-once.js';
 import { notifyJobs } from './notify-jobs.js';
 
 export const defaultMaxAttempts = 10;
@@ -38,9 +39,37 @@ export async function enqueueJobs(
   now: number,
 ): Promise<number> {
   if (jobs.length === 0) return 0;
+  const added =
+    jobs.length === 1 ? await insertOne(db, jobs[0]!, now) : await insertMany(db, jobs, now);
+  enqueuedHere += 1;
+  for (const kind of new Set(jobs.map((job) => job.kind)))
+    enqueuedHereOfKind.set(kind, (enqueuedHereOfKind.get(kind) ?? 0) + 1);
+  await notifyJobs(db);
+  return added;
+}
+
+async function insertOne(db: Kysely<Database>, job: NewJob, now: number): Promise<number> {
+  const result = await insertJob(
+    db,
+    newRowId(),
+    job.kind,
+    job.requestId ?? null,
+    job.deliveryId ?? null,
+    job.maxAttempts ?? defaultMaxAttempts,
+    job.runAt ?? now,
+    job.uniqueKey ?? null,
+    now,
+    now,
+  );
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * One statement for many (a request's reminders and lapse are three jobs at once), in lists
+ * short enough for either database's limit on bound values.
+ */
+async function insertMany(db: Kysely<Database>, jobs: NewJob[], now: number): Promise<number> {
   let added = 0;
-  // One statement for many (a request's reminders and lapse are three jobs at once), in lists
-  // short enough for either database's limit on bound values.
   for (let start = 0; start < jobs.length; start += 500) {
     const result = await db
       .insertInto('jobs')
@@ -68,9 +97,40 @@ export async function enqueueJobs(
     // same list, is skipped and not counted.
     added += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
-  enqueuedHere += 1;
-  for (const kind of new Set(jobs.map((job) => job.kind)))
-    enqueuedHereOfKind.set(kind, (enqueuedHereOfKind.get(kind) ?? 0) + 1);
-  await notifyJobs(db);
   return added;
 }
+
+// Most enqueues are of one job (a step's next): compiled once (see compiledOnce).
+const insertJob = compiledOnce(
+  (
+    db,
+    id: string,
+    kind: JobKind,
+    requestId: string | null,
+    deliveryId: string | null,
+    maxAttempts: number,
+    runAt: number,
+    uniqueKey: string | null,
+    createdAt: number,
+    updatedAt: number,
+  ) =>
+    db
+      .insertInto('jobs')
+      .values({
+        id,
+        kind,
+        request_id: requestId,
+        delivery_id: deliveryId,
+        state: 'pending',
+        attempts: 0,
+        max_attempts: maxAttempts,
+        run_at: runAt,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        unique_key: uniqueKey,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .onConflict((oc) => oc.column('unique_key').doNothing()),
+);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../../store/compiled-once.js';
 import type { JobSettlement, RequestJob, RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
 import { RunLater } from '../../jobs/job-handler.js';
@@ -226,17 +227,7 @@ async function recordIssue(
   now: number,
 ): Promise<void> {
   const { known, revision } = issue;
-  await trx
-    .updateTable('requests')
-    .set({
-      tracker_issue_number: ref.number,
-      tracker_issue_url: ref.url ?? null,
-      tracker_issue_title: ref.title,
-      tracker_issue_state: ref.state,
-      tracker_synced_revision: revision,
-    })
-    .where('id', '=', requestId)
-    .execute();
+  await updateIssueRef(trx, ref.number, ref.url ?? null, ref.title, ref.state, revision, requestId);
   await markDelivered(trx, trackerDeliveryId(requestId), ref.url ?? `#${ref.number}`, now);
   if (!known || known.state !== ref.state || known.title !== ref.title) {
     await recordEvent(
@@ -251,6 +242,29 @@ async function recordIssue(
     );
   }
 }
+
+// Each of a request's syncs records its issue: compiled once (see compiledOnce).
+const updateIssueRef = compiledOnce(
+  (
+    db,
+    number: number,
+    url: string | null,
+    title: string,
+    issueState: string,
+    revision: number,
+    requestId: string,
+  ) =>
+    db
+      .updateTable('requests')
+      .set({
+        tracker_issue_number: number,
+        tracker_issue_url: url,
+        tracker_issue_title: title,
+        tracker_issue_state: issueState,
+        tracker_synced_revision: revision,
+      })
+      .where('id', '=', requestId),
+);
 
 /**
  * With a tracker that keeps its issues in the store (the built-in one), brings the request's
