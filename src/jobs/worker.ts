@@ -24,7 +24,7 @@ import {
 import type { ClaimedWithin, LocalClaimer, WakeSignal } from './wake-signal.js';
 
 export interface WorkerSettings {
-  /** Jobs run at once by this worker (default 8): most steps wait on the network. */
+  /** Jobs run at once by this worker (default 12): most steps wait on the network. */
   concurrency: number;
   /** How long a claimed job belongs to this worker without renewal (default 30 000 ms). */
   leaseMs: number;
