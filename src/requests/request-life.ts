@@ -147,18 +147,16 @@ export async function moveRequest(
   const from = current?.state as RequestState | undefined;
   const effects = from === undefined ? undefined : moves[from][move.to];
   if (from === undefined || effects === undefined) return undefined;
-  const row = await db
-    .updateTable('requests')
-    .set((eb) => ({
-      ...move.patch,
-      state: move.to,
-      revision: eb('revision', '+', 1),
-      updated_at: now,
-    }))
-    .where('id', '=', requestId)
-    .where('state', '=', from)
-    .returning('revision')
-    .executeTakeFirst();
+  // Columns left undefined are not written, as kysely's own `set` leaves them out.
+  const patch = Object.entries(move.patch ?? {}).filter(([, value]) => value !== undefined);
+  const columns = patch.map(([column]) => column);
+  let update = moveUpdates.get(columns.join(','));
+  if (!update) {
+    update = moveUpdate(columns);
+    moveUpdates.set(columns.join(','), update);
+  }
+  const values = [...patch.map(([, value]) => value), move.to, now, requestId, from];
+  const row = (await update(db, ...values)).rows[0];
   if (!row) return undefined;
   const revision = Number(row.revision);
   const outcome = effects.announce === 'ending' ? move.ending : effects.announce;
@@ -170,6 +168,28 @@ export async function moveRequest(
   // Last, so an issue written now sees the move's whole effect.
   if (effects.tracker) await followTracker(db, requestId, revision, now, context.tracker);
   return revision;
+}
+
+// Each move writes the state with the columns its patch names: compiled once per set of
+// columns (see compiledOnce).
+const moveUpdates = new Map<string, ReturnType<typeof moveUpdate>>();
+
+function moveUpdate(columns: string[]) {
+  return compiledOnce((db, ...values: unknown[]) => {
+    const [to, now, requestId, from] = values.slice(columns.length);
+    const patch = Object.fromEntries(columns.map((column, i) => [column, values[i]]));
+    return db
+      .updateTable('requests')
+      .set((eb) => ({
+        ...(patch as Omit<RequestUpdate, 'state'>),
+        state: to as RequestState,
+        revision: eb('revision', '+', 1),
+        updated_at: now as number,
+      }))
+      .where('id', '=', requestId as string)
+      .where('state', '=', from as RequestState)
+      .returning('revision');
+  });
 }
 
 // Every move reads the state first: compiled once (see compiledOnce).

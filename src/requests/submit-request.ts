@@ -1,4 +1,5 @@
 import { Refusal } from '../refusal.js';
+import { insertRow } from '../store/compiled-once.js';
 import { newRowId } from '../store/row-id.js';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
@@ -210,52 +211,46 @@ export async function record(
   const body: SubmitAnswer = { id, state, decision: decisionView(decision) };
   const requestedBy = requester.name;
 
-  await trx
-    .insertInto('requests')
-    .values({
-      id,
-      created_at: now,
-      updated_at: now,
-      state,
-      revision: 1,
-      ticket_id: submission.ticket.id,
-      ticket_url: submission.ticket.url,
-      requested_by: requestedBy,
-      origin: requester.origin,
-      customer_email: submission.customerEmail,
-      user_count: fitsIntegerColumn(submission.userCount) ? submission.userCount : 0,
-      evidence_kind: 'licenseFile' in gathered.evidence ? 'license_file' : 'screenshots',
-      note: submission.note ?? null,
-      idempotency_key: key,
-      body_fingerprint: bodyFingerprint,
-      first_response: JSON.stringify({ status, body }),
-      customer_domain: emailDomainOf(keys.email) ?? null,
-      customer_mailbox: keys.mailbox ?? null,
-      customer_company: keys.company ?? null,
-      subscription_id: keys.subscriptionId ?? null,
-      created_on: today,
-      failed_step: null,
-      failure_message: null,
-      failure_next_action: null,
-      tracker_issue_number: null,
-      tracker_issue_url: null,
-      tracker_issue_title: null,
-      tracker_issue_state: null,
-      tracker_synced_revision: null,
-    })
-    .execute();
-  await trx
-    .insertInto('decisions')
-    .values({
-      id: newRowId(),
-      request_id: id,
-      eligible: decision.eligible ? 1 : 0,
-      policy_version: decision.policyVersion,
-      decided_on: decision.decidedOn,
-      document: JSON.stringify(decision),
-      created_at: now,
-    })
-    .execute();
+  await insertRow(trx, 'requests', {
+    id,
+    created_at: now,
+    updated_at: now,
+    state,
+    revision: 1,
+    ticket_id: submission.ticket.id,
+    ticket_url: submission.ticket.url,
+    requested_by: requestedBy,
+    origin: requester.origin,
+    customer_email: submission.customerEmail,
+    user_count: fitsIntegerColumn(submission.userCount) ? submission.userCount : 0,
+    evidence_kind: 'licenseFile' in gathered.evidence ? 'license_file' : 'screenshots',
+    note: submission.note ?? null,
+    idempotency_key: key,
+    body_fingerprint: bodyFingerprint,
+    first_response: JSON.stringify({ status, body }),
+    customer_domain: emailDomainOf(keys.email) ?? null,
+    customer_mailbox: keys.mailbox ?? null,
+    customer_company: keys.company ?? null,
+    subscription_id: keys.subscriptionId ?? null,
+    created_on: today,
+    failed_step: null,
+    failure_message: null,
+    failure_next_action: null,
+    tracker_issue_number: null,
+    tracker_issue_url: null,
+    tracker_issue_title: null,
+    tracker_issue_state: null,
+    tracker_synced_revision: null,
+  });
+  await insertRow(trx, 'decisions', {
+    id: newRowId(),
+    request_id: id,
+    eligible: decision.eligible ? 1 : 0,
+    policy_version: decision.policyVersion,
+    decided_on: decision.decidedOn,
+    document: JSON.stringify(decision),
+    created_at: now,
+  });
   // A held request's first event is its wait (holdForApproval), with the guardrails' reasons.
   if (state !== 'awaiting_approval')
     await recordEvent(

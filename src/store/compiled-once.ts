@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Insertable, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -48,3 +48,34 @@ export function compiledOnce<Values extends unknown[], Row>(
 function placeholder(index: number): string {
   return `\u0000compiled-once value ${index}\u0000`;
 }
+
+/**
+ * Inserts one row into `table`, the INSERT compiled once for each set of columns a caller
+ * writes (see compiledOnce): for the wide rows written once per request (the request, its
+ * decision), whose builder cost the most. Columns left undefined are not written, as with
+ * kysely's own `values`.
+ */
+export async function insertRow<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  row: Insertable<Database[T]>,
+): Promise<QueryResult<unknown>> {
+  const entries = Object.entries(row).filter(([, value]) => value !== undefined);
+  const shape = `${table}(${entries.map(([column]) => column).join(',')})`;
+  let insert = inserts.get(shape);
+  if (!insert) {
+    const columns = entries.map(([column]) => column);
+    insert = compiledOnce((db, ...values: unknown[]) =>
+      db
+        .insertInto(table)
+        .values(Object.fromEntries(columns.map((column, i) => [column, values[i]])) as never),
+    );
+    inserts.set(shape, insert);
+  }
+  return insert(db, ...entries.map(([, value]) => value));
+}
+
+const inserts = new Map<
+  string,
+  (db: Kysely<Database>, ...values: unknown[]) => Promise<QueryResult<unknown>>
+>();

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compiledOnce } from '../../src/store/compiled-once.js';
+import { compiledOnce, insertRow } from '../../src/store/compiled-once.js';
 import type { Store } from '../../src/store/database.js';
 import { testDatabases } from '../support/databases.js';
 import { addRequest, openJobDatabase, type JobDatabase } from '../jobs/job-store.js';
@@ -50,6 +50,34 @@ for (const database of testDatabases) {
         .execute();
       assert.deepEqual(row, { state: 'issuing', revision: 3 });
       assert.deepEqual((await stateOf(store.db, first)).rows, [{ id: first, state: 'queued' }]);
+    });
+
+    it('inserts rows of any set of columns, each set compiled once, undefined ones left out', async () => {
+      const requestId = await addRequest(store);
+      const event = (message: string, actor?: string) => ({
+        request_id: requestId,
+        at: 1,
+        kind: 'request.accepted',
+        message,
+        actor,
+        data: null,
+      });
+      await insertRow(store.db, 'timeline_events', event('first', 'ada'));
+      await insertRow(store.db, 'timeline_events', event('second'));
+      await store.db
+        .transaction()
+        .execute((trx) => insertRow(trx, 'timeline_events', event('third', 'grace')));
+      const rows = await store.db
+        .selectFrom('timeline_events')
+        .select(['message', 'actor'])
+        .where('request_id', '=', requestId)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(rows, [
+        { message: 'first', actor: 'ada' },
+        { message: 'second', actor: null },
+        { message: 'third', actor: 'grace' },
+      ]);
     });
 
     it('refuses a query that does not use each value exactly once', async () => {
