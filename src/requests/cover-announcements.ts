@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { NewJob } from '../jobs/job.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { CalendarDate } from '../license/calendar-date.js';
@@ -81,6 +82,15 @@ export async function announceCover(
   return true;
 }
 
+// Each request's cover starts once it succeeds: compiled once (see compiledOnce).
+const setCover = compiledOnce(
+  (db, coverState: 'pending' | 'extended', endsOn: CalendarDate, requestId: string) =>
+    db
+      .updateTable('requests')
+      .set({ cover_state: coverState, cover_ends_on: endsOn })
+      .where('id', '=', requestId),
+);
+
 /**
  * Starts (or, after an extension, restarts) a cover: the request waits for its renewal until
  * `endsOn`, and its reminders and lapse are queued for their days. Jobs of an earlier license
@@ -93,11 +103,7 @@ export async function scheduleCover(
   settings: CoverSettings,
   now: number,
 ): Promise<void> {
-  await db
-    .updateTable('requests')
-    .set({ cover_state: cover.state, cover_ends_on: cover.endsOn })
-    .where('id', '=', requestId)
-    .execute();
+  await setCover(db, cover.state, cover.endsOn, requestId);
   const jobs = coverSchedule(cover.endsOn, cover.lineage, settings, now).map((item) =>
     coverReminder.job({ requestId, eventKey: coverEventKey(item.event), runAt: item.runAt }),
   );

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { CustomerKeys, Decision, RecentIssues, RefusedRequest } from '../policy/index.js';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 import { personOf } from './approval-records.js';
 
@@ -58,31 +59,12 @@ export async function findRefusedBefore(
   db: Kysely<Database>,
   keys: CustomerKeys,
 ): Promise<RefusedRequest[]> {
-  const lookups: Array<
-    ['customer_email' | 'customer_domain' | 'customer_company' | 'subscription_id', string]
-  > = [['customer_email', keys.email]];
+  const lookups: Array<[RefusalKeyColumn, string]> = [['customer_email', keys.email]];
   if (keys.emailDomain) lookups.push(['customer_domain', keys.emailDomain]);
   if (keys.company) lookups.push(['customer_company', keys.company]);
   if (keys.subscriptionId) lookups.push(['subscription_id', keys.subscriptionId]);
   const found = await Promise.all(
-    lookups.map(([column, value]) =>
-      db
-        .selectFrom('requests')
-        .innerJoin('decisions', 'decisions.request_id', 'requests.id')
-        .select([
-          'requests.id',
-          'requests.customer_email',
-          'requests.customer_domain',
-          'requests.customer_company',
-          'requests.subscription_id',
-          'decisions.document',
-        ])
-        .where(`requests.${column}`, '=', value)
-        .where('requests.state', '=', 'rejected')
-        .orderBy('requests.created_at', 'desc')
-        .limit(20)
-        .execute(),
-    ),
+    lookups.map(async ([column, value]) => (await refusedBy[column](db, value)).rows),
   );
   const unique = new Map(found.flat().map((row) => [row.id, row]));
   return [...unique.values()].map((row) => ({
@@ -96,6 +78,37 @@ export async function findRefusedBefore(
     },
   }));
 }
+
+type RefusalKeyColumn =
+  'customer_email' | 'customer_domain' | 'customer_company' | 'subscription_id';
+
+// Every submission looks for refusals by two keys or more: each column's query compiled once
+// (see compiledOnce).
+function refusedQuery(column: RefusalKeyColumn) {
+  return compiledOnce((db, value: string) =>
+    db
+      .selectFrom('requests')
+      .innerJoin('decisions', 'decisions.request_id', 'requests.id')
+      .select([
+        'requests.id',
+        'requests.customer_email',
+        'requests.customer_domain',
+        'requests.customer_company',
+        'requests.subscription_id',
+        'decisions.document',
+      ])
+      .where(`requests.${column}`, '=', value)
+      .where('requests.state', '=', 'rejected')
+      .orderBy('requests.created_at', 'desc')
+      .limit(20),
+  );
+}
+const refusedBy: Record<RefusalKeyColumn, ReturnType<typeof refusedQuery>> = {
+  customer_email: refusedQuery('customer_email'),
+  customer_domain: refusedQuery('customer_domain'),
+  customer_company: refusedQuery('customer_company'),
+  subscription_id: refusedQuery('subscription_id'),
+};
 
 function wasProspect(document: string): boolean {
   try {

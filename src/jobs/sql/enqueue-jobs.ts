@@ -40,7 +40,9 @@ export async function enqueueJobs(
 ): Promise<number> {
   if (jobs.length === 0) return 0;
   const added =
-    jobs.length === 1 ? await insertOne(db, jobs[0]!, now) : await insertMany(db, jobs, now);
+    jobs.length <= longestCompiledList
+      ? await insertFew(db, jobs, now)
+      : await insertMany(db, jobs, now);
   enqueuedHere += 1;
   for (const kind of new Set(jobs.map((job) => job.kind)))
     enqueuedHereOfKind.set(kind, (enqueuedHereOfKind.get(kind) ?? 0) + 1);
@@ -48,9 +50,14 @@ export async function enqueueJobs(
   return added;
 }
 
-async function insertOne(db: Kysely<Database>, job: NewJob, now: number): Promise<number> {
-  const result = await insertJob(
-    db,
+/** A short list (most enqueues are one job, a cover three): its INSERT compiled once per length. */
+async function insertFew(db: Kysely<Database>, jobs: NewJob[], now: number): Promise<number> {
+  let insert = fewInserts.get(jobs.length);
+  if (!insert) {
+    insert = insertOfLength(jobs.length);
+    fewInserts.set(jobs.length, insert);
+  }
+  const values = jobs.flatMap((job) => [
     newRowId(),
     job.kind,
     job.requestId ?? null,
@@ -60,7 +67,8 @@ async function insertOne(db: Kysely<Database>, job: NewJob, now: number): Promis
     job.uniqueKey ?? null,
     now,
     now,
-  );
+  ]);
+  const result = await insert(db, ...values);
   return Number(result.numAffectedRows ?? 0n);
 }
 
@@ -100,37 +108,45 @@ async function insertMany(db: Kysely<Database>, jobs: NewJob[], now: number): Pr
   return added;
 }
 
-// Most enqueues are of one job (a step's next): compiled once (see compiledOnce).
-const insertJob = compiledOnce(
-  (
-    db,
-    id: string,
-    kind: JobKind,
-    requestId: string | null,
-    deliveryId: string | null,
-    maxAttempts: number,
-    runAt: number,
-    uniqueKey: string | null,
-    createdAt: number,
-    updatedAt: number,
-  ) =>
+// See insertFew: each length's INSERT compiled once (see compiledOnce), nine values a job.
+const fewInserts = new Map<number, ReturnType<typeof insertOfLength>>();
+const longestCompiledList = 8;
+
+function insertOfLength(length: number) {
+  return compiledOnce((db, ...values: unknown[]) =>
     db
       .insertInto('jobs')
-      .values({
-        id,
-        kind,
-        request_id: requestId,
-        delivery_id: deliveryId,
-        state: 'pending',
-        attempts: 0,
-        max_attempts: maxAttempts,
-        run_at: runAt,
-        locked_by: null,
-        locked_until: null,
-        last_error: null,
-        unique_key: uniqueKey,
-        created_at: createdAt,
-        updated_at: updatedAt,
-      })
+      .values(
+        Array.from({ length }, (_, i) => {
+          const [
+            id,
+            kind,
+            requestId,
+            deliveryId,
+            maxAttempts,
+            runAt,
+            uniqueKey,
+            createdAt,
+            updatedAt,
+          ] = values.slice(i * 9, i * 9 + 9);
+          return {
+            id: id as string,
+            kind: kind as JobKind,
+            request_id: requestId as string | null,
+            delivery_id: deliveryId as string | null,
+            state: 'pending',
+            attempts: 0,
+            max_attempts: maxAttempts as number,
+            run_at: runAt as number,
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            unique_key: uniqueKey as string | null,
+            created_at: createdAt as number,
+            updated_at: updatedAt as number,
+          };
+        }),
+      )
       .onConflict((oc) => oc.column('unique_key').doNothing()),
-);
+  );
+}

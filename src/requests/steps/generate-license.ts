@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database, LicenseRow } from '../../store/schema.js';
 import { newRowId } from '../../store/row-id.js';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
@@ -99,12 +101,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
             })
             .onConflict((oc) => oc.columns(['request_id', 'lineage_index']).doNothing())
             .execute();
-          const kept = await trx
-            .selectFrom('licenses')
-            .select('fingerprint')
-            .where('request_id', '=', request.id)
-            .where('lineage_index', '=', 0)
-            .executeTakeFirstOrThrow();
+          const kept = await storedLicense(trx, request.id);
           await recordSignature(
             trx,
             {
@@ -139,12 +136,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
           { now },
         );
         if (moved !== undefined) {
-          const stored = await trx
-            .selectFrom('licenses')
-            .select(['expires_at', 'fingerprint', 'key_fingerprint'])
-            .where('request_id', '=', request.id)
-            .where('lineage_index', '=', 0)
-            .executeTakeFirstOrThrow();
+          const stored = await storedLicense(trx, request.id);
           await recordEvent(
             trx,
             {
@@ -173,4 +165,11 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
       );
     },
   };
+}
+
+/** The request's first license, as stored (this attempt's, or an earlier one's it lost to). */
+async function storedLicense(trx: Kysely<Database>, requestId: string): Promise<LicenseRow> {
+  const license = await loadLicense(trx, requestId, 0);
+  if (!license) throw new Error(`The license of request ${requestId} was not stored.`);
+  return license;
 }
