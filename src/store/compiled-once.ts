@@ -41,7 +41,8 @@ export function compiledOnce<Values extends unknown[], Row>(
     const parameters = compiled.slots.map((slot) =>
       typeof slot === 'number' ? values[slot] : slot.value,
     );
-    return await db.executeQuery<Row>({ ...compiled.query, parameters });
+    // A query id of its own, as each built query has: plugins keep their state by it.
+    return await db.executeQuery<Row>({ ...compiled.query, parameters, queryId: { queryId: '' } });
   };
 }
 
