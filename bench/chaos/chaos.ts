@@ -87,6 +87,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const noticeArrivals = stampArrivals(() => slack.messages.length);
   const outside: Outside = { smtp, arrivals, gitlab, slack, noticeArrivals, zendesk };
   const kills: number[] = [];
+  const mailFaults: number[] = [];
   let cluster: Cluster | undefined;
   try {
     cluster = await startCluster({
@@ -160,6 +161,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         case 'hang':
         case 'refuse':
           // Two faults of one remote never overlap in a way that matters: the later one wins.
+          if (fault.remote === 'smtp') mailFaults.push(Date.now());
           await proxies[fault.remote].setMode(fault.kind);
           await sleep(fault.forMs);
           await proxies[fault.remote].setMode('pass');
@@ -189,14 +191,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const approvedAfterRecovery = await approveUnchecked(running, submissions, log);
 
     const deadline = Date.now() + (options.recoveryMs ?? 150_000);
-    let observed = await observe(running, submissions, outside, kills, t0);
+    let observed = await observe(running, submissions, outside, kills, t0, mailFaults);
     while (Date.now() < deadline && judge(observed).figures.unfinished > 0) {
       await sleep(1_000);
-      observed = await observe(running, submissions, outside, kills, t0);
+      observed = await observe(running, submissions, outside, kills, t0, mailFaults);
     }
     // Late copies of an email arrive after everything is recorded: give them a moment.
     await sleep(2_000);
-    observed = await observe(running, submissions, outside, kills, t0);
+    observed = await observe(running, submissions, outside, kills, t0, mailFaults);
     const { figures, problems } = judge(observed);
     log(
       `chaos: ${kills.length} workers killed; connections held by hangs: ` +
@@ -473,6 +475,7 @@ async function observe(
   { smtp, arrivals, gitlab, slack, noticeArrivals, zendesk }: Outside,
   kills: number[],
   origin: number,
+  mailFaults: number[],
 ): Promise<Observed> {
   const db = cluster.store.db;
   const observedAt = Date.now();
@@ -522,6 +525,7 @@ async function observe(
     notices: noticesOf(slack, noticeArrivals),
     notes: notesOf(zendesk),
     kills,
+    mailFaults,
     origin,
     observedAt,
   };

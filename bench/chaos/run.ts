@@ -2,7 +2,7 @@
  * `npm run chaos -- --seed N [--requests N] [--duration SECONDS | --short] [--database URL | --sqlite]`
  *
  * Runs the chaos run (chaos.ts) and prints its figures as one JSON line, last:
- * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","duplicateNotices",
+ * {"requests","lost","duplicateLicenses","duplicateEmails","emailsAfterCrash","emailsAfterLostAnswer","duplicateNotices",
  * "noticesAfterCrash","duplicateNotes","notesAfterCrash","unfinished","seconds"},
  * then "approvedAfterRecovery" (requests held while Zendesk was unreachable, approved afterwards).
  * Exits 1 when anything was lost, duplicated or left unfinished. `--database` (or
@@ -59,6 +59,7 @@ process.stdout.write(
     duplicateLicenses: figures.duplicateLicenses,
     duplicateEmails: figures.duplicateEmails,
     emailsAfterCrash: figures.emailsAfterCrash,
+    emailsAfterLostAnswer: figures.emailsAfterLostAnswer,
     duplicateNotices: figures.duplicateNotices,
     noticesAfterCrash: figures.noticesAfterCrash,
     duplicateNotes: figures.duplicateNotes,

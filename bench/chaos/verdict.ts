@@ -11,6 +11,10 @@
  * - emailsAfterCrash: a second copy with the same Message-ID whose first copy arrived before a
  *   worker was killed (the crash fell between "sent" and "recorded": at-least-once delivery, and
  *   the shared Message-ID lets the customer's mail system show it once);
+ * - emailsAfterLostAnswer: such a copy whose first copy arrived as the mail server's connections
+ *   were held or cut (a hang or refusal began): the server had the message, its answer never
+ *   reached the sender, and no SMTP client can tell that from a message never received, so it
+ *   sends again (the same at-least-once delivery);
  * - duplicateNotices / duplicateNotes: a second Slack notice or Zendesk note for the same request
  *   and outcome that no crash explains; noticesAfterCrash / notesAfterCrash: one that a worker
  *   killed between the first copy and the copy does explain (same rule as emails);
@@ -45,6 +49,8 @@ export interface Observed {
   notes: Announcement[];
   /** When workers were killed (epoch ms). */
   kills: number[];
+  /** When the mail server's connections began to be held or cut (a hang or refusal; epoch ms). */
+  mailFaults?: number[];
   /** When the run started (epoch ms): problems give times from here. */
   origin?: number;
   /** When the database was read (epoch ms): a step due long after it is scheduled work. */
@@ -67,6 +73,7 @@ export interface ChaosFigures {
   duplicateLicenses: number;
   duplicateEmails: number;
   emailsAfterCrash: number;
+  emailsAfterLostAnswer: number;
   duplicateNotices: number;
   noticesAfterCrash: number;
   duplicateNotes: number;
@@ -86,6 +93,11 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
   /** A worker killed after the first copy went out (or just before it arrived) and before the copy. */
   const crashBetween = (first: { receivedAt: number }, copy: { receivedAt: number }) =>
     observed.kills.some((at) => at >= first.receivedAt - arrivalSlackMs && at <= copy.receivedAt);
+  /** The mail server's connections held or cut after the first copy arrived (or just before) and before the copy. */
+  const answerLostBetween = (first: { receivedAt: number }, copy: { receivedAt: number }) =>
+    (observed.mailFaults ?? []).some(
+      (at) => at >= first.receivedAt - arrivalSlackMs && at <= copy.receivedAt,
+    );
   const finalStates = new Set(['succeeded', 'failed', 'rejected']);
   const requests = new Map(observed.requests.map((r) => [r.id, r]));
   const group = <T>(items: T[], key: (item: T) => string) => {
@@ -117,6 +129,7 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
   let duplicateLicenses = 0;
   let duplicateEmails = 0;
   let emailsAfterCrash = 0;
+  let emailsAfterLostAnswer = 0;
   for (const id of accepted) {
     const request = requests.get(id);
     if (!request) {
@@ -170,13 +183,15 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
     for (const copy of copies) {
       if (first && copy.messageId === first.messageId && crashBetween(first, copy))
         emailsAfterCrash += 1;
+      else if (first && copy.messageId === first.messageId && answerLostBetween(first, copy))
+        emailsAfterLostAnswer += 1;
       else {
         duplicateEmails += 1;
         problems.push(
           `duplicate email: request ${id} arrived at +${(first?.receivedAt ?? 0) - (observed.origin ?? 0)} ms ` +
             `and again ${copy.receivedAt - (first?.receivedAt ?? 0)} ms later ` +
             (copy.messageId === first?.messageId
-              ? 'with no crash in between'
+              ? 'with no crash and no mail server fault in between'
               : 'under another Message-ID'),
         );
       }
@@ -239,6 +254,7 @@ export function judge(observed: Observed): { figures: ChaosFigures; problems: st
       duplicateLicenses,
       duplicateEmails,
       emailsAfterCrash,
+      emailsAfterLostAnswer,
       duplicateNotices: notices.duplicates,
       noticesAfterCrash: notices.afterCrash,
       duplicateNotes: notes.duplicates,

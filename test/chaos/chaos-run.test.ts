@@ -53,6 +53,7 @@ for (const [name, args] of databases) {
         'duplicateLicenses',
         'duplicateEmails',
         'emailsAfterCrash',
+        'emailsAfterLostAnswer',
         'duplicateNotices',
         'noticesAfterCrash',
         'duplicateNotes',
@@ -64,6 +65,7 @@ for (const [name, args] of databases) {
       const {
         seconds,
         emailsAfterCrash,
+        emailsAfterLostAnswer,
         noticesAfterCrash,
         notesAfterCrash,
         approvedAfterRecovery,
@@ -82,7 +84,12 @@ for (const [name, args] of databases) {
         },
         stderr.slice(-6_000),
       );
-      for (const count of [emailsAfterCrash, noticesAfterCrash, notesAfterCrash])
+      for (const count of [
+        emailsAfterCrash,
+        emailsAfterLostAnswer,
+        noticesAfterCrash,
+        notesAfterCrash,
+      ])
         assert.ok(count! >= 0);
       assert.ok(approvedAfterRecovery! >= 0 && seconds! > 0);
       assert.equal(code, 0, stderr.slice(-3_000));

@@ -57,6 +57,7 @@ const zeros = {
   duplicateLicenses: 0,
   duplicateEmails: 0,
   emailsAfterCrash: 0,
+  emailsAfterLostAnswer: 0,
   duplicateNotices: 0,
   noticesAfterCrash: 0,
   duplicateNotes: 0,
@@ -88,6 +89,24 @@ describe('the chaos run’s verdict', () => {
     run.kills.splice(0);
     assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
     run.kills.push(3_000);
+    run.emails[2] = { ...first, receivedAt: 5_000, messageId: '<other@vendor.example>' };
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+  });
+
+  it('counts a second copy after the mail server’s answer was lost in a hang apart from a duplicate', () => {
+    const run = cleanRun();
+    const first = run.emails[0]!;
+    run.emails.push({ ...first, receivedAt: first.receivedAt + 2_300 });
+    // The hang began a moment before the run's poll saw the first copy: the server had it.
+    run.mailFaults = [first.receivedAt - 60];
+    assert.deepEqual(judge(run).figures, { ...zeros, emailsAfterLostAnswer: 1 });
+    // A fault long before the first copy, or after the second, explains nothing.
+    run.mailFaults = [first.receivedAt - 3_000];
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+    run.mailFaults = [first.receivedAt + 2_400];
+    assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
+    // Nor one for a copy under another Message-ID.
+    run.mailFaults = [first.receivedAt - 60];
     run.emails[2] = { ...first, receivedAt: 5_000, messageId: '<other@vendor.example>' };
     assert.deepEqual(judge(run).figures, { ...zeros, duplicateEmails: 1 });
   });
