@@ -296,6 +296,13 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
       .getByRole('button', { name: 'Use license.gitlab-license as the evidence' })
       .click();
     await onTicket.getByText('Using license.gitlab-license as the evidence.').waitFor();
+    // The form takes the file on its own next render, which may follow the message's.
+    await page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLTextAreaElement>('#zd-licenseFile')?.value ?? '').length > 0,
+      undefined,
+      { timeout: 5_000 },
+    );
     assert.equal(
       (await page.getByLabel('License file', { exact: true }).inputValue()).trim(),
       licenseFile.trim(),
