@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
 import type { CustomerKeys, EarlierEmergency } from '../policy/index.js';
-import { compiledOnce } from '../store/compiled-once.js';
+import { compiledPerShape } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 
 type KeyColumn = 'customer_mailbox' | 'customer_domain' | 'customer_company' | 'subscription_id';
@@ -90,43 +90,41 @@ function recentMatches(
   since: CalendarDate,
   options: { includeRejected: boolean },
 ) {
-  const shape = `${column}:${options.includeRejected}`;
-  let query = matchQueries.get(shape);
-  if (!query) {
-    query = matchQuery(column, options.includeRejected);
-    matchQueries.set(shape, query);
-  }
+  const query = matchQuery({ column, includeRejected: options.includeRejected });
   return query(db, value, since).then((result) => result.rows);
 }
 
 // Every submission looks its customer up by two keys or more: each of the eight shapes (the
 // column, rejected ones or not) is compiled once (see compiledOnce).
-const matchQueries = new Map<string, ReturnType<typeof matchQuery>>();
-
-function matchQuery(column: KeyColumn, includeRejected: boolean) {
-  return compiledOnce((db, value: string, since: CalendarDate) => {
-    let query = db
-      .selectFrom('requests')
-      // The first license only: an extension must not count the request twice.
-      .leftJoin('licenses', (join) =>
-        join.onRef('licenses.request_id', '=', 'requests.id').on('licenses.lineage_index', '=', 0),
-      )
-      .select([
-        'requests.id',
-        'requests.created_at',
-        'requests.created_on',
-        'requests.customer_email',
-        'requests.customer_domain',
-        'requests.customer_mailbox',
-        'requests.customer_company',
-        'requests.subscription_id',
-        'requests.ticket_url',
-        'requests.state',
-        'licenses.id as license_id',
-      ])
-      .where(`requests.${column}`, '=', value)
-      .where('requests.created_on', '>=', since);
-    if (!includeRejected) query = query.where('requests.state', '!=', 'rejected');
-    return query.orderBy('requests.created_at', 'desc').limit(50);
-  });
-}
+const matchQuery = compiledPerShape(
+  ({ column, includeRejected }: { column: KeyColumn; includeRejected: boolean }) =>
+    `${column}:${includeRejected}`,
+  ({ column, includeRejected }) =>
+    (db, value: string, since: CalendarDate) => {
+      let query = db
+        .selectFrom('requests')
+        // The first license only: an extension must not count the request twice.
+        .leftJoin('licenses', (join) =>
+          join
+            .onRef('licenses.request_id', '=', 'requests.id')
+            .on('licenses.lineage_index', '=', 0),
+        )
+        .select([
+          'requests.id',
+          'requests.created_at',
+          'requests.created_on',
+          'requests.customer_email',
+          'requests.customer_domain',
+          'requests.customer_mailbox',
+          'requests.customer_company',
+          'requests.subscription_id',
+          'requests.ticket_url',
+          'requests.state',
+          'licenses.id as license_id',
+        ])
+        .where(`requests.${column}`, '=', value)
+        .where('requests.created_on', '>=', since);
+      if (!includeRejected) query = query.where('requests.state', '!=', 'rejected');
+      return query.orderBy('requests.created_at', 'desc').limit(50);
+    },
+);

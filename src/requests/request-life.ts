@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { compiledOnce } from '../store/compiled-once.js';
+import { compiledOnce, compiledPerShape } from '../store/compiled-once.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
 import { announceOutcome } from './deliveries.js';
@@ -149,13 +149,8 @@ export async function moveRequest(
   if (from === undefined || effects === undefined) return undefined;
   // Columns left undefined are not written, as kysely's own `set` leaves them out.
   const patch = Object.entries(move.patch ?? {}).filter(([, value]) => value !== undefined);
-  const columns = patch.map(([column]) => column);
-  let update = moveUpdates.get(columns.join(','));
-  if (!update) {
-    update = moveUpdate(columns);
-    moveUpdates.set(columns.join(','), update);
-  }
   const values = [...patch.map(([, value]) => value), move.to, now, requestId, from];
+  const update = moveUpdate(patch.map(([column]) => column));
   const row = (await update(db, ...values)).rows[0];
   if (!row) return undefined;
   const revision = Number(row.revision);
@@ -172,25 +167,25 @@ export async function moveRequest(
 
 // Each move writes the state with the columns its patch names: compiled once per set of
 // columns (see compiledOnce).
-const moveUpdates = new Map<string, ReturnType<typeof moveUpdate>>();
-
-function moveUpdate(columns: string[]) {
-  return compiledOnce((db, ...values: unknown[]) => {
-    const [to, now, requestId, from] = values.slice(columns.length);
-    const patch = Object.fromEntries(columns.map((column, i) => [column, values[i]]));
-    return db
-      .updateTable('requests')
-      .set((eb) => ({
-        ...(patch as Omit<RequestUpdate, 'state'>),
-        state: to as RequestState,
-        revision: eb('revision', '+', 1),
-        updated_at: now as number,
-      }))
-      .where('id', '=', requestId as string)
-      .where('state', '=', from as RequestState)
-      .returning('revision');
-  });
-}
+const moveUpdate = compiledPerShape(
+  (columns: string[]) => columns.join(','),
+  (columns) =>
+    (db, ...values: unknown[]) => {
+      const [to, now, requestId, from] = values.slice(columns.length);
+      const patch = Object.fromEntries(columns.map((column, i) => [column, values[i]]));
+      return db
+        .updateTable('requests')
+        .set((eb) => ({
+          ...(patch as Omit<RequestUpdate, 'state'>),
+          state: to as RequestState,
+          revision: eb('revision', '+', 1),
+          updated_at: now as number,
+        }))
+        .where('id', '=', requestId as string)
+        .where('state', '=', from as RequestState)
+        .returning('revision');
+    },
+);
 
 // Every move reads the state first: compiled once (see compiledOnce).
 const selectState = compiledOnce((db, id: string) =>

@@ -51,6 +51,29 @@ function placeholder(index: number): string {
 }
 
 /**
+ * compiledOnce for a query that takes a few shapes (the columns a patch names, a list's length,
+ * the column a look-up seeks by): one compiled query per shape, made the first time that shape
+ * runs. `key` names a shape; `build` gives the query of one.
+ */
+export function compiledPerShape<Shape, Values extends unknown[], Row>(
+  key: (shape: Shape) => string,
+  build: (shape: Shape) => (db: Kysely<Database>, ...values: Values) => Compilable<Row>,
+): (shape: Shape) => (db: Kysely<Database>, ...values: Values) => Promise<QueryResult<Row>> {
+  const byShape = new Map<
+    string,
+    (db: Kysely<Database>, ...values: Values) => Promise<QueryResult<Row>>
+  >();
+  return (shape) => {
+    let query = byShape.get(key(shape));
+    if (!query) {
+      query = compiledOnce(build(shape));
+      byShape.set(key(shape), query);
+    }
+    return query;
+  };
+}
+
+/**
  * Inserts one row into `table`, the INSERT compiled once for each set of columns a caller
  * writes (see compiledOnce): for the wide rows written once per request (the request, its
  * decision), whose builder cost the most. Columns left undefined are not written, as with
@@ -62,21 +85,16 @@ export async function insertRow<T extends keyof Database>(
   row: Insertable<Database[T]>,
 ): Promise<QueryResult<unknown>> {
   const entries = Object.entries(row).filter(([, value]) => value !== undefined);
-  const shape = `${table}(${entries.map(([column]) => column).join(',')})`;
-  let insert = inserts.get(shape);
-  if (!insert) {
-    const columns = entries.map(([column]) => column);
-    insert = compiledOnce((db, ...values: unknown[]) =>
-      db
-        .insertInto(table)
-        .values(Object.fromEntries(columns.map((column, i) => [column, values[i]])) as never),
-    );
-    inserts.set(shape, insert);
-  }
-  return insert(db, ...entries.map(([, value]) => value));
+  const columns = entries.map(([column]) => column);
+  return insertOf({ table, columns })(db, ...entries.map(([, value]) => value));
 }
 
-const inserts = new Map<
-  string,
-  (db: Kysely<Database>, ...values: unknown[]) => Promise<QueryResult<unknown>>
->();
+const insertOf = compiledPerShape(
+  ({ table, columns }: { table: keyof Database; columns: string[] }) =>
+    `${table}(${columns.join(',')})`,
+  ({ table, columns }) =>
+    (db, ...values: unknown[]) =>
+      db
+        .insertInto(table)
+        .values(Object.fromEntries(columns.map((column, i) => [column, values[i]]))),
+);

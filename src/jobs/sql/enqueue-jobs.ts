@@ -2,7 +2,7 @@ import { newRowId } from '../../store/row-id.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { JobKind, NewJob } from '../job.js';
-import { compiledOnce } from '../../store/compiled-once.js';
+import { compiledPerShape } from '../../store/compiled-once.js';
 import { notifyJobs } from './notify-jobs.js';
 
 export const defaultMaxAttempts = 10;
@@ -52,11 +52,6 @@ export async function enqueueJobs(
 
 /** A short list (most enqueues are one job, a cover three): its INSERT compiled once per length. */
 async function insertFew(db: Kysely<Database>, jobs: NewJob[], now: number): Promise<number> {
-  let insert = fewInserts.get(jobs.length);
-  if (!insert) {
-    insert = insertOfLength(jobs.length);
-    fewInserts.set(jobs.length, insert);
-  }
   const values = jobs.flatMap((job) => [
     newRowId(),
     job.kind,
@@ -68,7 +63,7 @@ async function insertFew(db: Kysely<Database>, jobs: NewJob[], now: number): Pro
     now,
     now,
   ]);
-  const result = await insert(db, ...values);
+  const result = await insertOfLength(jobs.length)(db, ...values);
   return Number(result.numAffectedRows ?? 0n);
 }
 
@@ -109,44 +104,44 @@ async function insertMany(db: Kysely<Database>, jobs: NewJob[], now: number): Pr
 }
 
 // See insertFew: each length's INSERT compiled once (see compiledOnce), nine values a job.
-const fewInserts = new Map<number, ReturnType<typeof insertOfLength>>();
 const longestCompiledList = 8;
 
-function insertOfLength(length: number) {
-  return compiledOnce((db, ...values: unknown[]) =>
-    db
-      .insertInto('jobs')
-      .values(
-        Array.from({ length }, (_, i) => {
-          const [
-            id,
-            kind,
-            requestId,
-            deliveryId,
-            maxAttempts,
-            runAt,
-            uniqueKey,
-            createdAt,
-            updatedAt,
-          ] = values.slice(i * 9, i * 9 + 9);
-          return {
-            id: id as string,
-            kind: kind as JobKind,
-            request_id: requestId as string | null,
-            delivery_id: deliveryId as string | null,
-            state: 'pending',
-            attempts: 0,
-            max_attempts: maxAttempts as number,
-            run_at: runAt as number,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            unique_key: uniqueKey as string | null,
-            created_at: createdAt as number,
-            updated_at: updatedAt as number,
-          };
-        }),
-      )
-      .onConflict((oc) => oc.column('unique_key').doNothing()),
-  );
-}
+const insertOfLength = compiledPerShape(
+  (length: number) => String(length),
+  (length) =>
+    (db, ...values: unknown[]) =>
+      db
+        .insertInto('jobs')
+        .values(
+          Array.from({ length }, (_, i) => {
+            const [
+              id,
+              kind,
+              requestId,
+              deliveryId,
+              maxAttempts,
+              runAt,
+              uniqueKey,
+              createdAt,
+              updatedAt,
+            ] = values.slice(i * 9, i * 9 + 9);
+            return {
+              id: id as string,
+              kind: kind as JobKind,
+              request_id: requestId as string | null,
+              delivery_id: deliveryId as string | null,
+              state: 'pending',
+              attempts: 0,
+              max_attempts: maxAttempts as number,
+              run_at: runAt as number,
+              locked_by: null,
+              locked_until: null,
+              last_error: null,
+              unique_key: uniqueKey as string | null,
+              created_at: createdAt as number,
+              updated_at: updatedAt as number,
+            };
+          }),
+        )
+        .onConflict((oc) => oc.column('unique_key').doNothing()),
+);
