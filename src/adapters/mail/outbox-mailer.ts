@@ -28,6 +28,13 @@ const STAMP_LENGTH = '2026-11-28T01-10-35-123Z'.length;
  * Nothing leaves the machine. Files are written to a temporary name and renamed, so a crash
  * never leaves half a message, and a message whose Message-ID is already in the outbox
  * replaces that file instead of adding a second one.
+ *
+ * A license email's `<time>` is its delivery's, read from the delivery's id (a version-7 UUID
+ * begins with the millisecond it was made): every attempt of one message works out the same
+ * name, before or after a restart, with nothing to remember. Only files that cannot be named so
+ * (other messages, and files written by earlier versions, which took the time of writing) are
+ * looked up in an index read from the directory once. That index held every message sent since
+ * the start, about 200 bytes each: 2 MB of a 10,000-row batch's heap, never given back.
  */
 export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   const directory = resolve(options.directory);
@@ -42,22 +49,22 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   // One write at a time per message, so two concurrent sends of the same Message-ID cannot
   // both see "no file yet" and write two.
   const writing = new Map<string, Promise<unknown>>();
-  // Which file holds each message: read from the directory once, then kept up to date, so a
-  // send costs no directory scan however many messages the outbox holds.
-  let names: Promise<Map<string, string>> | undefined;
-  const fileNames = () => {
-    names ??= mkdir(directory, { recursive: true })
+  // Which file holds each message whose name is not its derived one (see above): read from
+  // the directory once, so a send costs no directory scan however many messages it holds.
+  let namedApart: Promise<Map<string, string>> | undefined;
+  const namesApart = () => {
+    namedApart ??= mkdir(directory, { recursive: true })
       .then(() => readdir(directory))
       .then((entries) => {
         const byKey = new Map<string, string>();
         for (const name of entries) {
           const key = fileKey(name);
-          if (key) byKey.set(key, name);
+          if (key && name !== derivedFileName(key)) byKey.set(key, name);
         }
         return byKey;
       });
-    names.catch(() => (names = undefined));
-    return names;
+    namedApart.catch(() => (namedApart = undefined));
+    return namedApart;
   };
 
   async function compose(mail: OutgoingMail): Promise<Buffer> {
@@ -73,8 +80,9 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
   }
 
   async function write(key: string, message: Buffer): Promise<string> {
-    const known = await fileNames();
-    const name = known.get(key) ?? `${stamp(clock())}-${key}.eml`;
+    const apart = await namesApart();
+    const derived = derivedFileName(key);
+    const name = apart.get(key) ?? derived ?? `${stamp(clock())}-${key}.eml`;
     const temporary = join(directory, `.${name}.${randomUUID()}.tmp`);
     try {
       // A message carries a signed license: readable by the service's user alone.
@@ -86,7 +94,7 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
         await file.close();
       }
       await rename(temporary, join(directory, name));
-      known.set(key, name);
+      if (name !== derived) apart.set(key, name);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
@@ -182,6 +190,19 @@ function outboxKey(messageId: string): string {
   const ids = parseLicenseMessageId(messageId);
   if (ids) return `${ids.requestId}-${ids.deliveryId}`;
   return messageIdToken(messageId.replace(/^<|>$/g, ''));
+}
+
+const VERSION_7_UUID = /-([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * `<time>-<request>-<delivery>.eml` with the time the delivery's id was made, when the key
+ * ends in a version-7 UUID (its first 48 bits are Unix milliseconds, RFC 9562 §5.7);
+ * undefined for any other key.
+ */
+export function derivedFileName(key: string): string | undefined {
+  const match = VERSION_7_UUID.exec(key);
+  if (!match?.[1] || !match[2] || match.index === 0) return undefined;
+  return `${stamp(new Date(Number.parseInt(match[1] + match[2], 16)))}-${key}.eml`;
 }
 
 /** The key of an outbox file name, or undefined for anything else in the directory. */

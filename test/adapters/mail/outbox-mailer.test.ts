@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { RemoteFailure } from '../../../src/ports/remote-failure.js';
 import { renderLicenseEmail } from '../../../src/adapters/mail/license-email.js';
-import { createOutboxMailer } from '../../../src/adapters/mail/outbox-mailer.js';
+import { createOutboxMailer, derivedFileName } from '../../../src/adapters/mail/outbox-mailer.js';
 import { LICENSE_TEXT, sampleLicenseEmail } from './sample-license-email.js';
 
 describe('the outbox mailer', () => {
@@ -72,6 +72,51 @@ describe('the outbox mailer', () => {
     assert.deepEqual(await readdir(directory), [basename(first.receipt)]);
     const parsed = await simpleParser(await readFile(join(directory, first.receipt)));
     assert.equal(parsed.subject, 'Second attempt');
+  });
+
+  // 2026-12-02T08:20:00.123Z in a version-7 UUID's first 48 bits.
+  const v7DeliveryId = '01a235d6-cffb-7c2a-9e4f-3a1b2c3d4e5f';
+
+  it('names a license email by its delivery’s time, so a restarted outbox replaces it without an index', async () => {
+    const directory = join(root, 'derived');
+    const mail = renderLicenseEmail(sampleLicenseEmail({ deliveryId: v7DeliveryId }));
+    const first = await createOutboxMailer({ directory, clock: steppingClock() }).send(mail);
+    assert.equal(
+      first.receipt,
+      `2026-12-02T08-20-00-123Z-6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10-${v7DeliveryId}.eml`,
+    );
+    // A new mailer, as after a restart, on another clock: the same message, the same file.
+    const again = { ...mail, subject: 'After a restart' };
+    const later = createOutboxMailer({ directory, clock: steppingClock(Date.parse('2027-01-01')) });
+    const second = await later.send(again);
+    assert.equal(second.receipt, first.receipt);
+    assert.deepEqual(await readdir(directory), [first.receipt]);
+    const parsed = await simpleParser(await readFile(join(directory, first.receipt)));
+    assert.equal(parsed.subject, 'After a restart');
+  });
+
+  it('still replaces a license email that an earlier version named by the time of writing', async () => {
+    const directory = join(root, 'written-before');
+    const mail = renderLicenseEmail(sampleLicenseEmail({ deliveryId: v7DeliveryId }));
+    // As earlier versions named every file: by the clock when it was written.
+    const earlier = `2026-12-02T08-20-07-000Z-6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10-${v7DeliveryId}.eml`;
+    await createOutboxMailer({ directory }).check();
+    await writeFile(join(directory, earlier), 'the first attempt');
+    const sent = await createOutboxMailer({ directory }).send(mail);
+    assert.equal(sent.receipt, earlier);
+    assert.deepEqual(await readdir(directory), [earlier]);
+    assert.notEqual(await readFile(join(directory, earlier), 'utf8'), 'the first attempt');
+  });
+
+  it('derives a name only from a key that ends in a version-7 UUID after the request’s part', () => {
+    assert.equal(
+      derivedFileName(`r1-${v7DeliveryId}`),
+      `2026-12-02T08-20-00-123Z-r1-${v7DeliveryId}.eml`,
+    );
+    assert.equal(derivedFileName('r1-d2'), undefined);
+    // Version 4: random from the first bit, no time in it.
+    assert.equal(derivedFileName('r1-6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10'), undefined);
+    assert.equal(derivedFileName(v7DeliveryId), undefined);
   });
 
   it('writes one file for concurrent sends of one message, and one per delivery', async () => {
