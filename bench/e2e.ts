@@ -114,23 +114,6 @@ export async function benchEndToEnd(
       return ((await response.json()) as { id: string }).id;
     };
 
-    const steady = async (seconds: number) => {
-      const ids: string[] = [];
-      const start = Date.now();
-      const pending: Array<Promise<void>> = [];
-      for (let i = 0; i < seconds * 10; i += 1) {
-        await sleep(start + i * 100 - Date.now());
-        pending.push(post().then((id) => void ids.push(id)));
-      }
-      await Promise.all(pending);
-      await waitForClosed(store, ids);
-      return latenciesOf(store, ids);
-    };
-    process.stderr.write(`e2e: warm-up, 10 requests/s for 3 s…\n`);
-    const warmUp = await steady(3);
-    process.stderr.write(`e2e: steady 10 requests/s for ${latencySeconds} s…\n`);
-    const latencies = (await steady(latencySeconds)).map(({ ms }) => ms).sort((a, b) => a - b);
-
     // Requests offered at a fixed rate (open loop), as support desks send them: a rate is
     // sustained when the last request of the run is finished within 1 s of the last offer.
     const offer = async (rate: number, seconds: number) => {
@@ -153,6 +136,13 @@ export async function benchEndToEnd(
       };
     };
 
+    // POST → tracker issue closed at a steady 10 requests/s, in the order the requests were made.
+    const steady = async (seconds: number) => latenciesOf(store, (await offer(10, seconds)).ids);
+    process.stderr.write(`e2e: warm-up, 10 requests/s for 3 s…\n`);
+    const warmUp = await steady(3);
+    process.stderr.write(`e2e: steady 10 requests/s for ${latencySeconds} s…\n`);
+    const latencies = (await steady(latencySeconds)).sort((a, b) => a - b);
+
     let best = 0;
     for (const rate of [50, 75, 100, 125, 150, 175, 200, 250, 300, 400]) {
       const probe = await offer(rate, 5);
@@ -171,7 +161,7 @@ export async function benchEndToEnd(
     return {
       e2eP50Ms: percentile(latencies, 0.5),
       e2eP99Ms: percentile(latencies, 0.99),
-      e2eFirstRequestMs: warmUp[0]?.ms ?? 0,
+      e2eFirstRequestMs: warmUp[0] ?? 0,
       e2eRequests: run.ids.length,
       e2eThroughputPerSec: Math.round(run.perSec * 10) / 10,
       servicePeakRssMb: Math.round(peakKb / 102.4) / 10,
@@ -222,7 +212,7 @@ async function countClosed(store: Store, ids: string[]): Promise<number> {
 }
 
 /** POST → tracker issue closed for each request, in the order they were made. */
-async function latenciesOf(store: Store, ids: string[]): Promise<Array<{ ms: number }>> {
+async function latenciesOf(store: Store, ids: string[]): Promise<number[]> {
   const rows = await store.db
     .selectFrom('requests')
     .innerJoin('tracker_issues', 'tracker_issues.request_id', 'requests.id')
@@ -230,7 +220,7 @@ async function latenciesOf(store: Store, ids: string[]): Promise<Array<{ ms: num
     .where('requests.id', 'in', ids)
     .orderBy('requests.created_at')
     .execute();
-  return rows.map((row) => ({ ms: Number(row.closed_at) - Number(row.created_at) }));
+  return rows.map((row) => Number(row.closed_at) - Number(row.created_at));
 }
 
 function percentile(sorted: number[], p: number): number {
