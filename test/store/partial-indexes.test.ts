@@ -1,7 +1,8 @@
 /**
  * The job queue's hot reads and writes seek through the partial indexes of live jobs
  * (migration 0019), and reads of one kind of event across requests through that kind's own
- * (migration 0020), on SQLite's own query plans: each statement is run for real through the
+ * (migration 0020), and the guardrail's count of the day through requests_state (migration
+ * 0021), on SQLite's own query plans: each statement is run for real through the
  * function the worker or service calls, captured from Kysely's log, and asked for its plan. A
  * state passed as a bound parameter, or an index dropped, turns a seek into a scan of every job
  * ever run, which grows with the database and shows here as a SCAN of the table.
@@ -16,6 +17,7 @@ import { defaultCoverSettings } from '../../src/requests/cover.js';
 import { lastRun } from '../../src/schedule/schedule-runs.js';
 import { renewalDays } from '../../src/dashboard/renewal-times.js';
 import { listLicenseSignatures } from '../../src/requests/signatures.js';
+import { countRecentIssues } from '../../src/requests/guardrail-history.js';
 import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import type { Database } from '../../src/store/schema.js';
@@ -119,5 +121,17 @@ describe('the indexes of live jobs and rare events (SQLite query plans)', () => 
       listLicenseSignatures(db, { since: now }),
     );
     assert.match(signatures ?? '', /timeline_events USING INDEX timeline_events_signed \(at>\?\)/);
+  });
+
+  it('counts the day’s licenses, the desk’s and the requester’s, from requests_state alone', async () => {
+    const plans = await plansOf(/^select count/, () =>
+      countRecentIssues(db, 'ana@vendor.example via sidebar', now),
+    );
+    // One statement, and COVERING: no request row is read, however many the day holds.
+    assert.equal(plans.length, 1);
+    assert.match(
+      plans[0] ?? '',
+      /SEARCH requests USING COVERING INDEX requests_state \(state=\? AND created_at>\?\)/,
+    );
   });
 });

@@ -15,6 +15,7 @@ import { originAndMediumSchema } from './0017-origin-and-medium.js';
 import { claimByKindSchema } from './0018-claim-by-kind.js';
 import { liveJobIndexesSchema } from './0019-live-job-indexes.js';
 import { rareEventIndexesSchema } from './0020-rare-event-indexes.js';
+import { recentIssuesIndexSchema } from './0021-recent-issues-index.js';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped:
@@ -37,5 +38,6 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '0018-claim-by-kind': claimByKindSchema(),
     '0019-live-job-indexes': liveJobIndexesSchema(),
     '0020-rare-event-indexes': rareEventIndexesSchema(),
+    '0021-recent-issues-index': recentIssuesIndexSchema(),
   };
 }

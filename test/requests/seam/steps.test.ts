@@ -81,6 +81,16 @@ for (const database of testDatabases) {
           .execute()
       ).map((job) => `${job.kind}:${job.state}`);
 
+    // When a state is not the one expected, what each of the request's jobs did says why.
+    const jobDetails = async (id: string) =>
+      JSON.stringify(
+        await db()
+          .selectFrom('jobs')
+          .select(['kind', 'state', 'attempts', 'run_at', 'last_error'])
+          .where('request_id', '=', id)
+          .execute(),
+      ) + ` (clock ${clock.now()})`;
+
     it('runs every step once: license, email, tracker issue, notice, ticket note', async () => {
       const id = await submit();
       await idle();
@@ -143,7 +153,7 @@ for (const database of testDatabases) {
       const id = await submit();
       await idle();
       const failed = await request(id);
-      assert.equal(failed.state, 'failed');
+      assert.equal(failed.state, 'failed', await jobDetails(id));
       assert.equal(failed.failed_step, 'send_email');
       const [license] = await licenses(id);
       assert.ok(license);
@@ -151,7 +161,7 @@ for (const database of testDatabases) {
       const { retried } = await retryRequest(db(), id, 'seam-engineer', clock.now());
       assert.ok(retried.length > 0);
       await idle();
-      assert.equal((await request(id)).state, 'succeeded');
+      assert.equal((await request(id)).state, 'succeeded', await jobDetails(id));
       assert.deepEqual(await licenses(id), [license], 'never a second license');
       const mails = mailsFor(id);
       assert.equal(mails.length, 1);
