@@ -38,6 +38,14 @@ export interface BatchFigures {
    * wall clock on a shared machine, and what a faster row has to bring down.
    */
   serviceCpuMsPerRow: number;
+  /**
+   * Whether memory stays flat while rows are issued: the lowest V8 heap in use (what the last
+   * collection left, read from /metrics each second) over the first and the last third of the
+   * seconds in which rows were being issued. Resident memory alone cannot tell a leak from a
+   * heap V8 has not yet had reason to shrink.
+   */
+  heapFloorFirstThirdMb: number;
+  heapFloorLastThirdMb: number;
 }
 
 export async function benchBatch(
@@ -107,11 +115,13 @@ export async function benchBatch(
       counts: { issued: number };
     };
     const deadline = Date.now() + deadlineMs;
+    const heap: Array<{ issued: number; usedMb: number }> = [];
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const answer = await fetch(`${url}/api/v1/batches/${id}`, { headers });
       view = (await answer.json()) as typeof view;
       if (view.state === 'finished' || Date.now() >= deadline) break;
+      heap.push({ issued: view.counts.issued, usedMb: await heapUsedMb(url) });
     }
     const finished = view.state === 'finished';
     if (finished && view.counts.issued !== rows)
@@ -139,6 +149,7 @@ export async function benchBatch(
       rowsPerSec: Math.round((view.counts.issued / seconds) * 10) / 10,
       peakRssMb: Math.round(peakKb / 1024),
       serviceCpuMsPerRow: Math.round((cpuMs / Math.max(1, view.counts.issued)) * 100) / 100,
+      ...heapFloors(heap.filter((sample) => sample.issued > 0 && sample.issued < rows)),
     };
   } finally {
     service.child.kill('SIGTERM');
@@ -159,4 +170,24 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ...(deadlineSeconds !== undefined && { deadlineSeconds }),
   });
   process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** The service's V8 heap in use, in MB, from its Prometheus metrics. */
+async function heapUsedMb(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const bytes = Number(/^lifeline_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1] ?? NaN);
+  return bytes / 1024 / 1024;
+}
+
+function heapFloors(samples: ReadonlyArray<{ usedMb: number }>): {
+  heapFloorFirstThirdMb: number;
+  heapFloorLastThirdMb: number;
+} {
+  const third = Math.max(1, Math.floor(samples.length / 3));
+  const floor = (part: ReadonlyArray<{ usedMb: number }>) =>
+    Math.round(Math.min(...part.map((sample) => sample.usedMb)) * 10) / 10;
+  return {
+    heapFloorFirstThirdMb: floor(samples.slice(0, third)),
+    heapFloorLastThirdMb: floor(samples.slice(-third)),
+  };
 }

@@ -96,6 +96,7 @@ const lines = [
       figures
         ? [
             `  ${name}: ${figures.rowsPerSec.toFixed(1)} rows/s (${figures.finished ? `${figures.seconds} s` : `stopped at the deadline: ${figures.issued} of ${figures.rows} rows issued in ${figures.seconds} s`}; ${(figures.rowsPerSec / license.rsaRawOpsPerSec).toFixed(4)} per raw RSA operation), service peak RSS ${figures.peakRssMb} MB, service CPU ${figures.serviceCpuMsPerRow} ms per row`,
+            `    V8 heap in use while rows were issued, its floor: ${figures.heapFloorFirstThirdMb} MB in the first third, ${figures.heapFloorLastThirdMb} MB in the last`,
           ]
         : [],
   ),
@@ -118,6 +119,8 @@ process.stdout.write(
     batchCpuMsPerRowPg: batchPg?.serviceCpuMsPerRow ?? null,
     batchFinishedSqlite: batchSqlite.finished,
     batchFinishedPg: batchPg?.finished ?? null,
+    batchHeapFloorFirstThirdMb: batchSqlite.heapFloorFirstThirdMb,
+    batchHeapFloorLastThirdMb: batchSqlite.heapFloorLastThirdMb,
     machine: { ...machine, loadAverage },
   })}\n`,
 );

@@ -29,8 +29,8 @@ const STAMP_LENGTH = '2026-11-28T01-10-35-123Z'.length;
  * never leaves half a message, and a message whose Message-ID is already in the outbox
  * replaces that file instead of adding a second one.
  *
- * A license email's `<time>` is its delivery's, read from the delivery's id (a version-7 UUID
- * begins with the millisecond it was made): every attempt of one message works out the same
+ * A license email's `<time>` is read from its delivery's id or else its request's (a version-7
+ * UUID begins with the millisecond it was made): every attempt of one message works out the same
  * name, before or after a restart, with nothing to remember. Only files that cannot be named so
  * (other messages, and files written by earlier versions, which took the time of writing) are
  * looked up in an index read from the directory once. That index held every message sent since
@@ -192,16 +192,22 @@ function outboxKey(messageId: string): string {
   return messageIdToken(messageId.replace(/^<|>$/g, ''));
 }
 
-const VERSION_7_UUID = /-([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const V7 = '([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+const ENDS_IN_VERSION_7_UUID = new RegExp(`.-${V7}$`);
+const BEGINS_WITH_VERSION_7_UUID = new RegExp(`^${V7}-.`);
 
 /**
- * `<time>-<request>-<delivery>.eml` with the time the delivery's id was made, when the key
- * ends in a version-7 UUID (its first 48 bits are Unix milliseconds, RFC 9562 §5.7);
- * undefined for any other key.
+ * `<time>-<request>-<delivery>.eml` with the time a version-7 UUID in the key was made (its
+ * first 48 bits are Unix milliseconds, RFC 9562 §5.7): the delivery's, when its id is one (a
+ * resend's), otherwise the request's. A request's first license email has the delivery id
+ * `REQUEST:email:license`, no UUID of its own; named by the delivery alone, every one of them
+ * went to the index above, and a 10,000-row batch's heap grew by their 2 MB of names (a heap
+ * snapshot diff found them there after the index was thought gone). Undefined for a key with
+ * no version-7 UUID at either end.
  */
 export function derivedFileName(key: string): string | undefined {
-  const match = VERSION_7_UUID.exec(key);
-  if (!match?.[1] || !match[2] || match.index === 0) return undefined;
+  const match = ENDS_IN_VERSION_7_UUID.exec(key) ?? BEGINS_WITH_VERSION_7_UUID.exec(key);
+  if (!match?.[1] || !match[2]) return undefined;
   return `${stamp(new Date(Number.parseInt(match[1] + match[2], 16)))}-${key}.eml`;
 }
 

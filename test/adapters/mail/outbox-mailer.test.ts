@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { RemoteFailure } from '../../../src/ports/remote-failure.js';
 import { renderLicenseEmail } from '../../../src/adapters/mail/license-email.js';
 import { createOutboxMailer, derivedFileName } from '../../../src/adapters/mail/outbox-mailer.js';
+import { emailDeliveryId } from '../../../src/requests/delivery-ids.js';
 import { LICENSE_TEXT, sampleLicenseEmail } from './sample-license-email.js';
 
 describe('the outbox mailer', () => {
@@ -108,14 +109,39 @@ describe('the outbox mailer', () => {
     assert.notEqual(await readFile(join(directory, earlier), 'utf8'), 'the first attempt');
   });
 
-  it('derives a name only from a key that ends in a version-7 UUID after the request’s part', () => {
+  it('names a first license email, whose delivery id holds no time, by its request’s time', async () => {
+    const directory = join(root, 'first-license');
+    // As src/requests/steps/send-email.ts sends it: the request's v7 id, the delivery REQUEST:email:license.
+    const requestId = v7DeliveryId;
+    const mail = renderLicenseEmail(
+      sampleLicenseEmail({ requestId, deliveryId: emailDeliveryId(requestId) }),
+    );
+    const expected = `2026-12-02T08-20-00-123Z-${requestId}-${requestId}_email_license.eml`;
+    // Written a month later: the name comes from the id, not from the clock, so it needs no index.
+    const sent = await createOutboxMailer({
+      directory,
+      clock: steppingClock(Date.parse('2027-01-01')),
+    }).send(mail);
+    assert.equal(sent.receipt, expected);
+    const again = await createOutboxMailer({ directory }).send(mail);
+    assert.equal(again.receipt, expected);
+    assert.deepEqual(await readdir(directory), [expected]);
+  });
+
+  it('derives a name from a version-7 UUID that ends the key (the delivery) or begins it (the request)', () => {
     assert.equal(
       derivedFileName(`r1-${v7DeliveryId}`),
       `2026-12-02T08-20-00-123Z-r1-${v7DeliveryId}.eml`,
     );
+    assert.equal(
+      derivedFileName(`${v7DeliveryId}-d2`),
+      `2026-12-02T08-20-00-123Z-${v7DeliveryId}-d2.eml`,
+    );
     assert.equal(derivedFileName('r1-d2'), undefined);
     // Version 4: random from the first bit, no time in it.
     assert.equal(derivedFileName('r1-6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10'), undefined);
+    assert.equal(derivedFileName('6f1c9a52-3b7e-4f0a-9d21-0c8e5b7a4d10-d2'), undefined);
+    // A UUID alone is not a key: a key has the request's part and the delivery's.
     assert.equal(derivedFileName(v7DeliveryId), undefined);
   });
 
