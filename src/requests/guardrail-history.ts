@@ -31,31 +31,25 @@ export async function countRecentIssues(
     .select((eb) => [
       eb.fn.countAll<number | string>().as('desk'),
       eb.fn
-        .sum<number | string | null>(
-          eb
-            .case()
-            .when(
-              eb.or([
-                eb('requested_by', '=', person),
-                eb('requested_by', '=', requester),
-                // "PERSON via TOKEN": a prefix compared as text, the same on SQLite and PostgreSQL.
-                eb(
-                  sql<string>`substr(requested_by, 1, cast(${[...`${person} via `].length} as integer))`,
-                  '=',
-                  `${person} via `,
-                ),
-              ]),
-            )
-            .then(1)
-            .else(0)
-            .end(),
+        .countAll<number | string>()
+        .filterWhere(
+          eb.or([
+            eb('requested_by', '=', person),
+            eb('requested_by', '=', requester),
+            // "PERSON via TOKEN": a prefix compared as text, the same on SQLite and PostgreSQL.
+            eb(
+              sql<string>`substr(requested_by, 1, cast(${[...`${person} via `].length} as integer))`,
+              '=',
+              `${person} via `,
+            ),
+          ]),
         )
         .as('mine'),
     ])
     .where('created_at', '>', since)
     .where('state', 'in', issuingStates)
     .executeTakeFirstOrThrow();
-  return { requester: person, byRequester: Number(counts.mine ?? 0), byDesk: Number(counts.desk) };
+  return { requester: person, byRequester: Number(counts.mine), byDesk: Number(counts.desk) };
 }
 
 /**

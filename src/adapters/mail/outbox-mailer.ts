@@ -199,11 +199,9 @@ const BEGINS_WITH_VERSION_7_UUID = new RegExp(`^${V7}-.`);
 /**
  * `<time>-<request>-<delivery>.eml` with the time a version-7 UUID in the key was made (its
  * first 48 bits are Unix milliseconds, RFC 9562 §5.7): the delivery's, when its id is one (a
- * resend's), otherwise the request's. A request's first license email has the delivery id
- * `REQUEST:email:license`, no UUID of its own; named by the delivery alone, every one of them
- * went to the index above, and a 10,000-row batch's heap grew by their 2 MB of names (a heap
- * snapshot diff found them there after the index was thought gone). Undefined for a key with
- * no version-7 UUID at either end.
+ * resend's), otherwise the request's: a first license email's delivery id,
+ * `REQUEST:email:license`, holds no time, and named by it alone every such email would go to
+ * the index above. Undefined for a key with no version-7 UUID at either end.
  */
 export function derivedFileName(key: string): string | undefined {
   const match = ENDS_IN_VERSION_7_UUID.exec(key) ?? BEGINS_WITH_VERSION_7_UUID.exec(key);
