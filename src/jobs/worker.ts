@@ -522,8 +522,11 @@ export class Worker implements LocalClaimer {
     // The job goes back to the queue at a time the last empty claim did not see.
     this.knownEmpty = undefined;
     if (error instanceof RunLater) {
-      this.putBackUntil(job.kind, this.now() + error.delayMs);
-      await releaseJobs(db, [job.id], this.id, this.now() + error.delayMs, this.now());
+      // One instant for both: a row due a millisecond after the time the worker remembers would
+      // be missed by the claim made at that time, and then wait for the poll (a second).
+      const now = this.now();
+      this.putBackUntil(job.kind, now + error.delayMs);
+      await releaseJobs(db, [job.id], this.id, now + error.delayMs, now);
       return;
     }
     const verdict = classify(error);

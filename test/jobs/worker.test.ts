@@ -400,6 +400,66 @@ for (const database of testDatabases) {
       assert.ok(claims.slice(seen).every((values) => !values.includes('post_notice')));
     });
 
+    it('runs a step put back for later when it comes due, even if the clock turned a millisecond while putting it back', async () => {
+      let now = Date.parse('2026-11-28T03:00:00Z');
+      // Reads of the clock that each move it on by a millisecond, as a real clock may between two.
+      let ticking = 0;
+      const clock = () => (ticking > 0 ? ((ticking -= 1), now++) : now);
+      const wake = new WakeSignal();
+      let runs = 0;
+      let putBackAt = 0;
+      const handler: JobHandler = {
+        run() {
+          runs += 1;
+          if (runs > 1) return Promise.resolve();
+          putBackAt = now;
+          ticking = 3;
+          return Promise.reject(
+            new RunLater(100, 'the batch’s earlier rows are still being worked'),
+          );
+        },
+      };
+      const worker = new Worker({
+        store,
+        handlers: Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<
+          JobKind,
+          JobHandler
+        >,
+        classify,
+        wake,
+        now: clock,
+        // A poll a minute away: only the time the worker remembers may make it claim again.
+        settings: {
+          concurrency: 4,
+          leaseMs: 60_000,
+          pollMs: 60_000,
+          backoff: { baseMs: 60, maxMs: 1_000 },
+          perKind: { ...defaultStepConcurrency },
+        },
+      });
+      worker.start();
+      running.push(worker);
+      await addJobs(store, 1, { kind: 'generate_license', now });
+      wake.nudge();
+      await waitFor(
+        async () => runs === 1 && (await jobRows(store))[0]?.state === 'pending',
+        'the job to be put back',
+      );
+      ticking = 0;
+      const runAt = Number((await jobRows(store))[0]?.run_at);
+      assert.ok(runAt >= putBackAt + 100, 'put back for 100 ms');
+      // A millisecond before the row is due: nothing runs, and the worker must not conclude that
+      // the kind has nothing due until its poll.
+      now = runAt - 1;
+      wake.nudge();
+      await sleep(50);
+      assert.equal(runs, 1, 'not before it comes due');
+      now = runAt;
+      wake.nudge();
+      await waitFor(() => allSettled(), 'the put-back job to run once due', 5_000);
+      assert.equal(runs, 2);
+    });
+
     it('wakes at once when told work arrived, without waiting for its poll', async () => {
       const wake = new WakeSignal();
       let ranAt = 0;
