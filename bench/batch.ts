@@ -8,7 +8,7 @@
  * `npx tsx bench/batch.ts [ROWS] [postgres] [DEADLINE_SECONDS]`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,7 +159,8 @@ export async function benchBatch(
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run directly, also through a link to the file (the tests run the checkout through links).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const rows = Number(process.argv[2] ?? 10_000);
   const postgresUrl =
     process.argv[3] === 'postgres' ? process.env.LIFELINE_TEST_DATABASE_URL : undefined;

@@ -6,7 +6,7 @@
  *
  *   npm run build:web           (also run by `npm start` and by the browser tests)
  */
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
@@ -85,7 +85,8 @@ function writeAtomically(path: string, contents: Uint8Array): void {
   renameSync(temporary, path);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run directly, also through a link to the file (the tests run the checkout through links).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const started = Date.now();
   const files = await buildWeb();
   for (const file of files) {

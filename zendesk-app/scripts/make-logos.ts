@@ -5,7 +5,7 @@
  *
  *   npx tsx zendesk-app/scripts/make-logos.ts
  */
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { encodePng } from './png.js';
 
@@ -65,7 +65,8 @@ export function drawLogo(size: number, background: Rgba, outline?: Rgba): Uint8A
 
 export const logoSizes = { 'logo.png': 320, 'logo-small.png': 128 } as const;
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run directly, also through a link to the file (the tests run the checkout through links).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const assets = new URL('../assets/', import.meta.url);
   writeFileSync(new URL('logo.png', assets), encodePng(320, 320, drawLogo(320, slate)));
   writeFileSync(

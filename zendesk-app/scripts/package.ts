@@ -9,7 +9,7 @@
  *   npm run zendesk:package -- --lifeline-url https://lifeline.acme.com
  *   npm run zendesk:package -- --lifeline-url http://localhost:8080 --local   # zcli apps:server
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
@@ -150,7 +150,8 @@ function lifelineUrlArgument(argv: string[]): string | undefined {
   return argv.find((arg) => arg.startsWith('--lifeline-url='))?.slice('--lifeline-url='.length);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run directly, also through a link to the file (the tests run the checkout through links).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   loadDotEnv();
   const lifelineUrl = lifelineUrlArgument(process.argv.slice(2)) ?? process.env.LIFELINE_PUBLIC_URL;
   try {

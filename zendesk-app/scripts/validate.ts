@@ -7,7 +7,7 @@
  *   npm run zendesk:validate            (the source folder, after npm run build:web)
  *   npx tsx zendesk-app/scripts/validate.ts path/to/app.zip
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { appFilesFromDirectory, appFilesFromZip, type AppFiles } from './app-files.js';
 import { readPngInfo } from './png.js';
@@ -412,7 +412,8 @@ export function printReport(report: ValidationReport, what: string): void {
   );
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run directly, also through a link to the file (the tests run the checkout through links).
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const target = process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url));
   const files = target.endsWith('.zip')
     ? appFilesFromZip(readFileSync(target))
