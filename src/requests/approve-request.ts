@@ -6,7 +6,7 @@ import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { GuardrailOutcome } from '../policy/index.js';
 import type { Database } from '../store/schema.js';
 import { isRequester, loadApproval, whoMayApprove } from './approval-records.js';
-import { announceOutcome, ensureDelivery } from './deliveries.js';
+import { announceOutcome, ensureDelivery, type AnnouncementDestinations } from './deliveries.js';
 import { trackerDeliveryId } from './delivery-ids.js';
 import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
@@ -17,7 +17,7 @@ import type { TrackerSyncContext } from './steps/sync-tracker-issue.js';
 /** What holding, settling and expiring an approval need from the composition root. */
 export interface ApprovalContext {
   /** Where notices and notes go, for the delivery records. */
-  destinations: { notice: string; ticket: string };
+  destinations: AnnouncementDestinations;
   /** Where the tracker issue goes, for its delivery record once the request is approved. */
   trackerDestination: string;
   /** How long a request waits for an approver before it expires (LIFELINE_APPROVAL_EXPIRY_HOURS). */

@@ -4,7 +4,7 @@ import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 import { noticeDeliveryId, ticketDeliveryId } from './delivery-ids.js';
 import type { OutcomeKind } from '../ports/outcome.js';
-import { noteTicket, postNotice } from './steps/announce-steps.js';
+import { announceInTimeline, noteTicket, postNotice } from './steps/announce-steps.js';
 
 export type DeliveryMedium = 'email' | 'tracker' | 'notice' | 'ticket';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
@@ -107,6 +107,17 @@ export async function markAttemptFailed(
     .execute();
 }
 
+/** Where an outcome's notice and ticket note go. */
+export interface AnnouncementDestinations {
+  notice: string;
+  ticket: string;
+  /**
+   * Those that are the request's timeline itself (Slack or Zendesk not configured): recorded in
+   * the moving transaction instead of by a job of their own, which would only write the same.
+   */
+  timelineOnly?: { notice: boolean; ticket: boolean };
+}
+
 /**
  * Tells the licensing channel and the ticket how the request ended, or that it waits for an
  * approver. Called in the transaction that moves the request.
@@ -115,7 +126,7 @@ export async function announceOutcome(
   db: Kysely<Database>,
   requestId: string,
   outcome: OutcomeKind,
-  destinations: { notice: string; ticket: string },
+  destinations: AnnouncementDestinations,
   now: number,
 ): Promise<void> {
   const notice = noticeDeliveryId(requestId, outcome);
@@ -151,14 +162,25 @@ export async function announceOutcome(
     },
     now,
   );
-  await enqueueJobs(
-    db,
-    [
-      ...(toChannel ? [postNotice.job({ requestId, deliveryId: notice })] : []),
-      noteTicket.job({ requestId, deliveryId: ticket }),
-    ],
-    now,
-  );
+  const jobs = [];
+  const inTimeline = destinations.timelineOnly;
+  if (toChannel && inTimeline?.notice)
+    await announceInTimeline(
+      db,
+      'notice',
+      { id: notice, requestId, outcome, destination: destinations.notice },
+      now,
+    );
+  else if (toChannel) jobs.push(postNotice.job({ requestId, deliveryId: notice }));
+  if (inTimeline?.ticket)
+    await announceInTimeline(
+      db,
+      'ticket',
+      { id: ticket, requestId, outcome, destination: destinations.ticket },
+      now,
+    );
+  else jobs.push(noteTicket.job({ requestId, deliveryId: ticket }));
+  if (jobs.length > 0) await enqueueJobs(db, jobs, now);
 }
 
 /** No more attempts: the delivery stays failed until someone retries it. */

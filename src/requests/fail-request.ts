@@ -4,6 +4,7 @@ import type { Database } from '../store/schema.js';
 import type { RequestStep } from './request.js';
 import { moveRequest } from './request-life.js';
 import { recordEvent } from './timeline.js';
+import type { AnnouncementDestinations } from './deliveries.js';
 import type { TrackerSyncContext } from './steps/sync-tracker-issue.js';
 
 /** What the engineer should do after a step failed, in words that fit the failure. */
@@ -29,7 +30,7 @@ export async function failRequest(
   requestId: string,
   step: { kind: RequestStep; label: string },
   verdict: FailureVerdict,
-  destinations: { notice: string; ticket: string },
+  destinations: AnnouncementDestinations,
   now: number,
   tracker?: TrackerSyncContext,
 ): Promise<void> {

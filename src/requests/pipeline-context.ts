@@ -9,6 +9,7 @@ import type { WakeSignal } from '../jobs/wake-signal.js';
 import type { EmergencyLicenseSettings, LicenseSigner } from '../license/index.js';
 import type { Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
+import type { AnnouncementDestinations } from './deliveries.js';
 import type { CoverSettings } from './cover.js';
 
 /** Everything the steps of a request need, handed in by the composition root. */
@@ -29,7 +30,7 @@ export interface PipelineContext {
   /** The job lease: how long a step may wait (for a full disk to clear) and still own its job. */
   leaseMs: number;
   /** Where notices and notes go, for the delivery records. */
-  destinations: { notice: string; ticket: string; tracker: string };
+  destinations: AnnouncementDestinations & { tracker: string };
   /** Reminders, the lapse and extensions of a delivered request's cover. */
   cover: CoverSettings;
   /** The request's page in the console, when the public URL is configured. */

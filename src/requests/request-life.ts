@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { compiledOnce, compiledPerShape } from '../store/compiled-once.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database, RequestUpdate } from '../store/schema.js';
-import { announceOutcome } from './deliveries.js';
+import { announceOutcome, type AnnouncementDestinations } from './deliveries.js';
 import type { OutcomeKind } from '../ports/outcome.js';
 import {
   syncInStore,
@@ -105,7 +105,7 @@ export interface Move {
 export interface MoveContext {
   now: number;
   /** Where notices and notes go: needed by the moves that announce an outcome. */
-  destinations?: { notice: string; ticket: string };
+  destinations?: AnnouncementDestinations;
   /**
    * The tracker, when the mover has it: one that keeps its issues in the store is written in
    * the mover's transaction; without it (or with a remote tracker) a sync job is enqueued.

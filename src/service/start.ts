@@ -9,6 +9,7 @@ import { SharedCircuits } from '../jobs/sql/shared-circuits.js';
 import { Worker } from '../jobs/worker.js';
 import { WakeSignal } from '../jobs/wake-signal.js';
 import { stepHandlers } from '../requests/pipeline.js';
+import type { AnnouncementDestinations } from '../requests/deliveries.js';
 import type { PipelineContext } from '../requests/pipeline-context.js';
 import type { SubmitContext } from '../requests/submit-request.js';
 import { openStore, type Store } from '../store/database.js';
@@ -155,6 +156,15 @@ export async function startService(
     : () => Promise.resolve();
 
   const crashAt = config.values.LIFELINE_CRASH_AT;
+  // Notices and notes with nowhere to go but the timeline are written where the request moves.
+  const announcementDestinations: AnnouncementDestinations = {
+    notice: adapters.destinations.notice,
+    ticket: adapters.destinations.ticket,
+    timelineOnly: {
+      notice: adapters.notice.name === 'timeline',
+      ticket: adapters.ticketDesk.name === 'timeline',
+    },
+  };
   const pipeline: PipelineContext = {
     store,
     clock,
@@ -168,11 +178,7 @@ export async function startService(
     wake,
     classify: classifyFailure,
     leaseMs: config.values.LIFELINE_JOB_LEASE_MS,
-    destinations: {
-      notice: adapters.destinations.notice,
-      ticket: adapters.destinations.ticket,
-      tracker: adapters.destinations.tracker,
-    },
+    destinations: { ...announcementDestinations, tracker: adapters.destinations.tracker },
     cover: config.cover,
     requestUrl: (id) => (publicUrl ? `${publicUrl}/#/requests/${id}` : undefined),
     ...(crashAt && {
@@ -192,7 +198,7 @@ export async function startService(
     ticketDesk: adapters.ticketDesk,
     screenshotReads: new ScreenshotReads(() => clock.now()),
     approval: {
-      destinations: { notice: adapters.destinations.notice, ticket: adapters.destinations.ticket },
+      destinations: announcementDestinations,
       trackerDestination: adapters.destinations.tracker,
       expiryMs: config.values.LIFELINE_APPROVAL_EXPIRY_HOURS * 3_600_000,
       tracker: pipeline,

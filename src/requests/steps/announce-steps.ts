@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
+import { compiledOnce } from '../../store/compiled-once.js';
+import type { Database } from '../../store/schema.js';
 import { defineRequestStep, type DeliveryJobInput } from '../../jobs/step.js';
 import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
 import type { NoticeRetry } from '../../ports/notice-channel.js';
@@ -114,20 +117,65 @@ export const noteTicket = defineRequestStep({
   handler: (ctx: PipelineContext) => noteTicketStep(ctx),
 });
 
+/** What the timeline says of each announcement, whichever way it was made. */
+const announcements = {
+  notice: { done: 'notice.posted', failed: 'notice.failed', what: 'Notice to the licensing team' },
+  ticket: { done: 'ticket.noted', failed: 'ticket.failed', what: 'Internal note on the ticket' },
+} as const satisfies Record<string, Omit<Announcement, 'send'>>;
+
 function postNoticeStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
     send: (outcome, retry) => ctx.notice.post(outcome, retry),
-    done: 'notice.posted',
-    failed: 'notice.failed',
-    what: 'Notice to the licensing team',
+    ...announcements.notice,
   });
 }
 
 function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
   return announceStep(ctx, {
     send: (outcome, retry) => ctx.ticketDesk.addInternalNote(outcome, retry),
-    done: 'ticket.noted',
-    failed: 'ticket.failed',
-    what: 'Internal note on the ticket',
+    ...announcements.ticket,
   });
 }
+
+/**
+ * The notice or the note when its destination is the request's timeline itself (Slack or
+ * Zendesk not configured): nothing leaves Lifeline, so it is recorded in the caller's
+ * transaction, with the same delivery and timeline event the step would have written, and no
+ * job. Once per delivery: one already delivered is left as it is.
+ */
+export async function announceInTimeline(
+  db: Kysely<Database>,
+  medium: 'notice' | 'ticket',
+  delivery: { id: string; requestId: string; outcome: string; destination: string },
+  now: number,
+): Promise<void> {
+  const delivered = await markUndeliveredDelivered(db, delivery.destination, now, delivery.id);
+  if (delivered.rows.length === 0) return;
+  const { done, what } = announcements[medium];
+  await recordEvent(
+    db,
+    {
+      requestId: delivery.requestId,
+      kind: done,
+      message: `${what} (${delivery.outcome}): ${delivery.destination}.`,
+      data: { deliveryId: delivery.id },
+    },
+    now,
+  );
+}
+
+const markUndeliveredDelivered = compiledOnce(
+  (db, receipt: string, now: number, deliveryId: string) =>
+    db
+      .updateTable('deliveries')
+      .set((eb) => ({
+        state: 'delivered',
+        attempts: eb('attempts', '+', 1),
+        receipt,
+        last_error: null,
+        updated_at: now,
+      }))
+      .where('id', '=', deliveryId)
+      .where('state', '!=', 'delivered')
+      .returning('id'),
+);

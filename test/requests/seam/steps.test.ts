@@ -98,16 +98,41 @@ for (const database of testDatabases) {
       assert.equal((await licenses(id)).length, 1);
       assert.equal(mailsFor(id).length, 1);
       const states = await deliveries(id);
+      assert.deepEqual(
+        Object.keys(states).sort(),
+        ['email:license', 'notice:issued', 'ticket:issued', 'tracker:sync'],
+        JSON.stringify(states),
+      );
       assert.ok(
         Object.values(states).every((state) => state === 'delivered'),
         JSON.stringify(states),
       );
-      for (const kind of ['generate_license', 'send_email', 'post_notice', 'note_ticket']) {
+      for (const kind of ['generate_license', 'send_email']) {
         assert.ok(
           (await jobs(id)).includes(`${kind}:succeeded`),
           `${kind} ran: ${(await jobs(id)).join(', ')}`,
         );
       }
+      // Slack and Zendesk are not configured: the notice and the note are the timeline's own
+      // events, written in the transaction that moved the request, each once and with no job.
+      assert.deepEqual(await jobs(id), ['generate_license:succeeded', 'send_email:succeeded']);
+      const told = await db()
+        .selectFrom('timeline_events')
+        .select(['kind', 'message'])
+        .where('request_id', '=', id)
+        .where('kind', 'in', ['notice.posted', 'ticket.noted'])
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(told, [
+        {
+          kind: 'notice.posted',
+          message: 'Notice to the licensing team (issued): timeline only (Slack not configured).',
+        },
+        {
+          kind: 'ticket.noted',
+          message: 'Internal note on the ticket (issued): timeline only (Zendesk not configured).',
+        },
+      ]);
       assert.ok(
         (await jobs(id)).every((job) => job.endsWith(':succeeded')),
         String(await jobs(id)),
