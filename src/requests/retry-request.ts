@@ -52,7 +52,11 @@ export async function retryRequest(
       .where('request_id', '=', requestId)
       .where('state', '=', 'failed')
       .execute();
-    const round = now; // a fresh unique key per retry
+    // Each retry's jobs are a new round, numbered by the retries before it rather than by the
+    // clock: two retries in one millisecond (or on a clock set back) would otherwise share the
+    // jobs' keys, and the second's job would not be made while its request moved on waiting for
+    // it. Two retries at once read the same number, so their jobs are one.
+    const round = (await retriesSoFar(trx, requestId)) + 1;
     const jobs: NewJob[] = [];
     const retried: string[] = [];
 
@@ -143,4 +147,14 @@ export async function retryRequest(
       );
     return { retried };
   });
+}
+
+async function retriesSoFar(db: Kysely<Database>, requestId: string): Promise<number> {
+  const row = await db
+    .selectFrom('timeline_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('request_id', '=', requestId)
+    .where('kind', '=', 'request.retried')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
