@@ -8,7 +8,7 @@ export default tseslint.config(
       'node_modules',
       'dist',
       '.lifeline-build',
-      '.lifeline-test-build',
+      '.lifeline-test-build*',
       'data',
       'web/dist',
       'zendesk-app/dist',

@@ -307,6 +307,22 @@ export async function startService(
 
   let app: HttpApp | undefined;
   let url: string | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (graceMs = 10_000): Promise<void> => {
+    stopped ??= (async () => {
+      // Claim nothing new from the first moment, even while the API finishes its calls.
+      worker?.drain();
+      scheduler?.stop();
+      clock.stopSyncing();
+      await app?.close();
+      await worker?.stop(graceMs);
+      await stopListening();
+      await adapters.mailer.close();
+      await signer.close();
+      await store.close();
+    })();
+    return stopped;
+  };
   if (options.roles.api) {
     app = await buildHttpApp({
       store,
@@ -353,10 +369,17 @@ export async function startService(
       ...(publicUrl && { publicUrl }),
       ...(options.undeclaredAnswer && { undeclaredAnswer: options.undeclaredAnswer }),
     });
-    url = await app.listen({
-      host: config.values.LIFELINE_HOST,
-      port: config.values.LIFELINE_PORT,
-    });
+    try {
+      url = await app.listen({
+        host: config.values.LIFELINE_HOST,
+        port: config.values.LIFELINE_PORT,
+      });
+    } catch (error) {
+      // The worker, the scheduler and the store are running by now: a port already taken must
+      // not leave them holding the process open behind the error.
+      await stop(0);
+      throw error;
+    }
   }
 
   logger.info(
@@ -374,7 +397,6 @@ export async function startService(
     'Lifeline started',
   );
 
-  let stopped: Promise<void> | undefined;
   return {
     config,
     store,
@@ -386,20 +408,6 @@ export async function startService(
     ...(app && { app }),
     ...(worker && { worker }),
     ...(scheduler && { scheduler }),
-    stop(graceMs = 10_000) {
-      stopped ??= (async () => {
-        // Claim nothing new from the first moment, even while the API finishes its calls.
-        worker?.drain();
-        scheduler?.stop();
-        clock.stopSyncing();
-        await app?.close();
-        await worker?.stop(graceMs);
-        await stopListening();
-        await adapters.mailer.close();
-        await signer.close();
-        await store.close();
-      })();
-      return stopped;
-    },
+    stop,
   };
 }

@@ -25,7 +25,7 @@ import { fakeRemotesEnv } from '../fakes/remote-env.js';
 import { startFakeSmtpServer, type FakeSmtpServer } from '../fakes/smtp-server.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { launchChromium, screenshot, tabTo, unlabelledControls } from './support/chromium.js';
-import { freePort } from './support/free-port.js';
+import { onFreePort } from './support/free-port.js';
 import { openSidebar, type ZendeskInstallation } from './support/zendesk-harness.js';
 
 const today = '2026-11-28' as CalendarDate;
@@ -59,18 +59,19 @@ describe('Zendesk sidebar app', { timeout: 60_000 }, () => {
   });
 
   before(async () => {
-    const port = await freePort();
     smtp = await startFakeSmtpServer();
     [lifeline, browser] = await Promise.all([
-      startTestService(
-        {
-          LIFELINE_PORT: String(port),
-          LIFELINE_PUBLIC_URL: `http://127.0.0.1:${port}`,
-          LIFELINE_ZENDESK_APP_SECRET: secret,
-          LIFELINE_ZENDESK_APP_ISSUER: 'https://acme.zendesk.com',
-          ...fakeRemotesEnv({ smtp }),
-        },
-        { clock: clockOnDay(today) },
+      onFreePort((port) =>
+        startTestService(
+          {
+            LIFELINE_PORT: String(port),
+            LIFELINE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+            LIFELINE_ZENDESK_APP_SECRET: secret,
+            LIFELINE_ZENDESK_APP_ISSUER: 'https://acme.zendesk.com',
+            ...fakeRemotesEnv({ smtp }),
+          },
+          { clock: clockOnDay(today) },
+        ),
       ),
       launchChromium(),
     ]);

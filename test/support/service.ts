@@ -84,6 +84,11 @@ export async function startTestService(
     undeclaredAnswer: (finding) => undeclaredAnswers.push(finding),
     logger: createLogger(config.values.LIFELINE_LOG_LEVEL, options.logs),
     ...(options.clock && { clock: options.clock }),
+  }).catch(async (error: unknown) => {
+    // Nothing of a service that did not start may outlive the error (a port taken meanwhile).
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   const tokens = {} as Record<Role, string>;
   for (const role of roles) {

@@ -2,7 +2,7 @@
  * A Lifeline whose console signs in with the in-process identity provider, and the steps a
  * browser takes through the provider's login form, for the single sign-on tests.
  */
-import { freePort } from '../browser/support/free-port.js';
+import { onFreePort } from '../browser/support/free-port.js';
 import type { Clock } from '../../src/clock.js';
 import type { CookieAgent } from './cookie-agent.js';
 import type { TestDatabase } from './databases.js';
@@ -26,37 +26,44 @@ export async function startSsoSetup(
     logs?: { write(line: string): void };
   } = {},
 ): Promise<SsoSetup> {
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const callbackUrl = `${publicUrl}/auth/oidc/callback`;
-  const idp = await startIdentityProvider(callbackUrl);
-  const lifeline = await startTestService(
-    {
-      LIFELINE_PORT: String(port),
-      LIFELINE_PUBLIC_URL: publicUrl,
-      LIFELINE_OIDC_ISSUER: idp.issuer,
-      LIFELINE_OIDC_CLIENT_ID: idp.clientId,
-      LIFELINE_OIDC_CLIENT_SECRET: idp.clientSecret,
-      LIFELINE_OIDC_SCOPES: 'openid profile email groups',
-      LIFELINE_OIDC_ROLE_MAP: roleMap,
-      LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
-      ...options.env,
-    },
-    {
-      ...(options.database && { database: options.database }),
-      ...(options.clock && { clock: options.clock }),
-      ...(options.logs && { logs: options.logs }),
-    },
-  );
-  return {
-    idp,
-    lifeline,
-    callbackUrl,
-    async stop() {
-      await lifeline.stop();
+  return onFreePort(async (port) => {
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const callbackUrl = `${publicUrl}/auth/oidc/callback`;
+    const idp = await startIdentityProvider(callbackUrl);
+    let lifeline: TestService;
+    try {
+      lifeline = await startTestService(
+        {
+          LIFELINE_PORT: String(port),
+          LIFELINE_PUBLIC_URL: publicUrl,
+          LIFELINE_OIDC_ISSUER: idp.issuer,
+          LIFELINE_OIDC_CLIENT_ID: idp.clientId,
+          LIFELINE_OIDC_CLIENT_SECRET: idp.clientSecret,
+          LIFELINE_OIDC_SCOPES: 'openid profile email groups',
+          LIFELINE_OIDC_ROLE_MAP: roleMap,
+          LIFELINE_RATE_LIMIT_PER_MINUTE: '100000',
+          ...options.env,
+        },
+        {
+          ...(options.database && { database: options.database }),
+          ...(options.clock && { clock: options.clock }),
+          ...(options.logs && { logs: options.logs }),
+        },
+      );
+    } catch (error) {
       await idp.stop();
-    },
-  };
+      throw error;
+    }
+    return {
+      idp,
+      lifeline,
+      callbackUrl,
+      async stop() {
+        await lifeline.stop();
+        await idp.stop();
+      },
+    };
+  });
 }
 
 /**

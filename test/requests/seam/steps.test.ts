@@ -192,41 +192,6 @@ for (const database of testDatabases) {
       assert.equal(mails.length, 1);
     });
 
-    it('tells the timeline of a failure once, however often the request fails the same way', async () => {
-      const toldOf = async (id: string) =>
-        (
-          await db()
-            .selectFrom('timeline_events')
-            .select(['kind', 'message'])
-            .where('request_id', '=', id)
-            .where('kind', 'in', ['notice.posted', 'ticket.noted'])
-            .orderBy('id')
-            .execute()
-        ).map((event) => `${event.kind} ${/\((\w+)\)/.exec(event.message)?.[1] ?? '?'}`);
-      smtp.failNext(550, 'No such user here');
-      const id = await submit();
-      await idle();
-      assert.equal((await request(id)).state, 'failed', await jobDetails(id));
-      smtp.failNext(550, 'No such user here');
-      await retryRequest(db(), id, 'seam-engineer', clock.now());
-      await idle();
-      assert.equal((await request(id)).state, 'failed', await jobDetails(id));
-      assert.deepEqual(await toldOf(id), ['notice.posted failed', 'ticket.noted failed']);
-      await retryRequest(db(), id, 'seam-engineer', clock.now());
-      await idle();
-      assert.equal((await request(id)).state, 'succeeded', await jobDetails(id));
-      assert.deepEqual(await toldOf(id), [
-        'notice.posted failed',
-        'ticket.noted failed',
-        'notice.posted issued',
-        'ticket.noted issued',
-      ]);
-      assert.ok(
-        (await jobs(id)).every((job) => !/^(post_notice|note_ticket)/.test(job)),
-        String(await jobs(id)),
-      );
-    });
-
     it('resends the same license to another address', async () => {
       const id = await submit();
       await idle();
