@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
+import type { NewJob } from '../jobs/job.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 import { noticeDeliveryId, ticketDeliveryId } from './delivery-ids.js';
@@ -73,19 +74,35 @@ export async function markDelivered(
   await updateDelivered(db, receipt ?? null, now, deliveryId);
 }
 
+/**
+ * Marks the delivery delivered unless it already is; answers whether this call did. For a
+ * delivery made and delivered in one transaction, so that doing it again adds nothing.
+ */
+export async function markDeliveredOnce(
+  db: Kysely<Database>,
+  deliveryId: string,
+  receipt: string,
+  now: number,
+): Promise<boolean> {
+  return (await updateUndelivered(db, receipt, now, deliveryId)).rows.length > 0;
+}
+
 // Every delivery ends here: compiled once (see compiledOnce).
-const updateDelivered = compiledOnce(
+const deliver = (db: Kysely<Database>, receipt: string | null, now: number, deliveryId: string) =>
+  db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      state: 'delivered',
+      attempts: eb('attempts', '+', 1),
+      receipt,
+      last_error: null,
+      updated_at: now,
+    }))
+    .where('id', '=', deliveryId);
+const updateDelivered = compiledOnce(deliver);
+const updateUndelivered = compiledOnce(
   (db, receipt: string | null, now: number, deliveryId: string) =>
-    db
-      .updateTable('deliveries')
-      .set((eb) => ({
-        state: 'delivered',
-        attempts: eb('attempts', '+', 1),
-        receipt,
-        last_error: null,
-        updated_at: now,
-      }))
-      .where('id', '=', deliveryId),
+    deliver(db, receipt, now, deliveryId).where('state', '!=', 'delivered').returning('id'),
 );
 
 export async function markAttemptFailed(
@@ -162,7 +179,7 @@ export async function announceOutcome(
     },
     now,
   );
-  const jobs = [];
+  const jobs: NewJob[] = [];
   const inTimeline = destinations.timelineOnly;
   if (toChannel && inTimeline?.notice)
     await announceInTimeline(

@@ -50,6 +50,9 @@ function realDiskFullError(): Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const everyKind = (handler: JobHandler) =>
+  Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<JobKind, JobHandler>;
+
 for (const database of testDatabases) {
   describe(`the worker (${database.name})`, () => {
     let jobs: JobDatabase;
@@ -64,10 +67,7 @@ for (const database of testDatabases) {
       const wake = options.wake ?? new WakeSignal();
       const worker = new Worker({
         store: options.on ?? store,
-        handlers: Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<
-          JobKind,
-          JobHandler
-        >,
+        handlers: everyKind(handler),
         classify,
         wake,
         settings: {
@@ -83,6 +83,33 @@ for (const database of testDatabases) {
       running.push(worker);
       return { worker, events, wake };
     };
+    /**
+     * A worker on the test's own clock, its poll a minute away: only what the worker knows (an
+     * enqueue, a nudge, a time it remembers coming due on that clock) may make it claim.
+     */
+    const startOnClock = (
+      handler: JobHandler,
+      options: { on: Store; wake: WakeSignal; now: () => number },
+    ) => {
+      const worker = new Worker({
+        store: options.on,
+        handlers: everyKind(handler),
+        classify,
+        wake: options.wake,
+        now: options.now,
+        settings: {
+          concurrency: 4,
+          leaseMs: 60_000,
+          pollMs: 60_000,
+          backoff: { baseMs: 60, maxMs: 1_000 },
+          perKind: { ...defaultStepConcurrency },
+        },
+      });
+      worker.start();
+      running.push(worker);
+      return worker;
+    };
+
     const allSettled = async (state = 'succeeded') =>
       (await jobRows(store)).every((row) => row.state === state);
 
@@ -352,26 +379,7 @@ for (const database of testDatabases) {
             : Promise.resolve();
         },
       };
-      const worker = new Worker({
-        store: watched,
-        handlers: Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<
-          JobKind,
-          JobHandler
-        >,
-        classify,
-        wake,
-        now: () => now,
-        // A poll a minute away: only what the worker knows may make it claim.
-        settings: {
-          concurrency: 4,
-          leaseMs: 60_000,
-          pollMs: 60_000,
-          backoff: { baseMs: 60, maxMs: 1_000 },
-          perKind: { ...defaultStepConcurrency },
-        },
-      });
-      worker.start();
-      running.push(worker);
+      startOnClock(handler, { on: watched, wake, now: () => now });
       await waitFor(() => Promise.resolve(claims.length >= 1), 'the first claim');
       const claimed = (index: number) => claims[index]?.filter((v) => typeof v === 'string');
       assert.ok(claimed(0)?.includes('post_notice'), 'the first claim offers every kind');
@@ -419,26 +427,7 @@ for (const database of testDatabases) {
           );
         },
       };
-      const worker = new Worker({
-        store,
-        handlers: Object.fromEntries(kinds.map((kind) => [kind, handler])) as Record<
-          JobKind,
-          JobHandler
-        >,
-        classify,
-        wake,
-        now: clock,
-        // A poll a minute away: only the time the worker remembers may make it claim again.
-        settings: {
-          concurrency: 4,
-          leaseMs: 60_000,
-          pollMs: 60_000,
-          backoff: { baseMs: 60, maxMs: 1_000 },
-          perKind: { ...defaultStepConcurrency },
-        },
-      });
-      worker.start();
-      running.push(worker);
+      startOnClock(handler, { on: store, wake, now: clock });
       await addJobs(store, 1, { kind: 'generate_license', now });
       wake.nudge();
       await waitFor(

@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
-import { compiledOnce } from '../../store/compiled-once.js';
 import type { Database } from '../../store/schema.js';
 import { defineRequestStep, type DeliveryJobInput } from '../../jobs/step.js';
 import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
 import type { NoticeRetry } from '../../ports/notice-channel.js';
 import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { markDelivered, markDeliveryFailed } from '../deliveries.js';
+import { markDelivered, markDeliveredOnce, markDeliveryFailed } from '../deliveries.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
@@ -149,8 +148,7 @@ export async function announceInTimeline(
   delivery: { id: string; requestId: string; outcome: string; destination: string },
   now: number,
 ): Promise<void> {
-  const delivered = await markUndeliveredDelivered(db, delivery.destination, now, delivery.id);
-  if (delivered.rows.length === 0) return;
+  if (!(await markDeliveredOnce(db, delivery.id, delivery.destination, now))) return;
   const { done, what } = announcements[medium];
   await recordEvent(
     db,
@@ -163,19 +161,3 @@ export async function announceInTimeline(
     now,
   );
 }
-
-const markUndeliveredDelivered = compiledOnce(
-  (db, receipt: string, now: number, deliveryId: string) =>
-    db
-      .updateTable('deliveries')
-      .set((eb) => ({
-        state: 'delivered',
-        attempts: eb('attempts', '+', 1),
-        receipt,
-        last_error: null,
-        updated_at: now,
-      }))
-      .where('id', '=', deliveryId)
-      .where('state', '!=', 'delivered')
-      .returning('id'),
-);
