@@ -23,14 +23,21 @@ for (const database of testDatabases) {
     let smtp: FakeSmtpServer;
     let lifeline: TestService;
     let customer = 0;
+    // The service's warnings and errors (a step's failure, a worker error), so a test that
+    // times out waiting for the worker says what went wrong inside it.
+    const warnings: string[] = [];
 
     before(async () => {
       smtp = await startFakeSmtpServer();
-      lifeline = await startTestService(fakeRemotesEnv({ smtp }), {
-        clock,
-        database,
-        roles: { api: false, worker: true },
-      });
+      lifeline = await startTestService(
+        { ...fakeRemotesEnv({ smtp }), LIFELINE_LOG_LEVEL: 'warn' },
+        {
+          clock,
+          database,
+          roles: { api: false, worker: true },
+          logs: { write: (line) => void warnings.push(line.trim()) },
+        },
+      );
     });
     after(async () => {
       await lifeline.stop();
@@ -38,7 +45,12 @@ for (const database of testDatabases) {
     });
 
     const db = () => lifeline.service.store.db;
-    const idle = () => runUntilIdle(lifeline.service.store, clock);
+    const idle = () =>
+      runUntilIdle(lifeline.service.store, clock).catch((error: unknown) => {
+        throw new Error(
+          `${(error as Error).message}\nthe service's last warnings:\n${warnings.slice(-8).join('\n')}`,
+        );
+      });
     async function submit(): Promise<string> {
       // Each request is made on the fixture day, whatever an earlier test did with the clock.
       clock.set('2026-11-28T12:00:00Z');
@@ -190,6 +202,41 @@ for (const database of testDatabases) {
       assert.deepEqual(await licenses(id), [license], 'never a second license');
       const mails = mailsFor(id);
       assert.equal(mails.length, 1);
+    });
+
+    it('tells the timeline of a failure once, however often the request fails the same way', async () => {
+      const toldOf = async (id: string) =>
+        (
+          await db()
+            .selectFrom('timeline_events')
+            .select(['kind', 'message'])
+            .where('request_id', '=', id)
+            .where('kind', 'in', ['notice.posted', 'ticket.noted'])
+            .orderBy('id')
+            .execute()
+        ).map((event) => `${event.kind} ${/\((\w+)\)/.exec(event.message)?.[1] ?? '?'}`);
+      smtp.failNext(550, 'No such user here');
+      const id = await submit();
+      await idle();
+      assert.equal((await request(id)).state, 'failed', await jobDetails(id));
+      smtp.failNext(550, 'No such user here');
+      await retryRequest(db(), id, 'seam-engineer', clock.now());
+      await idle();
+      assert.equal((await request(id)).state, 'failed', await jobDetails(id));
+      assert.deepEqual(await toldOf(id), ['notice.posted failed', 'ticket.noted failed']);
+      await retryRequest(db(), id, 'seam-engineer', clock.now());
+      await idle();
+      assert.equal((await request(id)).state, 'succeeded', await jobDetails(id));
+      assert.deepEqual(await toldOf(id), [
+        'notice.posted failed',
+        'ticket.noted failed',
+        'notice.posted issued',
+        'ticket.noted issued',
+      ]);
+      assert.ok(
+        (await jobs(id)).every((job) => !/^(post_notice|note_ticket)/.test(job)),
+        String(await jobs(id)),
+      );
     });
 
     it('resends the same license to another address', async () => {
