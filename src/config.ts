@@ -88,6 +88,11 @@ export const configSchema = z.object({
   /** `postgres://…` or `sqlite:PATH`. Default: SQLite in the data dir. */
   DATABASE_URL: optionalText,
   DATABASE_POOL_MAX: whole('DATABASE_POOL_MAX', 1, 1_000).default(10),
+  /** PostgreSQL: run the service's fixed queries as prepared statements (off behind PgBouncer < 1.21 in transaction mode). */
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['on', 'off'], { error: 'DATABASE_PREPARED_STATEMENTS must be on or off' })
+    .default('on')
+    .transform((value) => value === 'on'),
   /** Apply pending migrations at start (default true); with false, refuse to start until `lifeline migrate` ran. */
   LIFELINE_AUTO_MIGRATE: z
     .enum(['true', 'false'], { error: 'LIFELINE_AUTO_MIGRATE must be true or false' })

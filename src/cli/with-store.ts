@@ -9,7 +9,9 @@ import { fail } from './output.js';
 export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const config = configOrExit();
   ensurePrivateDirectory(config.dataDir);
-  const store = openStore(config.databaseUrl);
+  const store = openStore(config.databaseUrl, {
+    preparedStatements: config.values.DATABASE_PREPARED_STATEMENTS,
+  });
   try {
     await migrateToLatest(store);
     return await work(store);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Decision } from '../policy/index.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import type { Database, DeliveryRow, LicenseRow, RequestRow } from '../store/schema.js';
+import { deliveryColumns, licenseColumns, requestColumns } from '../store/table-columns.js';
 
 /** Reads of one request's records, shared by the steps and the API. */
 export async function loadRequest(
@@ -11,14 +12,15 @@ export async function loadRequest(
   return (await selectRequest(db, requestId)).rows[0];
 }
 
-// Each step reads its request, its license and its decision: compiled once (see compiledOnce).
+// Each step reads its request, its license and its decision: compiled once (see compiledOnce),
+// their columns named (table-columns.ts).
 const selectRequest = compiledOnce((db, id: string) =>
-  db.selectFrom('requests').selectAll().where('id', '=', id),
+  db.selectFrom('requests').select(requestColumns).where('id', '=', id),
 );
 const selectCurrentLicense = compiledOnce((db, requestId: string) =>
   db
     .selectFrom('licenses')
-    .selectAll()
+    .select(licenseColumns)
     .where('request_id', '=', requestId)
     .orderBy('lineage_index', 'desc')
     .limit(1),
@@ -26,7 +28,7 @@ const selectCurrentLicense = compiledOnce((db, requestId: string) =>
 const selectLicenseAt = compiledOnce((db, requestId: string, lineageIndex: number) =>
   db
     .selectFrom('licenses')
-    .selectAll()
+    .select(licenseColumns)
     .where('request_id', '=', requestId)
     .where('lineage_index', '=', lineageIndex),
 );
@@ -34,7 +36,7 @@ const selectDecision = compiledOnce((db, requestId: string) =>
   db.selectFrom('decisions').select('document').where('request_id', '=', requestId),
 );
 const selectDelivery = compiledOnce((db, id: string) =>
-  db.selectFrom('deliveries').selectAll().where('id', '=', id),
+  db.selectFrom('deliveries').select(deliveryColumns).where('id', '=', id),
 );
 
 /**

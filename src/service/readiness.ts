@@ -123,7 +123,10 @@ export async function checkReadiness(
     });
   }
 
-  const store = openStore(config.databaseUrl, { max: 2 });
+  const store = openStore(config.databaseUrl, {
+    max: 2,
+    preparedStatements: config.values.DATABASE_PREPARED_STATEMENTS,
+  });
   try {
     const applied = await migrateToLatest(store);
     await sql`select 1`.execute(store.db);

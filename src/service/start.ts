@@ -103,7 +103,10 @@ export async function startService(
   const processClock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.values.LIFELINE_LOG_LEVEL);
   ensurePrivateDirectory(config.dataDir);
-  const store = openStore(config.databaseUrl, { max: config.values.DATABASE_POOL_MAX });
+  const store = openStore(config.databaseUrl, {
+    max: config.values.DATABASE_POOL_MAX,
+    preparedStatements: config.values.DATABASE_PREPARED_STATEMENTS,
+  });
   try {
     await refuseNewerSchema(store);
     if (config.values.LIFELINE_AUTO_MIGRATE) {

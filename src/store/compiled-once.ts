@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Insertable, Kysely, QueryResult } from 'kysely';
+import { prepareOnPostgres } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 /**
@@ -37,6 +38,7 @@ export function compiledOnce<Values extends unknown[], Row>(
       });
       compiled = { query, slots };
       byDialect.set(dialect, compiled);
+      prepareOnPostgres(query.sql);
     }
     const parameters = compiled.slots.map((slot) =>
       typeof slot === 'number' ? values[slot] : slot.value,

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type pg from 'pg';
 import type { StoreDialect } from './dialect.js';
 import { pgModule } from './pg-module.js';
+import { withPreparedStatements } from './prepared-statements.js';
 import { ensurePrivateDatabaseFiles } from './private-files.js';
 import type { Database } from './schema.js';
 
@@ -28,6 +29,8 @@ export interface PostgresPoolSettings {
   idleTimeoutMillis?: number;
   /** Milliseconds to wait for a connection before failing (default 10 000). */
   connectionTimeoutMillis?: number;
+  /** Run the fixed queries as prepared statements (default true; see prepared-statements.ts). */
+  preparedStatements?: boolean;
 }
 
 /**
@@ -45,7 +48,11 @@ export function openStore(databaseUrl: string, pool: PostgresPoolSettings = {}):
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pgPool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: (pool.preparedStatements ?? true) ? withPreparedStatements(pgPool) : pgPool,
+      }),
+    });
     return {
       db,
       dialect: 'postgres',
