@@ -18,14 +18,18 @@ export async function appendAudit(
 ): Promise<AuditEntry> {
   const head = (await advanceHead(trx)).rows[0];
   if (!head) throw new Error('The audit log has no head row: run the migrations.');
+  // The hash must be of what the database will give back. A lone UTF-16 surrogate has no UTF-8
+  // form, so each database stores something else in its place (the API refuses one, but an
+  // entry's text also comes from names and claims): it is replaced here by U+FFFD, as the
+  // database would, before the hash. The details are JSON, which escapes it and reads it back.
   const content = {
     seq: Number(head.seq),
     at: new Date(now).toISOString(),
-    actor: who.actor,
+    actor: storable(who.actor),
     role: who.role,
-    address: who.address,
+    address: storable(who.address),
     action: event.action,
-    target: event.target ?? null,
+    target: event.target == null ? null : storable(event.target),
     requestId: event.requestId ?? null,
     details: event.details ?? {},
   };
@@ -46,6 +50,13 @@ export async function appendAudit(
   );
   await setHeadHash(trx, hash);
   return { ...content, prevHash: head.hash, hash };
+}
+
+const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** `text` as a database stores and returns it (String.prototype.toWellFormed, not in ES2023). */
+function storable(text: string): string {
+  return text.replace(loneSurrogates, '\uFFFD');
 }
 
 // A request appends two entries: compiled once (see compiledOnce).

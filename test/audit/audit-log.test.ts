@@ -60,6 +60,19 @@ for (const database of testDatabases) {
       }
     });
 
+    it('verifies an entry whose text held half a surrogate pair, as the database stored it', async () => {
+      // A name from a claim or a token owner, not through the API's own refusal of such text.
+      await recordAudit(
+        jobs.store.db,
+        { actor: 'mallory\ud800', role: 'engineer', address: '192.0.2.8' },
+        { action: 'request.resent', target: 'request \udc00x', details: { to: 'x\ud800' } },
+        at + 9_000,
+      );
+      const verification = await verifyAuditLog(jobs.store.db);
+      assert.equal(verification.broken, undefined, JSON.stringify(verification.broken));
+      assert.equal(verification.entries, 6);
+    });
+
     it('verifies an untouched log, and the CLI exits 0', async () => {
       const result = await verifyAuditLog(jobs.store.db);
       assert.equal(result.broken, undefined);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { verifyAuditLog } from '../../src/audit/audit-store.js';
 import { screenshotBody } from '../support/requests.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { testDatabases } from '../support/databases.js';
@@ -79,6 +80,42 @@ for (const database of testDatabases) {
       assert.equal(answer.body.error.details[0].field, 'body.note');
       const search = await lifeline.api('/api/v1/requests?ticket=a%00b');
       assert.equal(search.status, 400);
+    });
+
+    it('answers 4xx for half a surrogate pair, signed in or not, and the audit log still verifies', async () => {
+      const note = await lifeline.api('/api/v1/requests', {
+        body: `{"note":"broken \\ud800 text","customerEmail":"lone@bounds.example"}`,
+      });
+      assert.equal(note.status, 400, JSON.stringify(note.body));
+      assert.equal(note.body.error.details[0].field, 'body.note');
+      assert.match(note.body.error.message, /surrogate pair/);
+      // A failed sign-in is audited with the name it gave: that name once broke the chain.
+      const signIn = await lifeline.api('/api/v1/session', {
+        token: '',
+        body: '{"username":"mallory\\ud800","password":"whatever-guess"}',
+      });
+      assert.equal(signIn.status, 400, JSON.stringify(signIn.body));
+      assert.equal(signIn.body.error.details[0].field, 'body.username');
+      // A whole character made of a pair is text, and is taken.
+      const pair = await lifeline.api('/api/v1/session', {
+        token: '',
+        body: '{"username":"mallory\\ud83d\\ude00","password":"whatever-guess"}',
+      });
+      assert.equal(pair.status, 401, JSON.stringify(pair.body));
+      assert.equal((await verifyAuditLog(lifeline.service.store.db)).broken, undefined);
+    });
+
+    it('answers 400 for a body nested thousands deep, before signing in', async () => {
+      const deep = '['.repeat(5_000) + ']'.repeat(5_000);
+      for (const path of ['/api/v1/session', '/api/v1/eligibility']) {
+        const token = path === '/api/v1/session' ? '' : undefined;
+        const answer = await lifeline.api(path, {
+          ...(token !== undefined && { token }),
+          body: deep,
+        });
+        assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+        assert.match(answer.body.error.message, /nested more than 32 levels deep/);
+      }
     });
   });
 }
