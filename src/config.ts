@@ -10,6 +10,7 @@ import { isLoopback, parseRoleMap, type OidcSettings } from './access/oidc-setti
 import { defineSchedule, type Schedule } from './schedule/schedule.js';
 import { ConfigError } from './config-error.js';
 import { timeZone } from './license/gitlab-upload/time-zones.js';
+import { parseTrustedProxies } from './http/trusted-proxies.js';
 
 /**
  * Every setting of the service, read from the environment (after `.env`, when present) and an
@@ -50,6 +51,21 @@ export const configSchema = z.object({
   LIFELINE_PUBLIC_URL: optionalText.pipe(
     z.url({ error: 'LIFELINE_PUBLIC_URL must be a URL' }).optional(),
   ),
+  /**
+   * Which proxies' X-Forwarded-For to believe: `loopback` (a proxy on this machine), `off`, or
+   * comma-separated addresses, CIDR ranges and the names `linklocal` / `uniquelocal`.
+   */
+  LIFELINE_TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((value, context) => {
+      const parsed = parseTrustedProxies(value);
+      if (typeof parsed === 'string') {
+        context.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   /** PEM file of the vendor's RSA private key. Default: a development key pair in the data dir. */
   LIFELINE_SIGNING_KEY_FILE: optionalText,
   /**

@@ -45,7 +45,7 @@ export async function buildHttpApp(ctx: HttpContext) {
   const app = Fastify({
     loggerInstance: ctx.logger,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy: ctx.trustedProxies ?? false,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

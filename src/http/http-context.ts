@@ -39,6 +39,8 @@ export interface HttpContext {
   cover: { renewal: RenewalContext; extension: ExtensionContext };
   /** Public base URL, for links (tracker issue, notice) and the OpenAPI servers list. */
   publicUrl?: string;
+  /** The proxies whose X-Forwarded-For is believed (LIFELINE_TRUST_PROXY); default none. */
+  trustedProxies?: false | string[];
   /** Tests: told of every answer its route's response schema does not declare. */
   undeclaredAnswer?: UndeclaredAnswer;
 }

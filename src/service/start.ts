@@ -370,6 +370,7 @@ export async function startService(
       storage,
       circuits,
       ...(publicUrl && { publicUrl }),
+      trustedProxies: config.values.LIFELINE_TRUST_PROXY,
       ...(options.undeclaredAnswer && { undeclaredAnswer: options.undeclaredAnswer }),
     });
     try {
