@@ -8,12 +8,18 @@ export function personOf(requestedBy: string): string {
   return via > 0 ? requestedBy.slice(0, via) : requestedBy;
 }
 
+/**
+ * Who a name is, for comparing: the person behind it, in compatibility form (NFKC), trimmed and
+ * in lower case. "Dave", " dave" and "DAVE via zendesk-bot" are one person.
+ */
+export function personKey(name: string): string {
+  return personOf(name.normalize('NFKC').trim()).trim().toLowerCase();
+}
+
 /** Whether `approver` is the person who asked: they may not approve their own request. */
 export function isRequester(requestedBy: string, approver: string): boolean {
-  const who = approver.trim().toLowerCase();
-  return (
-    who === requestedBy.trim().toLowerCase() || who === personOf(requestedBy).trim().toLowerCase()
-  );
+  const who = approver.normalize('NFKC').trim().toLowerCase();
+  return who === requestedBy.normalize('NFKC').trim().toLowerCase() || who === personKey(requestedBy);
 }
 
 /** Who may settle a waiting request, in words for the console, the sidebar and the notice. */

@@ -144,10 +144,31 @@ export const evidenceSchema = z
     };
   });
 
+/**
+ * The person an integration asks for. Their name is compared with the approver's (no one
+ * approves their own request) and counted for their daily cap, so it must not be able to look
+ * like someone else's to a person and differ to the code: no invisible or control characters
+ * (a zero-width space after "alice" made another person), no " via " (the separator of
+ * "PERSON via TOKEN": "alice via bob" was not alice), and compatibility forms folded (NFKC:
+ * full-width "ａｌｉｃｅ" is alice).
+ */
+export const requesterNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'requestedBy must name the person asking')
+  .max(120, 'requestedBy must be at most 120 characters')
+  .transform((name) => name.normalize('NFKC'))
+  .refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), {
+    error: 'requestedBy must be a name, with no control or invisible characters',
+  })
+  .refine((name) => !/\svia\s/i.test(name), {
+    error: 'requestedBy must name one person: " via " is how Lifeline records the integration',
+  });
+
 export const submissionSchema = z
   .object({
     ticket: ticketSchema,
-    requestedBy: z.string().trim().min(1).max(120).optional(),
+    requestedBy: requesterNameSchema.optional(),
     customerEmail: z
       .email({ error: "customerEmail must be the customer's email address" })
       .max(254)

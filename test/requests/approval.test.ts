@@ -435,4 +435,44 @@ for (const database of testDatabases) {
       });
     },
   );
+
+  describe(`the person an integration names (${database.name})`, { timeout: 60_000 }, () => {
+    let lifeline: TestService;
+    const { submit } = helpers(() => lifeline);
+    before(async () => {
+      lifeline = await startTestService(
+        { LIFELINE_APPROVAL_DAILY_CAP_PER_ENGINEER: '2' },
+        { database, clock: jumpingClock() },
+      );
+    });
+    after(() => lifeline.stop());
+    const forPerson = (requestedBy: string, n: number) =>
+      submit({ ...honest(`p${n}@person-${n}.example`), requestedBy }, lifeline.tokens.service);
+
+    it('counts one person’s cap across spellings of their name', async () => {
+      assert.equal((await forPerson('dave', 1)).body.state, 'queued');
+      assert.equal((await forPerson('Dave', 2)).body.state, 'queued');
+      for (const [n, name] of [' DAVE ', 'ｄａｖｅ', 'Dave'].entries()) {
+        const held = await forPerson(name, 3 + n);
+        assert.equal(held.body.state, 'awaiting_approval', `${JSON.stringify(name)} is dave`);
+        assert.deepEqual(
+          held.body.decision.guardrails.map((g: { code: string }) => g.code),
+          ['ENGINEER_DAILY_CAP'],
+        );
+      }
+      assert.equal((await forPerson('erin', 9)).body.state, 'queued', 'another person is not');
+    });
+
+    it('refuses a name with invisible characters or a " via " of its own', async () => {
+      for (const name of ['alice\u200b', 'ali\u00adce', 'alice\nbob', 'alice via bob']) {
+        const refused = await forPerson(name, 20);
+        assert.equal(
+          refused.status,
+          400,
+          `${JSON.stringify(name)}: ${JSON.stringify(refused.body)}`,
+        );
+        assert.equal(refused.body.error.details[0].field, 'body.requestedBy');
+      }
+    });
+  });
 }
