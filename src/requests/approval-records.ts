@@ -19,7 +19,9 @@ export function personKey(name: string): string {
 /** Whether `approver` is the person who asked: they may not approve their own request. */
 export function isRequester(requestedBy: string, approver: string): boolean {
   const who = approver.normalize('NFKC').trim().toLowerCase();
-  return who === requestedBy.normalize('NFKC').trim().toLowerCase() || who === personKey(requestedBy);
+  return (
+    who === requestedBy.normalize('NFKC').trim().toLowerCase() || who === personKey(requestedBy)
+  );
 }
 
 /** Who may settle a waiting request, in words for the console, the sidebar and the notice. */
