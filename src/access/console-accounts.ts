@@ -70,6 +70,18 @@ export interface ConsoleUserView {
   disabledAt: string | null;
 }
 
+/**
+ * The service role names the person it acts for in each call (requestedBy): it is for an
+ * integration's API token. A person signed in to the console with it could make requests in
+ * anyone's name.
+ */
+function refuseServiceRole(role: Role): void {
+  if (role === 'service')
+    throw new AccessChangeRefused(
+      'The service role is for an integration’s API token, not for a console account: give the account engineer, approver or admin.',
+    );
+}
+
 export async function createConsoleUser(
   db: Kysely<Database>,
   username: string,
@@ -80,6 +92,7 @@ export async function createConsoleUser(
 ): Promise<ConsoleUserView> {
   const name = username.trim();
   if (!name) throw new AccessChangeRefused('A console account needs a username.');
+  refuseServiceRole(role);
   const problem = await passwordProblem(password, name);
   if (problem) throw new AccessChangeRefused(problem);
   const passwordHash = await hashPassword(password);
@@ -186,6 +199,7 @@ export async function updateConsoleUser(
 ): Promise<ConsoleUserView> {
   if (change.role === undefined && change.password === undefined)
     throw new AccessChangeRefused('Give a new role, a new password, or both.');
+  if (change.role !== undefined) refuseServiceRole(change.role);
   if (change.password !== undefined) {
     const { username } = await findUser(db, idOrUsername);
     const problem = await passwordProblem(change.password, username);

@@ -209,6 +209,31 @@ for (const database of testDatabases) {
       assert.equal((await asSession(session.cookie)).status, 401);
     });
 
+    it('gives no console account the service role, and keeps one that has it out', async () => {
+      const refused = await lifeline.api('/api/v1/users', {
+        token: admin(),
+        body: { username: 'svc-person', password: 'first passphrase here', role: 'service' },
+      });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.match(refused.body.error.message, /service role is for an integration/);
+      const id = await makeUser('svc-later');
+      const changed = await lifeline.api(`/api/v1/users/${id}`, {
+        method: 'PATCH',
+        token: admin(),
+        body: { role: 'service' },
+      });
+      assert.equal(changed.status, 400, JSON.stringify(changed.body));
+      // An account given the role before it was refused (written as an older version did).
+      await lifeline.service.store.db
+        .updateTable('console_users')
+        .set({ role: 'service' })
+        .where('id', '=', id)
+        .execute();
+      const signedIn = await signIn({ username: 'svc-later', password: 'first passphrase here' });
+      assert.equal(signedIn.status, 403, JSON.stringify(signedIn.body));
+      assert.match(signedIn.body.error.message, /not for the console/);
+    });
+
     it('keeps a service token out of the console', async () => {
       const answer = await signIn({ token: lifeline.tokens.service });
       assert.equal(answer.status, 403);

@@ -137,6 +137,17 @@ export function sessionRoutes(ctx: HttpContext): FastifyPluginCallbackZod {
             };
         } else {
           const user = await authenticateConsoleUser(ctx.store.db, body.username, body.password);
+          // An account given the service role before it was refused for accounts.
+          if (user?.role === 'service') {
+            await audit(request, user.username, user.role, 'session.sign_in_failed', {
+              with: 'password',
+              reason: 'service role',
+            });
+            throw new ApiError(
+              'FORBIDDEN',
+              'The service role is for an integration’s API token, not for the console: ask an admin to give this account engineer, approver or admin.',
+            );
+          }
           if (user)
             who = {
               person: user.username,
