@@ -102,7 +102,19 @@ export const configSchema = z.object({
    */
   LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: optionalText,
   /** `postgres://…` or `sqlite:PATH`. Default: SQLite in the data dir. */
-  DATABASE_URL: optionalText,
+  DATABASE_URL: optionalText.transform((url, context) => {
+    // Any other scheme used to become the path of a new, empty SQLite file (with the URL's
+    // password in its name and the log): no earlier requests, no tokens, and no error.
+    const scheme = url === undefined ? undefined : /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+    if (scheme !== undefined && !/^(postgres|postgresql|sqlite|file)$/.test(scheme)) {
+      context.addIssue({
+        code: 'custom',
+        message: `DATABASE_URL must be a postgres:// or postgresql:// URL, or sqlite:PATH (it starts with ${scheme}://)`,
+      });
+      return z.NEVER;
+    }
+    return url;
+  }),
   DATABASE_POOL_MAX: whole('DATABASE_POOL_MAX', 1, 1_000).default(10),
   /** PostgreSQL: run the service's fixed queries as prepared statements (off behind PgBouncer < 1.21 in transaction mode). */
   DATABASE_PREPARED_STATEMENTS: z
