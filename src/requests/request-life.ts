@@ -17,15 +17,18 @@ import {
  *   awaiting_approval ──(declined | expired)──▶ rejected
  *     │ (approved)
  *     ▼
- *   queued ──▶ issuing ──▶ succeeded
- *     │           │
- *     └───────────┴──▶ failed ──(retry)──▶ queued | issuing
+ *   queued ──▶ issuing ──▶ succeeded ◀──(a resend delivered)──┐
+ *     │           │                                           │
+ *     └───────────┴──▶ failed ──(retry)──▶ queued | issuing   │
+ *                        └─────────────────────────────────────┘
  *
  * awaiting_approval: eligible, but a guardrail holds it until an approver who is not the
  * requester approves or declines it (or it expires). queued: accepted, the license is not made
  * yet. issuing: the license exists and is on its way to the customer. succeeded: the customer's
  * email server accepted the license. failed: a step could not be completed; `failure` says which
- * and what to do.
+ * and what to do. When the license email was refused (a wrong address), the advice is to resend
+ * the license to the right one: that resend, once accepted, is the delivery the request waited
+ * for, and it succeeds.
  *
  * The rules (states, moves and what each move triggers) are pure data and functions; `moveRequest`
  * is the only code that writes `requests.state` (test/requests/request-life.test.ts holds every
@@ -71,8 +74,12 @@ const moves: Record<RequestState, Partial<Record<RequestState, MoveEffects>>> = 
     failed: { tracker: true, announce: 'failed' },
   },
   succeeded: {},
-  // A retry clears the failure on the issue.
-  failed: { queued: { tracker: true }, issuing: { tracker: true } },
+  // A retry clears the failure on the issue; so does a resend that reached the customer.
+  failed: {
+    queued: { tracker: true },
+    issuing: { tracker: true },
+    succeeded: { tracker: true, announce: 'issued' },
+  },
   rejected: {},
 };
 

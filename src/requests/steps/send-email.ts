@@ -28,6 +28,15 @@ export const sendEmail = defineRequestStep({
 });
 
 /**
+ * Whether the customer's server accepting this message is the delivery the request waits for:
+ * the license email, or a resend after the license email failed (the advice for an address the
+ * server refused is to resend to the right one).
+ */
+function settlesRequest(purpose: string, failedStep: string | null): boolean {
+  return purpose === 'license' || (purpose === 'resend' && failedStep === 'send_email');
+}
+
+/**
  * Emails the stored license. The Message-ID is fixed per request and delivery, so if the process
  * dies after the server accepted the message but before this was recorded, the second copy
  * carries the same Message-ID and mail clients show it once.
@@ -94,11 +103,14 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
               now,
             );
             if (
-              delivery.purpose === 'license' &&
+              settlesRequest(delivery.purpose, request.failed_step) &&
               (await moveRequest(
                 trx,
                 request.id,
-                { to: 'succeeded' },
+                {
+                  to: 'succeeded',
+                  patch: { failed_step: null, failure_message: null, failure_next_action: null },
+                },
                 { now, destinations: ctx.destinations, tracker: ctx },
               )) !== undefined
             ) {

@@ -239,6 +239,36 @@ for (const database of testDatabases) {
       );
     });
 
+    it('succeeds once the license, refused at a wrong address, is resent to the right one', async () => {
+      smtp.failNext(550, 'No such user here');
+      const id = await submit();
+      await idle();
+      const failed = await request(id);
+      assert.equal(failed.state, 'failed', await jobDetails(id));
+      assert.equal(failed.failed_step, 'send_email');
+      assert.match(failed.failure_next_action ?? '', /resend the license to the right address/);
+      const right = failed.customer_email.replace(/^ops@/, 'it@');
+      await resendLicense(db(), id, right, 'seam-engineer', clock.now());
+      await idle();
+      const settled = await request(id);
+      assert.equal(settled.state, 'succeeded', await jobDetails(id));
+      assert.equal(settled.failed_step, null);
+      assert.equal(settled.failure_next_action, null);
+      assert.equal(settled.cover_state, 'pending', 'it now waits for the renewal');
+      const issue = await db()
+        .selectFrom('tracker_issues')
+        .select(['title', 'state'])
+        .where('request_id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(issue.state, 'closed');
+      assert.match(issue.title, /^\[Success\] - Created a license under/);
+      assert.deepEqual(
+        mailsFor(id).map((m) => m.envelope.rcptTo),
+        [[right]],
+      );
+      assert.equal((await licenses(id)).length, 1);
+    });
+
     it('resends the same license to another address', async () => {
       const id = await submit();
       await idle();
