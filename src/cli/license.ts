@@ -31,6 +31,7 @@ import { configOrExit } from './config-or-exit.js';
 import { describeFsError, readSigningKeyFile, readVerificationKeyFile } from './keys.js';
 import { registerPreflightCommand } from './license-preflight.js';
 import { parseInstant } from './instant-option.js';
+import { countOption } from './count-option.js';
 import { fail, printJson, say } from './output.js';
 import { readStdin } from './read-stdin.js';
 import { cli } from './io.js';
@@ -100,7 +101,7 @@ function createLicense(options: CreateOptions): void {
   let attributes: LicenseAttributes;
   try {
     attributes = buildEmergencyLicense(
-      { customerEmail: options.email.trim(), userCount: Number(options.users.trim()), at },
+      { customerEmail: options.email.trim(), userCount: countOption(options.users, '--users'), at },
       settings,
     );
   } catch (error) {

@@ -5,6 +5,7 @@ import type { RequestDetail, RequestSummary } from '../requests/request-view.js'
 import { callApi, expectStatus } from './api-client.js';
 import { fail, printJson, say } from './output.js';
 import { cli } from './io.js';
+import { countOption } from './count-option.js';
 
 interface CreateOptions {
   ticketId: string;
@@ -57,30 +58,34 @@ export function registerRequestCommands(program: Command): void {
     .option('--json', 'print the answer as JSON')
     .action(async (options: CreateOptions) => {
       const usage = {
-        maximumUsers: Number(options.maximumUsers),
+        maximumUsers: countOption(options.maximumUsers, '--maximum-users'),
         ...(options.billableUsers !== undefined && {
-          billableUsers: Number(options.billableUsers),
+          billableUsers: countOption(options.billableUsers, '--billable-users'),
+        }),
+      };
+      // Values typed beside a license file go with it: the policy checks them against the
+      // file and says where they differ, as the API and the console do.
+      const typed = {
+        ...(options.plan && { plan: options.plan }),
+        ...(options.expiredOn && { expiredOn: options.expiredOn }),
+        ...(options.licensedUsers !== undefined && {
+          licensedUsers: countOption(options.licensedUsers, '--licensed-users'),
         }),
       };
       const evidence = options.licenseFile
         ? {
             ...usage,
+            ...typed,
             licenseFile: readFileSync(
               options.licenseFile === '-' ? 0 : options.licenseFile,
               'utf8',
             ),
           }
-        : {
-            ...usage,
-            ...(options.plan && { plan: options.plan }),
-            ...(options.expiredOn && { expiredOn: options.expiredOn }),
-            ...(options.licensedUsers && { licensedUsers: Number(options.licensedUsers) }),
-            screenshotsAttached: options.screenshotsAttached ?? false,
-          };
+        : { ...usage, ...typed, screenshotsAttached: options.screenshotsAttached ?? false };
       const body = {
         ticket: { id: options.ticketId, url: options.ticketUrl },
         customerEmail: options.email,
-        userCount: Number(options.users),
+        userCount: countOption(options.users, '--users'),
         evidence,
         ...(options.note && { note: options.note }),
         ...(options.requestedBy && { requestedBy: options.requestedBy }),
@@ -280,9 +285,8 @@ function registerCoverCommands(request: Command): void {
         id: string,
         options: { reason: string; users?: string; wait?: boolean; json?: boolean },
       ) => {
-        const users = options.users === undefined ? undefined : Number(options.users);
-        if (users !== undefined && !Number.isInteger(users))
-          fail(`--users must be a whole number, not "${options.users}"`);
+        const users =
+          options.users === undefined ? undefined : countOption(options.users, '--users');
         const asked = expectStatus(
           await callApi<{ id: string; state: 'pending'; lineage: number; userCount: number }>(
             'POST',

@@ -243,6 +243,26 @@ describe('lifeline request, against a running service', () => {
     assert.match(show.stdout, /^ {4}FAIL seats: GitLab would refuse 250 users/m);
   });
 
+  it('refuses a count that is not written in digits, before anything is sent', async () => {
+    for (const [option, value] of [
+      ['--users', '0x10'],
+      ['--users', '1e3'],
+      ['--users', ''],
+      ['--maximum-users', '24O'],
+    ] as const) {
+      const args = createArgs('digits@cli-counts.example', 16);
+      args[args.indexOf(option) + 1] = value;
+      const result = await lifeline([...args, '--json'], env);
+      assert.equal(result.code, 1, `${option} ${value}: ${result.stdout}`);
+      assert.match(result.stderr, new RegExp(`${option} must be a whole number written in digits`));
+    }
+    const listed = await lifeline(
+      ['request', 'list', '--email', 'digits@cli-counts.example', '--json'],
+      env,
+    );
+    assert.deepEqual(JSON.parse(listed.stdout).items, [], 'no request was made');
+  });
+
   it('exits 2 with the failing rule when the policy rejects', async () => {
     // Expired 5 days ago: still in the 14-day grace period, a regular renewal.
     const run = await lifeline(createArgs('admin@early.example', 5), env);
