@@ -6,7 +6,7 @@
  * directory (one-configuration) have their own spawning tests.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,4 +61,19 @@ it('exits 2 on bad input to license preflight, and 0 after --help', async () => 
   const help = await lifeline(['license', '--help']);
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /Usage: lifeline license/);
+});
+
+it('ends quietly when the reader of its output goes away (`… | head -1`)', async () => {
+  const child = spawn(process.execPath, ['bin/lifeline', 'users', 'list', '--json'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // The reading end closed before the command writes: its first write fails with EPIPE.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|at file:/);
 });
