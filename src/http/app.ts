@@ -47,6 +47,9 @@ export async function buildHttpApp(ctx: HttpContext) {
     bodyLimit: 256 * 1024,
     trustProxy: ctx.trustedProxies ?? false,
     genReqId: () => crypto.randomUUID(),
+    // A malformed address (/api/v1/requests/%ZZ) is refused before routing, where the error
+    // handler does not run: answered in the API's error shape all the same.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the answers (and tests hold answers to them, below); serializing

@@ -18,6 +18,10 @@ const fastifyCodes: Record<string, { code: ApiErrorCode; message: string }> = {
     code: 'UNSUPPORTED_MEDIA_TYPE',
     message: 'Send the body as application/json.',
   },
+  FST_ERR_BAD_URL: {
+    code: 'VALIDATION_FAILED',
+    message: 'The address is not a valid URL: a % must start an escape such as %20.',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
     code: 'VALIDATION_FAILED',
     message: 'The Content-Length does not match the body.',

@@ -101,6 +101,15 @@ for (const database of testDatabases) {
       ]);
     });
 
+    it('answers 400 in the API’s error shape for an address that is not a valid URL', async () => {
+      for (const path of ['/api/v1/requests/%ZZ', '/api/v1/requests/a%2']) {
+        const answer = await lifeline.api(path);
+        assert.equal(answer.status, 400, `${path}: ${JSON.stringify(answer.body)}`);
+        assert.equal(answer.body.error.code, 'VALIDATION_FAILED', path);
+        assert.match(answer.body.error.message, /not a valid URL/);
+      }
+    });
+
     it('answers 400 for a body that is not JSON', async () => {
       const answer = await lifeline.api('/api/v1/requests', {
         method: 'POST',
