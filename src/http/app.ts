@@ -49,7 +49,7 @@ export async function buildHttpApp(ctx: HttpContext) {
     genReqId: () => crypto.randomUUID(),
     // A malformed address (/api/v1/requests/%ZZ) is refused before routing, where the error
     // handler does not run: answered in the API's error shape all the same.
-    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    frameworkErrors: (error, request, reply) => void handleError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the answers (and tests hold answers to them, below); serializing
