@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
@@ -116,7 +116,24 @@ function withLicenseTexts(format: BatchFormat, content: string, folder: string):
   const read = (cell: string): string => {
     if (cell === '' || isLicenseText(cell)) return cell;
     const path = resolve(folder, cell);
-    return existsSync(path) ? readFileSync(path, 'utf8') : cell;
+    // Only files beside the batch file: a batch file from someone else could otherwise copy any
+    // file this user can read (../../.ssh/id_rsa, /etc/…) into the service's database.
+    const inside = (target: string, base: string) => {
+      const within = relative(base, target);
+      return within !== '' && !within.startsWith('..') && !isAbsolute(within);
+    };
+    if (
+      !inside(path, folder) ||
+      (existsSync(path) && !inside(realpathSync(path), realpathSync(folder)))
+    )
+      fail(
+        `license_file "${cell}" is outside the batch file's folder (${folder}): put the license files next to the batch file, or in a folder under it.`,
+      );
+    if (existsSync(path)) return readFileSync(path, 'utf8');
+    // A short single line is a file name that is missing, not a license's text.
+    if (!/[\r\n]/.test(cell.trim()) && cell.length < 256)
+      fail(`license_file "${cell}" was not found in the batch file's folder (${folder}).`);
+    return cell;
   };
   if (format === 'jsonl') {
     return content

@@ -3,7 +3,7 @@
  * CSV) that waits for the end and prints the batch as JSON, then `show` and `list`.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,5 +83,27 @@ describe('lifeline batch', { timeout: 120_000 }, () => {
     assert.equal((JSON.parse(listed.stdout) as { items: { id: string }[] }).items[0]?.id, batch.id);
     const text = await run(['batch', 'show', batch.id]);
     assert.match(text.stdout, /2 rows: 1 issued, 1 awaiting approval/);
+  });
+
+  it('reads license files only from the batch file’s folder, and names one that is missing', async () => {
+    const folder = mkdtempSync(join(work, 'batch-'));
+    writeFileSync(join(work, 'secret.txt'), 'SECRET-CONTENT');
+    symlinkSync(join(work, 'secret.txt'), join(folder, 'linked.gitlab-license'));
+    const header = 'ticket_id,ticket_url,customer_email,user_count,maximum_users,license_file';
+    const row = (cell: string) =>
+      `8201,https://support.example.com/agent/tickets/8201,ops@acme-paths.example,500,480,${cell}`;
+    for (const [cell, said] of [
+      ['../secret.txt', /is outside the batch file's folder/],
+      [join(work, 'secret.txt'), /is outside the batch file's folder/],
+      ['linked.gitlab-license', /is outside the batch file's folder/],
+      ['missing.gitlab-license', /was not found in the batch file's folder/],
+    ] as const) {
+      const file = join(folder, 'outage.csv');
+      writeFileSync(file, [header, row(cell)].join('\n'));
+      const dry = await run(['batch', 'issue', file, '--dry-run', '--json']);
+      assert.equal(dry.code, 1, `${cell}: ${dry.stdout}`);
+      assert.match(dry.stderr, said, cell);
+      assert.doesNotMatch(dry.stdout + dry.stderr, /SECRET-CONTENT/);
+    }
   });
 });
