@@ -124,7 +124,7 @@ describe('the indexes of live jobs and rare events (SQLite query plans)', () => 
   });
 
   it('counts the day’s licenses, the desk’s and the requester’s, from requests_state alone', async () => {
-    const plans = await plansOf(/^select count/, () =>
+    const plans = await plansOf(/^select "requested_by", count/, () =>
       countRecentIssues(db, 'ana@vendor.example via sidebar', now),
     );
     // One statement, and COVERING: no request row is read, however many the day holds.
