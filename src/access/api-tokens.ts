@@ -54,6 +54,17 @@ export async function createApiToken(
   const owner = input.owner?.trim() || name;
   if (!name) throw new AccessChangeRefused('A token needs a name (who or what uses it).');
   if (name.length > 120) throw new AccessChangeRefused('A token name is at most 120 characters.');
+  // The name and the owner are shown in lists and the audit log, and the owner is the person an
+  // approval compares: nothing in them may hide from a reader.
+  for (const [what, text] of [
+    ['name', name],
+    ['owner', owner],
+  ] as const) {
+    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text))
+      throw new AccessChangeRefused(
+        `A token ${what} must be plain text, with no control or invisible characters (such as a line break).`,
+      );
+  }
   if (input.expiresAt !== undefined && input.expiresAt <= now)
     throw new AccessChangeRefused('The expiry must be in the future.');
   const token = `${prefix}${randomBytes(32).toString('base64url')}`;
@@ -61,12 +72,15 @@ export async function createApiToken(
   return db.transaction().execute(async (trx) => {
     const taken = await trx
       .selectFrom('api_tokens')
-      .select('id')
+      .select(['id', 'revoked_at'])
       .where('name', '=', name)
       .executeTakeFirst();
+    // A revoked token keeps its name, so the audit log's entries under it stay its own.
     if (taken)
       throw new AccessChangeRefused(
-        `A token named "${name}" already exists (${taken.id}); choose another name.`,
+        taken.revoked_at === null
+          ? `A token named "${name}" already exists (${taken.id}); choose another name.`
+          : `A token named "${name}" existed and was revoked (${taken.id}); a name is never reused, so the audit log's entries under it stay that token's: choose another name.`,
         'conflict',
       );
     await trx

@@ -3,7 +3,8 @@ import { ConfigError, readConfiguration } from '../config.js';
 import type { ReadinessCheck } from '../ports/remote-failure.js';
 import { checkReadiness } from '../service/readiness.js';
 import { runningServiceChecks } from '../service/running-service-checks.js';
-import { printJson } from './output.js';
+import { z } from 'zod';
+import { fail, printJson } from './output.js';
 import { cli } from './io.js';
 
 /** `lifeline doctor`: the readiness check to run before every weekend. Exit 1 if anything is broken. */
@@ -14,6 +15,13 @@ export function registerDoctorCommand(program: Command): void {
     .option('--send-test-to <email>', 'also deliver a test message to this address')
     .option('--json', 'print the checks as JSON')
     .action(async (options: { sendTestTo?: string; json?: boolean }) => {
+      // The same check the API makes of a customer's address: a test message to something else
+      // would be written or sent with no recipient and reported as fine.
+      if (
+        options.sendTestTo !== undefined &&
+        !z.email().safeParse(options.sendTestTo.trim()).success
+      )
+        fail(`--send-test-to must be an email address (got "${options.sendTestTo}").`);
       let checks: ReadinessCheck[];
       try {
         checks = await checkReadiness(

@@ -109,6 +109,23 @@ for (const database of testDatabases) {
         401,
       );
       assert.equal((await signIn({ token: created.body.token })).status, 401);
+      const reused = await lifeline.api('/api/v1/tokens', {
+        token: admin(),
+        body: { name: 'revoked-soon', role: 'approver' },
+      });
+      assert.equal(reused.status, 409);
+      assert.match(reused.body.error.message, /existed and was revoked/);
+    });
+
+    it('refuses a token name or owner with a line break or an invisible character', async () => {
+      for (const body of [
+        { name: 'a\nb', role: 'engineer' },
+        { name: 'ok-name', owner: 'alice\u200b', role: 'engineer' },
+      ]) {
+        const refused = await lifeline.api('/api/v1/tokens', { token: admin(), body });
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+        assert.match(refused.body.error.message, /no control or invisible characters/);
+      }
     });
 
     it('ends a session when its token expires, on a clock that jumps', async () => {
@@ -124,10 +141,9 @@ for (const database of testDatabases) {
       assert.equal((await asSession(session.cookie)).status, 200);
       now += 3_600_001;
       assert.equal((await asSession(session.cookie)).status, 401);
-      assert.equal(
-        (await lifeline.api('/api/v1/requests', { token: created.body.token })).status,
-        401,
-      );
+      const expired = await lifeline.api('/api/v1/requests', { token: created.body.token });
+      assert.equal(expired.status, 401);
+      assert.match(expired.body.error.message, /unknown, revoked or expired/);
     });
 
     it('refuses a password that is easy to guess', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { checkReadiness } from '../../src/service/readiness.js';
+import { runInProcess } from '../support/cli.js';
 
 it('a bad mail setting fails the mail check and the tracker, notice and ticket checks still run', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-doctor-'));
@@ -46,4 +47,15 @@ it('shows when cover reminders are due: the hour and the zone', async (t) => {
   assert.equal(reminders?.ok, true);
   assert.match(reminders.detail, /^at 08:00 Europe\/Berlin .*: 3 and 1 days before/);
   assert.match(reminders.detail, /next none queued$/);
+});
+
+it('refuses a test message to something that is not an email address, before any check', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lifeline-doctor-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const result = await runInProcess(['doctor', '--send-test-to', 'notanemail'], {
+    env: { ...process.env, LIFELINE_DATA_DIR: dataDir, DATABASE_URL: '' },
+  });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /--send-test-to must be an email address \(got "notanemail"\)/);
+  assert.equal(result.stdout, '');
 });

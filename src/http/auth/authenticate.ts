@@ -49,7 +49,7 @@ export function authenticate(ctx: HttpContext) {
       }
       const principal = await principalForToken(ctx.store.db, token, ctx.clock.now());
       if (!principal)
-        throw new ApiError('UNAUTHENTICATED', 'This API token is unknown or revoked.');
+        throw new ApiError('UNAUTHENTICATED', 'This API token is unknown, revoked or expired.');
       request.principal = principal;
       return;
     }
