@@ -1,5 +1,6 @@
 import { getDomain, getDomainWithoutSuffix } from 'tldts';
 import type { SubscriptionFacts } from './evidence.js';
+import { isKnownMailProvider } from './mail-providers.js';
 import type { PolicySettings } from './settings.js';
 
 /**
@@ -107,11 +108,13 @@ export function normaliseMailbox(email: string): string | undefined {
 /**
  * Whether a domain belongs to a mail provider shared by unrelated people. The list names
  * registrable domains (`gmail.com`) or a provider under every suffix (`hotmail.*`, `yahoo.*`);
- * a subdomain of a listed domain (`mail.yahoo.co.jp`) is the provider too.
+ * a subdomain of a listed domain (`mail.yahoo.co.jp`) is the provider too. The common providers
+ * of mail-providers.ts are always public.
  */
 export function isPublicEmailDomain(domain: string, settings: PolicySettings): boolean {
   const wanted = domain.trim().toLowerCase();
   const registrable = registrableDomain(wanted) ?? wanted;
+  if (isKnownMailProvider(wanted) || isKnownMailProvider(registrable)) return true;
   const stem = getDomainWithoutSuffix(registrable, { allowPrivateDomains: true }) ?? undefined;
   return settings.publicEmailDomains.some((entry) => {
     const listed = entry.trim().toLowerCase();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LicensePlan } from '../license/attributes.js';
 import type { ApprovalGuardrailSettings } from './guardrails.js';
 import { approvalSettingsProblems, defaultApprovalGuardrails } from './guardrails.js';
+import { mailProvidersDigest } from './mail-providers.js';
 
 /** The knobs of the emergency eligibility policy. Every decision records the settings it used. */
 export interface PolicySettings {
@@ -103,9 +104,12 @@ export function normalisePolicySettings(settings: PolicySettings): PolicySetting
  */
 export const RULES_REVISION = 3;
 
-/** A short, stable name for a policy: `p3-` and 8 hex digits of the canonical settings' SHA-256. */
+/**
+ * A short, stable name for a policy: `p3-` and 8 hex digits of the SHA-256 of the canonical
+ * settings and the list of common mail providers (mail-providers.ts).
+ */
 export function policyVersion(settings: PolicySettings): string {
-  const canonical = canonicalJson(normalisePolicySettings(settings));
+  const canonical = canonicalJson(normalisePolicySettings(settings)) + mailProvidersDigest;
   return `p${RULES_REVISION}-${createHash('sha256').update(canonical).digest('hex').slice(0, 8)}`;
 }
 

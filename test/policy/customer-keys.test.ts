@@ -26,14 +26,26 @@ describe('customer keys', () => {
     assert.deepEqual(keys, { email: 'someone@gmail.com', mailbox: 'someone@gmail.com' });
   });
 
-  it('follows the configured list of public domains', () => {
+  it('adds the configured public domains to the common mail providers', () => {
     const settings = { ...defaultPolicySettings, publicEmailDomains: ['acme.example'] };
     assert.equal(customerKeys('bob@acme.example', undefined, settings).emailDomain, undefined);
-    assert.equal(
-      customerKeys('bob@gmail.com', undefined, settings).emailDomain,
+    for (const provider of [
       'gmail.com',
-      'gmail.com is an ordinary domain when the operator does not list it',
+      't-online.de',
+      'mail.orange.fr',
+      'naver.com',
+      'comcast.net',
+    ])
+      assert.equal(
+        customerKeys(`bob@${provider}`, undefined, settings).emailDomain,
+        undefined,
+        `${provider} is a common mail provider (email-providers), listed or not`,
+      );
+    assert.equal(
+      customerKeys('bob@acme-corp.example', undefined, settings).emailDomain,
+      'acme-corp.example',
     );
+    assert.equal(customerKeys('bob@example.com', undefined, settings).emailDomain, 'example.com');
   });
 
   it('has no domain for an address without one', () => {
