@@ -11,6 +11,8 @@ export interface DryRunRow {
   outcome: 'eligible' | 'needs_approval' | 'refused' | 'invalid';
   decision?: DecisionView;
   errors?: RowError[];
+  /** Why the row will wait for an approver although on its own it would not: an earlier row. */
+  heldBecause?: string;
   customerEmail: string;
   userCount: number;
 }
@@ -76,6 +78,8 @@ export async function dryRunBatch(
       ),
     });
   }
+  const findings = batchFindings(forFindings);
+  holdLaterRowsOfOneCustomer(answered, findings);
   const count = (outcome: DryRunRow['outcome']) =>
     answered.filter((row) => row.outcome === outcome).length;
   return {
@@ -88,6 +92,29 @@ export async function dryRunBatch(
       refused: count('refused'),
       invalid: count('invalid'),
     },
-    findings: batchFindings(forFindings),
+    findings,
   };
+}
+
+/**
+ * Each row was decided on its own, but the batch makes its rows in order: a row for a customer
+ * an earlier row of the batch already asked for meets the repeat rule and waits for an approver.
+ * The summary counts it so, as the run will (it said 3 eligible where the run issued 2).
+ * Rows the policy refuses make no request, so they hold no later row.
+ */
+function holdLaterRowsOfOneCustomer(rows: DryRunRow[], findings: readonly BatchFinding[]): void {
+  const byNumber = new Map(rows.map((row) => [row.row, row]));
+  for (const finding of findings) {
+    if (finding.kind !== 'same_customer') continue;
+    let asked = false;
+    for (const number of finding.rows) {
+      const row = byNumber.get(number);
+      if (!row) continue;
+      if (asked && row.outcome === 'eligible') {
+        row.outcome = 'needs_approval';
+        row.heldBecause = finding.message;
+      }
+      if (row.outcome === 'eligible' || row.outcome === 'needs_approval') asked = true;
+    }
+  }
 }

@@ -60,13 +60,18 @@ for (const database of testDatabases) {
       });
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       assert.equal(answer.body.dryRun, true);
+      // Row 5 is for row 2's customer: on its own eligible, in the batch it waits, as the run
+      // will hold it.
       assert.deepEqual(answer.body.summary, {
         rows: 6,
-        eligible: 4,
-        needsApproval: 0,
+        eligible: 3,
+        needsApproval: 1,
         refused: 1,
         invalid: 1,
       });
+      const second = answer.body.rows.find((row: { row: number }) => row.row === 5);
+      assert.equal(second.outcome, 'needs_approval');
+      assert.match(second.heldBecause, /Rows 2, 5 are for the same customer/);
       const bad = answer.body.rows.find((row: { row: number }) => row.row === 7);
       assert.equal(bad.outcome, 'invalid');
       assert.deepEqual(

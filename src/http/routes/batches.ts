@@ -105,6 +105,7 @@ const dryRunSchema = z.object({
       outcome: z.enum(['eligible', 'needs_approval', 'refused', 'invalid']),
       decision: z.record(z.string(), z.unknown()).optional(),
       errors: z.array(rowErrorSchema).optional(),
+      heldBecause: z.string().optional(),
       customerEmail: z.string(),
       userCount: z.number(),
     }),
