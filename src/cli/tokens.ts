@@ -106,8 +106,12 @@ export function registerAccessCommands(program: Command): void {
       }) => {
         const role = roleOption(options.role);
         const expiresAt = parseExpiry(options);
-        const created = await change((store) =>
-          createApiToken(
+        // The database is named: run from another folder, the CLI finds another data directory
+        // (./data by default), and a token made there is unknown to the running service.
+        let database = '';
+        const created = await change((store) => {
+          database = store.description;
+          return createApiToken(
             store.db,
             {
               name: options.name,
@@ -117,8 +121,8 @@ export function registerAccessCommands(program: Command): void {
             },
             Date.now(),
             cliActor(),
-          ),
-        );
+          );
+        });
         const expires = expiresAt ? new Date(expiresAt).toISOString() : null;
         if (options.json)
           printJson({
@@ -131,7 +135,7 @@ export function registerAccessCommands(program: Command): void {
           });
         else {
           say(
-            `Token ${created.name} for ${created.owner} (${role}${expires ? `, until ${expires}` : ''}); it is shown only this once:`,
+            `Token ${created.name} for ${created.owner} (${role}${expires ? `, until ${expires}` : ''}), in ${database}; it is shown only this once:`,
           );
           cli().stdout.write(`${created.token}\n`);
         }
@@ -177,11 +181,20 @@ export function registerAccessCommands(program: Command): void {
       }) => {
         const role = roleOption(options.role);
         const password = await readPassword(options.passwordStdin);
-        await change((store) =>
-          createConsoleUser(store.db, options.username, password, role, Date.now(), cliActor()),
-        );
+        let database = '';
+        await change((store) => {
+          database = store.description;
+          return createConsoleUser(
+            store.db,
+            options.username,
+            password,
+            role,
+            Date.now(),
+            cliActor(),
+          );
+        });
         if (options.json) printJson({ username: options.username, role });
-        else say(`Console account ${options.username} (${role}) is ready.`);
+        else say(`Console account ${options.username} (${role}) is ready, in ${database}.`);
       },
     );
   users

@@ -24,8 +24,11 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     const failed = result.results?.find((r) => r.status === 'Error');
     const reason =
       result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    // With no migration named, none started: the database could not be reached or locked.
     throw new SchemaError(
-      `Migration ${failed?.migrationName ?? ''} failed on ${store.description}: ${reason}`,
+      failed
+        ? `Migration ${failed.migrationName} failed on ${store.description}: ${reason}`
+        : `Could not migrate ${store.description}: ${reason}`,
     );
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -62,6 +62,14 @@ describe('lifeline tokens, users, sessions', { timeout: 240_000 }, () => {
     assert.equal(token.role, 'service');
     assert.ok(Date.parse(token.expiresAt) > Date.now() + 29 * 86_400_000);
 
+    // Said in words: which database the token went into (another folder finds another one).
+    const said = await lifeline(['tokens', 'create', '--name', 'night-desk'], env);
+    assert.equal(said.code, 0, said.stderr);
+    assert.ok(
+      said.stderr.includes(`in SQLite ${join(dataDir, 'lifeline.db')}`),
+      `names the database: ${said.stderr}`,
+    );
+
     const again = await lifeline(['tokens', 'create', '--name', 'zendesk-bridge'], env);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /A token named "zendesk-bridge" already exists/);
@@ -145,6 +153,7 @@ describe('lifeline tokens, users, sessions', { timeout: 240_000 }, () => {
     assert.deepEqual(
       entries.map((e) => e.action),
       [
+        'token.created',
         'token.created',
         'token.created',
         'token.revoked',
