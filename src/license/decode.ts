@@ -108,13 +108,15 @@ function readEnvelope(body: string): Step<Envelope> {
         : `This is not a GitLab license: its base64 padding ("=") is misplaced. ${ASK_FOR_FILE}`,
     );
   }
-  const looksLikeLicense =
-    outer.bytes.subarray(0, ENVELOPE_START.length).toString('latin1') === ENVELOPE_START;
+  const start = outer.bytes.subarray(0, ENVELOPE_START.length).toString('latin1');
+  // Cut short before the envelope's start was whole, a license's text still begins like it:
+  // anything else (a word such as "garbage" is base64 too) is not one.
+  const looksLikeLicense = start !== '' && ENVELOPE_START.startsWith(start);
   let envelope: unknown;
   try {
     envelope = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(outer.bytes));
   } catch {
-    if (looksLikeLicense || !outer.complete) {
+    if (looksLikeLicense) {
       return failure(
         'CORRUPTED',
         `The license text is incomplete: it starts like a GitLab license but stops partway (${body.replace(/\s+/g, '').length} base64 characters). Was it cut off when copied? ${ASK_FOR_FILE}`,

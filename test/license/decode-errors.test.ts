@@ -66,6 +66,11 @@ describe('decodeLicense refuses what is not a readable license, and says why', (
     );
     assert.equal(errorOf(Buffer.from('[1,2,3]').toString('base64')).code, 'NOT_A_LICENSE');
     assert.equal(errorOf(Buffer.from('{"name":"x"}').toString('base64')).code, 'NOT_A_LICENSE');
+    // A word is base64 too, cut short or not: it is not a license that stops partway.
+    assert.equal(errorOf('garbage').code, 'NOT_A_LICENSE');
+    // The first characters of a license's text, cut off there, are one.
+    assert.equal(errorOf('eyJkYXRh').code, 'CORRUPTED');
+    assert.equal(errorOf('eyJkYXRhIjoi').code, 'CORRUPTED');
   });
 
   it('calls an envelope without data, key or iv FIELD_MISSING, naming the part', () => {
