@@ -86,7 +86,7 @@ export class BatchHasInvalidRows extends Refusal {
   constructor(invalidRows: number, rows: number, errors: readonly RowError[]) {
     super(
       'BATCH_HAS_INVALID_ROWS',
-      `${invalidRows} of ${rows} rows are invalid (nothing was run): fix them, or run the batch with skipInvalid to issue the others.`,
+      `${invalidRows} of ${rows} rows are invalid (nothing was run): fix them, or issue the others with skipInvalid (lifeline batch issue --skip-invalid; in the console, "Skip the rows that do not parse").`,
       errors.slice(0, 200).map(detailOf),
     );
   }
