@@ -1,3 +1,4 @@
+import { personNameProblem } from './person-name.js';
 import { Refusal } from '../refusal.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -60,10 +61,9 @@ export async function createApiToken(
     ['name', name],
     ['owner', owner],
   ] as const) {
-    if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text))
-      throw new AccessChangeRefused(
-        `A token ${what} must be plain text, with no control or invisible characters (such as a line break).`,
-      );
+    const problem = personNameProblem(text.normalize('NFKC'));
+    if (problem)
+      throw new AccessChangeRefused(`A token ${what} must be plain text: it ${problem}.`);
   }
   if (input.expiresAt !== undefined && input.expiresAt <= now)
     throw new AccessChangeRefused('The expiry must be in the future.');

@@ -1,3 +1,4 @@
+import { personNameProblem } from './person-name.js';
 import { jwtVerify, errors as joseErrors } from 'jose';
 import type { Principal } from './principal.js';
 
@@ -73,7 +74,11 @@ export async function principalForZendeskAppToken(
       return { reason: `the token is valid for longer than ${maxLifetime} s` };
     }
     const agent = payload[zendeskAppClaim.agentEmail];
-    if (typeof agent !== 'string' || !/^[^\s@]+@[^\s@]+$/.test(agent.trim())) {
+    if (
+      typeof agent !== 'string' ||
+      !/^[^\s@]+@[^\s@]+$/.test(agent.trim()) ||
+      personNameProblem(agent.trim()) !== undefined
+    ) {
       return {
         reason: `the token has no ${zendeskAppClaim.agentEmail} claim with the agent's email`,
       };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personNameProblem } from '../access/person-name.js';
 import type { EvidenceInput } from '../policy/index.js';
 import { integerColumnMax, integerColumnMin } from '../store/column-bounds.js';
 
@@ -145,12 +146,9 @@ export const evidenceSchema = z
   });
 
 /**
- * The person an integration asks for. Their name is compared with the approver's (no one
- * approves their own request) and counted for their daily cap, so it must not be able to look
- * like someone else's to a person and differ to the code: no invisible or control characters
- * (a zero-width space after "alice" made another person), no " via " (the separator of
- * "PERSON via TOKEN": "alice via bob" was not alice), and compatibility forms folded (NFKC:
- * full-width "ａｌｉｃｅ" is alice).
+ * The person an integration asks for: compared with the approver (no one approves their own
+ * request) and counted for their daily cap, so it must be a name that cannot look like someone
+ * else's (access/person-name.ts), in NFKC form.
  */
 export const requesterNameSchema = z
   .string()
@@ -158,11 +156,13 @@ export const requesterNameSchema = z
   .min(1, 'requestedBy must name the person asking')
   .max(120, 'requestedBy must be at most 120 characters')
   .transform((name) => name.normalize('NFKC'))
-  .refine((name) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name), {
-    error: 'requestedBy must be a name, with no control or invisible characters',
-  })
-  .refine((name) => !/\svia\s/i.test(name), {
-    error: 'requestedBy must name one person: " via " is how Lifeline records the integration',
+  .superRefine((name, context) => {
+    const problem = personNameProblem(name);
+    if (problem)
+      context.addIssue({
+        code: 'custom',
+        message: `requestedBy must be one person's name: it ${problem}`,
+      });
   });
 
 export const submissionSchema = z

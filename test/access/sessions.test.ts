@@ -124,7 +124,7 @@ for (const database of testDatabases) {
       ]) {
         const refused = await lifeline.api('/api/v1/tokens', { token: admin(), body });
         assert.equal(refused.status, 400, JSON.stringify(refused.body));
-        assert.match(refused.body.error.message, /no control or invisible characters/);
+        assert.match(refused.body.error.message, /has control or invisible characters/);
       }
     });
 

@@ -136,6 +136,9 @@ for (const database of testDatabases) {
       const { agent_email: _agent, ...withoutAgent } = appClaims();
       await expectRefused(await sign(withoutAgent));
       await expectRefused(await sign(appClaims({ agent_email: '90210' })));
+      // An agent is a person: the same checks as any name that is compared and shown.
+      for (const agent of ['zed\ud800@agents.example', 'sam\u200b@vendor.example'])
+        await expectRefused(await sign(appClaims({ agent_email: agent })));
     });
 
     it('refuses alg none', async () => {
