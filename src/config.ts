@@ -32,6 +32,22 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/**
+ * What is wrong with a DATABASE_URL, in words that never repeat it (it may hold a password).
+ * Anything not postgres:// or postgresql:// is opened as a SQLite file, so a typo (postgress://,
+ * postgres:/ with one slash, a JDBC URL, user:password@host) used to start the service on a new,
+ * empty file named after it, password included: no earlier requests, no tokens, no error.
+ */
+function databaseUrlProblem(url: string): string | undefined {
+  const usage = 'must be a postgres:// or postgresql:// URL, sqlite:PATH, or a file path';
+  if (/^postgres(ql)?:\/\//.test(url)) return undefined;
+  const path = /^(sqlite|file):(.*)$/.exec(url)?.[2] ?? url;
+  // A file path has no scheme, no user:password@ and no host.
+  if (/^\/\/[^/]*@|^[^/]*@|^[a-z][a-z0-9+.\- ]*(:|%3a)/i.test(path) || path.includes('://'))
+    return `${usage}: this looks like another kind of URL, or one with a user and password`;
+  return undefined;
+}
+
 /** Printed into every license GitLab shows its admins: one line of text. */
 const licenseeText = (name: string) =>
   z
@@ -103,14 +119,9 @@ export const configSchema = z.object({
   LIFELINE_EVIDENCE_PUBLIC_KEY_FILES: optionalText,
   /** `postgres://…` or `sqlite:PATH`. Default: SQLite in the data dir. */
   DATABASE_URL: optionalText.transform((url, context) => {
-    // Any other scheme used to become the path of a new, empty SQLite file (with the URL's
-    // password in its name and the log): no earlier requests, no tokens, and no error.
-    const scheme = url === undefined ? undefined : /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
-    if (scheme !== undefined && !/^(postgres|postgresql|sqlite|file)$/.test(scheme)) {
-      context.addIssue({
-        code: 'custom',
-        message: `DATABASE_URL must be a postgres:// or postgresql:// URL, or sqlite:PATH (it starts with ${scheme}://)`,
-      });
+    const problem = url === undefined ? undefined : databaseUrlProblem(url);
+    if (problem) {
+      context.addIssue({ code: 'custom', message: `DATABASE_URL ${problem}` });
       return z.NEVER;
     }
     return url;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -129,7 +129,11 @@ function withLicenseTexts(format: BatchFormat, content: string, folder: string):
       fail(
         `license_file "${cell}" is outside the batch file's folder (${folder}): put the license files next to the batch file, or in a folder under it.`,
       );
-    if (existsSync(path)) return readFileSync(path, 'utf8');
+    if (existsSync(path)) {
+      if (!statSync(path).isFile())
+        fail(`license_file "${cell}" is not a file: name the license file itself.`);
+      return readFileSync(path, 'utf8');
+    }
     // A short single line is a file name that is missing, not a license's text.
     if (!/[\r\n]/.test(cell.trim()) && cell.length < 256)
       fail(`license_file "${cell}" was not found in the batch file's folder (${folder}).`);
