@@ -13,8 +13,9 @@ export function parseCalendarDate(text: string): CalendarDate | undefined {
   const match = PATTERN.exec(text);
   if (!match) return undefined;
   const [, year, month, day] = match;
-  const time = Date.UTC(Number(year), Number(month) - 1, Number(day));
-  const date = new Date(time);
+  // Not Date.UTC: it reads the years 0–99 as 1900–1999, and called 0001-01-01 no date at all.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
   if (
     date.getUTCFullYear() !== Number(year) ||
     date.getUTCMonth() !== Number(month) - 1 ||
