@@ -130,8 +130,14 @@ function withLicenseTexts(format: BatchFormat, content: string, folder: string):
         `license_file "${cell}" is outside the batch file's folder (${folder}): put the license files next to the batch file, or in a folder under it.`,
       );
     if (existsSync(path)) {
-      if (!statSync(path).isFile())
+      const file = statSync(path);
+      if (!file.isFile())
         fail(`license_file "${cell}" is not a file: name the license file itself.`);
+      // A hard link is the same file as one elsewhere, which no path check can see.
+      if (file.nlink > 1)
+        fail(
+          `license_file "${cell}" is also linked from elsewhere (a hard link): copy the license file into the batch file's folder instead.`,
+        );
       return readFileSync(path, 'utf8');
     }
     // A short single line is a file name that is missing, not a license's text.

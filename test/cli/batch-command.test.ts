@@ -3,7 +3,15 @@
  * CSV) that waits for the end and prints the batch as JSON, then `show` and `list`.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -89,6 +97,8 @@ describe('lifeline batch', { timeout: 120_000 }, () => {
     const folder = mkdtempSync(join(work, 'batch-'));
     writeFileSync(join(work, 'secret.txt'), 'SECRET-CONTENT');
     symlinkSync(join(work, 'secret.txt'), join(folder, 'linked.gitlab-license'));
+    linkSync(join(work, 'secret.txt'), join(folder, 'hard.gitlab-license'));
+    mkdirSync(join(folder, 'a-folder'));
     const header = 'ticket_id,ticket_url,customer_email,user_count,maximum_users,license_file';
     const row = (cell: string) =>
       `8201,https://support.example.com/agent/tickets/8201,ops@acme-paths.example,500,480,${cell}`;
@@ -97,6 +107,8 @@ describe('lifeline batch', { timeout: 120_000 }, () => {
       [join(work, 'secret.txt'), /is outside the batch file's folder/],
       ['linked.gitlab-license', /is outside the batch file's folder/],
       ['missing.gitlab-license', /was not found in the batch file's folder/],
+      ['hard.gitlab-license', /is also linked from elsewhere \(a hard link\)/],
+      ['a-folder', /is not a file/],
     ] as const) {
       const file = join(folder, 'outage.csv');
       writeFileSync(file, [header, row(cell)].join('\n'));
