@@ -1,3 +1,5 @@
+import { hasLoneSurrogate } from '../well-formed-text.js';
+
 /**
  * What makes a name unfit to stand for a person, where names are compared (no one approves
  * their own request; each person has a daily cap) and shown (lists, the audit log): a name that
@@ -19,7 +21,7 @@
 export function personNameProblem(name: string): string | undefined {
   if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/u.test(name))
     return 'has control or invisible characters';
-  if (/[\uD800-\uDFFF]/.test(name)) return 'has half of a UTF-16 surrogate pair';
+  if (hasLoneSurrogate(name)) return 'has half of a UTF-16 surrogate pair';
   const scripts = ['Latin', 'Cyrillic', 'Greek'].filter((script) =>
     new RegExp(`\\p{Script=${script}}`, 'u').test(name),
   );

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { compiledOnce } from '../store/compiled-once.js';
+import { wellFormed } from '../well-formed-text.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
 import type { AuditActor, AuditEntry, AuditEvent } from './audit-entry.js';
 import { entryHash, findChainBreak, type ChainBreak } from './chain.js';
@@ -25,11 +26,11 @@ export async function appendAudit(
   const content = {
     seq: Number(head.seq),
     at: new Date(now).toISOString(),
-    actor: storable(who.actor),
+    actor: wellFormed(who.actor),
     role: who.role,
-    address: storable(who.address),
+    address: wellFormed(who.address),
     action: event.action,
-    target: event.target == null ? null : storable(event.target),
+    target: event.target == null ? null : wellFormed(event.target),
     requestId: event.requestId ?? null,
     details: event.details ?? {},
   };
@@ -50,13 +51,6 @@ export async function appendAudit(
   );
   await setHeadHash(trx, hash);
   return { ...content, prevHash: head.hash, hash };
-}
-
-const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** `text` as a database stores and returns it (String.prototype.toWellFormed, not in ES2023). */
-function storable(text: string): string {
-  return text.replace(loneSurrogates, '\uFFFD');
 }
 
 // A request appends two entries: compiled once (see compiledOnce).

@@ -108,42 +108,44 @@ export function registerBatchCommands(program: Command): void {
     });
 }
 
+/** Whether `target` is a path under `base` (not `base` itself). */
+function isWithin(target: string, base: string): boolean {
+  const within = relative(base, target);
+  return within !== '' && !within.startsWith('..') && !isAbsolute(within);
+}
+
 /**
  * A `license_file` cell that names a file is replaced by the file's text, read next to the
  * batch file: the service is sent texts, never paths on this machine.
  */
 function withLicenseTexts(format: BatchFormat, content: string, folder: string): string {
+  // The folder's real path once per file, not once per row of a 10,000-row batch.
+  const realFolder = realpathSync(folder);
   const read = (cell: string): string => {
     if (cell === '' || isLicenseText(cell)) return cell;
     const path = resolve(folder, cell);
     // Only files beside the batch file: a batch file from someone else could otherwise copy any
     // file this user can read (../../.ssh/id_rsa, /etc/…) into the service's database.
-    const inside = (target: string, base: string) => {
-      const within = relative(base, target);
-      return within !== '' && !within.startsWith('..') && !isAbsolute(within);
-    };
-    if (
-      !inside(path, folder) ||
-      (existsSync(path) && !inside(realpathSync(path), realpathSync(folder)))
-    )
+    const outside = () =>
       fail(
         `license_file "${cell}" is outside the batch file's folder (${folder}): put the license files next to the batch file, or in a folder under it.`,
       );
-    if (existsSync(path)) {
-      const file = statSync(path);
-      if (!file.isFile())
-        fail(`license_file "${cell}" is not a file: name the license file itself.`);
-      // A hard link is the same file as one elsewhere, which no path check can see.
-      if (file.nlink > 1)
-        fail(
-          `license_file "${cell}" is also linked from elsewhere (a hard link): copy the license file into the batch file's folder instead.`,
-        );
-      return readFileSync(path, 'utf8');
+    if (!isWithin(path, folder)) outside();
+    const file = statSync(path, { throwIfNoEntry: false });
+    if (!file) {
+      // A short single line is a file name that is missing, not a license's text.
+      if (!/[\r\n]/.test(cell.trim()) && cell.length < 256)
+        fail(`license_file "${cell}" was not found in the batch file's folder (${folder}).`);
+      return cell;
     }
-    // A short single line is a file name that is missing, not a license's text.
-    if (!/[\r\n]/.test(cell.trim()) && cell.length < 256)
-      fail(`license_file "${cell}" was not found in the batch file's folder (${folder}).`);
-    return cell;
+    if (!isWithin(realpathSync(path), realFolder)) outside();
+    if (!file.isFile()) fail(`license_file "${cell}" is not a file: name the license file itself.`);
+    // A hard link is the same file as one elsewhere, which no path check can see.
+    if (file.nlink > 1)
+      fail(
+        `license_file "${cell}" is also linked from elsewhere (a hard link): copy the license file into the batch file's folder instead.`,
+      );
+    return readFileSync(path, 'utf8');
   };
   if (format === 'jsonl') {
     return content

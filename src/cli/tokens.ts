@@ -52,6 +52,16 @@ async function change<T>(work: Parameters<typeof withStore<T>>[0]): Promise<T> {
   });
 }
 
+/**
+ * `change`, with the database it wrote named: run from another folder, the CLI finds another
+ * data directory (./data by default), and what it makes there the running service never sees.
+ */
+function changeIn<T>(
+  work: Parameters<typeof withStore<T>>[0],
+): Promise<{ result: T; database: string }> {
+  return change(async (store) => ({ result: await work(store), database: store.description }));
+}
+
 function parseExpiry(options: { expiresInDays?: string; expiresAt?: string }): number | undefined {
   if (options.expiresInDays !== undefined) {
     const days = Number(options.expiresInDays);
@@ -106,12 +116,8 @@ export function registerAccessCommands(program: Command): void {
       }) => {
         const role = roleOption(options.role);
         const expiresAt = parseExpiry(options);
-        // The database is named: run from another folder, the CLI finds another data directory
-        // (./data by default), and a token made there is unknown to the running service.
-        let database = '';
-        const created = await change((store) => {
-          database = store.description;
-          return createApiToken(
+        const { result: created, database } = await changeIn((store) =>
+          createApiToken(
             store.db,
             {
               name: options.name,
@@ -121,8 +127,8 @@ export function registerAccessCommands(program: Command): void {
             },
             Date.now(),
             cliActor(),
-          );
-        });
+          ),
+        );
         const expires = expiresAt ? new Date(expiresAt).toISOString() : null;
         if (options.json)
           printJson({
@@ -181,18 +187,9 @@ export function registerAccessCommands(program: Command): void {
       }) => {
         const role = roleOption(options.role);
         const password = await readPassword(options.passwordStdin);
-        let database = '';
-        await change((store) => {
-          database = store.description;
-          return createConsoleUser(
-            store.db,
-            options.username,
-            password,
-            role,
-            Date.now(),
-            cliActor(),
-          );
-        });
+        const { database } = await changeIn((store) =>
+          createConsoleUser(store.db, options.username, password, role, Date.now(), cliActor()),
+        );
         if (options.json) printJson({ username: options.username, role });
         else say(`Console account ${options.username} (${role}) is ready, in ${database}.`);
       },

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { hasLoneSurrogate } from '../well-formed-text.js';
 import { ApiError } from './api-error.js';
 
 /**
@@ -40,9 +41,6 @@ interface NotText {
   sentence: string;
 }
 
-/** Half of a surrogate pair with no other half (String.prototype.isWellFormed, not in ES2023). */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Walked with a list rather than by recursion, so no depth overflows the stack. */
 function notText(root: unknown, rootPath: string): NotText | undefined {
   const pending: Array<{ value: unknown; path: string; depth: number }> = [
@@ -79,7 +77,7 @@ function textProblem(text: string, field: string): NotText | undefined {
       problem: 'contains a NUL character',
       sentence: 'contains a NUL character (\\u0000), which is not text: remove it.',
     };
-  if (loneSurrogate.test(text))
+  if (hasLoneSurrogate(text))
     return {
       field,
       problem: 'contains a lone UTF-16 surrogate',

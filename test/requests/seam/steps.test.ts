@@ -103,6 +103,17 @@ for (const database of testDatabases) {
           .execute(),
       ) + ` (clock ${clock.now()})`;
 
+    /** A request whose license email the server refused (550): failed at send_email. */
+    async function refusedAtEmail() {
+      smtp.failNext(550, 'No such user here');
+      const id = await submit();
+      await idle();
+      const failed = await request(id);
+      assert.equal(failed.state, 'failed', await jobDetails(id));
+      assert.equal(failed.failed_step, 'send_email');
+      return { id, failed };
+    }
+
     it('runs every step once: license, email, tracker issue, notice, ticket note', async () => {
       const id = await submit();
       await idle();
@@ -186,12 +197,7 @@ for (const database of testDatabases) {
     });
 
     it('fails the request at the email step on a refusal, and retry sends the same license', async () => {
-      smtp.failNext(550, 'No such user here');
-      const id = await submit();
-      await idle();
-      const failed = await request(id);
-      assert.equal(failed.state, 'failed', await jobDetails(id));
-      assert.equal(failed.failed_step, 'send_email');
+      const { id } = await refusedAtEmail();
       const [license] = await licenses(id);
       assert.ok(license);
 
@@ -240,12 +246,7 @@ for (const database of testDatabases) {
     });
 
     it('succeeds once the license, refused at a wrong address, is resent to the right one', async () => {
-      smtp.failNext(550, 'No such user here');
-      const id = await submit();
-      await idle();
-      const failed = await request(id);
-      assert.equal(failed.state, 'failed', await jobDetails(id));
-      assert.equal(failed.failed_step, 'send_email');
+      const { id, failed } = await refusedAtEmail();
       assert.match(failed.failure_next_action ?? '', /resend the license to the right address/);
       const right = failed.customer_email.replace(/^ops@/, 'it@');
       await resendLicense(db(), id, right, 'seam-engineer', clock.now());
