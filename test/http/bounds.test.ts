@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyAuditLog } from '../../src/audit/audit-store.js';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { testDatabases } from '../support/databases.js';
 
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 
 for (const database of testDatabases) {
   describe(`numbers at the edge of the columns (${database.name})`, () => {
@@ -17,7 +17,7 @@ for (const database of testDatabases) {
     before(async () => {
       lifeline = await startTestService(
         { LIFELINE_RATE_LIMIT_PER_MINUTE: '100000' },
-        { database, roles: { api: true, worker: false } },
+        { database, roles: { api: true, worker: false }, clock: fixtureClock() },
       );
     });
     after(() => lifeline.stop());

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { testDatabases } from '../support/databases.js';
 
@@ -48,7 +48,7 @@ const near = <T>(valid: fc.Arbitrary<T>) =>
   fc.oneof({ arbitrary: valid, weight: 8 }, { arbitrary: anything, weight: 1 });
 
 /** Sixteen days ago: the grace period ended two days ago, so a valid body is eligible. */
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 const fields: Record<string, fc.Arbitrary<unknown>> = {
   'ticket.id': fc.oneof(hostileNumber, hostileText),
   'ticket.url': fc.oneof(hostileText, fc.webUrl()),
@@ -175,7 +175,7 @@ for (const database of testDatabases) {
     before(async () => {
       lifeline = await startTestService(
         { LIFELINE_RATE_LIMIT_PER_MINUTE: '1000000' },
-        { database, roles: { api: true, worker: false } },
+        { database, roles: { api: true, worker: false }, clock: fixtureClock() },
       );
     });
     after(() => lifeline.stop());

@@ -4,17 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { testDatabases } from '../support/databases.js';
 
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 
 for (const database of testDatabases) {
   describe(`tracker search (${database.name})`, () => {
     let lifeline: TestService;
     before(async () => {
-      lifeline = await startTestService({}, { database });
+      lifeline = await startTestService({}, { database, clock: fixtureClock() });
       for (const email of ['under_score@one.example', 'underxscore@two.example']) {
         const answer = await lifeline.api('/api/v1/requests', {
           body: screenshotBody({ expiredOn }, { customerEmail: email }),

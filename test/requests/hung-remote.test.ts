@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runningServiceChecks } from '../../src/service/running-service-checks.js';
 import { fakeRemotesEnv } from '../fakes/remote-env.js';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 
 /** Accepts TCP connections and says nothing, ever: a hung SMTP server. */
 async function startSilentServer(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -58,15 +58,18 @@ describe('a hung SMTP server', { timeout: 60_000 }, () => {
 
   before(async () => {
     smtp = await startSilentServer();
-    lifeline = await startTestService({
-      ...fakeRemotesEnv({ smtp }, { mailFrom: 'Support <support@vendor.example>' }),
-      // The hang outlasts the test: only the slots decide who runs.
-      SMTP_GREETING_TIMEOUT_MS: '120000',
-      SMTP_CONNECTION_TIMEOUT_MS: '120000',
-      SMTP_SEND_TIMEOUT_MS: '120000',
-      LIFELINE_WORKER_CONCURRENCY: '4',
-      LIFELINE_STEP_CONCURRENCY: 'send_email=2',
-    });
+    lifeline = await startTestService(
+      {
+        ...fakeRemotesEnv({ smtp }, { mailFrom: 'Support <support@vendor.example>' }),
+        // The hang outlasts the test: only the slots decide who runs.
+        SMTP_GREETING_TIMEOUT_MS: '120000',
+        SMTP_CONNECTION_TIMEOUT_MS: '120000',
+        SMTP_SEND_TIMEOUT_MS: '120000',
+        LIFELINE_WORKER_CONCURRENCY: '4',
+        LIFELINE_STEP_CONCURRENCY: 'send_email=2',
+      },
+      { clock: fixtureClock() },
+    );
   });
   after(async () => {
     await lifeline?.stop();
@@ -115,6 +118,7 @@ describe('a remote that keeps not answering', { timeout: 60_000 }, () => {
     await closed.stop();
     lifeline = await startTestService(
       fakeRemotesEnv({ smtp: closed }, { mailFrom: 'Support <support@vendor.example>' }),
+      { clock: fixtureClock() },
     );
   });
   after(() => lifeline?.stop());

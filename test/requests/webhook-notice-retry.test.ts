@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startSlackServer, type FakeSlack } from '../fakes/slack-server.js';
 import { testDatabases } from '../support/databases.js';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 const minute = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 for (const database of testDatabases) {
@@ -20,7 +20,10 @@ for (const database of testDatabases) {
     let lifeline: TestService;
     before(async () => {
       slack = await startSlackServer();
-      lifeline = await startTestService({ SLACK_WEBHOOK_URL: slack.webhookUrl }, { database });
+      lifeline = await startTestService(
+        { SLACK_WEBHOOK_URL: slack.webhookUrl },
+        { database, clock: fixtureClock() },
+      );
     });
     after(async () => {
       await lifeline?.stop();

@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 import { withoutQueryValues } from '../../src/service/logger.js';
 
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 
 describe('customer data and server paths', () => {
   let lifeline: TestService;
@@ -16,7 +16,7 @@ describe('customer data and server paths', () => {
   before(async () => {
     lifeline = await startTestService(
       { LIFELINE_LOG_LEVEL: 'info' },
-      { logs: { write: (line) => void (logs += line) } },
+      { logs: { write: (line) => void (logs += line) }, clock: fixtureClock() },
     );
   });
   after(() => lifeline.stop());

@@ -18,10 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createPostgresDatabase } from '../support/databases.js';
-import { screenshotBody } from '../support/requests.js';
+import { calendarDate } from '../../src/license/index.js';
+import { fixtureDay, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { eventually, startTestService, type TestService } from '../support/service.js';
 
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 const isRoot = process.getuid?.() === 0;
 
 /** Writes a file until the file system refuses more (ENOSPC). */
@@ -88,7 +89,7 @@ for (const kind of kinds) {
         {
           clock: {
             now: () => Date.now() + offsetMs,
-            today: () => new Date().toISOString().slice(0, 10) as never,
+            today: () => calendarDate(fixtureDay),
             moment: () => new Date(Date.now() + offsetMs),
           },
         },

@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ensurePrivateDirectory } from '../../src/store/private-files.js';
 import { startTestService } from '../support/service.js';
-import { screenshotBody } from '../support/requests.js';
+import { fixtureClock, graceEndedOn, screenshotBody } from '../support/requests.js';
 import { eventually } from '../support/service.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
-const expiredOn = new Date(Date.now() - 16 * 86_400_000).toISOString().slice(0, 10);
+const expiredOn = graceEndedOn;
 
 describe('private files', () => {
   const root = mkdtempSync(join(tmpdir(), 'lifeline-modes-'));
@@ -35,7 +35,10 @@ describe('private files', () => {
 
   it('makes a new data directory 0700 and its database, WAL and emails 0600 under umask 000', async () => {
     const dataDir = join(root, 'new', 'data');
-    const lifeline = await startTestService({ LIFELINE_DATA_DIR: dataDir });
+    const lifeline = await startTestService(
+      { LIFELINE_DATA_DIR: dataDir },
+      { clock: fixtureClock() },
+    );
     try {
       const answer = await lifeline.api('/api/v1/requests', {
         body: screenshotBody({ expiredOn }, { customerEmail: 'modes@modes.example' }),

@@ -1,5 +1,7 @@
 /** Request bodies for tests, built from the gem-made fixture licenses. */
 import { readFileSync } from 'node:fs';
+import { clockOnDay, type Clock } from '../../src/clock.js';
+import { calendarDate } from '../../src/license/index.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/gitlab-license/${name}`, import.meta.url), 'utf8');
@@ -9,6 +11,15 @@ export const expiredTrialLicense = fixture('expired-trial-100.gitlab-license');
 
 /** The day the fixtures were made for: expired-premium-480's grace ended two days earlier. */
 export const fixtureDay = '2026-11-28';
+
+/**
+ * Sixteen days before `fixtureDay`: screenshot evidence whose grace period ended two days
+ * earlier, so a body is eligible on a service whose clock is `fixtureClock()`.
+ */
+export const graceEndedOn = '2026-11-12';
+
+/** The service's clock on `fixtureDay`, whatever the date the tests run on. */
+export const fixtureClock = (): Clock => clockOnDay(calendarDate(fixtureDay));
 
 let ticketNumber = 1000;
 
