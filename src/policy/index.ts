@@ -26,6 +26,7 @@ export {
 export type { RuleName, RuleOutcome } from './rule-outcome.js';
 export { ruleOrder } from './rule-outcome.js';
 export type { EarlierEmergency } from './rules/repeat.js';
+export { extensionSeatsProblem } from './rules/seats.js';
 export type {
   ApprovalGuardrailSettings,
   GuardrailName,

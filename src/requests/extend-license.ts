@@ -9,7 +9,8 @@ import type { ExtensionAsk } from './extension-asks.js';
 import { extensionAskKey } from './delivery-ids.js';
 import { extendLicense } from './steps/extend-license.js';
 import { CoverNotOpen } from './record-renewal.js';
-import { loadLicense } from './request-records.js';
+import { extensionSeatsProblem } from '../policy/index.js';
+import { loadDecision, loadLicense } from './request-records.js';
 import { recordEvent } from './timeline.js';
 
 export interface ExtensionContext {
@@ -71,12 +72,21 @@ export async function askExtension(
     );
   const current = await loadLicense(db, requestId);
   if (!current) throw new ExtensionRefused(409, 'This request has no license to extend.');
-  const userCount = ask.userCount ?? Number(current.user_count);
+  // The first license's seats, which the decision checked against the evidence.
+  const userCount = ask.userCount ?? Number(request.user_count);
   if (!Number.isSafeInteger(userCount) || userCount < 1 || userCount > ctx.maxUserCount)
     throw new ExtensionRefused(
       422,
       `The user count must be a whole number from 1 to ${ctx.maxUserCount} (the policy's ceiling).`,
     );
+  // The customer's GitLab checks an extension's seats as it checked the first license's.
+  const decision = await loadDecision(db, requestId);
+  const seatsProblem = extensionSeatsProblem(
+    userCount,
+    decision?.facts,
+    decision?.licenseTerms?.previousUserCount,
+  );
+  if (seatsProblem) throw new ExtensionRefused(422, seatsProblem);
   const lineage = made + 1;
   const beingMade = new ExtensionRefused(
     409,

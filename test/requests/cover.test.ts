@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { addDays, encodeLicense, type CalendarDate } from '../../src/license/index.js';
+import {
+  addDays,
+  encodeLicense,
+  fewestSeatsFor,
+  type CalendarDate,
+} from '../../src/license/index.js';
 import type { LicenseAttributes } from '../../src/license/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/service/logger.js';
@@ -548,6 +553,41 @@ for (const database of testDatabases) {
         body: { reason: 'Renewal delayed by procurement' },
       });
       assert.equal(byEngineer.status, 403);
+    });
+
+    it('refuses an extension with fewer seats than the customer’s GitLab accepts, naming the fewest', async () => {
+      const created = await lifeline.api('/api/v1/requests', {
+        body: bodyFor(clock, 'admin@initech.example'),
+      });
+      assert.equal(created.status, 202, JSON.stringify(created.body));
+      await delivered(lifeline, created.body.id);
+      const ask = (userCount: number) =>
+        lifeline.api(`/api/v1/requests/${created.body.id}/extension`, {
+          body: { reason: 'Renewal PO stuck in procurement', userCount },
+          token: lifeline.tokens.approver,
+        });
+      // The evidence's 200 maximum users: GitLab refuses a license below them less its 10 %.
+      const fewest = fewestSeatsFor(200);
+      const refused = await ask(10);
+      assert.equal(refused.status, 422);
+      assert.equal(refused.body.error.code, 'EXTENSION_REFUSED');
+      assert.match(
+        refused.body.error.message,
+        new RegExp(
+          `^GitLab would refuse 10 users: .* The smallest user count it accepts is ${fewest}\\.$`,
+        ),
+      );
+      assert.equal((await ask(fewest - 1)).status, 422);
+      const jobs = await lifeline.service.store.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('request_id', '=', created.body.id)
+        .where('kind', '=', 'extend_license')
+        .execute();
+      assert.deepEqual(jobs, [], 'a refused extension queues nothing');
+      const accepted = await ask(fewest);
+      assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+      assert.equal(accepted.body.userCount, fewest);
     });
 
     it('extends once, signed by a worker, with a new license in the lineage, even when asked twice at once', async () => {

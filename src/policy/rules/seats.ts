@@ -88,3 +88,26 @@ export function smallestAcceptedCount(facts: SubscriptionFacts, maximumUsers: nu
   }
   return Math.min(againstMaximum, fewestSeatsFor(billableUsers));
 }
+
+/**
+ * The seats of a later license of the same request (an extension): GitLab checks it at upload
+ * as it checked the first, against the same evidence and with the previous_user_count the
+ * decision fixed. Unchecked (undefined) when the decision read no maximum users.
+ */
+export function extensionSeatsProblem(
+  userCount: number,
+  facts: SubscriptionFacts | undefined,
+  previousUserCount: number | undefined,
+): string | undefined {
+  const maximumUsers = facts?.maximumUsers;
+  if (facts === undefined || maximumUsers === undefined) return undefined;
+  const { billableUsers } = facts;
+  const evidence = { maximumUsers, ...(billableUsers !== undefined && { billableUsers }) };
+  const check = checkSeats(userCount, previousUserCount, evidence);
+  if (check.accepted) return undefined;
+  const smallest =
+    previousUserCount !== undefined && maximumUsers <= previousUserCount
+      ? fewestSeatsFor(billableUsers ?? maximumUsers)
+      : fewestSeatsFor(maximumUsers);
+  return `GitLab would refuse ${users(userCount)}: “${check.message ?? ''}” The smallest user count it accepts is ${count(smallest)}.`;
+}
