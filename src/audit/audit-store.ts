@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { compiledOnce } from '../store/compiled-once.js';
 import { wellFormed } from '../well-formed-text.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
-import type { AuditActor, AuditEntry, AuditEvent } from './audit-entry.js';
+import { genesisHash, type AuditActor, type AuditEntry, type AuditEvent } from './audit-entry.js';
 import { entryHash, findChainBreak, type ChainBreak } from './chain.js';
 
 /**
@@ -121,7 +121,9 @@ export function auditEntryFromRow(row: AuditLogRow): AuditEntry {
 }
 
 export interface AuditVerification {
+  /** The entries found intact: all of them, or those before the first that does not match. */
   entries: number;
+  /** The last intact entry (entry 0, all zeros, for an empty log). */
   head: { seq: number; hash: string };
   broken?: ChainBreak;
 }
@@ -135,7 +137,7 @@ export async function verifyAuditLog(
   db: Kysely<Database>,
   pageSize = 1_000,
 ): Promise<AuditVerification> {
-  let previous = { seq: 0, hash: '0'.repeat(64) };
+  let previous = { seq: 0, hash: genesisHash };
   let count = 0;
   for (;;) {
     const rows = await db
@@ -147,7 +149,15 @@ export async function verifyAuditLog(
       .execute();
     const entries = rows.map(auditEntryFromRow);
     const broken = findChainBreak(previous, entries);
-    if (broken) return { entries: count, head: previous, broken };
+    if (broken) {
+      const intact = entries.filter((entry) => entry.seq < broken.seq);
+      const last = intact.at(-1);
+      return {
+        entries: count + intact.length,
+        head: last ? { seq: last.seq, hash: last.hash } : previous,
+        broken,
+      };
+    }
     count += entries.length;
     const last = entries.at(-1);
     if (!last || entries.length < pageSize) {
@@ -248,7 +258,7 @@ export async function readAuditHead(
   return {
     entries: Number(count.n),
     seq: last ? Number(last.seq) : 0,
-    hash: last?.hash ?? '0'.repeat(64),
+    hash: last?.hash ?? genesisHash,
   };
 }
 
@@ -261,6 +271,9 @@ export async function findPostedHead(
   db: Kysely<Database>,
   posted: { seq?: number; hash: string },
 ): Promise<{ seq: number } | { mismatch: string }> {
+  // The head of a log with no entries yet (the first daily notice of a new service): the
+  // chain's start, which every log holds.
+  if ((posted.seq ?? 0) === 0 && posted.hash === genesisHash) return { seq: 0 };
   const row = await db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])

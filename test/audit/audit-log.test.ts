@@ -92,9 +92,32 @@ for (const database of testDatabases) {
       const result = await verifyAuditLog(jobs.store.db);
       assert.equal(result.broken?.seq, 3);
       assert.match(result.broken?.reason ?? '', /edited/);
+      // What is still intact: the two entries before the edited one, not an empty log.
+      assert.equal(result.entries, 2);
+      assert.equal(result.head.seq, 2);
+      assert.notEqual(result.head.hash, '0'.repeat(64));
       const run = await cli(['audit', 'verify'], jobs.url);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /audit entry 3 does not match/);
+      const json = await cli(['audit', 'verify', '--json'], jobs.url);
+      assert.equal(json.code, 1);
+      assert.deepEqual(
+        (({ entries, head, broken }) => [entries, head.seq, broken.seq])(JSON.parse(json.stdout)),
+        [2, 2, 3],
+      );
+    });
+
+    it('verifies the head a new service posts before any entry, entry 0 with a hash of zeros', async () => {
+      await jobs.store.db.deleteFrom('audit_log').execute();
+      await jobs.store.db
+        .updateTable('audit_head')
+        .set({ seq: 0, hash: '0'.repeat(64) })
+        .execute();
+      const run = await cli(['audit', 'verify', '--head', `0:${'0'.repeat(64)}`], jobs.url);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /intact: 0 entries/);
+      const wrong = await cli(['audit', 'verify', '--head', `0:${'1'.repeat(64)}`], jobs.url);
+      assert.equal(wrong.code, 1);
     });
 
     it('catches an edited actor even when its hash is recomputed, at the next entry', async () => {
