@@ -162,6 +162,12 @@ for (const database of testDatabases) {
       });
       assert.equal(noReason.status, 400);
       assert.match(noReason.body.error.message, /reason is required/);
+      const shortReason = await lifeline.api(`/api/v1/requests/${id}/approve`, {
+        token: lifeline.tokens.approver,
+        body: { reason: 'ok' },
+      });
+      assert.equal(shortReason.status, 400);
+      assert.match(shortReason.body.error.message, /reason is too short \(at least 3 characters\)/);
 
       const approved = await lifeline.api(`/api/v1/requests/${id}/approve`, {
         token: lifeline.tokens.approver,

@@ -37,7 +37,10 @@ const createBody = z
     reason: z
       .string()
       .trim()
-      .min(3, 'reason is required: say in a sentence why these customers get a license')
+      .min(
+        3,
+        'reason is too short (at least 3 characters): say in a sentence why these customers get a license',
+      )
       .max(1_000, 'reason must be at most 1000 characters')
       .optional(),
     skipInvalid: z.boolean({ error: 'skipInvalid must be true or false' }).default(false),

@@ -12,7 +12,7 @@ const idParams = z.object({ id: z.uuid({ error: 'id must be a request id (a UUID
 const reason = z
   .string({ error: 'reason must be text' })
   .trim()
-  .min(3, 'reason must say why, in a few words')
+  .min(3, 'reason is too short (at least 3 characters): say why, in a few words')
   .max(1000, 'reason must be at most 1000 characters');
 
 const renewalBody = z

@@ -56,7 +56,10 @@ function verdictBody(verb: string) {
       reason: z
         .string({ error: `reason is required: say in a sentence why you ${verb} this request` })
         .trim()
-        .min(3, `reason is required: say in a sentence why you ${verb} this request`)
+        .min(
+          3,
+          `reason is too short (at least 3 characters): say in a sentence why you ${verb} this request`,
+        )
         .max(1_000, 'reason must be at most 1000 characters'),
     })
     .strict();
