@@ -24,11 +24,20 @@ export interface ApiAnswer<T> {
 }
 
 export function apiSettings(): { url: string; token: string } {
-  const url = (cli().env.LIFELINE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-  const token = cli().env.LIFELINE_TOKEN;
+  const url = (cli().env.LIFELINE_URL ?? 'http://127.0.0.1:8080').trim().replace(/\/$/, '');
+  if (!/^https?:\/\/[^\s/]+/i.test(url) || !URL.canParse(url))
+    fail(
+      'LIFELINE_URL must be the service’s address with http:// or https://, such as http://127.0.0.1:8080',
+    );
+  // A token pasted from a terminal often brings its line break along: tokens hold none.
+  const token = cli().env.LIFELINE_TOKEN?.trim();
   if (!token)
     fail(
       'set LIFELINE_TOKEN to an API token (create one with: lifeline tokens create --name NAME)',
+    );
+  if (!/^[\x21-\x7e]+$/.test(token))
+    fail(
+      'LIFELINE_TOKEN holds a space, a line break or another character no token has: paste the token alone',
     );
   return { url, token };
 }

@@ -283,6 +283,27 @@ describe('lifeline request, against a running service', () => {
     assert.equal(nowhere.code, 1);
     assert.match(nowhere.stderr, /cannot reach Lifeline at http:\/\/127\.0\.0\.1:9/);
   });
+
+  it('takes a token pasted with its line break, and names a bad token or address as such', async () => {
+    const pasted = await lifeline(['request', 'list', '--json'], {
+      ...env,
+      LIFELINE_TOKEN: `${env.LIFELINE_TOKEN ?? ''}\n`,
+    });
+    assert.equal(pasted.code, 0, pasted.stderr);
+    const spaced = await lifeline(['request', 'list'], {
+      ...env,
+      LIFELINE_TOKEN: `${env.LIFELINE_TOKEN ?? ''} x`,
+    });
+    assert.equal(spaced.code, 1);
+    assert.match(spaced.stderr, /LIFELINE_TOKEN holds a space, a line break/);
+    assert.doesNotMatch(spaced.stderr, /cannot reach/);
+    const noScheme = await lifeline(['request', 'list'], {
+      ...env,
+      LIFELINE_URL: '127.0.0.1:8080',
+    });
+    assert.equal(noScheme.code, 1);
+    assert.match(noScheme.stderr, /LIFELINE_URL must be the service’s address with http:\/\//);
+  });
 });
 
 describe('lifeline request, when the service is busy', () => {
