@@ -427,6 +427,14 @@ for (const database of testDatabases) {
       assert.equal(second.body.nextCursor, null);
       const byTicket = await lifeline.api(`/api/v1/requests?ticket=${ticket.id}&state=rejected`);
       assert.equal(byTicket.body.items.length, 3);
+      // "#4711", as Zendesk shows a ticket, finds it as the number it was stored under.
+      const byShownTicket = await lifeline.api(
+        `/api/v1/requests?ticket=${encodeURIComponent(`#${ticket.id}`)}&state=rejected`,
+      );
+      assert.equal(byShownTicket.body.items.length, 3);
+      const badLimit = await lifeline.api('/api/v1/requests?limit=abc');
+      assert.equal(badLimit.status, 400);
+      assert.match(badLimit.body.error.message, /limit must be a whole number from 1 to 200/);
       const bad = await lifeline.api('/api/v1/requests?cursor=not-ours');
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.code, 'INVALID_CURSOR');

@@ -38,14 +38,24 @@ const listQuery = z
       .describe(
         'an email address: requests for the same customer as the repeat rule matches them (same registrable domain, or the same mailbox at a public mail provider)',
       ),
-    ticket: z.string().max(64).optional(),
+    // As a ticket is stored: "#4711", as Zendesk shows it, finds ticket 4711.
+    ticket: z
+      .string()
+      .max(65)
+      .transform((ticket) => ticket.trim().replace(/^#/, ''))
+      .optional(),
     state: z
       .enum(requestStates as [string, ...string[]], {
         error: `state must be one of ${requestStates.join(', ')}`,
       })
       .optional(),
     since: z.iso.date({ error: 'since must be a date as YYYY-MM-DD' }).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
+    limit: z.coerce
+      .number({ error: 'limit must be a whole number from 1 to 200' })
+      .int('limit must be a whole number from 1 to 200')
+      .min(1, 'limit must be a whole number from 1 to 200')
+      .max(200, 'limit must be a whole number from 1 to 200')
+      .default(50),
     cursor: z.string().max(200).optional(),
   })
   .strict();
