@@ -17,12 +17,15 @@ export function registerAuditCommands(program: Command): void {
     )
     .action(async (options: { json?: boolean; head?: string }) => {
       const posted = options.head === undefined ? undefined : parsePostedHead(options.head);
-      const result = await withStore(async (store) => {
-        const verified = await verifyAuditLog(store.db);
-        if (verified.broken || !posted) return verified;
-        const found = await findPostedHead(store.db, posted);
-        return { ...verified, posted: { ...posted, ...found } };
-      });
+      const result = await withStore(
+        async (store) => {
+          const verified = await verifyAuditLog(store.db);
+          if (verified.broken || !posted) return verified;
+          const found = await findPostedHead(store.db, posted);
+          return { ...verified, posted: { ...posted, ...found } };
+        },
+        { existing: true },
+      );
       if (options.json) printJson(result);
       if ('posted' in result && 'mismatch' in result.posted) {
         if (!options.json)
@@ -48,12 +51,15 @@ export function registerAuditCommands(program: Command): void {
     .action(async (options: { since: string }) => {
       const since = Date.parse(options.since);
       if (Number.isNaN(since)) fail('--since must be a date (YYYY-MM-DD) or an ISO date-time');
-      await withStore(async (store) => {
-        for await (const entry of auditEntriesSince(store.db, since)) {
-          if (!cli().stdout.write(`${JSON.stringify(entry)}\n`))
-            await new Promise((resolve) => cli().stdout.once('drain', resolve));
-        }
-      });
+      await withStore(
+        async (store) => {
+          for await (const entry of auditEntriesSince(store.db, since)) {
+            if (!cli().stdout.write(`${JSON.stringify(entry)}\n`))
+              await new Promise((resolve) => cli().stdout.once('drain', resolve));
+          }
+        },
+        { existing: true },
+      );
     });
 }
 

@@ -26,7 +26,9 @@ export function registerHandoffCommand(program: Command): void {
         if (!(at instanceof Date)) fail(at.message);
         now = at.getTime();
       }
-      const digest = await withStore((store) => handoffOnDemand(store, options.since, now));
+      const digest = await withStore((store) => handoffOnDemand(store, options.since, now), {
+        existing: true,
+      });
       if ('problem' in digest) fail(`--${digest.problem}`);
       if (options.json) printJson(digest);
       else cli().stdout.write(renderHandoffText(digest));

@@ -151,7 +151,7 @@ export function registerAccessCommands(program: Command): void {
     .command('list')
     .option('--json', 'as JSON')
     .action(async (options: { json?: boolean }) => {
-      const view = await withStore((store) => listApiTokens(store.db));
+      const view = await withStore((store) => listApiTokens(store.db), { existing: true });
       if (options.json) printJson(view);
       else
         for (const t of view)
@@ -198,7 +198,7 @@ export function registerAccessCommands(program: Command): void {
     .command('list')
     .option('--json', 'as JSON')
     .action(async (options: { json?: boolean }) => {
-      const view = await withStore((store) => listConsoleUsers(store.db));
+      const view = await withStore((store) => listConsoleUsers(store.db), { existing: true });
       if (options.json) printJson(view);
       else
         for (const u of view)
@@ -248,7 +248,9 @@ export function registerAccessCommands(program: Command): void {
     .command('list')
     .option('--json', 'as JSON')
     .action(async (options: { json?: boolean }) => {
-      const view = await withStore((store) => listSessions(store.db, Date.now()));
+      const view = await withStore((store) => listSessions(store.db, Date.now()), {
+        existing: true,
+      });
       if (options.json) printJson(view);
       else
         for (const s of view)

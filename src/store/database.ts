@@ -33,6 +33,13 @@ export interface PostgresPoolSettings {
   preparedStatements?: boolean;
 }
 
+/** The file a SQLite database URL names; undefined for PostgreSQL and an in-memory database. */
+export function sqliteFileOf(databaseUrl: string): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return undefined;
+  const path = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '');
+  return path === ':memory:' ? undefined : path;
+}
+
 /**
  * Opens the store named by a database URL: `postgres://…` / `postgresql://…`, or
  * `sqlite:PATH` / `file:PATH` / a plain path for SQLite.

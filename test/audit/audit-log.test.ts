@@ -4,7 +4,7 @@
  * the end; appends from several connections at once never fork the chain. Both databases.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -213,3 +213,27 @@ for (const database of testDatabases) {
     });
   });
 }
+
+describe('a command that reads the records, run where there is no database', () => {
+  it('refuses, naming the file, instead of making an empty one that looks intact', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lifeline-no-db-'));
+    after(() => rmSync(folder, { recursive: true, force: true }));
+    const missing = join(folder, 'data', 'lifeline.db');
+    for (const args of [
+      ['audit', 'verify'],
+      ['audit', 'export'],
+      ['handoff'],
+      ['tokens', 'list'],
+    ]) {
+      const run = await runInProcess(args, {
+        env: { ...process.env, DATABASE_URL: `sqlite:${missing}`, LIFELINE_DATA_DIR: folder },
+      });
+      assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(
+        run.stderr,
+        new RegExp(`there is no database at ${missing}: this command reads`),
+      );
+      assert.equal(existsSync(missing), false, `${args.join(' ')} made the database`);
+    }
+  });
+});
