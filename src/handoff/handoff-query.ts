@@ -22,6 +22,7 @@ type Row = {
   customer_domain: string | null;
   customer_email: string;
   user_count: number;
+  license_user_count: number | null;
   requested_by: string;
   state: string;
   failed_step: string | null;
@@ -37,7 +38,8 @@ function requestOf(row: Row): HandoffRequest {
     ticket: { id: row.ticket_id, url: row.ticket_url },
     customer: row.customer_company ?? row.customer_domain ?? row.customer_email,
     customerEmail: row.customer_email,
-    seats: Number(row.user_count),
+    // The seats of the license that is running (an extension may have changed them).
+    seats: Number(row.license_user_count ?? row.user_count),
     requester: row.requested_by,
     state: row.state,
     ...(row.expires_at && { licenseEndsOn: row.expires_at }),
@@ -73,6 +75,7 @@ function requests(db: Kysely<Database>) {
         'requests.failure_message',
         'requests.cover_state',
         'licenses.expires_at',
+        'licenses.user_count as license_user_count',
       ])
   );
 }

@@ -3,6 +3,7 @@ import type { NoticeText } from '../ports/notice-channel.js';
 import { escapeText } from '../adapters/notice/slack-message.js';
 import { escapeHtml, htmlLink, slackLink } from '../adapters/safe-text/index.js';
 import type { HandoffDigest, HandoffRequest } from './handoff-digest.js';
+import { addDays, type CalendarDate } from '../license/calendar-date.js';
 
 /**
  * The hand-off for the channel (Slack mrkdwn) and for email (text and HTML). Every value from a
@@ -45,7 +46,10 @@ function sections(digest: HandoffDigest): Section[] {
       heading: `Licenses ending in the next 3 days (${digest.needsPerson.endingSoon.length})`,
       empty: 'none',
       requests: digest.needsPerson.endingSoon,
-      extra: (r) => r.licenseEndsOn && `ends ${r.licenseEndsOn}`,
+      // The day it expires at 00:00, said as everywhere else: the last day it works, then that.
+      extra: (r) =>
+        r.licenseEndsOn &&
+        `works through ${addDays(r.licenseEndsOn as CalendarDate, -1)} (expires ${r.licenseEndsOn})`,
     },
   ];
 }

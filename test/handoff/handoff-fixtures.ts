@@ -7,10 +7,12 @@ export interface HandoffRequestFixture {
   state: string;
   customer?: string;
   seats?: number;
+  /** The stored license's seats, when an extension changed them from the request's. */
+  licenseSeats?: number;
   requester?: string;
   ticket?: string;
   failure?: { step: string; message: string };
-  /** The license's last day (YYYY-MM-DD): a license is stored when given. */
+  /** The day the license expires at 00:00 (YYYY-MM-DD): a license is stored when given. */
   licenseEndsOn?: string;
 }
 
@@ -62,7 +64,7 @@ export async function addHandoffRequest(store: Store, fixture: HandoffRequestFix
         fingerprint: id,
         plan: 'ultimate',
         trial: 0,
-        user_count: fixture.seats ?? 100,
+        user_count: fixture.licenseSeats ?? fixture.seats ?? 100,
         issued_at: fixture.createdAt.slice(0, 10),
         expires_at: fixture.licenseEndsOn,
         key_fingerprint: 'test',
@@ -132,6 +134,7 @@ export async function addWeekend(store: Store, shiftMs = 0) {
       state: 'succeeded',
       customer: 'Ending Soon GmbH',
       ticket: '800',
+      licenseSeats: 60,
       licenseEndsOn: '2026-12-02',
     }),
   };
