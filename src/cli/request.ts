@@ -104,14 +104,17 @@ export function registerRequestCommands(program: Command): void {
         const final = await waitForOutcome(result.id);
         if (options.json) printJson(final);
         else printRequest(final);
-        // 3: nothing failed, but a second person must approve before anything is issued.
-        cli().exit(final.state === 'succeeded' ? 0 : final.state === 'awaiting_approval' ? 3 : 1);
+        cli().exit(exitCodeOf(final.state));
       }
     });
 
   request
     .command('show <id>')
-    .option('--wait', 'wait until the request succeeds or fails')
+    .description('One request: its decision, license, deliveries and timeline.')
+    .option(
+      '--wait',
+      'wait until the request succeeds or fails, and exit as create --wait does (0, 1, 2 or 3)',
+    )
     .option('--json')
     .action(async (id: string, options: { wait?: boolean; json?: boolean }) => {
       const detail = options.wait
@@ -122,6 +125,7 @@ export function registerRequestCommands(program: Command): void {
           );
       if (options.json) printJson(detail);
       else printRequest(detail);
+      if (options.wait) cli().exit(exitCodeOf(detail.state));
     });
 
   request
@@ -129,7 +133,7 @@ export function registerRequestCommands(program: Command): void {
     .description('Find requests, newest first.')
     .option('--email <email>', "customer email, or @domain for a whole company's")
     .option('--ticket <id>')
-    .option('--state <state>', 'queued, issuing, succeeded, failed or rejected')
+    .option('--state <state>', 'awaiting_approval, queued, issuing, succeeded, failed or rejected')
     .option('--limit <n>', 'how many', '20')
     .option('--json')
     .action(
@@ -431,4 +435,15 @@ function printRequest(detail: RequestDetail): void {
       `  ${d.medium.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}${d.state === 'retrying' && d.nextAttemptAt ? `; next try ${d.nextAttemptAt.slice(0, 19).replace('T', ' ')} UTC` : ''}`,
     );
   cli().stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * How `--wait` ends, for scripts: 0 succeeded, 1 failed, 2 rejected by the policy or declined,
+ * 3 held for a second person's approval (nothing failed, nothing issued yet).
+ */
+function exitCodeOf(state: string): number {
+  if (state === 'succeeded') return 0;
+  if (state === 'rejected') return 2;
+  if (state === 'awaiting_approval') return 3;
+  return 1;
 }

@@ -131,6 +131,8 @@ describe('lifeline request, against a running service', () => {
     assert.match(run.stdout, /approval {4}waiting for an approver other than night-shift until /);
     const heldId = /^Request (\S+): awaiting_approval$/m.exec(run.stdout)?.[1] ?? '';
     assert.ok(heldId, run.stdout);
+    const heldShow = await lifeline(['request', 'show', heldId, '--wait'], env);
+    assert.equal(heldShow.code, 3, heldShow.stderr);
 
     const own = await lifeline(['request', 'approve', heldId, '--reason', 'mine'], env);
     assert.equal(own.code, 1);
@@ -145,6 +147,7 @@ describe('lifeline request, against a running service', () => {
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stderr, /^Approved: request \S+ continues/m);
     const show = await lifeline(['request', 'show', heldId, '--wait'], env);
+    assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, /: succeeded$/m);
     assert.match(
       show.stdout,
@@ -241,6 +244,9 @@ describe('lifeline request, against a running service', () => {
     assert.match(show.stdout, /^Request \S+: rejected$/m);
     assert.match(show.stdout, /^ {2}created {5}\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/m);
     assert.match(show.stdout, /^ {4}FAIL seats: GitLab would refuse 250 users/m);
+    // Waited on, it ends as create --wait does: 2 for a rejection.
+    const waited = await lifeline(['request', 'show', rejectedId, '--wait'], env);
+    assert.equal(waited.code, 2, waited.stderr);
   });
 
   it('refuses a count that is not written in digits, before anything is sent', async () => {
