@@ -6,6 +6,7 @@ import { callApi, expectStatus } from './api-client.js';
 import { fail, printJson, say } from './output.js';
 import { cli } from './io.js';
 import { countOption } from './count-option.js';
+import { utcMinute, utcSecond } from '../utc-time.js';
 
 interface CreateOptions {
   ticketId: string;
@@ -159,7 +160,7 @@ export function registerRequestCommands(program: Command): void {
         if (page.items.length === 0) say('No requests match.');
         for (const item of page.items) {
           cli().stdout.write(
-            `${item.id}  ${item.createdAt.slice(0, 16).replace('T', ' ')} UTC  ${item.state.padEnd(9)}  ${item.customerEmail}  ${item.userCount} users  ticket ${item.ticket.id}\n`,
+            `${item.id}  ${utcMinute(item.createdAt)}  ${item.state.padEnd(9)}  ${item.customerEmail}  ${item.userCount} users  ticket ${item.ticket.id}\n`,
           );
         }
       },
@@ -380,7 +381,7 @@ function printDecision(id: string, decision: DecisionView): void {
 function printRequest(detail: RequestDetail): void {
   const lines = [
     `Request ${detail.id}: ${detail.state}`,
-    `  created     ${detail.createdAt.slice(0, 19).replace('T', ' ')} UTC`,
+    `  created     ${utcSecond(detail.createdAt)}`,
     `  ticket      ${detail.ticket.id} ${detail.ticket.url}`,
     `  customer    ${detail.customerEmail}, ${detail.userCount} users, asked by ${detail.requestedBy}`,
   ];
@@ -420,7 +421,7 @@ function printRequest(detail: RequestDetail): void {
     const a = detail.approval;
     lines.push(
       a.verdict === null
-        ? `  approval    waiting for ${a.whoMayApprove} until ${a.expiresAt.slice(0, 19).replace('T', ' ')} UTC (lifeline request approve|decline ${detail.id} --reason …)`
+        ? `  approval    waiting for ${a.whoMayApprove} until ${utcSecond(a.expiresAt)} (lifeline request approve|decline ${detail.id} --reason …)`
         : `  approval    ${a.verdict}${a.decidedBy ? ` by ${a.decidedBy}` : ''}${a.reason ? `: ${a.reason}` : ''}`,
     );
     for (const held of a.reasons) lines.push(`    HOLD ${held.code}: ${held.message}`);
@@ -432,7 +433,7 @@ function printRequest(detail: RequestDetail): void {
     );
   for (const d of detail.deliveries)
     lines.push(
-      `  ${d.medium.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}${d.state === 'retrying' && d.nextAttemptAt ? `; next try ${d.nextAttemptAt.slice(0, 19).replace('T', ' ')} UTC` : ''}`,
+      `  ${d.medium.padEnd(8)}    ${d.state} → ${d.destination}${d.lastError ? ` (${d.lastError})` : ''}${d.state === 'retrying' && d.nextAttemptAt ? `; next try ${utcSecond(d.nextAttemptAt)}` : ''}`,
     );
   cli().stdout.write(`${lines.join('\n')}\n`);
 }

@@ -61,4 +61,4 @@ export function parseSince(text: string, now: number): number | undefined {
 }
 
 export const sinceSentence =
-  'since must be a duration such as 3d, 12h or 90m, or a date (YYYY-MM-DD) or ISO instant in the past';
+  'since must be a duration such as 3d, 12h or 90m (at most 9999 of one unit), or a date (YYYY-MM-DD) or ISO instant in the past';

@@ -4,16 +4,16 @@ import { escapeText } from '../adapters/notice/slack-message.js';
 import { escapeHtml, htmlLink, slackLink } from '../adapters/safe-text/index.js';
 import type { HandoffDigest, HandoffRequest } from './handoff-digest.js';
 import { addDays, type CalendarDate } from '../license/calendar-date.js';
+import { utcMinute } from '../utc-time.js';
 
 /**
  * The hand-off for the channel (Slack mrkdwn) and for email (text and HTML). Every value from a
  * request (customer, requester, ticket URL, error) is escaped for its destination: ticket fields
  * are typed by people outside our control.
  */
-const minute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function title(digest: HandoffDigest): string {
-  return `Lifeline hand-off: ${minute(digest.since)} to ${minute(digest.until)}`;
+  return `Lifeline hand-off: ${utcMinute(digest.since)} to ${utcMinute(digest.until)}`;
 }
 
 interface Section {

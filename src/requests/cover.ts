@@ -108,3 +108,12 @@ export function parseReminderDays(text: string): number[] {
     return value;
   });
 }
+
+/** Why a request has no cover yet, in words that do not promise one where none will come. */
+export function noCoverYet(state: string, verb: 'extend' | 'renew'): string {
+  if (state === 'rejected')
+    return `This request was rejected: it has no license, so there is no cover to ${verb}.`;
+  if (state === 'awaiting_approval')
+    return `This request waits for a second person’s approval: there is no cover to ${verb} until it is approved and its license delivered.`;
+  return `This request has no cover to ${verb} yet: its license has not been delivered.`;
+}

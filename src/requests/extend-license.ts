@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor } from '../audit/audit-entry.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { Database } from '../store/schema.js';
-import { isWaiting, type CoverSettings } from './cover.js';
+import { isWaiting, noCoverYet, type CoverSettings } from './cover.js';
 import type { ExtensionAsk } from './extension-asks.js';
 import { extensionAskKey } from './delivery-ids.js';
 import { extendLicense } from './steps/extend-license.js';
@@ -61,7 +61,7 @@ export async function askExtension(
     throw new ExtensionRefused(
       409,
       request.cover_state === null
-        ? 'This request has no cover to extend yet: its license has not been delivered.'
+        ? noCoverYet(request.state, 'extend')
         : `The cover is ${request.cover_state}: only a cover still waiting for its renewal can be extended.`,
     );
   const made = Number(request.extensions);

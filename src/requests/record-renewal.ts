@@ -7,10 +7,11 @@ import type { CalendarDate } from '../license/calendar-date.js';
 import type { PolicySettings } from '../policy/index.js';
 import { checkRenewal } from '../policy/renewal-check.js';
 import type { Database } from '../store/schema.js';
-import { canRenew } from './cover.js';
+import { canRenew, noCoverYet } from './cover.js';
 import { announceCover, type CoverDestinations } from './cover-announcements.js';
 import { parseRenewal, type RecordedRenewal } from './renewal.js';
 import { recordEvent } from './timeline.js';
+import { utcSecond } from '../utc-time.js';
 
 /** The renewal cannot be recorded now: no cover yet, or already renewed (409). */
 export class CoverNotOpen extends Refusal {
@@ -61,8 +62,8 @@ export async function recordRenewal(
       const earlier = parseRenewal(request.renewal);
       throw new CoverNotOpen(
         request.cover_state === 'renewed'
-          ? `The renewal is already recorded${earlier ? ` (by ${earlier.recordedBy} at ${earlier.recordedAt})` : ''}.`
-          : 'This request has no cover to renew yet: its license has not been delivered.',
+          ? `The renewal is already recorded${earlier ? ` (by ${earlier.recordedBy} at ${utcSecond(earlier.recordedAt)})` : ''}.`
+          : noCoverYet(request.state, 'renew'),
       );
     }
     const recordedAt = new Date(now).toISOString();

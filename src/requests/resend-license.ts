@@ -40,7 +40,9 @@ export async function resendLicense(
       throw new NoLicenseToResend(
         request?.state === 'rejected'
           ? 'This request was rejected: it has no license to resend.'
-          : 'This request has no license yet: retry it instead, or wait for it to finish.',
+          : request?.state === 'awaiting_approval'
+            ? 'This request waits for a second person’s approval: it has no license to resend until an approver approves it.'
+            : 'This request has no license yet: retry it instead, or wait for it to finish.',
       );
     }
     const destination = to ?? request.customer_email;

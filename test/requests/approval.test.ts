@@ -162,6 +162,12 @@ for (const database of testDatabases) {
       });
       assert.equal(noReason.status, 400);
       assert.match(noReason.body.error.message, /reason is required/);
+      const resend = await lifeline.api(`/api/v1/requests/${id}/resend`, { body: {} });
+      assert.match(
+        resend.body.error?.message ?? '',
+        /waits for a second person’s approval: it has no license to resend until an approver approves it/,
+        JSON.stringify(resend.body),
+      );
       const shortReason = await lifeline.api(`/api/v1/requests/${id}/approve`, {
         token: lifeline.tokens.approver,
         body: { reason: 'ok' },

@@ -520,7 +520,10 @@ for (const database of testDatabases) {
         customerLicense({ email: 'it@globex.example', issuedAt: startsOn, expiresAt: expiresOn }),
       );
       assert.equal(again.status, 409);
-      assert.match(again.body.error.message, /already recorded \(by test-engineer/);
+      assert.match(
+        again.body.error.message,
+        /already recorded \(by test-engineer at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\)\.$/,
+      );
     });
   });
 
@@ -531,6 +534,35 @@ for (const database of testDatabases) {
       lifeline = await startTestService({}, { database, clock });
     });
     after(() => lifeline.stop());
+
+    it('says a rejected request has no cover, rather than one not delivered yet', async () => {
+      const rejected = await lifeline.api('/api/v1/requests', {
+        // Still in its grace period: the policy rejects it.
+        body: screenshotBody(
+          { expiredOn: addDays(clock.today(), -3) },
+          { customerEmail: 'ops@rejected-cover.example', userCount: 200 },
+        ),
+      });
+      assert.equal(rejected.status, 422, JSON.stringify(rejected.body));
+      const extension = await lifeline.api(`/api/v1/requests/${rejected.body.id}/extension`, {
+        body: { reason: 'Renewal delayed by procurement' },
+        token: lifeline.tokens.approver,
+      });
+      assert.equal(extension.status, 409);
+      assert.match(
+        extension.body.error.message,
+        /^This request was rejected: it has no license, so there is no cover to extend\.$/,
+      );
+      const renewal = await lifeline.api(`/api/v1/requests/${rejected.body.id}/renewal`, {
+        body: { reason: 'Renewed by phone' },
+        token: lifeline.tokens.approver,
+      });
+      assert.equal(renewal.status, 409, JSON.stringify(renewal.body));
+      assert.match(
+        renewal.body.error.message,
+        /rejected: it has no license, so there is no cover to renew/,
+      );
+    });
 
     it('refuses the requester, even an approver', async () => {
       const created = await lifeline.api('/api/v1/requests', {

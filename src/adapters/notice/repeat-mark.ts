@@ -7,12 +7,13 @@
  * own time zone (Slack's date formatting), with UTC for clients that cannot format it.
  */
 import type { SlackBlock, SlackMessage } from './slack-message.js';
+import { utcMinute } from '../../utc-time.js';
 
 /** Block Kit takes at most 50 blocks in a message. */
 const MAX_BLOCKS = 50;
 
 export function markAsPossibleRepeat(message: SlackMessage, triedAt: number): SlackMessage {
-  const utc = `${new Date(triedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const utc = utcMinute(triedAt);
   const seconds = Math.floor(triedAt / 1000);
   const when = `<!date^${seconds}^{date_short_pretty} at {time}|${utc}>`;
   const mark: SlackBlock = {
