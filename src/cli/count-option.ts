@@ -7,6 +7,8 @@ import { fail } from './output.js';
  */
 export function countOption(text: string, option: string): number {
   const trimmed = text.trim();
+  if (/^\d{11,}$/.test(trimmed))
+    fail(`${option} ${trimmed} is far above any user count a license can hold`);
   if (!/^\d{1,10}$/.test(trimmed))
     fail(`${option} must be a whole number written in digits, such as 250 (got "${text}")`);
   return Number(trimmed);

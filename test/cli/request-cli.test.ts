@@ -262,6 +262,14 @@ describe('lifeline request, against a running service', () => {
       assert.equal(result.code, 1, `${option} ${value}: ${result.stdout}`);
       assert.match(result.stderr, new RegExp(`${option} must be a whole number written in digits`));
     }
+    const huge = createArgs('digits@cli-counts.example', 16);
+    huge[huge.indexOf('--users') + 1] = '99999999999';
+    const tooMany = await lifeline(huge, env);
+    assert.equal(tooMany.code, 1);
+    assert.match(
+      tooMany.stderr,
+      /--users 99999999999 is far above any user count a license can hold/,
+    );
     const listed = await lifeline(
       ['request', 'list', '--email', 'digits@cli-counts.example', '--json'],
       env,
