@@ -432,6 +432,9 @@ for (const database of testDatabases) {
         `/api/v1/requests?ticket=${encodeURIComponent(`#${ticket.id}`)}&state=rejected`,
       );
       assert.equal(byShownTicket.body.items.length, 3);
+      const bareDomain = await lifeline.api('/api/v1/requests?email=paging.example');
+      assert.equal(bareDomain.status, 400);
+      assert.match(bareDomain.body.error.message, /did you mean @paging\.example\?/);
       const badLimit = await lifeline.api('/api/v1/requests?limit=abc');
       assert.equal(badLimit.status, 400);
       assert.match(badLimit.body.error.message, /limit must be a whole number from 1 to 200/);

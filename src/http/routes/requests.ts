@@ -30,7 +30,15 @@ const idParams = z.object({ id: z.uuid({ error: 'id must be a request id (a UUID
 
 const listQuery = z
   .object({
-    email: z.string().max(254).optional(),
+    // An address, or @domain for a whole company's: a bare domain would match nothing.
+    email: z
+      .string()
+      .max(254)
+      .refine((email) => email.includes('@'), {
+        error: (issue) =>
+          `email must be an address, or @domain for a whole company’s (did you mean @${String(issue.input)}?)`,
+      })
+      .optional(),
     customer: z
       .string()
       .max(254)
