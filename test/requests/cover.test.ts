@@ -86,8 +86,12 @@ async function delivered(lifeline: TestService, id: string) {
   );
 }
 
-/** Waits until no job is due or running: a jump never lands in the middle of a step. */
-async function quiet(lifeline: TestService, clock: JumpingClock) {
+/**
+ * Waits until no job is due or running: a jump never lands in the middle of a step. Due by the
+ * service's clock, which jobs are timed by (on PostgreSQL the database's: see runUntilIdle).
+ */
+async function quiet(lifeline: TestService) {
+  const clock = lifeline.service.clock;
   await eventually(
     async () => {
       const busy = await lifeline.service.store.db
@@ -190,7 +194,7 @@ for (const database of testDatabases) {
         assert.equal(created.status, 202, JSON.stringify(created.body));
         const id: string = created.body.id;
         const endsOn = (await delivered(lifeline, id)).license.expiresAt as CalendarDate;
-        await quiet(lifeline, clock);
+        await quiet(lifeline);
         const steps = [
           { key: 'reminder-5d-L0', day: addDays(endsOn, -5), kind: 'cover.reminded' },
           { key: 'reminder-1d-L0', day: addDays(endsOn, -1), kind: 'cover.reminded' },
@@ -218,7 +222,7 @@ for (const database of testDatabases) {
         for (const step of steps) {
           const before = (await events(lifeline, id, step.kind)).length;
           clock.jumpTo(due(step.day) - 60_000);
-          await quiet(lifeline, clock);
+          await quiet(lifeline);
           assert.equal(
             (await events(lifeline, id, step.kind)).length,
             before,
@@ -231,7 +235,7 @@ for (const database of testDatabases) {
             20_000,
             step.key,
           );
-          await quiet(lifeline, clock);
+          await quiet(lifeline);
           if (step.kind === 'cover.reminded') reminded += 1;
         }
         assert.equal((await events(lifeline, id, 'cover.reminded')).length, reminded);
@@ -271,7 +275,7 @@ for (const database of testDatabases) {
       const endsOn: string = request.license.expiresAt;
       assert.equal(request.renewal.temporaryLicenseEndsOn, endsOn);
       assert.equal(request.renewal.extensions, 0);
-      await quiet(lifeline, clock);
+      await quiet(lifeline);
       assert.equal((await events(lifeline, id, 'cover.reminded')).length, 0);
 
       for (const [days, jumps] of [
@@ -285,7 +289,7 @@ for (const database of testDatabases) {
           20_000,
           `the ${days}-day reminder`,
         );
-        await quiet(lifeline, clock);
+        await quiet(lifeline);
       }
       const stillPending = await lifeline.api(`/api/v1/requests/${id}`);
       assert.equal(stillPending.body.renewal.state, 'pending');
@@ -295,7 +299,7 @@ for (const database of testDatabases) {
         const { body } = await lifeline.api(`/api/v1/requests/${id}`);
         return body.renewal.state === 'lapsed' ? true : undefined;
       });
-      await quiet(lifeline, clock);
+      await quiet(lifeline);
 
       const reminders = await events(lifeline, id, 'cover.reminded');
       assert.equal(reminders.length, 2);
@@ -713,7 +717,7 @@ for (const database of testDatabases) {
       // The first license's lapse finds a newer license current and does nothing; the
       // extension's own lapse ends the cover.
       clock.jumpTo(dueAt(body.licenses[0].expiresAt) + 60_000);
-      await quiet(lifeline, clock);
+      await quiet(lifeline);
       assert.equal((await lifeline.api(`/api/v1/requests/${id}`)).body.renewal.state, 'extended');
       clock.jumpTo(dueAt(body.licenses[1].expiresAt) + 60_000);
       await eventually(async () => {

@@ -1,17 +1,20 @@
 /**
  * Drives a test service's real worker (src/jobs/worker.ts) on a clock that stands still: waits
- * until no job is due or running at the clock's instant, so a test moves time itself and sees
+ * until no job is due or running at the service's instant, so a test moves time itself and sees
  * each step's result. A timeout names the steps still due or running, with their last error,
  * instead of "timed out waiting".
+ *
+ * "Due" is judged by the service's own clock, never the test's: on PostgreSQL jobs are timed by
+ * the database's clock (the still clock plus the offset measured at start, DatabaseClock), days
+ * away from a fixture date, and a job due by it is not due by the still clock.
  */
-import type { Clock } from '../../src/clock.js';
-import type { Store } from '../../src/store/database.js';
+import type { RunningService } from '../../src/service/start.js';
 
 export async function runUntilIdle(
-  store: Store,
-  clock: Clock,
+  service: Pick<RunningService, 'store' | 'clock'>,
   options: { timeoutMs?: number } = {},
 ): Promise<void> {
+  const { store, clock } = service;
   const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   let quietChecks = 0;
   for (;;) {

@@ -84,7 +84,7 @@ for (const database of testDatabases) {
 
     it('makes one call per thing to say: create and close the issue, one notice, note and tag', async () => {
       const id = await submit();
-      await runUntilIdle(lifeline.service.store, clock);
+      await runUntilIdle(lifeline.service);
       assert.deepEqual(calls(), [
         'gitlab POST issues',
         'gitlab PUT issues/1',
@@ -141,10 +141,10 @@ for (const database of testDatabases) {
         return record(...arrived);
       };
       try {
-        await runUntilIdle(lifeline.service.store, clock);
+        await runUntilIdle(lifeline.service);
         // The failed sync's backoff is due on the clock that stands still only once it moves.
         clock.advance(60_000);
-        await runUntilIdle(lifeline.service.store, clock);
+        await runUntilIdle(lifeline.service);
       } finally {
         requests.push = record;
       }
