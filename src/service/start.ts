@@ -35,6 +35,12 @@ import { ScreenshotReads } from '../requests/ticket-evidence.js';
 export interface ServiceOptions {
   /** Which roles this process plays: the HTTP API, the worker, or both (the default). */
   roles: { api: boolean; worker: boolean };
+  /**
+   * A clock of the caller's (the system's by default). Its offset from the database's is
+   * measured at start and then every minute only for the system's: a clock the caller moves
+   * itself (a test's, standing still or jumping days) would see each jump undone by the next
+   * measurement, which finds the database's clock where it really is.
+   */
   clock?: Clock;
   logger?: Logger;
   /** Tests: told of every HTTP answer its route's response schema does not declare. */
@@ -68,14 +74,16 @@ const clockSyncMs = 60_000;
 
 /**
  * The clock leases (their takeover, the tracker sync's wait) and rate limits are judged by: the
- * database's (see DatabaseClock), measured at start and every minute. A clock further off than
- * LIFELINE_MAX_CLOCK_SKEW_MS is said loudly, at start and whenever it is measured so.
+ * database's (see DatabaseClock), measured at start and, when `remeasure`, every minute. A clock
+ * further off than LIFELINE_MAX_CLOCK_SKEW_MS is said loudly, at start and whenever it is measured
+ * so.
  */
 async function databaseClock(
   processClock: Clock,
   store: Store,
   config: Config,
   logger: Logger,
+  remeasure: boolean,
 ): Promise<DatabaseClock & { stopSyncing(): void }> {
   const clock = new DatabaseClock(processClock, store);
   const maxSkewMs = config.values.LIFELINE_MAX_CLOCK_SKEW_MS;
@@ -90,6 +98,7 @@ async function databaseClock(
     }
   };
   await sync();
+  if (!remeasure) return Object.assign(clock, { stopSyncing: () => undefined });
   const timer = setInterval(() => void sync(), clockSyncMs);
   timer.unref();
   return Object.assign(clock, { stopSyncing: () => clearInterval(timer) });
@@ -137,7 +146,7 @@ export async function startService(
   const adapters = buildAdapters(config, store, logger);
   const wake = new WakeSignal();
   const storage = new StorageHealth(() => processClock.now());
-  const clock = await databaseClock(processClock, store, config, logger);
+  const clock = await databaseClock(processClock, store, config, logger, !options.clock);
   // Shared by every worker through the database, on its clock (sql/shared-circuits.ts); an
   // API-only process reads them too, for /readyz, /metrics and `doctor`.
   const circuits = new SharedCircuits(store, () => clock.now());
