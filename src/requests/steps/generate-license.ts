@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, LicenseRow } from '../../store/schema.js';
 import { newRowId } from '../../store/row-id.js';
+import { licenseColumns } from '../../store/table-columns.js';
 import { enqueueJobs } from '../../jobs/sql/enqueue-jobs.js';
 import type { RequestStepHandler } from '../../jobs/job-handler.js';
 import { defineRequestStep } from '../../jobs/step.js';
@@ -82,8 +83,11 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
       ctx.crashPoint?.('generate_license:before_store');
       const deliveryId = emailDeliveryId(request.id);
       await db.transaction().execute(async (trx) => {
+        // The license this request keeps: the one found before, or the one stored now, or the
+        // one an attempt racing this one stored first.
+        let kept = existing;
         if (candidate) {
-          await trx
+          const inserted = await trx
             .insertInto('licenses')
             .values({
               id: newRowId(),
@@ -100,8 +104,9 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
               created_at: now,
             })
             .onConflict((oc) => oc.columns(['request_id', 'lineage_index']).doNothing())
-            .execute();
-          const kept = await storedLicense(trx, request.id);
+            .returning(licenseColumns)
+            .executeTakeFirst();
+          kept = inserted ?? (await storedLicense(trx, request.id));
           await recordSignature(
             trx,
             {
@@ -136,7 +141,7 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
           { now },
         );
         if (moved !== undefined) {
-          const stored = await storedLicense(trx, request.id);
+          const stored = kept ?? (await storedLicense(trx, request.id));
           await recordEvent(
             trx,
             {
