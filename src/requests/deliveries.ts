@@ -75,10 +75,75 @@ export async function markDelivered(
 }
 
 /**
+ * Creates the delivery as delivered already, or marks the existing one delivered unless it is;
+ * answers whether this call delivered it. For a delivery whose destination is the request's own
+ * timeline, made and delivered in one transaction (one statement when it is new), so that doing
+ * it again adds nothing.
+ */
+export async function deliverOnce(
+  db: Kysely<Database>,
+  delivery: {
+    id: string;
+    requestId: string;
+    medium: DeliveryMedium;
+    purpose: string;
+    destination: string;
+  },
+  receipt: string,
+  now: number,
+): Promise<boolean> {
+  const created = await insertDelivered(
+    db,
+    delivery.id,
+    delivery.requestId,
+    delivery.medium,
+    delivery.purpose,
+    delivery.destination,
+    receipt,
+    now,
+    now,
+  );
+  if (created.rows.length > 0) return true;
+  return markDeliveredOnce(db, delivery.id, receipt, now);
+}
+
+const insertDelivered = compiledOnce(
+  (
+    db,
+    id: string,
+    requestId: string,
+    medium: DeliveryMedium,
+    purpose: string,
+    destination: string,
+    receipt: string,
+    createdAt: number,
+    updatedAt: number,
+  ) =>
+    db
+      .insertInto('deliveries')
+      .values({
+        id,
+        request_id: requestId,
+        medium,
+        purpose,
+        destination,
+        state: 'delivered',
+        attempts: 1,
+        last_error: null,
+        remote_reply: null,
+        receipt,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id'),
+);
+
+/**
  * Marks the delivery delivered unless it already is; answers whether this call did. For a
  * delivery made and delivered in one transaction, so that doing it again adds nothing.
  */
-export async function markDeliveredOnce(
+async function markDeliveredOnce(
   db: Kysely<Database>,
   deliveryId: string,
   receipt: string,
@@ -137,7 +202,8 @@ export interface AnnouncementDestinations {
 
 /**
  * Tells the licensing channel and the ticket how the request ended, or that it waits for an
- * approver. Called in the transaction that moves the request.
+ * approver. Called in the transaction that moves the request; `origin` is how the request
+ * arrived, when the caller has read it already.
  */
 export async function announceOutcome(
   db: Kysely<Database>,
@@ -145,60 +211,36 @@ export async function announceOutcome(
   outcome: OutcomeKind,
   destinations: AnnouncementDestinations,
   now: number,
+  origin?: string,
 ): Promise<void> {
   const notice = noticeDeliveryId(requestId, outcome);
   const ticket = ticketDeliveryId(requestId, outcome);
   // A batch's rows are told to the channel once, in the batch's own notice (src/batches/),
   // not hundreds of times; each ticket still gets its note.
-  const request = await db
-    .selectFrom('requests')
-    .select('origin')
-    .where('id', '=', requestId)
-    .executeTakeFirst();
-  const toChannel = request?.origin !== 'batch';
-  if (toChannel)
-    await ensureDelivery(
-      db,
-      {
-        id: notice,
-        requestId,
-        medium: 'notice',
-        purpose: outcome,
-        destination: destinations.notice,
-      },
-      now,
-    );
-  await ensureDelivery(
-    db,
-    {
-      id: ticket,
-      requestId,
-      medium: 'ticket',
-      purpose: outcome,
-      destination: destinations.ticket,
-    },
-    now,
-  );
+  const arrivedBy = origin ?? (await selectOrigin(db, requestId)).rows[0]?.origin;
+  const toChannel = arrivedBy !== 'batch';
   const jobs: NewJob[] = [];
   const inTimeline = destinations.timelineOnly;
-  if (toChannel && inTimeline?.notice)
-    await announceInTimeline(
-      db,
-      'notice',
-      { id: notice, requestId, outcome, destination: destinations.notice },
-      now,
-    );
-  else if (toChannel) jobs.push(postNotice.job({ requestId, deliveryId: notice }));
-  if (inTimeline?.ticket)
-    await announceInTimeline(
-      db,
-      'ticket',
-      { id: ticket, requestId, outcome, destination: destinations.ticket },
-      now,
-    );
-  else jobs.push(noteTicket.job({ requestId, deliveryId: ticket }));
+  if (toChannel) {
+    const delivery = { id: notice, requestId, purpose: outcome, destination: destinations.notice };
+    if (inTimeline?.notice) await announceInTimeline(db, 'notice', delivery, now);
+    else {
+      await ensureDelivery(db, { ...delivery, medium: 'notice' }, now);
+      jobs.push(postNotice.job({ requestId, deliveryId: notice }));
+    }
+  }
+  const delivery = { id: ticket, requestId, purpose: outcome, destination: destinations.ticket };
+  if (inTimeline?.ticket) await announceInTimeline(db, 'ticket', delivery, now);
+  else {
+    await ensureDelivery(db, { ...delivery, medium: 'ticket' }, now);
+    jobs.push(noteTicket.job({ requestId, deliveryId: ticket }));
+  }
   if (jobs.length > 0) await enqueueJobs(db, jobs, now);
 }
+
+const selectOrigin = compiledOnce((db, requestId: string) =>
+  db.selectFrom('requests').select('origin').where('id', '=', requestId),
+);
 
 /** No more attempts: the delivery stays failed until someone retries it. */
 export async function markDeliveryFailed(

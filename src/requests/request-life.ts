@@ -151,9 +151,10 @@ export async function moveRequest(
 ): Promise<number | undefined> {
   const { now } = context;
   const current = (await selectState(db, requestId)).rows[0];
-  const from = current?.state as RequestState | undefined;
-  const effects = from === undefined ? undefined : moves[from][move.to];
-  if (from === undefined || effects === undefined) return undefined;
+  if (!current) return undefined;
+  const from = current.state as RequestState;
+  const effects = moves[from][move.to];
+  if (effects === undefined) return undefined;
   // Columns left undefined are not written, as kysely's own `set` leaves them out.
   const patch = Object.entries(move.patch ?? {}).filter(([, value]) => value !== undefined);
   const values = [...patch.map(([, value]) => value), move.to, now, requestId, from];
@@ -165,7 +166,7 @@ export async function moveRequest(
   if (outcome !== undefined) {
     if (!context.destinations)
       throw new Error(`Moving request ${requestId} to ${move.to} needs the notice destinations.`);
-    await announceOutcome(db, requestId, outcome, context.destinations, now);
+    await announceOutcome(db, requestId, outcome, context.destinations, now, current.origin);
   }
   // Last, so an issue written now sees the move's whole effect.
   if (effects.tracker) await followTracker(db, requestId, revision, now, context.tracker);
@@ -194,9 +195,10 @@ const moveUpdate = compiledPerShape(
     },
 );
 
-// Every move reads the state first: compiled once (see compiledOnce).
+// Every move reads the state first, and how the request arrived for the outcome it announces:
+// compiled once (see compiledOnce).
 const selectState = compiledOnce((db, id: string) =>
-  db.selectFrom('requests').select('state').where('id', '=', id),
+  db.selectFrom('requests').select(['state', 'origin']).where('id', '=', id),
 );
 
 /**

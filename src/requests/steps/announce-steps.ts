@@ -6,7 +6,8 @@ import { outcomeKinds, type RequestOutcome } from '../../ports/outcome.js';
 import type { NoticeRetry } from '../../ports/notice-channel.js';
 import { loadApproval } from '../approval-records.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import { markDelivered, markDeliveredOnce, markDeliveryFailed } from '../deliveries.js';
+import type { OutcomeKind } from '../../ports/outcome.js';
+import { deliverOnce, markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
 import { outcomeOf } from '../request-outcome.js';
 import { recordEvent, type TimelineKind } from '../timeline.js';
@@ -145,17 +146,18 @@ function noteTicketStep(ctx: PipelineContext): RequestStepHandler {
 export async function announceInTimeline(
   db: Kysely<Database>,
   medium: 'notice' | 'ticket',
-  delivery: { id: string; requestId: string; outcome: string; destination: string },
+  delivery: { id: string; requestId: string; purpose: OutcomeKind; destination: string },
   now: number,
 ): Promise<void> {
-  if (!(await markDeliveredOnce(db, delivery.id, delivery.destination, now))) return;
+  const made = { ...delivery, medium };
+  if (!(await deliverOnce(db, made, delivery.destination, now))) return;
   const { done, what } = announcements[medium];
   await recordEvent(
     db,
     {
       requestId: delivery.requestId,
       kind: done,
-      message: `${what} (${delivery.outcome}): ${delivery.destination}.`,
+      message: `${what} (${delivery.purpose}): ${delivery.destination}.`,
       data: { deliveryId: delivery.id },
     },
     now,
