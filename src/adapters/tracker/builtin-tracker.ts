@@ -42,13 +42,9 @@ const upsertIssue = compiledOnce(
           updated_at: eb.ref('excluded.updated_at'),
           closed_at: eb.ref('excluded.closed_at'),
         })),
-      ),
-);
-const selectIssue = compiledOnce((db, requestId: string) =>
-  db
-    .selectFrom('tracker_issues')
-    .select(['number', 'title', 'state'])
-    .where('request_id', '=', requestId),
+      )
+      // The issue as written, new or updated: its number is the database's.
+      .returning(['number', 'title', 'state']),
 );
 
 /**
@@ -64,7 +60,7 @@ export function createBuiltinTracker(
     async upsert(trx: Kysely<Database>, draft: TrackerIssueDraft): Promise<TrackerIssueRef> {
       const at = now();
       const closedAt = draft.state === 'closed' ? at : null;
-      await upsertIssue(
+      const written = await upsertIssue(
         trx,
         draft.requestId,
         draft.title,
@@ -74,7 +70,7 @@ export function createBuiltinTracker(
         at,
         closedAt,
       );
-      const row = (await selectIssue(trx, draft.requestId)).rows[0];
+      const row = written.rows[0];
       if (!row) throw new Error(`The tracker issue of request ${draft.requestId} was not written.`);
       return {
         number: Number(row.number),
