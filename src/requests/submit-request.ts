@@ -105,10 +105,10 @@ export async function submitRequest(
       if (ctx.store.dialect === 'postgres') {
         // Submissions for the same customer (any shared key) or with the same idempotency key
         // wait for each other, in every process, so the repeat check and the insert see each
-        // other; submissions for different customers do not wait.
+        // other; submissions for different customers do not wait. One that waited for the same
+        // key's first is refused by the key's unique index, and replays below: looking again
+        // here would cost every submission a round trip for the rare race.
         await lockNames(trx, ctx.store.dialect, submissionLockNames(keys, key));
-        const raced = await replay(trx, key, bodyFingerprint);
-        if (raced) return raced;
       }
       const recorded = await record(trx, ctx, submission, read, requester, key, bodyFingerprint, {
         volumeApproved: options.volumeApproved ?? false,
