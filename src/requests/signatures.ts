@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { appendAudit } from '../audit/audit-store.js';
-import { recordEvent } from './timeline.js';
+import { recordEvents, type TimelineEntry } from './timeline.js';
 
 /** Signatures are made by the worker on the request's behalf: the requester is on the request. */
 const SIGNING_ACTOR = { actor: 'Lifeline worker', role: 'worker', address: 'local' };
@@ -30,22 +30,27 @@ export async function recordSignature(
   db: Kysely<Database>,
   signature: Omit<LicenseSignature, 'at'>,
   now: number,
+  /** The caller's own events of the moment, recorded after the signature's in one statement. */
+  alongside: readonly TimelineEntry[] = [],
 ): Promise<void> {
-  await recordEvent(
+  await recordEvents(
     db,
-    {
-      requestId: signature.requestId,
-      kind: 'license.signed',
-      message: signature.kept
-        ? `Signed the license with key ${signature.keyFingerprint.slice(0, 16)}… (${signature.signer}).`
-        : `Signed a license with key ${signature.keyFingerprint.slice(0, 16)}… (${signature.signer}); another attempt's license was kept, this one was never sent.`,
-      data: {
-        licenseFingerprint: signature.licenseFingerprint,
-        keyFingerprint: signature.keyFingerprint,
-        signer: signature.signer,
-        kept: signature.kept,
+    [
+      {
+        requestId: signature.requestId,
+        kind: 'license.signed',
+        message: signature.kept
+          ? `Signed the license with key ${signature.keyFingerprint.slice(0, 16)}… (${signature.signer}).`
+          : `Signed a license with key ${signature.keyFingerprint.slice(0, 16)}… (${signature.signer}); another attempt's license was kept, this one was never sent.`,
+        data: {
+          licenseFingerprint: signature.licenseFingerprint,
+          keyFingerprint: signature.keyFingerprint,
+          signer: signature.signer,
+          kept: signature.kept,
+        },
       },
-    },
+      ...alongside,
+    ],
     now,
   );
   await appendAudit(

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { compiledOnce } from '../store/compiled-once.js';
+import { compiledOnce, compiledPerShape } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -62,6 +62,50 @@ export async function recordEvent(
     entry.data ? JSON.stringify(entry.data) : null,
   );
 }
+
+/**
+ * Several events of one moment in one statement, in order (their ids rise as listed): a step
+ * that has two or three things to say at its end says them in one round trip.
+ */
+export async function recordEvents(
+  db: Kysely<Database>,
+  entries: readonly TimelineEntry[],
+  now: number,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const first = entries[0];
+  if (entries.length === 1 && first) return recordEvent(db, first, now);
+  const values = entries.flatMap((entry) => [
+    entry.requestId,
+    now,
+    entry.kind,
+    entry.message,
+    entry.actor ?? null,
+    entry.data ? JSON.stringify(entry.data) : null,
+  ]);
+  await insertEventsOfLength(entries.length)(db, ...values);
+}
+
+// A step's few events at once: each length's INSERT compiled once (see compiledOnce), six values
+// an event.
+const insertEventsOfLength = compiledPerShape(
+  (length: number) => String(length),
+  (length) =>
+    (db, ...values: unknown[]) =>
+      db.insertInto('timeline_events').values(
+        Array.from({ length }, (_, i) => {
+          const [requestId, at, kind, message, actor, data] = values.slice(i * 6, i * 6 + 6);
+          return {
+            request_id: requestId as string,
+            at: at as number,
+            kind: kind as TimelineKind,
+            message: message as string,
+            actor: actor as string | null,
+            data: data as string | null,
+          };
+        }),
+      ),
+);
 
 // A request records nine events: compiled once (see compiledOnce).
 const insertEvent = compiledOnce(

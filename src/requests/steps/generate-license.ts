@@ -19,7 +19,7 @@ import type { PipelineContext } from '../pipeline-context.js';
 import { moveRequest } from '../request-life.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordSignature } from '../signatures.js';
-import { recordEvent } from '../timeline.js';
+import { recordEvents, type TimelineEntry } from '../timeline.js';
 import { sendEmail } from './send-email.js';
 
 export const generateLicense = defineRequestStep({
@@ -107,17 +107,6 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
             .returning(licenseColumns)
             .executeTakeFirst();
           kept = inserted ?? (await storedLicense(trx, request.id));
-          await recordSignature(
-            trx,
-            {
-              requestId: request.id,
-              licenseFingerprint: candidate.fingerprint,
-              keyFingerprint: ctx.signer.fingerprint,
-              signer: ctx.signer.description,
-              kept: kept.fingerprint === candidate.fingerprint,
-            },
-            now,
-          );
         }
         await ensureDelivery(
           trx,
@@ -140,19 +129,31 @@ function generateLicenseStep(ctx: PipelineContext): RequestStepHandler {
           },
           { now },
         );
+        const said: TimelineEntry[] = [];
         if (moved !== undefined) {
           const stored = kept ?? (await storedLicense(trx, request.id));
-          await recordEvent(
+          said.push({
+            requestId: request.id,
+            kind: 'license.generated',
+            message: `Generated an Ultimate trial license for ${request.user_count} users: it works through ${addDays(stored.expires_at as CalendarDate, -1)} (expires at 00:00 on ${stored.expires_at}, server time).`,
+            data: { fingerprint: stored.fingerprint, keyFingerprint: stored.key_fingerprint },
+          });
+        }
+        // The signature first, with the event above in one statement, and its audit entry last.
+        if (candidate && kept) {
+          await recordSignature(
             trx,
             {
               requestId: request.id,
-              kind: 'license.generated',
-              message: `Generated an Ultimate trial license for ${request.user_count} users: it works through ${addDays(stored.expires_at as CalendarDate, -1)} (expires at 00:00 on ${stored.expires_at}, server time).`,
-              data: { fingerprint: stored.fingerprint, keyFingerprint: stored.key_fingerprint },
+              licenseFingerprint: candidate.fingerprint,
+              keyFingerprint: ctx.signer.fingerprint,
+              signer: ctx.signer.description,
+              kept: kept.fingerprint === candidate.fingerprint,
             },
             now,
+            said,
           );
-        }
+        } else await recordEvents(trx, said, now);
         // Last, so the claim it makes for the freed slot sees the email job queued above.
         await settle.complete(trx);
       });

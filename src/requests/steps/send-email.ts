@@ -12,7 +12,7 @@ import { failRequest } from '../fail-request.js';
 import type { PipelineContext } from '../pipeline-context.js';
 import { moveRequest } from '../request-life.js';
 import { loadLicense, loadRequest, loadUndeliveredDelivery } from '../request-records.js';
-import { recordEvent } from '../timeline.js';
+import { recordEvent, recordEvents } from '../timeline.js';
 import { attemptDelivery } from './delivery-attempt.js';
 import { recordAfterDelivery, recordingOptions } from './record-after-delivery.js';
 
@@ -114,15 +114,6 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 { now, destinations: ctx.destinations, tracker: ctx },
               )) !== undefined
             ) {
-              await recordEvent(
-                trx,
-                {
-                  requestId: request.id,
-                  kind: 'request.succeeded',
-                  message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
-                },
-                now,
-              );
               // From here the request waits for the customer's real renewal.
               await scheduleCover(
                 trx,
@@ -131,13 +122,20 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                 ctx.cover,
                 now,
               );
-              await recordEvent(
+              await recordEvents(
                 trx,
-                {
-                  requestId: request.id,
-                  kind: 'cover.pending',
-                  message: `Waiting for the customer’s renewal: the temporary license works through ${addDays(license.expires_at as CalendarDate, -1)}.`,
-                },
+                [
+                  {
+                    requestId: request.id,
+                    kind: 'request.succeeded',
+                    message: `Created a license under ${request.customer_email} for ${request.user_count} users.`,
+                  },
+                  {
+                    requestId: request.id,
+                    kind: 'cover.pending',
+                    message: `Waiting for the customer’s renewal: the temporary license works through ${addDays(license.expires_at as CalendarDate, -1)}.`,
+                  },
+                ],
                 now,
               );
             }
