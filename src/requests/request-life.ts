@@ -7,6 +7,7 @@ import type { OutcomeKind } from '../ports/outcome.js';
 import {
   syncInStore,
   syncTrackerIssue,
+  type KnownRecords,
   type TrackerSyncContext,
 } from './steps/sync-tracker-issue.js';
 
@@ -118,6 +119,8 @@ export interface MoveContext {
    * the mover's transaction; without it (or with a remote tracker) a sync job is enqueued.
    */
   tracker?: TrackerSyncContext;
+  /** Records of the request the mover has read already: the issue it writes need not read them. */
+  known?: KnownRecords;
 }
 
 /**
@@ -131,8 +134,9 @@ export async function followTracker(
   revision: number,
   now: number,
   tracker: TrackerSyncContext | undefined,
+  known?: KnownRecords,
 ): Promise<void> {
-  if (tracker && (await syncInStore(db, tracker, requestId, now))) return;
+  if (tracker && (await syncInStore(db, tracker, requestId, now, known))) return;
   await enqueueJobs(db, [syncTrackerIssue.job({ requestId, revision })], now);
 }
 
@@ -169,7 +173,8 @@ export async function moveRequest(
     await announceOutcome(db, requestId, outcome, context.destinations, now, current.origin);
   }
   // Last, so an issue written now sees the move's whole effect.
-  if (effects.tracker) await followTracker(db, requestId, revision, now, context.tracker);
+  if (effects.tracker)
+    await followTracker(db, requestId, revision, now, context.tracker, context.known);
   return revision;
 }
 

@@ -6,7 +6,12 @@ import type { Clock } from '../clock.js';
 import { enqueueJobs } from '../jobs/sql/enqueue-jobs.js';
 import type { ClaimedWithin, WakeSignal } from '../jobs/wake-signal.js';
 import type { VerificationKey } from '../license/index.js';
-import { emailDomainOf, type CustomerKeys, type PolicySettings } from '../policy/index.js';
+import {
+  emailDomainOf,
+  type CustomerKeys,
+  type Decision,
+  type PolicySettings,
+} from '../policy/index.js';
 import { appendAudit } from '../audit/audit-store.js';
 import type { AuditActor, AuditEvent } from '../audit/audit-entry.js';
 import { lockNames } from '../store/advisory-locks.js';
@@ -242,13 +247,14 @@ export async function record(
     tracker_issue_state: null,
     tracker_synced_revision: null,
   });
+  const document = JSON.stringify(decision);
   await insertRow(trx, 'decisions', {
     id: newRowId(),
     request_id: id,
     eligible: decision.eligible ? 1 : 0,
     policy_version: decision.policyVersion,
     decided_on: decision.decidedOn,
-    document: JSON.stringify(decision),
+    document,
     created_at: now,
   });
   // A held request's first event is its wait (holdForApproval), with the guardrails' reasons.
@@ -285,7 +291,9 @@ export async function record(
       now,
     );
     await enqueueJobs(trx, [generateLicense.job({ requestId: id })], now);
-    await followTracker(trx, id, 1, now, ctx.tracker);
+    // The decision as stored, as every later sync reads it.
+    const stored = JSON.parse(document) as Decision;
+    await followTracker(trx, id, 1, now, ctx.tracker, { decision: stored });
   }
   return {
     result: { status, body, replayed: false },

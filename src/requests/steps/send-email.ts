@@ -111,7 +111,14 @@ function sendEmailStep(ctx: PipelineContext): RequestStepHandler {
                   to: 'succeeded',
                   patch: { failed_step: null, failure_message: null, failure_next_action: null },
                 },
-                { now, destinations: ctx.destinations, tracker: ctx },
+                {
+                  now,
+                  destinations: ctx.destinations,
+                  tracker: ctx,
+                  // The license email's license is the current one: nothing extends a request
+                  // before it has succeeded.
+                  ...(delivery.purpose === 'license' && { known: { license } }),
+                },
               )) !== undefined
             ) {
               // From here the request waits for the customer's real renewal.

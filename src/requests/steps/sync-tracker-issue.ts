@@ -6,7 +6,8 @@ import { RunLater } from '../../jobs/job-handler.js';
 import type { TrackerIssueDraft, TrackerIssueRef } from '../../ports/tracker.js';
 import type { RequestState } from '../request-life.js';
 import type { PipelineContext } from '../pipeline-context.js';
-import type { Database } from '../../store/schema.js';
+import type { Database, LicenseRow } from '../../store/schema.js';
+import type { Decision } from '../../policy/index.js';
 import { markDelivered, markDeliveryFailed } from '../deliveries.js';
 import { loadDecision, loadLicense, loadRequest } from '../request-records.js';
 import { recordEvent } from '../timeline.js';
@@ -142,6 +143,15 @@ function isSynced(
 /** What a sync needs of the service: where issues go, the console's links, the crash tests' points. */
 export type TrackerSyncContext = Pick<PipelineContext, 'tracker' | 'requestUrl' | 'crashPoint'>;
 
+/**
+ * Records of the request its mover has read already, so the sync does not read them again: the
+ * decision (never changed once made) and the current license (the newest of its lineage).
+ */
+export interface KnownRecords {
+  decision?: Decision;
+  license?: LicenseRow;
+}
+
 /** The request's tracker issue as it should be now, and what the request knows of it. */
 interface CurrentIssue {
   revision: number;
@@ -157,6 +167,7 @@ async function currentIssue(
   db: Kysely<Database>,
   ctx: TrackerSyncContext,
   requestId: string,
+  read: KnownRecords = {},
 ): Promise<CurrentIssue | undefined> {
   const request = await loadRequest(db, requestId);
   if (!request || isSynced(request)) return undefined;
@@ -164,8 +175,8 @@ async function currentIssue(
   const state = request.state as RequestState;
   // The license is copied into the issue only once the request has succeeded.
   const [decision, license] = await Promise.all([
-    loadDecision(db, requestId),
-    state === 'succeeded' ? loadLicense(db, requestId) : undefined,
+    read.decision ?? loadDecision(db, requestId),
+    state === 'succeeded' ? (read.license ?? loadLicense(db, requestId)) : undefined,
   ]);
   if (!decision) return undefined;
   const userCount = Number(request.user_count);
@@ -278,10 +289,11 @@ export async function syncInStore(
   ctx: TrackerSyncContext,
   requestId: string,
   now: number,
+  read?: KnownRecords,
 ): Promise<boolean> {
   const inStore = ctx.tracker.inStore;
   if (!inStore) return false;
-  const issue = await currentIssue(trx, ctx, requestId);
+  const issue = await currentIssue(trx, ctx, requestId, read);
   if (!issue) return true;
   await recordIssue(trx, ctx, requestId, issue, await inStore.upsert(trx, issue.draft), now);
   return true;
