@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { compiledOnce } from '../store/compiled-once.js';
 import { wellFormed } from '../well-formed-text.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
@@ -35,8 +35,10 @@ export async function appendAudit(
     details: event.details ?? {},
   };
   const hash = entryHash(head.hash, content);
-  await insertEntry(
-    trx,
+  // PostgreSQL writes the entry and the head's new hash in one statement (a data-modifying
+  // WITH); SQLite has none, and a round trip there costs microseconds, not a network hop.
+  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+  const values: EntryValues = [
     content.seq,
     now,
     content.actor,
@@ -48,8 +50,12 @@ export async function appendAudit(
     JSON.stringify(content.details),
     head.hash,
     hash,
-  );
-  await setHeadHash(trx, hash);
+  ];
+  if (postgres) await insertEntryAndHead(trx, hash, ...values);
+  else {
+    await insertEntry(trx, ...values);
+    await setHeadHash(trx, hash);
+  }
   return { ...content, prevHash: head.hash, hash };
 }
 
@@ -61,34 +67,57 @@ const advanceHead = compiledOnce((db) =>
     .where('id', '=', 1)
     .returning(['seq', 'hash']),
 );
-const insertEntry = compiledOnce(
-  (
-    db,
-    seq: number,
-    at: number,
-    actor: string,
-    role: string,
-    address: string,
-    action: string,
-    target: string | null,
-    requestId: string | null,
-    details: string,
-    prevHash: string,
-    hash: string,
-  ) =>
-    db.insertInto('audit_log').values({
-      seq,
-      at,
-      actor,
-      role,
-      address,
-      action,
-      target,
-      request_id: requestId,
-      details,
-      prev_hash: prevHash,
-      hash,
-    }),
+type EntryValues = [
+  seq: number,
+  at: number,
+  actor: string,
+  role: string,
+  address: string,
+  action: string,
+  target: string | null,
+  requestId: string | null,
+  details: string,
+  prevHash: string,
+  hash: string,
+];
+const entryRow = (
+  ...[
+    seq,
+    at,
+    actor,
+    role,
+    address,
+    action,
+    target,
+    requestId,
+    details,
+    prevHash,
+    hash,
+  ]: EntryValues
+) => ({
+  seq,
+  at,
+  actor,
+  role,
+  address,
+  action,
+  target,
+  request_id: requestId,
+  details,
+  prev_hash: prevHash,
+  hash,
+});
+const insertEntry = compiledOnce((db, ...values: EntryValues) =>
+  db.insertInto('audit_log').values(entryRow(...values)),
+);
+// The head's hash is bound apart from the entry's (the same value): each value appears once.
+const insertEntryAndHead = compiledOnce((db, headHash: string, ...values: EntryValues) =>
+  db
+    .with('head', (query) =>
+      query.updateTable('audit_head').set({ hash: headHash }).where('id', '=', 1),
+    )
+    .insertInto('audit_log')
+    .values(entryRow(...values)),
 );
 const setHeadHash = compiledOnce((db, hash: string) =>
   db.updateTable('audit_head').set({ hash }).where('id', '=', 1),
