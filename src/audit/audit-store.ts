@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { onPostgres } from '../store/dialect.js';
 import { compiledOnce } from '../store/compiled-once.js';
 import { wellFormed } from '../well-formed-text.js';
 import type { AuditLogRow, Database } from '../store/schema.js';
@@ -37,7 +38,6 @@ export async function appendAudit(
   const hash = entryHash(head.hash, content);
   // PostgreSQL writes the entry and the head's new hash in one statement (a data-modifying
   // WITH); SQLite has none, and a round trip there costs microseconds, not a network hop.
-  const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
   const values: EntryValues = [
     content.seq,
     now,
@@ -51,7 +51,7 @@ export async function appendAudit(
     head.hash,
     hash,
   ];
-  if (postgres) await insertEntryAndHead(trx, hash, ...values);
+  if (onPostgres(trx)) await insertEntryAndHead(trx, hash, ...values);
   else {
     await insertEntry(trx, ...values);
     await setHeadHash(trx, hash);
@@ -67,7 +67,8 @@ const advanceHead = compiledOnce((db) =>
     .where('id', '=', 1)
     .returning(['seq', 'hash']),
 );
-type EntryValues = [
+/** An entry's row, from its values in the order each INSERT binds them. */
+const entryRow = (
   seq: number,
   at: number,
   actor: string,
@@ -79,21 +80,6 @@ type EntryValues = [
   details: string,
   prevHash: string,
   hash: string,
-];
-const entryRow = (
-  ...[
-    seq,
-    at,
-    actor,
-    role,
-    address,
-    action,
-    target,
-    requestId,
-    details,
-    prevHash,
-    hash,
-  ]: EntryValues
 ) => ({
   seq,
   at,
@@ -107,6 +93,7 @@ const entryRow = (
   prev_hash: prevHash,
   hash,
 });
+type EntryValues = Parameters<typeof entryRow>;
 const insertEntry = compiledOnce((db, ...values: EntryValues) =>
   db.insertInto('audit_log').values(entryRow(...values)),
 );

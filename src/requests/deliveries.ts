@@ -10,16 +10,19 @@ import { announceInTimeline, noteTicket, postNotice } from './steps/announce-ste
 export type DeliveryMedium = 'email' | 'tracker' | 'notice' | 'ticket';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
+/** A delivery to record: its id is deterministic per request and purpose (delivery-ids.ts). */
+export interface NewDelivery {
+  id: string;
+  requestId: string;
+  medium: DeliveryMedium;
+  purpose: string;
+  destination: string;
+}
+
 /** Creates the delivery record unless it exists: ids are deterministic per request and purpose. */
 export async function ensureDelivery(
   db: Kysely<Database>,
-  delivery: {
-    id: string;
-    requestId: string;
-    medium: DeliveryMedium;
-    purpose: string;
-    destination: string;
-  },
+  delivery: NewDelivery,
   now: number,
 ): Promise<void> {
   await insertDelivery(
@@ -29,12 +32,16 @@ export async function ensureDelivery(
     delivery.medium,
     delivery.purpose,
     delivery.destination,
+    'pending',
+    0,
+    null,
     now,
     now,
   );
 }
 
-// A request has three deliveries or more: compiled once (see compiledOnce).
+// A request has three deliveries or more: compiled once (see compiledOnce). A delivery to the
+// timeline itself is inserted delivered already (deliverOnce); the id answers whether it was new.
 const insertDelivery = compiledOnce(
   (
     db,
@@ -43,6 +50,9 @@ const insertDelivery = compiledOnce(
     medium: DeliveryMedium,
     purpose: string,
     destination: string,
+    state: DeliveryState,
+    attempts: number,
+    receipt: string | null,
     createdAt: number,
     updatedAt: number,
   ) =>
@@ -54,15 +64,16 @@ const insertDelivery = compiledOnce(
         medium,
         purpose,
         destination,
-        state: 'pending',
-        attempts: 0,
+        state,
+        attempts,
         last_error: null,
         remote_reply: null,
-        receipt: null,
+        receipt,
         created_at: createdAt,
         updated_at: updatedAt,
       })
-      .onConflict((oc) => oc.column('id').doNothing()),
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id'),
 );
 
 export async function markDelivered(
@@ -82,23 +93,19 @@ export async function markDelivered(
  */
 export async function deliverOnce(
   db: Kysely<Database>,
-  delivery: {
-    id: string;
-    requestId: string;
-    medium: DeliveryMedium;
-    purpose: string;
-    destination: string;
-  },
+  delivery: NewDelivery,
   receipt: string,
   now: number,
 ): Promise<boolean> {
-  const created = await insertDelivered(
+  const created = await insertDelivery(
     db,
     delivery.id,
     delivery.requestId,
     delivery.medium,
     delivery.purpose,
     delivery.destination,
+    'delivered',
+    1,
     receipt,
     now,
     now,
@@ -106,38 +113,6 @@ export async function deliverOnce(
   if (created.rows.length > 0) return true;
   return markDeliveredOnce(db, delivery.id, receipt, now);
 }
-
-const insertDelivered = compiledOnce(
-  (
-    db,
-    id: string,
-    requestId: string,
-    medium: DeliveryMedium,
-    purpose: string,
-    destination: string,
-    receipt: string,
-    createdAt: number,
-    updatedAt: number,
-  ) =>
-    db
-      .insertInto('deliveries')
-      .values({
-        id,
-        request_id: requestId,
-        medium,
-        purpose,
-        destination,
-        state: 'delivered',
-        attempts: 1,
-        last_error: null,
-        remote_reply: null,
-        receipt,
-        created_at: createdAt,
-        updated_at: updatedAt,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id'),
-);
 
 /**
  * Marks the delivery delivered unless it already is; answers whether this call did. For a

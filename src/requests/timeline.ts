@@ -52,15 +52,22 @@ export async function recordEvent(
   entry: TimelineEntry,
   now: number,
 ): Promise<void> {
-  await insertEvent(
-    db,
+  await insertEvent(db, ...eventValues(entry, now));
+}
+
+/** An event's values, in the order its INSERT binds them. */
+function eventValues(
+  entry: TimelineEntry,
+  now: number,
+): [string, number, TimelineKind, string, string | null, string | null] {
+  return [
     entry.requestId,
     now,
     entry.kind,
     entry.message,
     entry.actor ?? null,
     entry.data ? JSON.stringify(entry.data) : null,
-  );
+  ];
 }
 
 /**
@@ -75,14 +82,7 @@ export async function recordEvents(
   if (entries.length === 0) return;
   const first = entries[0];
   if (entries.length === 1 && first) return recordEvent(db, first, now);
-  const values = entries.flatMap((entry) => [
-    entry.requestId,
-    now,
-    entry.kind,
-    entry.message,
-    entry.actor ?? null,
-    entry.data ? JSON.stringify(entry.data) : null,
-  ]);
+  const values = entries.flatMap((entry) => eventValues(entry, now));
   await insertEventsOfLength(entries.length)(db, ...values);
 }
 

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { onPostgres } from '../../store/dialect.js';
 import type { Database } from '../../store/schema.js';
 
 /** The PostgreSQL channel idle workers listen on (see `src/service/job-notifications.ts`). */
@@ -12,6 +13,6 @@ export const jobChannel = 'lifeline_jobs';
  * signal is enough, so this does nothing there; the poll is the fallback on both.
  */
 export async function notifyJobs(db: Kysely<Database>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  if (!onPostgres(db)) return;
   await sql`select pg_notify(${jobChannel}, '')`.execute(db);
 }
