@@ -1,3 +1,4 @@
+import { readSnapshot } from '../store/read-snapshot.js';
 import { Refusal } from '../refusal.js';
 import type { Kysely } from 'kysely';
 import { addDays, daysBetween, type CalendarDate } from '../license/calendar-date.js';
@@ -108,7 +109,17 @@ function renewalView(row: RequestRow) {
  * with `extensionsMax` (LIFELINE_EXTENSIONS_MAX), how many extensions it may have, so a screen
  * says the limit is reached instead of offering a form the service would refuse.
  */
-export async function requestDetail(
+export function requestDetail(
+  db: Kysely<Database>,
+  requestId: string,
+  today?: CalendarDate,
+  extensionsMax?: number,
+) {
+  // Its reads agree: never a row from before a move beside deliveries from after it.
+  return readSnapshot(db, (snapshot) => readDetail(snapshot, requestId, today, extensionsMax));
+}
+
+async function readDetail(
   db: Kysely<Database>,
   requestId: string,
   today?: CalendarDate,
